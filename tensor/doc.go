@@ -1,0 +1,32 @@
+// Package tensor provides dense n-dimensional arrays of float64 and float32
+// and the kernels that backprop's operations run on.
+//
+// # Values
+//
+// A [Tensor] is stored in row-major order; a scalar is a tensor of rank 0
+// (empty [Shape]). Both element types are first-class: every function works
+// on either, and binary functions require their operands to share one.
+// Tensors are values: functions return new tensors and never modify their
+// operands. [Reshape] shares storage with its operand, which is safe for
+// that reason. The few functions that write into a tensor ([Tensor.Set],
+// [Tensor.Fill]) say so.
+//
+// # Broadcasting
+//
+// Binary element-wise functions ([Add], [Mul], …) broadcast their operands
+// under NumPy's rules: shapes are aligned at their last axis, and sizes
+// must be equal or 1. [BroadcastTo] expands a tensor and [SumTo], its
+// adjoint, sums it back.
+//
+// # Panics and errors
+//
+// Shape and type mistakes are programmer errors, so they panic, never
+// return errors: incompatible shapes, an axis out of range, a bad index or
+// mixed element types panic with a *[ShapeError] or *[DTypeError] that
+// names the function and the shapes, for example
+//
+//	tensor: MatMul: incompatible shapes [2 3] and [2 3]
+//
+// [Catch] turns such a panic back into an error. NaN and ±Inf are values:
+// no function checks for them.
+package tensor

@@ -1,0 +1,298 @@
+package tensor
+
+import (
+	"fmt"
+	"slices"
+)
+
+// rowStrides returns the row-major strides of shape s.
+func rowStrides(s Shape) []int {
+	st := make([]int, len(s))
+	stride := 1
+	for i := len(s) - 1; i >= 0; i-- {
+		st[i] = stride
+		stride *= s[i]
+	}
+	return st
+}
+
+// copyStrided copies the elements of an array of the given shape from src
+// (at offset so with strides ss) to dst (at offset do with strides ds).
+// Every strided move in this package (transpose, broadcast, slice, concat)
+// is this loop.
+func copyStrided[T float](dst []T, do int, ds []int, src []T, so int, ss []int, shape Shape) {
+	r := len(shape)
+	if shape.Size() == 0 {
+		return
+	}
+	if r == 0 {
+		dst[do] = src[so]
+		return
+	}
+	inner := shape[r-1]
+	di, si := ds[r-1], ss[r-1]
+	idx := make([]int, r-1)
+	for {
+		if di == 1 && si == 1 {
+			copy(dst[do:do+inner], src[so:so+inner])
+		} else {
+			for k := range inner {
+				dst[do+k*di] = src[so+k*si]
+			}
+		}
+		a := r - 2
+		for ; a >= 0; a-- {
+			idx[a]++
+			do += ds[a]
+			so += ss[a]
+			if idx[a] < shape[a] {
+				break
+			}
+			do -= ds[a] * shape[a]
+			so -= ss[a] * shape[a]
+			idx[a] = 0
+		}
+		if a < 0 {
+			return
+		}
+	}
+}
+
+func copyView(dst *Tensor, do int, ds []int, src *Tensor, so int, ss []int, shape Shape) {
+	if dst.dtype == Float32 {
+		copyStrided(dst.f32, do, ds, src.f32, so, ss, shape)
+	} else {
+		copyStrided(dst.f64, do, ds, src.f64, so, ss, shape)
+	}
+}
+
+// Reshape returns x with a new shape of the same size, sharing x's storage.
+// One size may be -1: it is inferred. It panics with a *ShapeError if the
+// sizes do not match.
+func Reshape(x *Tensor, shape ...int) *Tensor {
+	s := Shape(shape).Clone()
+	infer, known := -1, 1
+	for i, d := range s {
+		switch {
+		case d == -1 && infer < 0:
+			infer = i
+		case d < 0:
+			panic(&ShapeError{Op: "Reshape", Shapes: []Shape{x.shape, s}, Reason: "invalid size"})
+		default:
+			known *= d
+		}
+	}
+	if infer >= 0 && known > 0 {
+		s[infer] = x.Size() / known
+	}
+	if s.Size() != x.Size() || (infer >= 0 && known == 0) {
+		panic(&ShapeError{Op: "Reshape", Shapes: []Shape{x.shape, s}, Reason: "sizes differ"})
+	}
+	return &Tensor{shape: s, dtype: x.dtype, f64: x.f64, f32: x.f32}
+}
+
+// Transpose permutes the axes of x: axis i of the result is axis perm[i]
+// of x. With no perm it reverses the axes. It panics with a *ShapeError if
+// perm is not a permutation of the axes.
+func Transpose(x *Tensor, perm ...int) *Tensor {
+	r := x.Rank()
+	if len(perm) == 0 {
+		perm = make([]int, r)
+		for i := range perm {
+			perm[i] = r - 1 - i
+		}
+	}
+	if !isPerm(perm, r) {
+		panic(&ShapeError{Op: "Transpose", Shapes: []Shape{x.shape}, Reason: fmt.Sprintf("%v is not a permutation of %d axes", perm, r)})
+	}
+	xs := rowStrides(x.shape)
+	shape := make(Shape, r)
+	ss := make([]int, r)
+	for i, p := range perm {
+		shape[i] = x.shape[p]
+		ss[i] = xs[p]
+	}
+	out := like(x, shape)
+	copyView(out, 0, rowStrides(shape), x, 0, ss, shape)
+	return out
+}
+
+func isPerm(perm []int, r int) bool {
+	if len(perm) != r {
+		return false
+	}
+	seen := make([]bool, r)
+	for _, p := range perm {
+		if p < 0 || p >= r || seen[p] {
+			return false
+		}
+		seen[p] = true
+	}
+	return true
+}
+
+// InversePerm returns the permutation that undoes perm.
+func InversePerm(perm []int) []int {
+	inv := make([]int, len(perm))
+	for i, p := range perm {
+		inv[p] = i
+	}
+	return inv
+}
+
+// BroadcastTo returns x broadcast to shape under NumPy's rules. It panics
+// with a *ShapeError if x cannot be broadcast to shape.
+func BroadcastTo(x *Tensor, shape ...int) *Tensor {
+	s := Shape(shape)
+	if !BroadcastShapes("BroadcastTo", x.shape, s).Equal(s) {
+		panic(&ShapeError{Op: "BroadcastTo", Shapes: []Shape{x.shape, s}})
+	}
+	out := like(x, s)
+	copyView(out, 0, rowStrides(s), x, 0, broadcastStrides(x.shape, s), s)
+	return out
+}
+
+// SumTo sums x over the axes along which shape was broadcast to x's shape,
+// so that SumTo(BroadcastTo(y, s...), y.Shape()...) has y's shape. It is the
+// adjoint of BroadcastTo. It panics with a *ShapeError if shape does not
+// broadcast to x's shape.
+func SumTo(x *Tensor, shape ...int) *Tensor {
+	s := Shape(shape)
+	if !BroadcastShapes("SumTo", s, x.shape).Equal(x.shape) {
+		panic(&ShapeError{Op: "SumTo", Shapes: []Shape{x.shape, s}})
+	}
+	lead := len(x.shape) - len(s)
+	var axes []int
+	for i := range x.shape {
+		if i < lead || (s[i-lead] == 1 && x.shape[i] != 1) {
+			axes = append(axes, i)
+		}
+	}
+	if len(axes) == 0 {
+		return Reshape(x, s...)
+	}
+	return Reshape(Sum(x, axes, true), s...)
+}
+
+// Range selects Start, Start+Step, … up to but excluding Stop along one
+// axis. A zero Step means 1.
+type Range struct {
+	Start, Stop, Step int
+}
+
+func (r Range) step() int {
+	if r.Step == 0 {
+		return 1
+	}
+	return r.Step
+}
+
+func (r Range) len() int {
+	if r.Stop <= r.Start {
+		return 0
+	}
+	return (r.Stop - r.Start + r.step() - 1) / r.step()
+}
+
+// sliceView returns the shape of x[ranges] and its offset and strides in x.
+func sliceView(op string, x Shape, ranges []Range) (Shape, int, []int) {
+	if len(ranges) > len(x) {
+		panic(&ShapeError{Op: op, Shapes: []Shape{x}, Reason: fmt.Sprintf("%d ranges for rank %d", len(ranges), len(x))})
+	}
+	st := rowStrides(x)
+	shape := x.Clone()
+	off := 0
+	for i, r := range ranges {
+		if r.Start < 0 || r.Stop > x[i] || r.Start > r.Stop || r.step() < 0 {
+			panic(&ShapeError{Op: op, Shapes: []Shape{x}, Reason: fmt.Sprintf("range %d:%d:%d out of bounds for axis %d", r.Start, r.Stop, r.step(), i)})
+		}
+		shape[i] = r.len()
+		off += r.Start * st[i]
+		st[i] *= r.step()
+	}
+	return shape, off, st
+}
+
+// Slice returns the part of x selected by ranges, one per leading axis;
+// axes without a range are taken whole. It panics with a *ShapeError if a
+// range is out of bounds.
+func Slice(x *Tensor, ranges ...Range) *Tensor {
+	shape, off, st := sliceView("Slice", x.shape, ranges)
+	out := like(x, shape)
+	copyView(out, 0, rowStrides(shape), x, off, st, shape)
+	return out
+}
+
+// Embed returns a tensor of zeros of the given shape with x written at the
+// place that ranges select: the adjoint of Slice. It panics with a
+// *ShapeError if x does not fit the selection.
+func Embed(x *Tensor, shape Shape, ranges ...Range) *Tensor {
+	sel, off, st := sliceView("Embed", shape, ranges)
+	if !sel.Equal(x.shape) {
+		panic(&ShapeError{Op: "Embed", Shapes: []Shape{x.shape, sel}})
+	}
+	out := like(x, shape)
+	copyView(out, off, st, x, 0, rowStrides(sel), sel)
+	return out
+}
+
+// Concat joins tensors of equal element type along axis; their other sizes
+// must be equal. It panics with a *ShapeError otherwise.
+func Concat(axis int, xs ...*Tensor) *Tensor {
+	if len(xs) == 0 {
+		panic(&ShapeError{Op: "Concat", Reason: "no tensors"})
+	}
+	first := xs[0].shape
+	if len(first) == 0 {
+		panic(&ShapeError{Op: "Concat", Shapes: []Shape{first}, Reason: "cannot concatenate scalars"})
+	}
+	axis = normAxis("Concat", axis, first)
+	shape := first.Clone()
+	shape[axis] = 0
+	for _, x := range xs {
+		checkDType("Concat", xs[0], x)
+		ok := len(x.shape) == len(first)
+		for i := 0; ok && i < len(first); i++ {
+			ok = i == axis || x.shape[i] == first[i]
+		}
+		if !ok {
+			shapes := make([]Shape, len(xs))
+			for i, y := range xs {
+				shapes[i] = y.shape
+			}
+			panic(&ShapeError{Op: "Concat", Shapes: shapes, Reason: fmt.Sprintf("sizes differ off axis %d", axis)})
+		}
+		shape[axis] += x.shape[axis]
+	}
+	out := like(xs[0], shape)
+	ds := rowStrides(shape)
+	off := 0
+	for _, x := range xs {
+		copyView(out, off*ds[axis], ds, x, 0, rowStrides(x.shape), x.shape)
+		off += x.shape[axis]
+	}
+	return out
+}
+
+// Stack joins tensors of equal shape along a new axis at position axis.
+func Stack(axis int, xs ...*Tensor) *Tensor {
+	if len(xs) == 0 {
+		panic(&ShapeError{Op: "Stack", Reason: "no tensors"})
+	}
+	r := xs[0].Rank()
+	if axis < 0 {
+		axis += r + 1
+	}
+	if axis < 0 || axis > r {
+		panic(&ShapeError{Op: "Stack", Shapes: []Shape{xs[0].shape}, Reason: fmt.Sprintf("axis %d out of range", axis)})
+	}
+	parts := make([]*Tensor, len(xs))
+	for i, x := range xs {
+		if !x.shape.Equal(xs[0].shape) {
+			panic(&ShapeError{Op: "Stack", Shapes: []Shape{xs[0].shape, x.shape}})
+		}
+		s := slices.Insert(x.shape.Clone(), axis, 1)
+		parts[i] = Reshape(x, s...)
+	}
+	return Concat(axis, parts...)
+}
