@@ -322,3 +322,22 @@ func SignFloat(v float64) float64 {
 	}
 	return v * 0 // 0 for ±0, NaN for NaN
 }
+
+// Where returns x where cond is nonzero and y elsewhere, with all three
+// broadcast together. Values of the branch not taken, NaN included, do not
+// reach the result.
+func Where(cond, x, y *Tensor) *Tensor {
+	checkDType("Where", x, y)
+	shape := BroadcastShapes("Where", BroadcastShapes("Where", cond.shape, x.shape), y.shape)
+	c := BroadcastTo(cond, shape...)
+	a, b := BroadcastTo(x, shape...), BroadcastTo(y, shape...)
+	out := like(x, shape)
+	for i := range out.Size() {
+		if c.flat(i) != 0 {
+			out.setFlat(i, a.flat(i))
+		} else {
+			out.setFlat(i, b.flat(i))
+		}
+	}
+	return out
+}

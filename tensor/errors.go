@@ -92,11 +92,12 @@ func checkDType(op string, x, y *Tensor) {
 // the end, or panics with a *ShapeError.
 func normAxis(op string, axis int, s Shape) int {
 	r := len(s)
-	if axis < 0 {
-		axis += r
+	a := axis
+	if a < 0 {
+		a += r
 	}
-	if axis < 0 || axis >= r {
+	if a < 0 || a >= r {
 		panic(&ShapeError{Op: op, Shapes: []Shape{s}, Reason: fmt.Sprintf("axis %d out of range for rank %d", axis, r)})
 	}
-	return axis
+	return a
 }

@@ -11,7 +11,11 @@ func MatMul(x, y *Tensor) *Tensor {
 		panic(&ShapeError{Op: "MatMul", Shapes: []Shape{xs, ys}})
 	}
 	m, k, n := xs[len(xs)-2], xs[len(xs)-1], ys[len(ys)-1]
-	batch := BroadcastShapes("MatMul", xs[:len(xs)-2], ys[:len(ys)-2])
+	var batch Shape
+	if Catch(func() { batch = BroadcastShapes("MatMul", xs[:len(xs)-2], ys[:len(ys)-2]) }) != nil {
+		// Name the operands' full shapes, not just their batch axes.
+		panic(&ShapeError{Op: "MatMul", Shapes: []Shape{xs, ys}})
+	}
 	shape := append(batch.Clone(), m, n)
 	out := like(x, shape)
 	if len(batch) == 0 {

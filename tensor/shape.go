@@ -280,11 +280,12 @@ func Stack(axis int, xs ...*Tensor) *Tensor {
 		panic(&ShapeError{Op: "Stack", Reason: "no tensors"})
 	}
 	r := xs[0].Rank()
+	given := axis
 	if axis < 0 {
 		axis += r + 1
 	}
 	if axis < 0 || axis > r {
-		panic(&ShapeError{Op: "Stack", Shapes: []Shape{xs[0].shape}, Reason: fmt.Sprintf("axis %d out of range", axis)})
+		panic(&ShapeError{Op: "Stack", Shapes: []Shape{xs[0].shape}, Reason: fmt.Sprintf("axis %d out of range", given)})
 	}
 	parts := make([]*Tensor, len(xs))
 	for i, x := range xs {

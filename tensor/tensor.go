@@ -174,6 +174,9 @@ func Linspace(dtype DType, start, stop float64, n int) *Tensor {
 		v := start
 		if n > 1 {
 			v = start + (stop-start)*float64(i)/float64(n-1)
+			if i == n-1 {
+				v = stop // exactly, as the doc promises; the formula may round
+			}
 		}
 		t.setFlat(i, v)
 	}

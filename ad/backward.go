@@ -1,0 +1,309 @@
+package ad
+
+import (
+	"fmt"
+
+	"github.com/seed812a03d2/backprop/tensor"
+)
+
+// Backward runs backpropagation from y and returns the gradient table: the
+// gradient of y with respect to every node it was computed from, as
+// values. The table is seeded with ones of y's shape.
+//
+// With no xs, the table holds every node that needs a gradient (variables
+// and the nodes computed from them). With xs, it holds the nodes on paths
+// from xs to y, so xs may be constants or intermediate nodes. A node that
+// y does not depend on has a zero gradient.
+//
+// Backward computes values only: the bprop rules run with recording off,
+// and nodes computed from float64 scalars take a fast path that allocates
+// nothing per node. Use Gradients for gradients that can be differentiated
+// again. Backward panics with a *GraphError if a node is nil or from
+// another graph.
+func Backward(y *Node, xs ...*Node) *Table {
+	return BackwardSeed(y, nil, xs...)
+}
+
+// BackwardSeed is Backward with the table seeded with seed instead of ones:
+// it computes the vector-Jacobian product seedᵀ·∂y/∂x. A nil seed means
+// ones. BackwardSeed panics with a *GraphError if seed's shape or element
+// type differ from y's.
+func BackwardSeed(y *Node, seed *tensor.Tensor, xs ...*Node) *Table {
+	t := newTable(y, xs, false)
+	if seed == nil {
+		seed = onesLike(y)
+	}
+	checkSeed(y, seed.Shape(), seed.DType())
+	if y.flags&flagInline != 0 {
+		t.scalars[y.id-t.lo] = seed.Item()
+	} else {
+		t.tensors[y.id] = seed
+	}
+	y.g.NoRecord(t.fill)
+	return t
+}
+
+// Gradients returns the gradients of y with respect to each of xs, as
+// nodes of y's graph: the backward pass is recorded like any other
+// computation, so the results can be differentiated again (Gradients of a
+// gradient is a second derivative). The gradient table is seeded with ones
+// of y's shape. The gradient of a node that y does not depend on is zero.
+// Gradients panics with a *GraphError if a node is nil or from another
+// graph.
+func Gradients(y *Node, xs ...*Node) []*Node {
+	return GradientsSeed(y, nil, xs...)
+}
+
+// GradientsSeed is Gradients with the table seeded with the node seed
+// instead of ones (nil means ones).
+func GradientsSeed(y, seed *Node, xs ...*Node) []*Node {
+	t := newTable(y, xs, true)
+	if seed == nil {
+		seed = y.g.Const(onesLike(y))
+	}
+	graphOf(accumulate{}, y, seed)
+	checkSeed(y, seed.Shape(), seed.DType())
+	t.nodes[y.id-t.lo] = seed
+	t.fill()
+	out := make([]*Node, len(xs))
+	for i, x := range xs {
+		if e := t.nodes[x.id-t.lo]; e != nil {
+			out[i] = e
+		} else {
+			out[i] = x.g.Const(tensor.New(x.DType(), x.Shape()...))
+		}
+	}
+	return out
+}
+
+// Table is a gradient table: the gradient of one node y with respect to
+// the nodes it was computed from. Backward returns it.
+type Table struct {
+	g    *Graph
+	y    *Node
+	lo   int32  // the table covers node ids lo…y.id
+	mask []bool // with xs: the nodes on paths from xs to y, by id-lo
+
+	record  bool
+	scalars []float64                // entries of float64 scalar nodes, by id-lo (values)
+	tensors map[int32]*tensor.Tensor // entries of the other nodes (values)
+	nodes   []*Node                  // entries by id-lo (recorded)
+}
+
+func newTable(y *Node, xs []*Node, record bool) *Table {
+	graphOf(accumulate{}, append([]*Node{y}, xs...)...)
+	t := &Table{g: y.g, y: y, record: record}
+	if len(xs) > 0 {
+		t.lo = y.id
+		for _, x := range xs {
+			t.lo = min(t.lo, x.id)
+		}
+		if t.lo < 0 {
+			t.lo = 0
+		}
+		t.mask = make([]bool, y.id-t.lo+1)
+		for _, x := range xs {
+			if x.id <= y.id {
+				t.mask[x.id-t.lo] = true
+			}
+		}
+		for id := t.lo; id <= y.id; id++ {
+			n := t.g.at(id)
+			for i := range n.NumInputs() {
+				if in := n.inputID(i); in >= t.lo && t.mask[in-t.lo] {
+					t.mask[id-t.lo] = true
+					break
+				}
+			}
+		}
+	}
+	size := 0
+	if y.id >= t.lo {
+		size = int(y.id - t.lo + 1)
+	}
+	if record {
+		t.nodes = make([]*Node, max(size, int(maxID(xs)-t.lo+1)))
+	} else {
+		t.scalars = make([]float64, size)
+		t.tensors = make(map[int32]*tensor.Tensor)
+	}
+	return t
+}
+
+func maxID(xs []*Node) int32 {
+	m := int32(-1)
+	for _, x := range xs {
+		m = max(m, x.id)
+	}
+	return m
+}
+
+// wanted reports whether the table holds an entry for n.
+func (t *Table) wanted(n *Node) bool {
+	if n.id < t.lo || n.id > t.y.id {
+		return false
+	}
+	if t.mask != nil {
+		return t.mask[n.id-t.lo]
+	}
+	return n.flags&flagNeedsGrad != 0
+}
+
+// fill is the backpropagation algorithm. In the textbook form, the entry of
+// a node V is the sum over V's consumers C of C's bprop applied to the
+// entry of C, computed once and memoized. The tape is in topological order,
+// so walking it backwards from y reaches every consumer C before the nodes
+// it consumes: when the loop arrives at C its entry is complete, and the
+// loop adds C's contribution to the entry of each of C's inputs. Every
+// entry is therefore the same sum over consumers, each computed once,
+// without recursion and without lists of consumers.
+func (t *Table) fill() {
+	g, lo := t.g, t.lo
+	for id := t.y.id; id >= lo; id-- {
+		c := g.at(id)
+		if c.nin == 0 || !t.wanted(c) {
+			continue
+		}
+		if !t.record && c.flags&flagScalarOp != 0 {
+			// Fast path: float64 scalars, local derivatives from ScalarDeriv.
+			gc := t.scalars[id-lo]
+			if gc == 0 {
+				continue // a zero upstream gradient contributes zero
+			}
+			x := g.at(c.in[0])
+			var y *Node
+			yv := 0.0
+			if c.nin == 2 {
+				y = g.at(c.in[1])
+				yv = y.x
+			}
+			dx, dy := c.op.(ScalarOp).ScalarDeriv(x.x, yv, c.x)
+			if t.wanted(x) {
+				t.scalars[x.id-lo] += gc * dx
+			}
+			if y != nil && t.wanted(y) {
+				t.scalars[y.id-lo] += gc * dy
+			}
+			continue
+		}
+		gc := t.entry(c)
+		if gc == nil {
+			continue
+		}
+		for i := range c.NumInputs() {
+			v := g.at(c.inputID(i))
+			if !t.wanted(v) {
+				continue
+			}
+			contrib := c.op.Bprop(c, i, gc)
+			if contrib == nil {
+				continue
+			}
+			checkContribution(c, i, v, contrib)
+			t.add(v, contrib)
+		}
+	}
+}
+
+// entry returns the gradient table's entry for n as a node, or nil if it
+// is zero.
+func (t *Table) entry(n *Node) *Node {
+	if t.record {
+		return t.nodes[n.id-t.lo]
+	}
+	if n.flags&flagInline != 0 {
+		v := t.scalars[n.id-t.lo]
+		if v == 0 {
+			return nil // a zero upstream gradient contributes zero
+		}
+		return &Node{g: t.g, id: -1, flags: flagInline, x: v}
+	}
+	v := t.tensors[n.id]
+	if v == nil {
+		return nil
+	}
+	return &Node{g: t.g, id: -1, t: v}
+}
+
+// add adds a contribution to n's entry.
+func (t *Table) add(n *Node, contrib *Node) {
+	if t.record {
+		if old := t.nodes[n.id-t.lo]; old != nil {
+			contrib = Apply2(accumulate{}, old, contrib)
+		}
+		t.nodes[n.id-t.lo] = contrib
+		return
+	}
+	if n.flags&flagInline != 0 {
+		t.scalars[n.id-t.lo] += contrib.Scalar()
+		return
+	}
+	if old := t.tensors[n.id]; old != nil {
+		t.tensors[n.id] = tensor.Add(old, contrib.Value())
+	} else {
+		t.tensors[n.id] = contrib.Value()
+	}
+}
+
+// Grad returns the gradient of y with respect to n: zeros of n's shape if
+// y does not depend on n. It panics with a *GraphError if the table does
+// not cover n: a constant when Backward was given no xs, or a node off the
+// paths from xs to y.
+func (t *Table) Grad(n *Node) *tensor.Tensor {
+	t.check(n)
+	if n.flags&flagInline != 0 {
+		if n.id <= t.y.id {
+			return tensor.Scalar(t.scalars[n.id-t.lo])
+		}
+		return tensor.Scalar(0)
+	}
+	if v := t.tensors[n.id]; v != nil {
+		return v
+	}
+	return tensor.New(n.DType(), n.Shape()...)
+}
+
+// Scalar returns the gradient of y with respect to a node of size 1 as a
+// float64. It panics as Grad does, and with a *tensor.ShapeError if n has
+// another size.
+func (t *Table) Scalar(n *Node) float64 {
+	t.check(n)
+	if n.flags&flagInline != 0 {
+		if n.id <= t.y.id {
+			return t.scalars[n.id-t.lo]
+		}
+		return 0
+	}
+	return t.Grad(n).Item()
+}
+
+func (t *Table) check(n *Node) {
+	if n == nil || n.g != t.g {
+		panic(&GraphError{Op: "Table.Grad", Reason: "node is nil or from another graph"})
+	}
+	if n.id > t.y.id && (t.mask != nil || n.flags&flagNeedsGrad != 0) {
+		return // created after y: y does not depend on it
+	}
+	if !t.wanted(n) {
+		if t.mask != nil {
+			panic(&GraphError{Op: "Table.Grad", Reason: fmt.Sprintf("node %v is not on a path from the nodes given to Backward to %v", n, t.y)})
+		}
+		panic(&GraphError{Op: "Table.Grad", Reason: fmt.Sprintf("node %v does not depend on a variable; pass it to Backward to get its gradient", n)})
+	}
+}
+
+func onesLike(y *Node) *tensor.Tensor {
+	return tensor.Ones(y.DType(), y.Shape()...)
+}
+
+func checkSeed(y *Node, shape tensor.Shape, dtype tensor.DType) {
+	if !shape.Equal(y.Shape()) || dtype != y.DType() {
+		panic(&GraphError{Op: "Backward", Reason: fmt.Sprintf("seed of shape %v %v for node of shape %v %v", shape, dtype, y.Shape(), y.DType())})
+	}
+}
+
+func checkContribution(c *Node, i int, v, contrib *Node) {
+	if !contrib.Shape().Equal(v.Shape()) || contrib.DType() != v.DType() {
+		panic(&GraphError{Op: c.op.String(), Reason: fmt.Sprintf("bprop for input %d returned shape %v %v for an input of shape %v %v", i, contrib.Shape(), contrib.DType(), v.Shape(), v.DType())})
+	}
+}

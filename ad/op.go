@@ -1,0 +1,154 @@
+package ad
+
+import (
+	"github.com/seed812a03d2/backprop/tensor"
+)
+
+// Op is an operation: a forward rule that computes a value from the values
+// of the inputs, and a backward rule, bprop.
+//
+// Bprop returns the contribution of consumer c to the gradient of its
+// input i, given the upstream gradient g (the gradient table's entry for
+// c, shaped like c). The result must have the shape and element type of
+// input i, or be nil when no gradient flows to that input. Bprop must be
+// written with differentiable operations on nodes, not with tensor
+// kernels, so that the gradient is itself a graph and can be
+// differentiated again.
+type Op interface {
+	// String names the operation in traces, such as "sin" or "matmul".
+	String() string
+	// Forward computes the output value from the input values. It must not
+	// modify them. It panics with a *tensor.ShapeError on bad shapes.
+	Forward(x []*tensor.Tensor) *tensor.Tensor
+	// Bprop is the backward rule described above.
+	Bprop(c *Node, i int, g *Node) *Node
+}
+
+// ScalarOp is an Op with one or two inputs that can also compute on float64
+// scalars directly. Nodes whose inputs are all float64 scalars are then
+// computed and differentiated without tensors: this is what makes long
+// scalar graphs cheap. ScalarDeriv must agree with Bprop; adtest checks
+// both.
+type ScalarOp interface {
+	Op
+	// ScalarForward returns the output for inputs x and y (y is 0 for a
+	// unary operation).
+	ScalarForward(x, y float64) float64
+	// ScalarDeriv returns the local derivatives ∂z/∂x and ∂z/∂y at inputs x,
+	// y with output z.
+	ScalarDeriv(x, y, z float64) (dx, dy float64)
+}
+
+// Apply records op applied to the inputs xs and returns the new node. All
+// inputs must belong to one graph. Apply panics with a *GraphError if xs
+// is empty, an input is nil or the inputs come from different graphs, and
+// with the *tensor.ShapeError of op's forward rule if the shapes do not fit.
+func Apply(op Op, xs ...*Node) *Node {
+	switch len(xs) {
+	case 0:
+		panic(&GraphError{Op: op.String(), Reason: "no inputs"})
+	case 1:
+		return Apply1(op, xs[0])
+	case 2:
+		return Apply2(op, xs[0], xs[1])
+	}
+	g := graphOf(op, xs...)
+	vals := make([]*tensor.Tensor, len(xs))
+	flags := uint8(0)
+	for i, x := range xs {
+		vals[i] = x.Value()
+		flags |= x.flags & flagNeedsGrad
+	}
+	v := op.Forward(vals)
+	n := g.push(op)
+	if n.id >= 0 {
+		n.nin, n.in[0], n.in[1] = naryInputs, int32(len(g.lists)), int32(len(xs))
+		for _, x := range xs {
+			g.lists = append(g.lists, x.id)
+		}
+	}
+	n.flags |= flags
+	n.setValue(v)
+	return n
+}
+
+// Apply1 is Apply for one input.
+func Apply1(op Op, x *Node) *Node {
+	g := graphOf(op, x)
+	if so, ok := op.(ScalarOp); ok && x.flags&flagInline != 0 {
+		v := so.ScalarForward(x.x, 0)
+		n := g.push(op)
+		n.nin, n.in[0] = 1, x.id
+		n.flags = x.flags&flagNeedsGrad | flagInline | flagScalarOp
+		n.x = v
+		return n
+	}
+	v := op.Forward([]*tensor.Tensor{x.Value()})
+	n := g.push(op)
+	n.nin, n.in[0] = 1, x.id
+	n.flags = x.flags & flagNeedsGrad
+	n.setValue(v)
+	return n
+}
+
+// Apply2 is Apply for two inputs.
+func Apply2(op Op, x, y *Node) *Node {
+	g := graphOf(op, x, y)
+	if so, ok := op.(ScalarOp); ok && x.flags&y.flags&flagInline != 0 {
+		v := so.ScalarForward(x.x, y.x)
+		n := g.push(op)
+		n.nin, n.in[0], n.in[1] = 2, x.id, y.id
+		n.flags = (x.flags|y.flags)&flagNeedsGrad | flagInline | flagScalarOp
+		n.x = v
+		return n
+	}
+	v := op.Forward([]*tensor.Tensor{x.Value(), y.Value()})
+	n := g.push(op)
+	n.nin, n.in[0], n.in[1] = 2, x.id, y.id
+	n.flags = (x.flags | y.flags) & flagNeedsGrad
+	n.setValue(v)
+	return n
+}
+
+// graphOf returns the graph of the inputs, checking that there is one.
+func graphOf(op Op, xs ...*Node) *Graph {
+	var g *Graph
+	for _, x := range xs {
+		if x == nil {
+			panic(&GraphError{Op: op.String(), Reason: "nil input"})
+		}
+		if g != nil && x.g != g {
+			panic(&GraphError{Op: op.String(), Reason: "inputs from different graphs"})
+		}
+		g = x.g
+		if x.id < 0 && g.noRecord == 0 {
+			panic(&GraphError{Op: op.String(), Reason: "input " + x.String() + " was created while recording was off"})
+		}
+	}
+	return g
+}
+
+// GraphError is the value the ad package panics with when nodes are misused:
+// a nil node, nodes of two graphs in one operation, a bprop rule that
+// returns a gradient of the wrong shape.
+type GraphError struct {
+	Op     string // the operation or function
+	Reason string
+}
+
+// Error formats e as "ad: add: inputs from different graphs".
+func (e *GraphError) Error() string { return "ad: " + e.Op + ": " + e.Reason }
+
+// accumulate is the operation that sums contributions in the gradient
+// table when Gradients records the backward pass. Both inputs have one shape.
+type accumulate struct{}
+
+func (accumulate) String() string { return "accumulate" }
+
+func (accumulate) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Add(x[0], x[1]) }
+
+func (accumulate) Bprop(_ *Node, _ int, g *Node) *Node { return g }
+
+func (accumulate) ScalarForward(x, y float64) float64 { return x + y }
+
+func (accumulate) ScalarDeriv(_, _, _ float64) (float64, float64) { return 1, 1 }

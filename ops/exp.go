@@ -1,0 +1,25 @@
+package ops
+
+import (
+	"math"
+
+	"github.com/seed812a03d2/backprop/ad"
+	"github.com/seed812a03d2/backprop/tensor"
+)
+
+// Exp returns eˣ element-wise. Its derivative is eˣ.
+func Exp(x *ad.Node) *ad.Node { return ad.Apply1(expOp{}, x) }
+
+type expOp struct{}
+
+func (expOp) String() string                            { return "exp" }
+func (expOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Exp(x[0]) }
+func (expOp) ScalarForward(x, _ float64) float64        { return math.Exp(x) }
+
+func (expOp) ScalarDeriv(x, _, z float64) (float64, float64) { return z, 0 }
+
+func (expOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+	x := c.Input(0)
+	_ = x
+	return Mul(g, c)
+}

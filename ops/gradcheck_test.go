@@ -1,0 +1,157 @@
+package ops_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/seed812a03d2/backprop/ad"
+	"github.com/seed812a03d2/backprop/ad/adtest"
+	"github.com/seed812a03d2/backprop/ops"
+	"github.com/seed812a03d2/backprop/tensor"
+)
+
+// uniform returns seeded random float64 values in [lo, hi).
+func uniform(seed uint64, lo, hi float64, shape ...int) *tensor.Tensor {
+	return tensor.RandUniform(tensor.NewRand(seed), tensor.Float64, lo, hi, shape...)
+}
+
+// awayFrom returns seeded random values in [lo, hi) at least gap away from
+// every kink, so that finite differences do not straddle one.
+func awayFrom(seed uint64, lo, hi, gap float64, kinks []float64, shape ...int) *tensor.Tensor {
+	t := uniform(seed, lo, hi, shape...)
+	d := t.Float64s()
+	for i := range d {
+		for _, k := range kinks {
+			if math.Abs(d[i]-k) < gap {
+				d[i] = k + gap*math.Copysign(1, d[i]-k+1e-300)*2
+			}
+		}
+	}
+	return t
+}
+
+func f1(op func(*ad.Node) *ad.Node) adtest.Func {
+	return func(xs ...*ad.Node) *ad.Node { return op(xs[0]) }
+}
+
+func f2(op func(x, y *ad.Node) *ad.Node) adtest.Func {
+	return func(xs ...*ad.Node) *ad.Node { return op(xs[0], xs[1]) }
+}
+
+type gradCase struct {
+	name   string
+	f      adtest.Func
+	inputs []*tensor.Tensor
+	second bool // also check second derivatives
+}
+
+// gradCases lists every operation at seeded random points: scalars, so the
+// float64 fast path is checked, and tensors with broadcasting.
+func gradCases() []gradCase {
+	s := func(v float64) *tensor.Tensor { return tensor.Scalar(v) }
+	pos := func(seed uint64, shape ...int) *tensor.Tensor { return uniform(seed, 0.5, 2, shape...) }
+	any := func(seed uint64, shape ...int) *tensor.Tensor { return uniform(seed, -2, 2, shape...) }
+	nz := func(seed uint64, shape ...int) *tensor.Tensor {
+		return awayFrom(seed, -2, 2, 0.1, []float64{0}, shape...)
+	}
+	return []gradCase{
+		{"add scalar", f2(ops.Add), []*tensor.Tensor{s(0.3), s(-1.7)}, true},
+		{"add broadcast", f2(ops.Add), []*tensor.Tensor{any(1, 2, 3), any(2, 3)}, true},
+		{"add broadcast column", f2(ops.Add), []*tensor.Tensor{any(1, 2, 1), any(2, 1, 3)}, true},
+		{"sub scalar", f2(ops.Sub), []*tensor.Tensor{s(0.3), s(-1.7)}, true},
+		{"sub broadcast", f2(ops.Sub), []*tensor.Tensor{any(3, 2, 3), any(4, 1, 3)}, true},
+		{"mul scalar", f2(ops.Mul), []*tensor.Tensor{s(0.3), s(-1.7)}, true},
+		{"mul broadcast", f2(ops.Mul), []*tensor.Tensor{any(5, 2, 3), any(6)}, true},
+		{"div scalar", f2(ops.Div), []*tensor.Tensor{s(0.3), s(-1.7)}, true},
+		{"div broadcast", f2(ops.Div), []*tensor.Tensor{any(7, 2, 3), nz(8, 3)}, true},
+		{"neg", f1(ops.Neg), []*tensor.Tensor{any(9, 2, 2)}, true},
+		{"pow scalar", f2(ops.Pow), []*tensor.Tensor{s(1.3), s(-1.7)}, true},
+		{"pow tensor exponent", f2(ops.Pow), []*tensor.Tensor{pos(10, 2, 3), any(11, 3)}, true},
+		{"pow constant exponent", f1(func(x *ad.Node) *ad.Node { return ops.PowConst(x, 3) }), []*tensor.Tensor{any(12, 4)}, true},
+		{"square", f1(ops.Square), []*tensor.Tensor{any(13, 2, 2)}, true},
+		{"square scalar", f1(ops.Square), []*tensor.Tensor{s(-0.7)}, true},
+		{"sqrt", f1(ops.Sqrt), []*tensor.Tensor{pos(14, 3)}, true},
+		{"sqrt scalar", f1(ops.Sqrt), []*tensor.Tensor{s(1.9)}, true},
+		{"exp", f1(ops.Exp), []*tensor.Tensor{any(15, 3)}, true},
+		{"exp scalar", f1(ops.Exp), []*tensor.Tensor{s(1.1)}, true},
+		{"log", f1(ops.Log), []*tensor.Tensor{pos(16, 3)}, true},
+		{"log scalar", f1(ops.Log), []*tensor.Tensor{s(0.6)}, true},
+		{"sin", f1(ops.Sin), []*tensor.Tensor{any(17, 3)}, true},
+		{"sin scalar", f1(ops.Sin), []*tensor.Tensor{s(0.6)}, true},
+		{"cos", f1(ops.Cos), []*tensor.Tensor{any(18, 3)}, true},
+		{"cos scalar", f1(ops.Cos), []*tensor.Tensor{s(0.6)}, true},
+		{"tan", f1(ops.Tan), []*tensor.Tensor{uniform(19, -1.2, 1.2, 3)}, true},
+		{"tan scalar", f1(ops.Tan), []*tensor.Tensor{s(0.6)}, true},
+		{"tanh", f1(ops.Tanh), []*tensor.Tensor{any(20, 3)}, true},
+		{"tanh scalar", f1(ops.Tanh), []*tensor.Tensor{s(0.6)}, true},
+		{"sigmoid", f1(ops.Sigmoid), []*tensor.Tensor{any(21, 3)}, true},
+		{"sigmoid scalar", f1(ops.Sigmoid), []*tensor.Tensor{s(-0.6)}, true},
+		{"relu", f1(ops.ReLU), []*tensor.Tensor{nz(22, 6)}, true},
+		{"relu scalar", f1(ops.ReLU), []*tensor.Tensor{s(0.6)}, true},
+		{"abs", f1(ops.Abs), []*tensor.Tensor{nz(23, 6)}, true},
+		{"abs scalar", f1(ops.Abs), []*tensor.Tensor{s(-0.6)}, true},
+		{"maximum", f2(ops.Maximum), []*tensor.Tensor{any(24, 2, 3), any(25, 3)}, true},
+		{"maximum scalar", f2(ops.Maximum), []*tensor.Tensor{s(0.3), s(-0.2)}, true},
+		{"minimum", f2(ops.Minimum), []*tensor.Tensor{any(26, 2, 3), any(27, 2, 1)}, true},
+		{"minimum scalar", f2(ops.Minimum), []*tensor.Tensor{s(0.3), s(-0.2)}, true},
+		{"where", func(xs ...*ad.Node) *ad.Node {
+			cond := xs[0].Graph().Const(tensor.FromFloat64s([]float64{1, 0, 1}, 3))
+			return ops.Where(cond, ops.Sin(xs[0]), ops.Mul(xs[1], xs[1]))
+		}, []*tensor.Tensor{any(28, 2, 3), any(29, 3)}, true},
+		{"sum all", f1(func(x *ad.Node) *ad.Node { return ops.Sum(ops.Square(x)) }), []*tensor.Tensor{any(30, 2, 3)}, true},
+		{"sum axis", f1(func(x *ad.Node) *ad.Node { return ops.Sum(ops.Square(x), 1) }), []*tensor.Tensor{any(31, 2, 3, 2)}, true},
+		{"sum axes keepdims", f1(func(x *ad.Node) *ad.Node { return ops.SumKeepDims(ops.Square(x), 0, -1) }), []*tensor.Tensor{any(32, 2, 3, 2)}, true},
+		{"mean", f1(func(x *ad.Node) *ad.Node { return ops.Mean(ops.Square(x), 0) }), []*tensor.Tensor{any(33, 3, 2)}, true},
+		{"mean keepdims", f1(func(x *ad.Node) *ad.Node { return ops.MeanKeepDims(ops.Sin(x), 1) }), []*tensor.Tensor{any(34, 3, 2)}, true},
+		{"max", f1(func(x *ad.Node) *ad.Node { return ops.Max(ops.Sin(x), 1) }), []*tensor.Tensor{any(35, 3, 4)}, true},
+		{"max all", f1(func(x *ad.Node) *ad.Node { return ops.Max(ops.Mul(x, x)) }), []*tensor.Tensor{any(36, 2, 3)}, true},
+		{"min keepdims", f1(func(x *ad.Node) *ad.Node { return ops.MinKeepDims(ops.Sin(x), 0) }), []*tensor.Tensor{any(37, 3, 4)}, true},
+		{"matmul", f2(ops.MatMul), []*tensor.Tensor{any(38, 2, 3), any(39, 3, 4)}, true},
+		{"matmul batched broadcast", f2(func(x, y *ad.Node) *ad.Node { return ops.Sin(ops.MatMul(x, y)) }), []*tensor.Tensor{any(40, 2, 2, 3), any(41, 3, 2)}, true},
+		{"reshape", f1(func(x *ad.Node) *ad.Node { return ops.Sin(ops.Reshape(x, 3, -1)) }), []*tensor.Tensor{any(42, 2, 3)}, true},
+		{"transpose", f1(func(x *ad.Node) *ad.Node { return ops.Mul(ops.Transpose(x, 2, 0, 1), ops.Transpose(x, 2, 0, 1)) }), []*tensor.Tensor{any(43, 2, 3, 2)}, true},
+		{"transpose default", f1(func(x *ad.Node) *ad.Node { return ops.MatMul(ops.Transpose(x), x) }), []*tensor.Tensor{any(44, 2, 3)}, true},
+		{"broadcast to", f1(func(x *ad.Node) *ad.Node { return ops.Sin(ops.BroadcastTo(x, tensor.Shape{2, 3, 4})) }), []*tensor.Tensor{any(45, 3, 1)}, true},
+		{"sum to", f1(func(x *ad.Node) *ad.Node { return ops.SumTo(ops.Square(x), tensor.Shape{3, 1}) }), []*tensor.Tensor{any(46, 2, 3, 4)}, true},
+		{"slice", f1(func(x *ad.Node) *ad.Node {
+			return ops.Square(ops.Slice(x, tensor.Range{Start: 1, Stop: 3}, tensor.Range{Start: 0, Stop: 4, Step: 2}))
+		}), []*tensor.Tensor{any(47, 3, 4)}, true},
+		{"embed", f1(func(x *ad.Node) *ad.Node {
+			return ops.Sin(ops.Embed(x, tensor.Shape{3, 4}, tensor.Range{Start: 1, Stop: 3}))
+		}), []*tensor.Tensor{any(48, 2, 4)}, true},
+		{"concat", func(xs ...*ad.Node) *ad.Node {
+			return ops.Square(ops.Concat(1, xs[0], ops.Sin(xs[1]), xs[0]))
+		}, []*tensor.Tensor{any(49, 2, 1), any(50, 2, 3)}, true},
+		{"stack", func(xs ...*ad.Node) *ad.Node {
+			return ops.Square(ops.Stack(-1, xs[0], xs[1]))
+		}, []*tensor.Tensor{any(51, 2, 3), any(52, 2, 3)}, true},
+		{"softmax", f1(func(x *ad.Node) *ad.Node { return ops.Softmax(x, -1) }), []*tensor.Tensor{any(53, 2, 3)}, true},
+		{"softmax axis 0", f1(func(x *ad.Node) *ad.Node { return ops.Softmax(x, 0) }), []*tensor.Tensor{any(54, 3, 2)}, true},
+		{"log softmax", f1(func(x *ad.Node) *ad.Node { return ops.LogSoftmax(x, 1) }), []*tensor.Tensor{any(55, 2, 3)}, true},
+		{"logsumexp", f1(func(x *ad.Node) *ad.Node { return ops.LogSumExp(x, 1) }), []*tensor.Tensor{any(56, 2, 3)}, true},
+		{"logsumexp keepdims", f1(func(x *ad.Node) *ad.Node { return ops.LogSumExpKeepDims(x, 0) }), []*tensor.Tensor{any(57, 3, 2)}, true},
+		{"composite", func(xs ...*ad.Node) *ad.Node {
+			h := ops.Tanh(ops.Add(ops.MatMul(xs[0], xs[1]), xs[2]))
+			return ops.LogSumExp(ops.Mul(h, h), -1)
+		}, []*tensor.Tensor{any(58, 2, 3), any(59, 3, 4), any(60, 4)}, true},
+	}
+}
+
+func TestGradients(t *testing.T) {
+	for _, tc := range gradCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			adtest.CheckGrad(t, tc.f, tc.inputs...)
+		})
+	}
+}
+
+func TestSecondDerivatives(t *testing.T) {
+	for _, tc := range gradCases() {
+		if !tc.second {
+			continue
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			adtest.CheckGrad2(t, tc.f, tc.inputs...)
+		})
+	}
+}

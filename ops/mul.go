@@ -1,0 +1,22 @@
+package ops
+
+import (
+	"github.com/seed812a03d2/backprop/ad"
+	"github.com/seed812a03d2/backprop/tensor"
+)
+
+// Mul returns x * y element-wise, with broadcasting. Its local derivatives
+// are y and x. Mul panics with a *tensor.ShapeError if the shapes do not
+// broadcast.
+func Mul(x, y *ad.Node) *ad.Node { return ad.Apply2(mulOp{}, x, y) }
+
+type mulOp struct{}
+
+func (mulOp) String() string                                 { return "mul" }
+func (mulOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Mul(x[0], x[1]) }
+func (mulOp) ScalarForward(x, y float64) float64             { return x * y }
+func (mulOp) ScalarDeriv(x, y, _ float64) (float64, float64) { return y, x }
+
+func (mulOp) Bprop(c *ad.Node, i int, g *ad.Node) *ad.Node {
+	return unbroadcast(c, i, Mul(g, c.Input(1-i)))
+}

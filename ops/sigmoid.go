@@ -1,0 +1,24 @@
+package ops
+
+import (
+	"github.com/seed812a03d2/backprop/ad"
+	"github.com/seed812a03d2/backprop/tensor"
+)
+
+// Sigmoid returns 1/(1+e⁻ˣ) element-wise, computed without overflow. Its
+// derivative is σ(x)(1-σ(x)).
+func Sigmoid(x *ad.Node) *ad.Node { return ad.Apply1(sigmoidOp{}, x) }
+
+type sigmoidOp struct{}
+
+func (sigmoidOp) String() string                            { return "sigmoid" }
+func (sigmoidOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Sigmoid(x[0]) }
+func (sigmoidOp) ScalarForward(x, _ float64) float64        { return tensor.SigmoidFloat(x) }
+
+func (sigmoidOp) ScalarDeriv(x, _, z float64) (float64, float64) { return z * (1 - z), 0 }
+
+func (sigmoidOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+	x := c.Input(0)
+	_ = x
+	return Mul(g, Mul(c, Sub(Const(c, 1), c)))
+}
