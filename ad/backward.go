@@ -29,7 +29,7 @@ func Backward(y *Node, xs ...*Node) *Table {
 // ones. BackwardSeed panics with a *GraphError if seed's shape or element
 // type differ from y's.
 func BackwardSeed(y *Node, seed *tensor.Tensor, xs ...*Node) *Table {
-	t := newTable(y, xs, false)
+	t := newTable("Backward", y, xs, false)
 	if seed == nil {
 		seed = onesLike(y)
 	}
@@ -57,11 +57,13 @@ func Gradients(y *Node, xs ...*Node) []*Node {
 // GradientsSeed is Gradients with the table seeded with the node seed
 // instead of ones (nil means ones).
 func GradientsSeed(y, seed *Node, xs ...*Node) []*Node {
-	t := newTable(y, xs, true)
+	t := newTable("Gradients", y, xs, true)
 	if seed == nil {
 		seed = y.g.Const(onesLike(y))
 	}
-	graphOf(accumulate{}, y, seed)
+	if seed.g != y.g || seed.id < 0 {
+		panic(&GraphError{Op: "Gradients", Reason: "seed is not a recorded node of y's graph"})
+	}
 	checkSeed(y, seed.Shape(), seed.DType())
 	t.nodes[y.id-t.lo] = seed
 	t.fill()
@@ -90,8 +92,17 @@ type Table struct {
 	nodes   []*Node                  // entries by id-lo (recorded)
 }
 
-func newTable(y *Node, xs []*Node, record bool) *Table {
-	graphOf(accumulate{}, append([]*Node{y}, xs...)...)
+func newTable(fn string, y *Node, xs []*Node, record bool) *Table {
+	for _, x := range append([]*Node{y}, xs...) {
+		switch {
+		case x == nil:
+			panic(&GraphError{Op: fn, Reason: "nil node"})
+		case x.g != y.g:
+			panic(&GraphError{Op: fn, Reason: "nodes from different graphs"})
+		case x.id < 0:
+			panic(&GraphError{Op: fn, Reason: "node " + x.String() + " was created while recording was off"})
+		}
+	}
 	t := &Table{g: y.g, y: y, record: record}
 	if len(xs) > 0 {
 		t.lo = y.id

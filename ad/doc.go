@@ -1,0 +1,68 @@
+// Package ad is backprop's engine: reverse-mode automatic differentiation
+// on a recorded graph of tensor operations.
+//
+// # Vocabulary
+//
+// These words mean the same thing everywhere in backprop, from this
+// package to the command-line tool.
+//
+//   - A node is one value in a [Graph]: a leaf (a variable from
+//     [Graph.Var] or a constant from [Graph.Const]) or the output of an
+//     operation ([Op]) applied to earlier nodes, its inputs.
+//   - A consumer of a node V is a node that has V among its inputs.
+//   - The gradient table maps each node V to the gradient of the output y
+//     with respect to V. Its entry for y is the seed, ones by default.
+//   - The upstream gradient of a consumer C is its entry in the gradient
+//     table.
+//   - The local derivative ∂C/∂V is the derivative of one operation's output
+//     with respect to one of its inputs, at the inputs' values.
+//   - bprop is an operation's backward rule: given C and its upstream
+//     gradient, it returns C's contribution to the entry of one input: the
+//     upstream gradient times the local derivative (a vector-Jacobian
+//     product for tensors).
+//
+// # The algorithm
+//
+// The entry of every node V is the sum, over V's consumers C, of C's bprop
+// applied to the entry of C, each entry computed once. Operations are
+// recorded in the order they run, which is a topological order, so the
+// backward pass is one loop over the tape in reverse: by the time it
+// reaches a node, all its consumers have added their contributions and its
+// entry is complete. There is no recursion, so graphs of tens of millions
+// of nodes differentiate as easily as small ones. The loop is the method
+// fill in backward.go.
+//
+// [Backward] computes the table as values, fast: bprop rules run with
+// recording off, and nodes computed from float64 scalars use the local
+// derivatives of [ScalarOp] and allocate nothing. [Gradients] records the
+// backward pass as more nodes of the same graph, so a gradient can be
+// differentiated again: Gradients of a gradient is a second derivative,
+// and so on to any order. Both are pure functions of the graph: calling
+// them twice gives the same answer, and nothing accumulates in the nodes.
+//
+// A node that y does not depend on gets a zero gradient. Backward with no
+// list of nodes fills the table for the nodes that need a gradient
+// (variables and what is computed from them) and treats constants as
+// constants; list a constant to get its gradient.
+//
+// # Conventions
+//
+// At kinks the local derivative takes a fixed value: relu'(0) = 0,
+// abs'(0) = 0, and elements that tie for a maximum or minimum share the
+// gradient equally. Where Backward finds a scalar entry of exactly zero it
+// skips the node's bprop: a zero upstream gradient contributes zero, even
+// where the local derivative is infinite.
+//
+// # Panics and errors
+//
+// Misusing the API is a programmer error and panics with a typed error: a
+// nil node, nodes of two graphs in one operation, or a bprop rule that
+// returns the wrong shape panic with a *[GraphError]; operands of
+// incompatible shapes panic with the *tensor.ShapeError of the operation's
+// forward rule, which names the operation and the shapes. NaN and ±Inf are
+// values, not errors.
+//
+// A Graph is not safe for concurrent use. Independent graphs share
+// nothing, so they can be built and differentiated from different
+// goroutines at once; the package has no global state.
+package ad

@@ -1,0 +1,34 @@
+// Package ops holds backprop's differentiable operations, one per file,
+// each with its forward rule and its bprop rule.
+//
+// Every function takes and returns *ad.Node and records one operation on
+// the inputs' graph. Every bprop rule is written with these same
+// operations, so gradients are graphs too and can be differentiated again
+// to any order. Element-wise operations of one or two inputs also
+// implement ad.ScalarOp, the fast path for float64 scalars.
+//
+// # Operations
+//
+// Element-wise, with NumPy broadcasting: [Add], [Sub], [Mul], [Div], [Neg],
+// [Pow] (tensor exponents too; [PowConst]), [Square], [Sqrt], [Exp], [Log],
+// [Sin], [Cos], [Tan], [Tanh], [Sigmoid], [ReLU], [Abs], [Maximum],
+// [Minimum], [Where]. Reductions over axes: [Sum], [Mean], [Max], [Min]
+// (and their KeepDims forms), [LogSumExp]. Along an axis: [Softmax],
+// [LogSoftmax]. Linear algebra: [MatMul] (batched). Shapes: [Reshape],
+// [Transpose], [BroadcastTo], [SumTo], [Slice], [Embed], [Concat], [Stack].
+//
+// # Conventions at kinks
+//
+// relu'(0) = 0 and abs'(0) = 0. Elements that tie for the maximum (Max,
+// Maximum) or minimum (Min, Minimum) share the gradient equally. For
+// Pow, ∂/∂x is 0 where the exponent is 0, and ∂/∂y is 0 where x == 0 and
+// y ≥ 0. Outside their domains operations give NaN or ±Inf, as float64
+// arithmetic does; these are values, not errors.
+//
+// # Panics
+//
+// Operands of incompatible shapes or element types panic with a
+// *tensor.ShapeError or *tensor.DTypeError that names the operation and
+// the shapes; nil nodes and nodes of different graphs panic with an
+// *ad.GraphError.
+package ops
