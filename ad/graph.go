@@ -15,7 +15,8 @@ import (
 // and differentiated from different goroutines at once.
 type Graph struct {
 	chunks   [][]Node // node storage; see chunk sizes below
-	fill     int      // nodes used in the last chunk
+	cur      int      // the chunk being filled
+	fill     int      // nodes used in chunk cur
 	n        int32    // number of recorded nodes
 	lists    []int32  // inputs of nodes with more than two inputs
 	names    []string // names by node id, where given
@@ -65,19 +66,42 @@ func (g *Graph) push(op Op) *Node {
 	if g.noRecord > 0 {
 		return &Node{g: g, op: op, id: -1}
 	}
-	if len(g.chunks) == 0 || g.fill == len(g.chunks[len(g.chunks)-1]) {
-		size := maxChunk
-		if k := len(g.chunks); k < geomChunks {
-			size = 1 << (minChunkLog + k)
-		}
-		g.chunks = append(g.chunks, make([]Node, size))
-		g.fill = 0
+	if len(g.chunks) == 0 || g.fill == len(g.chunks[g.cur]) {
+		g.grow()
 	}
-	n := &g.chunks[len(g.chunks)-1][g.fill]
+	n := &g.chunks[g.cur][g.fill]
 	g.fill++
 	n.g, n.op, n.id = g, op, g.n
 	g.n++
 	return n
+}
+
+// grow moves on to the next chunk, allocating it unless Reset kept it.
+func (g *Graph) grow() {
+	if len(g.chunks) > 0 {
+		g.cur++
+	}
+	g.fill = 0
+	if g.cur < len(g.chunks) {
+		return
+	}
+	size := maxChunk
+	if k := len(g.chunks); k < geomChunks {
+		size = 1 << (minChunkLog + k)
+	}
+	g.chunks = append(g.chunks, make([]Node, size))
+}
+
+// Reset empties g for reuse, keeping its memory: building the same graph
+// again then allocates nothing. Nodes of g created before Reset must not
+// be used after it.
+func (g *Graph) Reset() {
+	for _, c := range g.chunks[:min(g.cur+1, len(g.chunks))] {
+		clear(c)
+	}
+	g.cur, g.fill, g.n = 0, 0, 0
+	g.lists = g.lists[:0]
+	g.names = g.names[:0]
 }
 
 // Var records a variable: an input of the graph whose gradient is wanted.

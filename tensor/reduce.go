@@ -22,7 +22,7 @@ func Sum(x *Tensor, axes []int, keepDims bool) *Tensor {
 
 // Mean returns the mean of x over axes, as Sum.
 func Mean(x *Tensor, axes []int, keepDims bool) *Tensor {
-	s := Sum(x, axes, keepDims)
+	s := reduce("Mean", redSum, x, axes, keepDims)
 	n := x.Size() / max(s.Size(), 1)
 	if s.Size() == 0 {
 		n = 0
@@ -203,11 +203,27 @@ func lseLoop[T float](m, x []T, outer, n, inner int) {
 // Softmax returns exp(x) / sum(exp(x)) over axis, computed stably.
 func Softmax(x *Tensor, axis int) *Tensor {
 	axis = normAxis("Softmax", axis, x.shape)
-	return Exp(Sub(x, LogSumExp(x, axis, true)))
+	s := shiftByMax(x, axis)
+	return Exp(Sub(s, LogSumExp(s, axis, true)))
 }
 
 // LogSoftmax returns x - LogSumExp(x) over axis.
 func LogSoftmax(x *Tensor, axis int) *Tensor {
 	axis = normAxis("LogSoftmax", axis, x.shape)
-	return Sub(x, LogSumExp(x, axis, true))
+	s := shiftByMax(x, axis)
+	return Sub(s, LogSumExp(s, axis, true))
+}
+
+// shiftByMax returns x minus its maximum over axis where that maximum is
+// finite (as scipy does). Subtracting the maximum before LogSumExp keeps
+// x - LogSumExp(x) accurate: for large x, LogSumExp(x) itself is rounded
+// to the spacing of x, which is far coarser than the result.
+func shiftByMax(x *Tensor, axis int) *Tensor {
+	m := reduceAxis(redMax, x, axis)
+	for i := range m.Size() {
+		if v := m.flat(i); math.IsInf(v, 0) || v != v {
+			m.setFlat(i, 0)
+		}
+	}
+	return Sub(x, m)
 }

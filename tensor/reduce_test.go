@@ -391,6 +391,9 @@ func TestSoftmax(t *testing.T) {
 	}{
 		{"small", []float64{1, 2, 3}, []float64{0.09003057317038046, 0.24472847105479764, 0.6652409557748219}},
 		{"large equal", []float64{1000, 1000}, []float64{0.5, 0.5}},
+		// LogSumExp([1e6 1e6]) rounds to 1000000.6875 in float32; the
+		// result must not inherit that error (it once gave 0.50283).
+		{"huge equal", []float64{1e6, 1e6}, []float64{0.5, 0.5}},
 		{"large spread", []float64{-1000, 0, 1000}, []float64{0, 0, 1}},
 		{"one -Inf", []float64{-inf, 0, 0}, []float64{0, 0.5, 0.5}},
 		{"single", []float64{42}, []float64{1}},
@@ -409,9 +412,32 @@ func TestSoftmax(t *testing.T) {
 
 	t.Run("LogSoftmax values", func(t *testing.T) {
 		// log(0.5) = -ln 2; log(1/(1+e**-1000)) rounds to 0.
-		x := tensor.FromFloat64s([]float64{1000, 1000, 0, -1000}, 2, 2)
-		checkTensor(t, "LogSoftmax([[1000 1000] [0 -1000]], 1)", tensor.LogSoftmax(x, 1), f64, tensor.Shape{2, 2},
-			[]float64{-math.Ln2, -math.Ln2, 0, -1000}, 1e-15)
+		x := tensor.FromFloat64s([]float64{1000, 1000, 0, -1000, 1e15, 1e15}, 3, 2)
+		for _, d := range dtypes {
+			x := x.AsType(d)
+			if d == f32 {
+				x = tensor.Minimum(x, tensor.Scalar32(1e6)) // keep it a float32 that is huge but exact
+			}
+			call := fmt.Sprintf("LogSoftmax(%v, 1)", x)
+			checkTensor(t, call, tensor.LogSoftmax(x, 1), d, tensor.Shape{3, 2},
+				roundAll(d, []float64{-math.Ln2, -math.Ln2, 0, -1000, -math.Ln2, -math.Ln2}), 1e-15)
+			checkTensor(t, "Softmax"+call[len("LogSoftmax"):], tensor.Softmax(x, 1), d, tensor.Shape{3, 2},
+				[]float64{0.5, 0.5, 1, 0, 0.5, 0.5}, 1e-15)
+		}
+	})
+	t.Run("non-finite", func(t *testing.T) {
+		// As scipy.special.softmax and log_softmax: +Inf gives NaN at
+		// its own place, and a row of -Inf gives NaN everywhere.
+		x := tensor.FromFloat64s([]float64{1, inf, -inf, -inf, 1, nan}, 3, 2)
+		checkTensor(t, "Softmax([[1 +Inf] [-Inf -Inf] [1 NaN]], 1)", tensor.Softmax(x, 1), f64, tensor.Shape{3, 2},
+			[]float64{0, nan, nan, nan, nan, nan}, 0)
+		checkTensor(t, "LogSoftmax([[1 +Inf] [-Inf -Inf] [1 NaN]], 1)", tensor.LogSoftmax(x, 1), f64, tensor.Shape{3, 2},
+			[]float64{-inf, nan, nan, nan, nan, nan}, 0)
+	})
+	t.Run("empty axis", func(t *testing.T) {
+		e := tensor.Zeros(f32, 2, 0)
+		checkTensor(t, "Softmax([2 0], 1)", tensor.Softmax(e, 1), f32, tensor.Shape{2, 0}, nil, 0)
+		checkTensor(t, "LogSoftmax([2 0], -1)", tensor.LogSoftmax(e, -1), f32, tensor.Shape{2, 0}, nil, 0)
 	})
 
 	for _, d := range dtypes {

@@ -1,0 +1,132 @@
+package ad_test
+
+import (
+	"math"
+	"runtime"
+	"testing"
+
+	"github.com/seed812a03d2/backprop/ad"
+	"github.com/seed812a03d2/backprop/ops"
+)
+
+// The benchmarks of the engine issue, side by side: the worked example as
+// a full call, and a chain of one million elementary operations against a
+// plain Go loop (the function only) and a hand-written Go adjoint (the
+// limit). Run them with
+//
+//	go test -run='^$' -bench=. -count=10 ./ad > new.txt && benchstat new.txt
+
+var sink float64
+
+// workedExample builds, evaluates and differentiates the worked example.
+func workedExample(record bool) float64 {
+	var g ad.Graph
+	u1 := g.ScalarVar("u1", 4)
+	u2 := g.ScalarVar("u2", 2)
+	u3 := ops.Add(u1, u2)
+	u4 := ops.Mul(u3, u3)
+	u5 := ops.Sin(u4)
+	if record {
+		return ad.Gradients(u5, u1)[0].Scalar()
+	}
+	return ad.Backward(u5).Scalar(u1)
+}
+
+func BenchmarkWorkedExample(b *testing.B) {
+	for _, bc := range []struct {
+		name   string
+		record bool
+	}{{"Backward", false}, {"Gradients", true}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sink = workedExample(bc.record)
+			}
+		})
+	}
+	b.Run("handwritten", func(b *testing.B) {
+		b.ReportAllocs()
+		u1, u2 := 4.0, 2.0
+		for b.Loop() {
+			u3 := u1 + u2
+			u4 := u3 * u3
+			sink = math.Sin(u4) + math.Cos(u4)*2*u3
+		}
+	})
+}
+
+// chainSteps steps of x = sin(x)·0.9 + x·0.1 are 4 elementary operations
+// each: one million in all.
+var chainSteps = 250_000
+
+func chainPlain() float64 {
+	x := 0.5
+	for range chainSteps {
+		x = math.Sin(x)*0.9 + x*0.1
+	}
+	return x
+}
+
+// chainAdjoint is the hand-written reverse mode: a forward sweep that keeps
+// the inputs of each step, and a backward sweep that multiplies the local
+// derivatives.
+func chainAdjoint(xs []float64) float64 {
+	x := 0.5
+	for i := range chainSteps {
+		xs[i] = x
+		x = math.Sin(x)*0.9 + x*0.1
+	}
+	d := 1.0
+	for i := chainSteps - 1; i >= 0; i-- {
+		d *= math.Cos(xs[i])*0.9 + 0.1
+	}
+	return d
+}
+
+func chainGraph(record bool) float64 {
+	var g ad.Graph
+	x0 := g.ScalarVar("x0", 0.5)
+	a, b := g.ScalarConst(0.9), g.ScalarConst(0.1)
+	x := x0
+	for range chainSteps {
+		x = ops.Add(ops.Mul(ops.Sin(x), a), ops.Mul(x, b))
+	}
+	if record {
+		return ad.Gradients(x, x0)[0].Scalar()
+	}
+	return ad.Backward(x).Scalar(x0)
+}
+
+// peakMiB reports the heap that one call of f holds at its end, when it
+// holds the most: the graph and the gradient table.
+func peakMiB(f func()) float64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return float64(after.TotalAlloc-before.TotalAlloc) / (1 << 20)
+}
+
+func BenchmarkChain(b *testing.B) {
+	ops := 4 * chainSteps
+	xs := make([]float64, chainSteps)
+	for _, bc := range []struct {
+		name string
+		f    func() float64
+	}{
+		{"plain", chainPlain},
+		{"adjoint", func() float64 { return chainAdjoint(xs) }},
+		{"Backward", func() float64 { return chainGraph(false) }},
+		{"Gradients", func() float64 { return chainGraph(true) }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.ReportMetric(peakMiB(func() { sink = bc.f() }), "alloc-MiB")
+			for b.Loop() {
+				sink = bc.f()
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(ops), "ns/elem-op")
+		})
+	}
+}

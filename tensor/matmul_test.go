@@ -1,0 +1,169 @@
+package tensor_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/seed812a03d2/backprop/tensor"
+)
+
+// naiveMatMul is the triple loop over every output element, with the batch
+// axes broadcast index by index, in float64.
+func naiveMatMul(x, y *tensor.Tensor) (tensor.Shape, []float64) {
+	xs, ys := x.Shape(), y.Shape()
+	m, k, n := xs[len(xs)-2], xs[len(xs)-1], ys[len(ys)-1]
+	xb, yb := xs[:len(xs)-2], ys[:len(ys)-2]
+	batch := tensor.BroadcastShapes("naive", xb, yb)
+	shape := append(batch.Clone(), m, n)
+	out := make([]float64, shape.Size())
+	for i := range out {
+		idx := unravel(i, shape)
+		b, r, c := idx[:len(batch)], idx[len(batch)], idx[len(batch)+1]
+		xi := append(broadcastIndex(b, xb), r, 0)
+		yi := append(broadcastIndex(b, yb), 0, c)
+		s := 0.0
+		for p := range k {
+			xi[len(xi)-1], yi[len(yi)-2] = p, p
+			s += x.At(xi...) * y.At(yi...)
+		}
+		out[i] = s
+	}
+	return shape, out
+}
+
+func TestMatMulHand(t *testing.T) {
+	// Computed by hand.
+	for _, d := range dtypes {
+		t.Run(d.String(), func(t *testing.T) {
+			x := fromData(d, []float64{1, 2, 3, 4}, 2, 2)
+			y := fromData(d, []float64{5, 6, 7, 8}, 2, 2)
+			checkTensor(t, "MatMul([[1 2] [3 4]], [[5 6] [7 8]])", tensor.MatMul(x, y), d, tensor.Shape{2, 2},
+				[]float64{19, 22, 43, 50}, 0)
+			r := fromData(d, []float64{1, 2, 3}, 1, 3)
+			c := fromData(d, []float64{4, 5, 6}, 3, 1)
+			checkTensor(t, "MatMul([[1 2 3]], [[4] [5] [6]])", tensor.MatMul(r, c), d, tensor.Shape{1, 1}, []float64{32}, 0)
+			checkTensor(t, "MatMul([[4] [5] [6]], [[1 2 3]])", tensor.MatMul(c, r), d, tensor.Shape{3, 3},
+				[]float64{4, 8, 12, 5, 10, 15, 6, 12, 18}, 0)
+		})
+	}
+}
+
+func TestMatMul2DVsNaive(t *testing.T) {
+	sizes := []struct{ m, k, n int }{
+		{1, 1, 1}, {1, 5, 1}, {1, 4, 3}, {3, 4, 1}, {5, 1, 3}, {3, 4, 5}, {7, 6, 8}, {16, 9, 4},
+		{0, 3, 2}, {2, 0, 3}, {2, 3, 0},
+	}
+	for _, d := range dtypes {
+		for i, sz := range sizes {
+			call := fmt.Sprintf("MatMul(%v [%d %d], [%d %d])", d, sz.m, sz.k, sz.k, sz.n)
+			t.Run(call, func(t *testing.T) {
+				x := randn(uint64(60+2*i), d, sz.m, sz.k)
+				y := randn(uint64(61+2*i), d, sz.k, sz.n)
+				xd, yd := x.Data(), y.Data()
+				shape, want := naiveMatMul(x, y)
+				checkTensor(t, call, tensor.MatMul(x, y), d, shape, roundAll(d, want), tolFor(d))
+				checkTensor(t, call+" operand x", x, d, x.Shape(), xd, 0)
+				checkTensor(t, call+" operand y", y, d, y.Shape(), yd, 0)
+			})
+		}
+	}
+}
+
+func TestMatMulBatched(t *testing.T) {
+	tests := []struct {
+		x, y, want tensor.Shape
+	}{
+		{tensor.Shape{2, 3, 4}, tensor.Shape{4, 5}, tensor.Shape{2, 3, 5}},
+		{tensor.Shape{3, 4}, tensor.Shape{2, 4, 5}, tensor.Shape{2, 3, 5}},
+		{tensor.Shape{2, 3, 4}, tensor.Shape{2, 4, 5}, tensor.Shape{2, 3, 5}},
+		{tensor.Shape{1, 3, 4}, tensor.Shape{2, 4, 5}, tensor.Shape{2, 3, 5}},
+		{tensor.Shape{2, 3, 4}, tensor.Shape{1, 4, 5}, tensor.Shape{2, 3, 5}},
+		{tensor.Shape{2, 1, 3, 4}, tensor.Shape{5, 4, 6}, tensor.Shape{2, 5, 3, 6}},
+		{tensor.Shape{3, 1, 2, 2}, tensor.Shape{1, 4, 2, 3}, tensor.Shape{3, 4, 2, 3}},
+		{tensor.Shape{1, 1, 1, 4}, tensor.Shape{4, 1}, tensor.Shape{1, 1, 1, 1}},
+		{tensor.Shape{0, 3, 4}, tensor.Shape{4, 2}, tensor.Shape{0, 3, 2}},
+		{tensor.Shape{2, 3, 0}, tensor.Shape{2, 0, 2}, tensor.Shape{2, 3, 2}},
+	}
+	for _, d := range dtypes {
+		for i, tt := range tests {
+			call := fmt.Sprintf("MatMul(%v %v, %v)", d, tt.x, tt.y)
+			t.Run(call, func(t *testing.T) {
+				x := randn(uint64(80+2*i), d, tt.x...)
+				y := randn(uint64(81+2*i), d, tt.y...)
+				shape, want := naiveMatMul(x, y)
+				if !shape.Equal(tt.want) {
+					t.Fatalf("naive reference has shape %v; want %v", shape, tt.want)
+				}
+				checkTensor(t, call, tensor.MatMul(x, y), d, tt.want, roundAll(d, want), tolFor(d))
+			})
+		}
+	}
+	t.Run("each batch is its own product", func(t *testing.T) {
+		// [2 3 4]·[4 5]: batch b of the result is x[b]·y.
+		x, y := randn(90, f64, 2, 3, 4), randn(91, f64, 4, 5)
+		got := tensor.MatMul(x, y)
+		for b := range 2 {
+			xb := tensor.Reshape(tensor.Slice(x, tensor.Range{Start: b, Stop: b + 1}), 3, 4)
+			gb := tensor.Reshape(tensor.Slice(got, tensor.Range{Start: b, Stop: b + 1}), 3, 5)
+			sameTensor(t, fmt.Sprintf("MatMul(x, y)[%d]", b), gb, tensor.MatMul(xb, y), 0)
+		}
+	})
+}
+
+func TestMatMulNonFinite(t *testing.T) {
+	// IEEE 754: Inf*0 = NaN, so a zero must not be skipped.
+	for _, d := range dtypes {
+		t.Run(d.String(), func(t *testing.T) {
+			x := fromData(d, []float64{inf, 1}, 1, 2)
+			y := fromData(d, []float64{0, 2}, 2, 1)
+			checkTensor(t, "MatMul([[+Inf 1]], [[0] [2]])", tensor.MatMul(x, y), d, tensor.Shape{1, 1}, []float64{nan}, 0)
+			z := fromData(d, []float64{0, 1}, 1, 2)
+			w := fromData(d, []float64{inf, 2}, 2, 1)
+			checkTensor(t, "MatMul([[0 1]], [[+Inf] [2]])", tensor.MatMul(z, w), d, tensor.Shape{1, 1}, []float64{nan}, 0)
+			// A NaN spreads along its row of x and nowhere else.
+			a := fromData(d, []float64{nan, 0, 1, 1}, 2, 2)
+			checkTensor(t, "MatMul([[NaN 0] [1 1]], I)", tensor.MatMul(a, fromData(d, []float64{1, 0, 0, 1}, 2, 2)), d,
+				tensor.Shape{2, 2}, []float64{nan, nan, 1, 1}, 0)
+			// Batched too.
+			bx := fromData(d, []float64{1, 1, 0, 0}, 2, 1, 2)
+			by := fromData(d, []float64{inf, 1}, 2, 1)
+			checkTensor(t, "MatMul([[[1 1]] [[0 0]]], [[+Inf] [1]])", tensor.MatMul(bx, by), d,
+				tensor.Shape{2, 1, 1}, []float64{inf, nan}, 0)
+		})
+	}
+}
+
+func TestMatMulErrors(t *testing.T) {
+	z := func(s ...int) *tensor.Tensor { return tensor.Zeros(f64, s...) }
+	tests := []struct {
+		name string
+		x, y *tensor.Tensor
+		msg  string
+	}{
+		{"inner mismatch", z(2, 3), z(2, 3), "tensor: MatMul: incompatible shapes [2 3] and [2 3]"},
+		{"inner mismatch batched", z(4, 2, 3), z(4, 4, 3), "tensor: MatMul: incompatible shapes [4 2 3] and [4 4 3]"},
+		{"vector left", z(3), z(3, 2), "tensor: MatMul: incompatible shapes [3] and [3 2]"},
+		{"vector right", z(2, 3), z(3), "tensor: MatMul: incompatible shapes [2 3] and [3]"},
+		{"scalars", tensor.Scalar(2), tensor.Scalar(3), "tensor: MatMul: incompatible shapes [] and []"},
+		// The message names the whole operands, not just their batch axes.
+		{"batch mismatch", z(2, 2, 3), z(3, 3, 2), "tensor: MatMul: incompatible shapes [2 2 3] and [3 3 2]"},
+		{"batch mismatch 4-d", z(2, 4, 2, 3), z(3, 3, 2), "tensor: MatMul: incompatible shapes [2 4 2 3] and [3 3 2]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			call := fmt.Sprintf("MatMul(%v, %v)", tt.x.Shape(), tt.y.Shape())
+			mustPanicWith(t, call, func() { tensor.MatMul(tt.x, tt.y) }, shapeErr, tt.msg)
+			if err := tensor.Catch(func() { tensor.MatMul(tt.x, tt.y) }); err == nil || err.Error() != tt.msg {
+				t.Errorf("Catch(%s) = %v; want %q", call, err, tt.msg)
+			}
+		})
+	}
+	t.Run("dtype", func(t *testing.T) {
+		mustPanicWith(t, "MatMul(float64 [2 2], float32 [2 2])",
+			func() { tensor.MatMul(tensor.Zeros(f64, 2, 2), tensor.Zeros(f32, 2, 2)) }, dtypeErr,
+			"tensor: MatMul: mixed element types float64 and float32")
+		// The dtype check comes first, even when the shapes are also bad.
+		mustPanic(t, "MatMul(float32 [3], float64 [2 3])",
+			func() { tensor.MatMul(tensor.Zeros(f32, 3), tensor.Zeros(f64, 2, 3)) }, dtypeErr)
+	})
+}
