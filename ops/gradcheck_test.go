@@ -95,7 +95,7 @@ func gradCases() []gradCase {
 		{"minimum", f2(ops.Minimum), []*tensor.Tensor{any(26, 2, 3), any(27, 2, 1)}, true},
 		{"minimum scalar", f2(ops.Minimum), []*tensor.Tensor{s(0.3), s(-0.2)}, true},
 		{"where", func(xs ...*ad.Node) *ad.Node {
-			cond := xs[0].Graph().Const(tensor.FromFloat64s([]float64{1, 0, 1}, 3))
+			cond := xs[0].Graph().Const(tensor.FromFloat64s([]float64{1, 0, 1}, 3).AsType(xs[0].DType()))
 			return ops.Where(cond, ops.Sin(xs[0]), ops.Mul(xs[1], xs[1]))
 		}, []*tensor.Tensor{any(28, 2, 3), any(29, 3)}, true},
 		{"sum all", f1(func(x *ad.Node) *ad.Node { return ops.Sum(ops.Square(x)) }), []*tensor.Tensor{any(30, 2, 3)}, true},

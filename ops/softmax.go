@@ -33,8 +33,7 @@ func (o *lseOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 func (o *lseOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
 	x := c.Input(0)
 	kept := tensor.ReducedShape(x.Shape(), []int{o.axis}, true)
-	z := Reshape(c, kept...)
-	return Mul(BroadcastTo(Reshape(g, kept...), x.Shape()), Exp(Sub(x, z)))
+	return Mul(BroadcastTo(Reshape(g, kept...), x.Shape()), Softmax(x, o.axis))
 }
 
 // Softmax returns exp(x)/Σ exp(x) over axis, computed stably. Its bprop is

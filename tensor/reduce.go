@@ -200,30 +200,56 @@ func lseLoop[T float](m, x []T, outer, n, inner int) {
 	}
 }
 
-// Softmax returns exp(x) / sum(exp(x)) over axis, computed stably.
+// Softmax returns exp(x) / sum(exp(x)) over axis, computed stably as
+// exp(x-m) / sum(exp(x-m)) with m the maximum.
 func Softmax(x *Tensor, axis int) *Tensor {
 	axis = normAxis("Softmax", axis, x.shape)
-	s := shiftByMax(x, axis)
-	return Exp(Sub(s, LogSumExp(s, axis, true)))
+	return softmax(x, axis, false)
 }
 
-// LogSoftmax returns x - LogSumExp(x) over axis.
+// LogSoftmax returns x - LogSumExp(x) over axis, computed stably as
+// (x-m) - log(sum(exp(x-m))) with m the maximum.
 func LogSoftmax(x *Tensor, axis int) *Tensor {
 	axis = normAxis("LogSoftmax", axis, x.shape)
-	s := shiftByMax(x, axis)
-	return Sub(s, LogSumExp(s, axis, true))
+	return softmax(x, axis, true)
 }
 
-// shiftByMax returns x minus its maximum over axis where that maximum is
-// finite (as scipy does). Subtracting the maximum before LogSumExp keeps
-// x - LogSumExp(x) accurate: for large x, LogSumExp(x) itself is rounded
-// to the spacing of x, which is far coarser than the result.
-func shiftByMax(x *Tensor, axis int) *Tensor {
-	m := reduceAxis(redMax, x, axis)
-	for i := range m.Size() {
-		if v := m.flat(i); math.IsInf(v, 0) || v != v {
-			m.setFlat(i, 0)
+func softmax(x *Tensor, axis int, log bool) *Tensor {
+	out := like(x, x.shape)
+	outer, n, inner := outerInner(x.shape, axis)
+	if x.dtype == Float32 {
+		softmaxLoop(out.f32, x.f32, outer, n, inner, log)
+	} else {
+		softmaxLoop(out.f64, x.f64, outer, n, inner, log)
+	}
+	return out
+}
+
+func softmaxLoop[T float](dst, x []T, outer, n, inner int, log bool) {
+	for o := range outer {
+		for j := range inner {
+			at := func(k int) int { return (o*n+k)*inner + j }
+			m := math.Inf(-1)
+			for k := range n {
+				if v := float64(x[at(k)]); v > m || v != v {
+					m = v
+				}
+			}
+			if math.IsInf(m, 0) || m != m {
+				m = 0 // let ±Inf and NaN propagate through exp
+			}
+			s := 0.0
+			for k := range n {
+				s += math.Exp(float64(x[at(k)]) - m)
+			}
+			for k := range n {
+				d := float64(x[at(k)]) - m
+				if log {
+					dst[at(k)] = T(d - math.Log(s))
+				} else {
+					dst[at(k)] = T(math.Exp(d) / s)
+				}
+			}
 		}
 	}
-	return Sub(x, m)
 }
