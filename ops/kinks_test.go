@@ -46,8 +46,8 @@ func TestKinks(t *testing.T) {
 		}
 	}
 	binary := []struct {
-		name           string
-		op             func(x, y *ad.Node) *ad.Node
+		name            string
+		op              func(x, y *ad.Node) *ad.Node
 		x, y, z, dx, dy float64
 	}{
 		{"maximum tie", ops.Maximum, 2, 2, 2, 0.5, 0.5},
