@@ -170,49 +170,64 @@ func (t *Table) wanted(n *Node) bool {
 // without recursion and without lists of consumers.
 func (t *Table) fill() {
 	g, lo := t.g, t.lo
-	for id := t.y.id; id >= lo; id-- {
-		c := g.at(id)
-		if c.nin == 0 || !t.wanted(c) {
-			continue
-		}
-		if !t.record && c.flags&flagScalarOp != 0 {
-			// Fast path: float64 scalars, local derivatives from ScalarDeriv.
-			gc := t.scalars[id-lo]
-			if gc == 0 {
-				continue // a zero upstream gradient contributes zero
-			}
-			x := g.at(c.in[0])
-			var y *Node
-			yv := 0.0
-			if c.nin == 2 {
-				y = g.at(c.in[1])
-				yv = y.x
-			}
-			dx, dy := c.op.(ScalarOp).ScalarDeriv(x.x, yv, c.x)
-			if t.wanted(x) {
-				t.scalars[x.id-lo] += gc * dx
-			}
-			if y != nil && t.wanted(y) {
-				t.scalars[y.id-lo] += gc * dy
-			}
-			continue
-		}
-		gc := t.entry(c)
-		if gc == nil {
-			continue
-		}
-		for i := range c.NumInputs() {
-			v := g.at(c.inputID(i))
-			if !t.wanted(v) {
+	for top := t.y.id; top >= lo; {
+		// The nodes top, top-1, … down to lo or the chunk's start.
+		chunk, off := g.locate(top)
+		bottom := max(0, off-int(top-lo))
+		for k := off; k >= bottom; k-- {
+			c := &chunk[k]
+			if c.nin == 0 || !t.wanted(c) {
 				continue
 			}
-			contrib := c.op.Bprop(c, i, gc)
-			if contrib == nil {
+			if !t.record && c.flags&flagScalarOp != 0 {
+				t.scalarBprop(c)
 				continue
 			}
-			checkContribution(c, i, v, contrib)
-			t.add(v, contrib)
+			gc := t.entry(c)
+			if gc == nil {
+				continue
+			}
+			for i := range c.NumInputs() {
+				v := g.at(c.inputID(i))
+				if !t.wanted(v) {
+					continue
+				}
+				contrib := c.op.Bprop(c, i, gc)
+				if contrib == nil {
+					continue
+				}
+				checkContribution(c, i, v, contrib)
+				t.add(v, contrib)
+			}
 		}
+		top -= int32(off - bottom + 1)
+	}
+}
+
+// scalarBprop is the fast path of fill for a node computed from float64
+// scalars: the contributions are the upstream gradient times the local
+// derivatives from ScalarDeriv, added in place.
+func (t *Table) scalarBprop(c *Node) {
+	lo := t.lo
+	gc := t.scalars[c.id-lo]
+	if gc == 0 {
+		return // a zero upstream gradient contributes zero
+	}
+	x := t.g.at(c.in[0])
+	if c.nin == 1 {
+		dx, _ := c.op.(ScalarOp).ScalarDeriv(x.x, 0, c.x)
+		if t.wanted(x) {
+			t.scalars[x.id-lo] += gc * dx
+		}
+		return
+	}
+	y := t.g.at(c.in[1])
+	dx, dy := c.op.(ScalarOp).ScalarDeriv(x.x, y.x, c.x)
+	if t.wanted(x) {
+		t.scalars[x.id-lo] += gc * dx
+	}
+	if t.wanted(y) {
+		t.scalars[y.id-lo] += gc * dy
 	}
 }
 

@@ -39,13 +39,19 @@ const (
 
 // at returns the node with the given id.
 func (g *Graph) at(id int32) *Node {
+	c, off := g.locate(id)
+	return &c[off]
+}
+
+// locate returns the chunk that holds node id and the node's offset in it.
+func (g *Graph) locate(id int32) ([]Node, int) {
 	i := int(id)
 	if i < geomNodes {
 		k := bits.Len(uint(i>>minChunkLog+1)) - 1
-		return &g.chunks[k][i-(1<<minChunkLog)*(1<<k-1)]
+		return g.chunks[k], i - (1<<minChunkLog)*(1<<k-1)
 	}
 	j := i - geomNodes
-	return &g.chunks[geomChunks+j>>maxChunkLog][j&(maxChunk-1)]
+	return g.chunks[geomChunks+j>>maxChunkLog], j & (maxChunk - 1)
 }
 
 // Len returns the number of nodes recorded in g.

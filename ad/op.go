@@ -74,14 +74,18 @@ func Apply(op Op, xs ...*Node) *Node {
 
 // Apply1 is Apply for one input.
 func Apply1(op Op, x *Node) *Node {
-	g := graphOf(op, x)
-	if so, ok := op.(ScalarOp); ok && x.flags&flagInline != 0 {
-		v := so.ScalarForward(x.x, 0)
-		n := g.push(op)
-		n.nin, n.in[0] = 1, x.id
-		n.flags = x.flags&flagNeedsGrad | flagInline | flagScalarOp
-		n.x = v
-		return n
+	if x == nil || x.id < 0 && x.g.noRecord == 0 {
+		graphOf(op, x) // panics with the reason
+	}
+	g := x.g
+	if x.flags&flagInline != 0 {
+		if so, ok := op.(ScalarOp); ok {
+			n := g.push(op)
+			n.nin, n.in[0] = 1, x.id
+			n.flags = x.flags&flagNeedsGrad | flagInline | flagScalarOp
+			n.x = so.ScalarForward(x.x, 0)
+			return n
+		}
 	}
 	v := op.Forward([]*tensor.Tensor{x.Value()})
 	n := g.push(op)
@@ -93,14 +97,18 @@ func Apply1(op Op, x *Node) *Node {
 
 // Apply2 is Apply for two inputs.
 func Apply2(op Op, x, y *Node) *Node {
-	g := graphOf(op, x, y)
-	if so, ok := op.(ScalarOp); ok && x.flags&y.flags&flagInline != 0 {
-		v := so.ScalarForward(x.x, y.x)
-		n := g.push(op)
-		n.nin, n.in[0], n.in[1] = 2, x.id, y.id
-		n.flags = (x.flags|y.flags)&flagNeedsGrad | flagInline | flagScalarOp
-		n.x = v
-		return n
+	if x == nil || y == nil || x.g != y.g || (x.id|y.id) < 0 && x.g.noRecord == 0 {
+		graphOf(op, x, y) // panics with the reason
+	}
+	g := x.g
+	if x.flags&y.flags&flagInline != 0 {
+		if so, ok := op.(ScalarOp); ok {
+			n := g.push(op)
+			n.nin, n.in[0], n.in[1] = 2, x.id, y.id
+			n.flags = (x.flags|y.flags)&flagNeedsGrad | flagInline | flagScalarOp
+			n.x = so.ScalarForward(x.x, y.x)
+			return n
+		}
 	}
 	v := op.Forward([]*tensor.Tensor{x.Value(), y.Value()})
 	n := g.push(op)

@@ -445,3 +445,64 @@ func TestMap(t *testing.T) {
 		t.Errorf("Map(float32 1e20, v*v/1e30) = %v; want %v", got.Item(), want)
 	}
 }
+
+func TestWhere(t *testing.T) {
+	for _, d := range dtypes {
+		t.Run("hand/"+d.String(), func(t *testing.T) {
+			cond := fromData(d, []float64{1, 0, -2, 0.5, negZ, nan})
+			x := fromData(d, []float64{1, 2, 3, 4, 5, 6})
+			y := fromData(d, []float64{10, 20, 30, 40, 50, 60})
+			// Nonzero picks x; ±0 picks y; NaN is nonzero (as numpy's bool(nan)).
+			checkTensor(t, fmt.Sprintf("Where(%v, %v, %v)", cond, x, y), tensor.Where(cond, x, y), d,
+				tensor.Shape{6}, []float64{1, 20, 3, 4, 50, 6}, 0)
+		})
+		t.Run("untaken NaN/"+d.String(), func(t *testing.T) {
+			cond := fromData(d, []float64{1, 0})
+			x := fromData(d, []float64{1, nan})
+			y := fromData(d, []float64{nan, inf})
+			checkTensor(t, "Where([1 0], [1 NaN], [NaN +Inf])", tensor.Where(cond, x, y), d,
+				tensor.Shape{2}, []float64{1, inf}, 0)
+		})
+	}
+
+	shapes := []struct{ c, x, y tensor.Shape }{
+		{tensor.Shape{2, 3}, tensor.Shape{2, 3}, tensor.Shape{2, 3}},
+		{tensor.Shape{2, 1}, tensor.Shape{3}, nil},
+		{nil, tensor.Shape{2, 3}, tensor.Shape{3}},
+		{tensor.Shape{4, 1, 1}, tensor.Shape{1, 3, 1}, tensor.Shape{2}},
+		{tensor.Shape{0, 1}, tensor.Shape{3}, tensor.Shape{1, 3}},
+	}
+	for i, s := range shapes {
+		for _, d := range dtypes {
+			call := fmt.Sprintf("Where(%v, %v %v, %v)", s.c, d, s.x, s.y)
+			t.Run(call, func(t *testing.T) {
+				// cond has halves, so zeros occur; its dtype need not be x's.
+				cond := halves(uint64(200+i), f64, s.c...)
+				x, y := randn(uint64(300+i), d, s.x...), randn(uint64(400+i), d, s.y...)
+				shape := tensor.BroadcastShapes("naive", tensor.BroadcastShapes("naive", s.c, s.x), s.y)
+				want := make([]float64, shape.Size())
+				for k := range want {
+					idx := unravel(k, shape)
+					if cond.At(broadcastIndex(idx, s.c)...) != 0 {
+						want[k] = x.At(broadcastIndex(idx, s.x)...)
+					} else {
+						want[k] = y.At(broadcastIndex(idx, s.y)...)
+					}
+				}
+				checkTensor(t, call, tensor.Where(cond, x, y), d, shape, want, 0)
+			})
+		}
+	}
+
+	t.Run("fails", func(t *testing.T) {
+		c := tensor.Ones(f64, 2)
+		mustPanicWith(t, "Where([2], float64 [2], float32 [2])",
+			func() { tensor.Where(c, tensor.Zeros(f64, 2), tensor.Zeros(f32, 2)) }, dtypeErr,
+			"tensor: Where: mixed element types float64 and float32")
+		mustPanicWith(t, "Where([2], [3], [3])",
+			func() { tensor.Where(c, tensor.Zeros(f64, 3), tensor.Zeros(f64, 3)) }, shapeErr,
+			"tensor: Where: incompatible shapes [2] and [3]")
+		mustPanic(t, "Where([2], [2], [3])",
+			func() { tensor.Where(c, tensor.Zeros(f64, 2), tensor.Zeros(f64, 3)) }, shapeErr)
+	})
+}
