@@ -13,7 +13,7 @@ import (
 
 // seed builds the worked example: u3 = u1 + u2, u4 = u3², u5 = sin(u4) at
 // u1 = 4, u2 = 2.
-func seed(g *ad.Graph) (u1, u2, u3, u4, u5 *ad.Node) {
+func seed(g *ad.Graph) (u1, u2, u3, u4, u5 ad.Node) {
 	u1 = g.ScalarVar("u1", 4)
 	u2 = g.ScalarVar("u2", 2)
 	u3 = ops.Add(u1, u2)
@@ -31,7 +31,7 @@ func TestWorkedExample(t *testing.T) {
 	u1, u2, u3, u4, u5 := seed(&g)
 	// Forward values from the worked example.
 	for _, c := range []struct {
-		n    *ad.Node
+		n    ad.Node
 		want float64
 	}{{u3, 6}, {u4, 36}, {u5, math.Sin(36)}} {
 		if got := c.n.Scalar(); got != c.want {
@@ -40,10 +40,10 @@ func TestWorkedExample(t *testing.T) {
 	}
 	// grad_table[u4] = cos(36), grad_table[u3] = 2·6·cos(36), and u1, u2
 	// receive grad_table[u3]: -1.535564275528856 = 12·cos(36).
-	want := map[*ad.Node]float64{u5: 1, u4: math.Cos(36), u3: 12 * math.Cos(36), u2: 12 * math.Cos(36), u1: 12 * math.Cos(36)}
+	want := map[ad.Node]float64{u5: 1, u4: math.Cos(36), u3: 12 * math.Cos(36), u2: 12 * math.Cos(36), u1: 12 * math.Cos(36)}
 	table := ad.Backward(u5)
 	recorded := ad.Gradients(u5, u1, u2, u3, u4, u5)
-	for i, n := range []*ad.Node{u1, u2, u3, u4, u5} {
+	for i, n := range []ad.Node{u1, u2, u3, u4, u5} {
 		if got := table.Scalar(n); !relClose(got, want[n], 1e-15) {
 			t.Errorf("Backward(u5).Scalar(%v) = %v; want %v", n, got, want[n])
 		}
@@ -60,7 +60,7 @@ func TestWorkedExample(t *testing.T) {
 // whose values come from PyTorch there.
 func TestMicrograd(t *testing.T) {
 	var g ad.Graph
-	k := func(v float64) *ad.Node { return g.ScalarConst(v) }
+	k := func(v float64) ad.Node { return g.ScalarConst(v) }
 	a := g.ScalarVar("a", -4)
 	b := g.ScalarVar("b", 2)
 	c := ops.Add(a, b)
@@ -280,7 +280,7 @@ func TestMisuse(t *testing.T) {
 		want string
 	}{
 		{"two graphs", func() { ops.Add(x, y) }, "ad: add: inputs from different graphs"},
-		{"nil input", func() { ops.Sin(nil) }, "ad: sin: nil input"},
+		{"zero Node", func() { ops.Sin(ad.Node{}) }, "ad: sin: zero Node as input"},
 		{"gradient across graphs", func() { ad.Backward(ops.Sin(x), y) }, "ad: Backward: nodes from different graphs"},
 		{"shape mismatch", func() { ops.MatMul(v, v) }, "tensor: MatMul: incompatible shapes [2 3] and [2 3]"},
 		{"broadcast mismatch", func() { ops.Add(v, g1.Var("w", tensor.Zeros(tensor.Float64, 4))) }, "tensor: Add: incompatible shapes [2 3] and [4]"},

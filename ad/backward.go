@@ -2,6 +2,7 @@ package ad
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/seed812a03d2/backprop/tensor"
 )
@@ -15,12 +16,12 @@ import (
 // from xs to y, so xs may be constants or intermediate nodes. A node that
 // y does not depend on has a zero gradient.
 //
-// Backward computes values only: the bprop rules run with recording off,
-// and nodes computed from float64 scalars take a fast path that allocates
-// nothing per node. Use Gradients for gradients that can be differentiated
-// again. Backward panics with a *GraphError if a node is nil or from
+// Backward computes values only: what the bprop rules record is removed
+// from the graph before Backward returns, and nodes computed from float64
+// scalars take a fast path that allocates nothing per node. Use Gradients for gradients that can be differentiated
+// again. Backward panics with a *GraphError if a node is the zero Node or from
 // another graph.
-func Backward(y *Node, xs ...*Node) *Table {
+func Backward(y Node, xs ...Node) *Table {
 	return BackwardSeed(y, nil, xs...)
 }
 
@@ -28,18 +29,31 @@ func Backward(y *Node, xs ...*Node) *Table {
 // it computes the vector-Jacobian product seedᵀ·∂y/∂x. A nil seed means
 // ones. BackwardSeed panics with a *GraphError if seed's shape or element
 // type differ from y's.
-func BackwardSeed(y *Node, seed *tensor.Tensor, xs ...*Node) *Table {
+func BackwardSeed(y Node, seed *tensor.Tensor, xs ...Node) *Table {
 	t := newTable("Backward", y, xs, false)
-	if seed == nil {
-		seed = onesLike(y)
+	switch {
+	case seed == nil && y.rec().flags&flagInline != 0:
+		t.scalars[y.id-t.lo] = 1
+	case seed == nil:
+		t.setTensor(y.id, onesLike(y))
+	default:
+		checkSeed(y, seed.Shape(), seed.DType())
+		if y.rec().flags&flagInline != 0 {
+			t.scalars[y.id-t.lo] = seed.Item()
+		} else {
+			t.setTensor(y.id, seed)
+		}
 	}
-	checkSeed(y, seed.Shape(), seed.DType())
-	if y.flags&flagInline != 0 {
-		t.scalars[y.id-t.lo] = seed.Item()
-	} else {
-		t.tensors[y.id] = seed
-	}
-	y.g.NoRecord(t.fill)
+	// The bprop rules of the general path record their results as
+	// constants, which are removed again when the table is full.
+	g := y.g
+	m := g.mark()
+	g.detached++
+	defer func() {
+		g.detached--
+		g.truncate(m)
+	}()
+	t.fill()
 	return t
 }
 
@@ -48,28 +62,28 @@ func BackwardSeed(y *Node, seed *tensor.Tensor, xs ...*Node) *Table {
 // computation, so the results can be differentiated again (Gradients of a
 // gradient is a second derivative). The gradient table is seeded with ones
 // of y's shape. The gradient of a node that y does not depend on is zero.
-// Gradients panics with a *GraphError if a node is nil or from another
+// Gradients panics with a *GraphError if a node is the zero Node or from another
 // graph.
-func Gradients(y *Node, xs ...*Node) []*Node {
-	return GradientsSeed(y, nil, xs...)
+func Gradients(y Node, xs ...Node) []Node {
+	return GradientsSeed(y, Node{}, xs...)
 }
 
 // GradientsSeed is Gradients with the table seeded with the node seed
-// instead of ones (nil means ones).
-func GradientsSeed(y, seed *Node, xs ...*Node) []*Node {
+// instead of ones (the zero Node means ones).
+func GradientsSeed(y, seed Node, xs ...Node) []Node {
 	t := newTable("Gradients", y, xs, true)
-	if seed == nil {
+	if !seed.Valid() {
 		seed = y.g.Const(onesLike(y))
 	}
-	if seed.g != y.g || seed.id < 0 {
-		panic(&GraphError{Op: "Gradients", Reason: "seed is not a recorded node of y's graph"})
+	if seed.g != y.g {
+		panic(&GraphError{Op: "Gradients", Reason: "seed from another graph"})
 	}
 	checkSeed(y, seed.Shape(), seed.DType())
 	t.nodes[y.id-t.lo] = seed
 	t.fill()
-	out := make([]*Node, len(xs))
+	out := make([]Node, len(xs))
 	for i, x := range xs {
-		if e := t.nodes[x.id-t.lo]; e != nil {
+		if e := t.nodes[x.id-t.lo]; e.Valid() {
 			out[i] = e
 		} else {
 			out[i] = x.g.Const(tensor.New(x.DType(), x.Shape()...))
@@ -82,25 +96,25 @@ func GradientsSeed(y, seed *Node, xs ...*Node) []*Node {
 // the nodes it was computed from. Backward returns it.
 type Table struct {
 	g    *Graph
-	y    *Node
+	y    Node
 	lo   int32  // the table covers node ids lo…y.id
 	mask []bool // with xs: the nodes on paths from xs to y, by id-lo
 
 	record  bool
 	scalars []float64                // entries of float64 scalar nodes, by id-lo (values)
 	tensors map[int32]*tensor.Tensor // entries of the other nodes (values)
-	nodes   []*Node                  // entries by id-lo (recorded)
+	nodes   []Node                   // entries by id-lo (recorded)
+
+	small [8]float64 // storage for scalars in small graphs
 }
 
-func newTable(fn string, y *Node, xs []*Node, record bool) *Table {
-	for _, x := range append([]*Node{y}, xs...) {
+func newTable(fn string, y Node, xs []Node, record bool) *Table {
+	for _, x := range append([]Node{y}, xs...) {
 		switch {
-		case x == nil:
-			panic(&GraphError{Op: fn, Reason: "nil node"})
+		case x.g == nil:
+			panic(&GraphError{Op: fn, Reason: "zero Node"})
 		case x.g != y.g:
 			panic(&GraphError{Op: fn, Reason: "nodes from different graphs"})
-		case x.id < 0:
-			panic(&GraphError{Op: fn, Reason: "node " + x.String() + " was created while recording was off"})
 		}
 	}
 	t := &Table{g: y.g, y: y, record: record}
@@ -119,9 +133,9 @@ func newTable(fn string, y *Node, xs []*Node, record bool) *Table {
 			}
 		}
 		for id := t.lo; id <= y.id; id++ {
-			n := t.g.at(id)
-			for i := range n.NumInputs() {
-				if in := n.inputID(i); in >= t.lo && t.mask[in-t.lo] {
+			r := t.g.at(id)
+			for i := range r.numInputs() {
+				if in := t.g.inputID(r, i); in >= t.lo && t.mask[in-t.lo] {
 					t.mask[id-t.lo] = true
 					break
 				}
@@ -133,15 +147,18 @@ func newTable(fn string, y *Node, xs []*Node, record bool) *Table {
 		size = int(y.id - t.lo + 1)
 	}
 	if record {
-		t.nodes = make([]*Node, max(size, int(maxID(xs)-t.lo+1)))
+		t.nodes = make([]Node, max(size, int(maxID(xs)-t.lo+1)))
 	} else {
-		t.scalars = make([]float64, size)
-		t.tensors = make(map[int32]*tensor.Tensor)
+		if size <= len(t.small) {
+			t.scalars = t.small[:size]
+		} else {
+			t.scalars = make([]float64, size)
+		}
 	}
 	return t
 }
 
-func maxID(xs []*Node) int32 {
+func maxID(xs []Node) int32 {
 	m := int32(-1)
 	for _, x := range xs {
 		m = max(m, x.id)
@@ -149,15 +166,23 @@ func maxID(xs []*Node) int32 {
 	return m
 }
 
-// wanted reports whether the table holds an entry for n.
-func (t *Table) wanted(n *Node) bool {
-	if n.id < t.lo || n.id > t.y.id {
+// wanted reports whether the table holds an entry for node id, whose
+// record is r.
+func (t *Table) wanted(id int32, r *record) bool {
+	if id < t.lo || id > t.y.id {
 		return false
 	}
 	if t.mask != nil {
-		return t.mask[n.id-t.lo]
+		return t.mask[id-t.lo]
 	}
-	return n.flags&flagNeedsGrad != 0
+	return r.flags&flagNeedsGrad != 0
+}
+
+func (t *Table) setTensor(id int32, v *tensor.Tensor) {
+	if t.tensors == nil {
+		t.tensors = make(map[int32]*tensor.Tensor)
+	}
+	t.tensors[id] = v
 }
 
 // fill is the backpropagation algorithm. In the textbook form, the entry of
@@ -172,28 +197,31 @@ func (t *Table) fill() {
 	g, lo := t.g, t.lo
 	for top := t.y.id; top >= lo; {
 		// The nodes top, top-1, … down to lo or the chunk's start.
-		chunk, off := g.locate(top)
+		chunk, off := g.chunks[top>>chunkLog], int(top&(chunkSize-1))
 		bottom := max(0, off-int(top-lo))
 		for k := off; k >= bottom; k-- {
-			c := &chunk[k]
-			if c.nin == 0 || !t.wanted(c) {
+			id := top - int32(off-k)
+			r := &chunk[k]
+			if r.nin == 0 || !t.wanted(id, r) {
 				continue
 			}
-			if !t.record && c.flags&flagScalarOp != 0 {
-				t.scalarBprop(c)
+			if !t.record && r.flags&flagScalarOp != 0 {
+				t.scalarBprop(id, r)
 				continue
 			}
-			gc := t.entry(c)
-			if gc == nil {
+			c := Node{g, id}
+			gc := t.entry(c, r)
+			if !gc.Valid() {
 				continue
 			}
-			for i := range c.NumInputs() {
-				v := g.at(c.inputID(i))
-				if !t.wanted(v) {
+			op := g.ops[r.op]
+			for i := range r.numInputs() {
+				v := Node{g, g.inputID(r, i)}
+				if !t.wanted(v.id, v.rec()) {
 					continue
 				}
-				contrib := c.op.Bprop(c, i, gc)
-				if contrib == nil {
+				contrib := op.Bprop(c, i, gc)
+				if !contrib.Valid() {
 					continue
 				}
 				checkContribution(c, i, v, contrib)
@@ -204,70 +232,72 @@ func (t *Table) fill() {
 	}
 }
 
-// scalarBprop is the fast path of fill for a node computed from float64
+// scalarBprop is the fast path of fill for node id, computed from float64
 // scalars: the contributions are the upstream gradient times the local
 // derivatives from ScalarDeriv, added in place.
-func (t *Table) scalarBprop(c *Node) {
+func (t *Table) scalarBprop(id int32, r *record) {
 	lo := t.lo
-	gc := t.scalars[c.id-lo]
+	gc := t.scalars[id-lo]
 	if gc == 0 {
 		return // a zero upstream gradient contributes zero
 	}
-	x := t.g.at(c.in[0])
-	if c.nin == 1 {
-		dx, _ := c.op.(ScalarOp).ScalarDeriv(x.x, 0, c.x)
-		if t.wanted(x) {
-			t.scalars[x.id-lo] += gc * dx
+	op := t.g.scalarOps[r.op]
+	z := math.Float64frombits(r.v)
+	x := t.g.at(r.in[0])
+	if r.nin == 1 {
+		dx, _ := op.ScalarDeriv(math.Float64frombits(x.v), 0, z)
+		if t.wanted(r.in[0], x) {
+			t.scalars[r.in[0]-lo] += gc * dx
 		}
 		return
 	}
-	y := t.g.at(c.in[1])
-	dx, dy := c.op.(ScalarOp).ScalarDeriv(x.x, y.x, c.x)
-	if t.wanted(x) {
-		t.scalars[x.id-lo] += gc * dx
+	y := t.g.at(r.in[1])
+	dx, dy := op.ScalarDeriv(math.Float64frombits(x.v), math.Float64frombits(y.v), z)
+	if t.wanted(r.in[0], x) {
+		t.scalars[r.in[0]-lo] += gc * dx
 	}
-	if t.wanted(y) {
-		t.scalars[y.id-lo] += gc * dy
+	if t.wanted(r.in[1], y) {
+		t.scalars[r.in[1]-lo] += gc * dy
 	}
 }
 
-// entry returns the gradient table's entry for n as a node, or nil if it
-// is zero.
-func (t *Table) entry(n *Node) *Node {
+// entry returns the gradient table's entry for node n with record r as a
+// node, or the zero Node if it is zero.
+func (t *Table) entry(n Node, r *record) Node {
 	if t.record {
 		return t.nodes[n.id-t.lo]
 	}
-	if n.flags&flagInline != 0 {
+	if r.flags&flagInline != 0 {
 		v := t.scalars[n.id-t.lo]
 		if v == 0 {
-			return nil // a zero upstream gradient contributes zero
+			return Node{} // a zero upstream gradient contributes zero
 		}
-		return &Node{g: t.g, id: -1, flags: flagInline, x: v}
+		return t.g.ScalarConst(v)
 	}
 	v := t.tensors[n.id]
 	if v == nil {
-		return nil
+		return Node{}
 	}
-	return &Node{g: t.g, id: -1, t: v}
+	return t.g.Const(v)
 }
 
 // add adds a contribution to n's entry.
-func (t *Table) add(n *Node, contrib *Node) {
+func (t *Table) add(n Node, contrib Node) {
 	if t.record {
-		if old := t.nodes[n.id-t.lo]; old != nil {
+		if old := t.nodes[n.id-t.lo]; old.Valid() {
 			contrib = Apply2(accumulate{}, old, contrib)
 		}
 		t.nodes[n.id-t.lo] = contrib
 		return
 	}
-	if n.flags&flagInline != 0 {
+	if n.rec().flags&flagInline != 0 {
 		t.scalars[n.id-t.lo] += contrib.Scalar()
 		return
 	}
 	if old := t.tensors[n.id]; old != nil {
-		t.tensors[n.id] = tensor.Add(old, contrib.Value())
+		t.setTensor(n.id, tensor.Add(old, contrib.Value()))
 	} else {
-		t.tensors[n.id] = contrib.Value()
+		t.setTensor(n.id, contrib.Value())
 	}
 }
 
@@ -275,9 +305,9 @@ func (t *Table) add(n *Node, contrib *Node) {
 // y does not depend on n. It panics with a *GraphError if the table does
 // not cover n: a constant when Backward was given no xs, or a node off the
 // paths from xs to y.
-func (t *Table) Grad(n *Node) *tensor.Tensor {
+func (t *Table) Grad(n Node) *tensor.Tensor {
 	t.check(n)
-	if n.flags&flagInline != 0 {
+	if n.rec().flags&flagInline != 0 {
 		if n.id <= t.y.id {
 			return tensor.Scalar(t.scalars[n.id-t.lo])
 		}
@@ -292,9 +322,9 @@ func (t *Table) Grad(n *Node) *tensor.Tensor {
 // Scalar returns the gradient of y with respect to a node of size 1 as a
 // float64. It panics as Grad does, and with a *tensor.ShapeError if n has
 // another size.
-func (t *Table) Scalar(n *Node) float64 {
+func (t *Table) Scalar(n Node) float64 {
 	t.check(n)
-	if n.flags&flagInline != 0 {
+	if n.rec().flags&flagInline != 0 {
 		if n.id <= t.y.id {
 			return t.scalars[n.id-t.lo]
 		}
@@ -303,14 +333,14 @@ func (t *Table) Scalar(n *Node) float64 {
 	return t.Grad(n).Item()
 }
 
-func (t *Table) check(n *Node) {
-	if n == nil || n.g != t.g {
-		panic(&GraphError{Op: "Table.Grad", Reason: "node is nil or from another graph"})
+func (t *Table) check(n Node) {
+	if n.g != t.g {
+		panic(&GraphError{Op: "Table.Grad", Reason: "zero Node or node from another graph"})
 	}
-	if n.id > t.y.id && (t.mask != nil || n.flags&flagNeedsGrad != 0) {
+	if n.id > t.y.id && (t.mask != nil || n.rec().flags&flagNeedsGrad != 0) {
 		return // created after y: y does not depend on it
 	}
-	if !t.wanted(n) {
+	if !t.wanted(n.id, n.rec()) {
 		if t.mask != nil {
 			panic(&GraphError{Op: "Table.Grad", Reason: fmt.Sprintf("node %v is not on a path from the nodes given to Backward to %v", n, t.y)})
 		}
@@ -318,18 +348,18 @@ func (t *Table) check(n *Node) {
 	}
 }
 
-func onesLike(y *Node) *tensor.Tensor {
+func onesLike(y Node) *tensor.Tensor {
 	return tensor.Ones(y.DType(), y.Shape()...)
 }
 
-func checkSeed(y *Node, shape tensor.Shape, dtype tensor.DType) {
+func checkSeed(y Node, shape tensor.Shape, dtype tensor.DType) {
 	if !shape.Equal(y.Shape()) || dtype != y.DType() {
 		panic(&GraphError{Op: "Backward", Reason: fmt.Sprintf("seed of shape %v %v for node of shape %v %v", shape, dtype, y.Shape(), y.DType())})
 	}
 }
 
-func checkContribution(c *Node, i int, v, contrib *Node) {
+func checkContribution(c Node, i int, v, contrib Node) {
 	if !contrib.Shape().Equal(v.Shape()) || contrib.DType() != v.DType() {
-		panic(&GraphError{Op: c.op.String(), Reason: fmt.Sprintf("bprop for input %d returned shape %v %v for an input of shape %v %v", i, contrib.Shape(), contrib.DType(), v.Shape(), v.DType())})
+		panic(&GraphError{Op: c.Op().String(), Reason: fmt.Sprintf("bprop for input %d returned shape %v %v for an input of shape %v %v", i, contrib.Shape(), contrib.DType(), v.Shape(), v.DType())})
 	}
 }

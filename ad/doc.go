@@ -45,6 +45,13 @@
 // (variables and what is computed from them) and treats constants as
 // constants; list a constant to get its gradient.
 //
+// # Memory
+//
+// A node costs 24 bytes on the tape, which holds no pointers, plus its
+// value if that is not a float64 scalar; a [Node] is a 16-byte handle.
+// [Graph.Reset] empties a graph and keeps its memory, so a training loop
+// that builds the same graph each step allocates almost nothing.
+//
 // # Conventions
 //
 // At kinks the local derivative takes a fixed value: relu'(0) = 0,
@@ -56,7 +63,7 @@
 // # Panics and errors
 //
 // Misusing the API is a programmer error and panics with a typed error: a
-// nil node, nodes of two graphs in one operation, or a bprop rule that
+// zero Node, nodes of two graphs in one operation, or a bprop rule that
 // returns the wrong shape panic with a *[GraphError]; operands of
 // incompatible shapes panic with the *tensor.ShapeError of the operation's
 // forward rule, which names the operation and the shapes. NaN and ±Inf are

@@ -1,7 +1,8 @@
 package ad
 
 import (
-	"math/bits"
+	"math"
+	"reflect"
 
 	"github.com/seed812a03d2/backprop/tensor"
 )
@@ -11,109 +12,184 @@ import (
 // topological order: a node's inputs always come before it. The zero value
 // is an empty graph ready to use.
 //
-// A Graph is not safe for concurrent use; independent graphs may be built
-// and differentiated from different goroutines at once.
+// A Graph is not safe for concurrent use, and that includes Backward and
+// Gradients, which record on it. Independent graphs may be built and
+// differentiated from different goroutines at once.
 type Graph struct {
-	chunks   [][]Node // node storage; see chunk sizes below
-	cur      int      // the chunk being filled
-	fill     int      // nodes used in chunk cur
-	n        int32    // number of recorded nodes
-	lists    []int32  // inputs of nodes with more than two inputs
-	names    []string // names by node id, where given
-	noRecord int      // > 0 while operations must not be recorded
+	chunks  [][]record       // the tape, chunkSize records a chunk
+	n       int32            // number of nodes
+	tensors []*tensor.Tensor // values that are not float64 scalars
+	lists   []int32          // inputs of nodes with more than two inputs
+	names   []string         // names by node id, where given
+
+	ops       []Op       // the operations, by code; code 0 is for leaves
+	scalarOps []ScalarOp // ops[code] as a ScalarOp, or nil
+	recent    [4]recentOp
+	next      int // the slot of recent to replace next
+
+	detached int // > 0 while results are recorded as constants
+
+	// Storage for small graphs, so that building one allocates only the
+	// Graph itself.
+	firstChunk [8]record
+	chunkList  [1][]record
+	firstOps   [4]Op
+	firstSOps  [4]ScalarOp
+	firstNames [2]string
 }
 
-// Nodes live in chunks that never move, so a *Node stays valid as the graph
-// grows and no node costs an allocation of its own. Chunk k holds 16<<k
-// nodes up to maxChunk, then every chunk holds maxChunk nodes, so a small
-// graph stays small and a large one wastes little.
+// record is one node on the tape. It holds no pointers, so the garbage
+// collector never scans the tape and writing it needs no write barriers:
+// recording a scalar operation costs a few stores.
+type record struct {
+	in    [2]int32 // input ids; with nin == naryInputs, an offset and a count in lists
+	op    uint32   // index into Graph.ops
+	nin   uint8    // number of inputs, or naryInputs
+	flags uint8
+	v     uint64 // the value's bits if flagInline, else an index into Graph.tensors
+}
+
 const (
-	minChunkLog = 4
-	maxChunkLog = 12
-	maxChunk    = 1 << maxChunkLog
-	// geomNodes is the number of nodes held by the geometric chunks
-	// 16, 32, …, maxChunk.
-	geomNodes  = 1<<(maxChunkLog+1) - 1<<minChunkLog
-	geomChunks = maxChunkLog - minChunkLog + 1
+	flagVar       = 1 << iota // created by Var
+	flagNeedsGrad             // a variable or computed from one
+	flagInline                // the value is the float64 scalar in v
+	flagScalarOp              // computed by ScalarOp.ScalarForward from float64 scalars
 )
 
-// at returns the node with the given id.
-func (g *Graph) at(id int32) *Node {
-	c, off := g.locate(id)
-	return &c[off]
+const naryInputs = 255
+
+// recentOp caches the code of a recently recorded operation, so that an
+// operation applied again reuses its code.
+type recentOp struct {
+	op         Op
+	code       uint32
+	comparable bool // op's dynamic type supports ==
 }
 
-// locate returns the chunk that holds node id and the node's offset in it.
-func (g *Graph) locate(id int32) ([]Node, int) {
-	i := int(id)
-	if i < geomNodes {
-		k := bits.Len(uint(i>>minChunkLog+1)) - 1
-		return g.chunks[k], i - (1<<minChunkLog)*(1<<k-1)
-	}
-	j := i - geomNodes
-	return g.chunks[geomChunks+j>>maxChunkLog], j & (maxChunk - 1)
+// The tape lives in chunks of chunkSize records, so growing it copies
+// little: only the first chunk grows by doubling, which keeps small graphs
+// small.
+const (
+	chunkLog  = 12
+	chunkSize = 1 << chunkLog
+)
+
+// at returns the record of node id. Records never change once written, so
+// the pointer stays good to read even if the first chunk grows.
+func (g *Graph) at(id int32) *record {
+	return &g.chunks[id>>chunkLog][id&(chunkSize-1)]
 }
 
-// Len returns the number of nodes recorded in g.
+// Len returns the number of nodes in g.
 func (g *Graph) Len() int { return int(g.n) }
 
-// Node returns the node with the given id, 0 ≤ id < g.Len(). It panics if id
-// is out of range.
-func (g *Graph) Node(id int) *Node {
+// Node returns the node with the given id, 0 ≤ id < g.Len(). It panics with
+// a *GraphError if id is out of range.
+func (g *Graph) Node(id int) Node {
 	if id < 0 || id >= int(g.n) {
 		panic(&GraphError{Op: "Node", Reason: "node id out of range"})
 	}
-	return g.at(int32(id))
+	return Node{g, int32(id)}
 }
 
-// push records a new node and returns it, or returns an unrecorded node
-// while recording is off.
-func (g *Graph) push(op Op) *Node {
-	if g.noRecord > 0 {
-		return &Node{g: g, op: op, id: -1}
-	}
-	if len(g.chunks) == 0 || g.fill == len(g.chunks[g.cur]) {
+// push appends a record for the operation with the given code and returns
+// it with its id.
+func (g *Graph) push(code uint32) (*record, int32) {
+	id := g.n
+	c, off := int(id>>chunkLog), int(id&(chunkSize-1))
+	if c == len(g.chunks) || off == len(g.chunks[c]) {
 		g.grow()
 	}
-	n := &g.chunks[g.cur][g.fill]
-	g.fill++
-	n.g, n.op, n.id = g, op, g.n
+	r := &g.chunks[c][off]
+	*r = record{op: code}
 	g.n++
-	return n
+	return r, id
 }
 
-// grow moves on to the next chunk, allocating it unless Reset kept it.
+// grow makes room for record g.n: it doubles the first chunk up to
+// chunkSize records, then adds chunks, reusing those that Reset kept.
 func (g *Graph) grow() {
-	if len(g.chunks) > 0 {
-		g.cur++
+	if g.ops == nil {
+		g.ops, g.scalarOps = g.firstOps[:1], g.firstSOps[:1]
 	}
-	g.fill = 0
-	if g.cur < len(g.chunks) {
+	c := int(g.n >> chunkLog)
+	switch {
+	case c < len(g.chunks) && g.n&(chunkSize-1) < int32(len(g.chunks[c])):
+		// Reset kept this chunk.
+	case c == 0 && len(g.chunks) == 1:
+		g.chunks[0] = append(g.chunks[0], make([]record, min(len(g.chunks[0]), chunkSize-len(g.chunks[0])))...)
+	case c == 0:
+		g.chunks = append(g.chunkList[:0], g.firstChunk[:])
+	default:
+		if c == len(g.chunks) {
+			g.chunks = append(g.chunks, make([]record, chunkSize))
+		}
+	}
+}
+
+// code returns the code of op in g.ops, adding it if it is new. Leaves
+// (a nil op) have code 0.
+func (g *Graph) code(op Op) uint32 {
+	if op == nil {
+		return 0
+	}
+	for i := range g.recent {
+		// Comparing with an op of another dynamic type is false without
+		// looking further, so only the cached op's type must be comparable.
+		if r := &g.recent[i]; r.comparable && r.op == op {
+			return r.code
+		}
+	}
+	code := uint32(len(g.ops))
+	g.ops = append(g.ops, op)
+	so, _ := op.(ScalarOp)
+	g.scalarOps = append(g.scalarOps, so)
+	g.recent[g.next] = recentOp{op: op, code: code, comparable: reflect.TypeOf(op).Comparable()}
+	g.next = (g.next + 1) % len(g.recent)
+	return code
+}
+
+// setValue stores x as the value of r.
+func (g *Graph) setValue(r *record, x *tensor.Tensor) {
+	if x.Rank() == 0 && x.DType() == tensor.Float64 {
+		r.v = math.Float64bits(x.Item())
+		r.flags |= flagInline
 		return
 	}
-	size := maxChunk
-	if k := len(g.chunks); k < geomChunks {
-		size = 1 << (minChunkLog + k)
-	}
-	g.chunks = append(g.chunks, make([]Node, size))
+	r.v = uint64(len(g.tensors))
+	g.tensors = append(g.tensors, x)
 }
 
-// Reset empties g for reuse, keeping its memory: building the same graph
-// again then allocates nothing. Nodes of g created before Reset must not
-// be used after it.
-func (g *Graph) Reset() {
-	for _, c := range g.chunks[:min(g.cur+1, len(g.chunks))] {
-		clear(c)
+// mark is a position on the tape, for truncate.
+type mark struct{ n, tensors, lists int }
+
+func (g *Graph) mark() mark {
+	return mark{int(g.n), len(g.tensors), len(g.lists)}
+}
+
+// truncate removes the nodes recorded since m.
+func (g *Graph) truncate(m mark) {
+	g.n = int32(m.n)
+	clear(g.tensors[m.tensors:])
+	g.tensors = g.tensors[:m.tensors]
+	g.lists = g.lists[:m.lists]
+	if len(g.names) > m.n {
+		g.names = g.names[:m.n]
 	}
-	g.cur, g.fill, g.n = 0, 0, 0
-	g.lists = g.lists[:0]
+}
+
+// Reset empties g for reuse, keeping its memory: building a graph of the
+// same size again allocates almost nothing. Nodes of g created before
+// Reset must not be used after it.
+func (g *Graph) Reset() {
+	g.truncate(mark{})
 	g.names = g.names[:0]
 }
 
 // Var records a variable: an input of the graph whose gradient is wanted.
-// A 0-d float64 value is held in the node itself. Var panics if x is nil.
-func (g *Graph) Var(name string, x *tensor.Tensor) *Node {
-	n := g.leaf(x, flagVar|flagNeedsGrad)
+// Var panics with a *GraphError if x is nil.
+func (g *Graph) Var(name string, x *tensor.Tensor) Node {
+	n := g.leaf("Var", x, flagVar|flagNeedsGrad)
 	if name != "" {
 		n.SetName(name)
 	}
@@ -122,15 +198,16 @@ func (g *Graph) Var(name string, x *tensor.Tensor) *Node {
 
 // Const records a constant: an input of the graph that gradients do not
 // flow into unless it is named in Backward's or Gradients' list of nodes.
-// Const panics if x is nil.
-func (g *Graph) Const(x *tensor.Tensor) *Node {
-	return g.leaf(x, 0)
+// Const panics with a *GraphError if x is nil.
+func (g *Graph) Const(x *tensor.Tensor) Node {
+	return g.leaf("Const", x, 0)
 }
 
 // ScalarVar is Var for a float64 scalar; it allocates nothing.
-func (g *Graph) ScalarVar(name string, v float64) *Node {
-	n := g.push(nil)
-	n.flags, n.x = flagVar|flagNeedsGrad|flagInline, v
+func (g *Graph) ScalarVar(name string, v float64) Node {
+	r, id := g.push(0)
+	r.flags, r.v = flagVar|flagNeedsGrad|flagInline, math.Float64bits(v)
+	n := Node{g, id}
 	if name != "" {
 		n.SetName(name)
 	}
@@ -138,31 +215,30 @@ func (g *Graph) ScalarVar(name string, v float64) *Node {
 }
 
 // ScalarConst is Const for a float64 scalar; it allocates nothing.
-func (g *Graph) ScalarConst(v float64) *Node {
-	n := g.push(nil)
-	n.flags, n.x = flagInline, v
-	return n
+func (g *Graph) ScalarConst(v float64) Node {
+	r, id := g.push(0)
+	r.flags, r.v = flagInline, math.Float64bits(v)
+	return Node{g, id}
 }
 
-func (g *Graph) leaf(x *tensor.Tensor, flags uint8) *Node {
+func (g *Graph) leaf(fn string, x *tensor.Tensor, flags uint8) Node {
 	if x == nil {
-		panic(&GraphError{Op: "Var", Reason: "nil tensor"})
+		panic(&GraphError{Op: fn, Reason: "nil tensor"})
 	}
-	n := g.push(nil)
-	n.flags = flags
-	n.setValue(x)
-	return n
+	r, id := g.push(0)
+	r.flags = flags
+	g.setValue(r, x)
+	return Node{g, id}
 }
 
 // NoRecord runs f with recording turned off on g: operations applied to
-// g's nodes inside f compute their values but are not added to the tape,
-// so nothing can be differentiated through them. It is how Backward runs
-// bprop rules that are only needed as values.
+// g's nodes inside f compute their values, and their results are recorded
+// as constants, so no gradient flows through them.
 func (g *Graph) NoRecord(f func()) {
-	g.noRecord++
-	defer func() { g.noRecord-- }()
+	g.detached++
+	defer func() { g.detached-- }()
 	f()
 }
 
 // Recording reports whether operations on g are being recorded.
-func (g *Graph) Recording() bool { return g.noRecord == 0 }
+func (g *Graph) Recording() bool { return g.detached == 0 }

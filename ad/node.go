@@ -1,6 +1,7 @@
 package ad
 
 import (
+	"math"
 	"strconv"
 
 	"github.com/seed812a03d2/backprop/tensor"
@@ -10,73 +11,70 @@ import (
 // output of an operation applied to earlier nodes, its inputs. A node's
 // value is computed when the node is created and never changes.
 //
-// Nodes are created by a Graph and by operations; the zero Node is not
-// usable.
+// A Node is a small handle (a graph and a position on its tape), passed by
+// value and comparable with ==, so it can be a map key. The zero Node
+// belongs to no graph: it is what a bprop rule returns when no gradient
+// flows, and operations panic with a *GraphError when given it.
 type Node struct {
-	g     *Graph
-	op    Op       // nil for leaves
-	in    [2]int32 // input ids; with nin > 2, an offset and a count in g.lists
-	id    int32    // position on the tape; -1 for an unrecorded node
-	nin   uint8    // number of inputs, or naryInputs
-	flags uint8
-	x     float64        // the value, when flagInline is set
-	t     *tensor.Tensor // the value, otherwise
+	g  *Graph
+	id int32
 }
 
-const (
-	flagVar       = 1 << iota // created by Var
-	flagNeedsGrad             // a variable or computed from one
-	flagInline                // the value is the float64 scalar x
-	flagScalarOp              // computed by ScalarOp.ScalarForward from inline inputs
-)
+func (n Node) rec() *record { return n.g.at(n.id) }
 
-const naryInputs = 255
+// Valid reports whether n belongs to a graph, that is, whether it is not
+// the zero Node.
+func (n Node) Valid() bool { return n.g != nil }
 
 // Graph returns the graph n belongs to.
-func (n *Node) Graph() *Graph { return n.g }
+func (n Node) Graph() *Graph { return n.g }
 
-// ID returns the position of n on its graph's tape, or -1 if n was created
-// while recording was off.
-func (n *Node) ID() int { return int(n.id) }
+// ID returns the position of n on its graph's tape.
+func (n Node) ID() int { return int(n.id) }
 
 // Op returns the operation that computed n, or nil for a leaf.
-func (n *Node) Op() Op { return n.op }
+func (n Node) Op() Op { return n.g.ops[n.rec().op] }
 
 // IsVar reports whether n was created by Var or ScalarVar.
-func (n *Node) IsVar() bool { return n.flags&flagVar != 0 }
+func (n Node) IsVar() bool { return n.rec().flags&flagVar != 0 }
 
-// IsLeaf reports whether n is a variable or a constant.
-func (n *Node) IsLeaf() bool { return n.op == nil }
+// IsLeaf reports whether n is a variable or a constant: a node without
+// inputs.
+func (n Node) IsLeaf() bool { return n.rec().nin == 0 }
 
 // NeedsGrad reports whether n is a variable or depends on one.
-func (n *Node) NeedsGrad() bool { return n.flags&flagNeedsGrad != 0 }
+func (n Node) NeedsGrad() bool { return n.rec().flags&flagNeedsGrad != 0 }
 
 // NumInputs returns the number of inputs of n.
-func (n *Node) NumInputs() int {
-	if n.nin == naryInputs {
-		return int(n.in[1])
+func (n Node) NumInputs() int { return n.rec().numInputs() }
+
+func (r *record) numInputs() int {
+	if r.nin == naryInputs {
+		return int(r.in[1])
 	}
-	return int(n.nin)
+	return int(r.nin)
 }
 
-// Input returns input i of n. It panics if i is out of range.
-func (n *Node) Input(i int) *Node {
-	if i < 0 || i >= n.NumInputs() {
+// Input returns input i of n. It panics with a *GraphError if i is out of
+// range.
+func (n Node) Input(i int) Node {
+	r := n.rec()
+	if i < 0 || i >= r.numInputs() {
 		panic(&GraphError{Op: "Input", Reason: "input index " + strconv.Itoa(i) + " out of range"})
 	}
-	return n.g.at(n.inputID(i))
+	return Node{n.g, n.g.inputID(r, i)}
 }
 
-func (n *Node) inputID(i int) int32 {
-	if n.nin == naryInputs {
-		return n.g.lists[int(n.in[0])+i]
+func (g *Graph) inputID(r *record, i int) int32 {
+	if r.nin == naryInputs {
+		return g.lists[int(r.in[0])+i]
 	}
-	return n.in[i]
+	return r.in[i]
 }
 
 // Inputs returns the inputs of n in order.
-func (n *Node) Inputs() []*Node {
-	in := make([]*Node, n.NumInputs())
+func (n Node) Inputs() []Node {
+	in := make([]Node, n.NumInputs())
 	for i := range in {
 		in[i] = n.Input(i)
 	}
@@ -84,50 +82,55 @@ func (n *Node) Inputs() []*Node {
 }
 
 // Value returns the value of n. The caller must not modify it.
-func (n *Node) Value() *tensor.Tensor {
-	if n.flags&flagInline != 0 {
-		return tensor.Scalar(n.x)
+func (n Node) Value() *tensor.Tensor { return n.g.value(n.rec()) }
+
+func (g *Graph) value(r *record) *tensor.Tensor {
+	if r.flags&flagInline != 0 {
+		return tensor.Scalar(math.Float64frombits(r.v))
 	}
-	return n.t
+	return g.tensors[r.v]
 }
 
 // Scalar returns the value of a node of size 1 as a float64. It panics with
 // a *tensor.ShapeError if n has another size.
-func (n *Node) Scalar() float64 {
-	if n.flags&flagInline != 0 {
-		return n.x
+func (n Node) Scalar() float64 {
+	r := n.rec()
+	if r.flags&flagInline != 0 {
+		return math.Float64frombits(r.v)
 	}
-	return n.t.Item()
+	return n.g.tensors[r.v].Item()
 }
 
 // Shape returns the shape of n's value. The caller must not modify it.
-func (n *Node) Shape() tensor.Shape {
-	if n.flags&flagInline != 0 {
+func (n Node) Shape() tensor.Shape {
+	r := n.rec()
+	if r.flags&flagInline != 0 {
 		return nil
 	}
-	return n.t.Shape()
+	return n.g.tensors[r.v].Shape()
 }
 
 // DType returns the element type of n's value.
-func (n *Node) DType() tensor.DType {
-	if n.flags&flagInline != 0 {
+func (n Node) DType() tensor.DType {
+	r := n.rec()
+	if r.flags&flagInline != 0 {
 		return tensor.Float64
 	}
-	return n.t.DType()
+	return n.g.tensors[r.v].DType()
 }
 
 // Name returns the name given to n by Var or SetName, or "".
-func (n *Node) Name() string {
-	if n.id >= 0 && int(n.id) < len(n.g.names) {
+func (n Node) Name() string {
+	if int(n.id) < len(n.g.names) {
 		return n.g.names[n.id]
 	}
 	return ""
 }
 
 // SetName names n, for traces and diagrams. Names need not be unique.
-func (n *Node) SetName(name string) {
-	if n.id < 0 {
-		return
+func (n Node) SetName(name string) {
+	if n.g.names == nil {
+		n.g.names = n.g.firstNames[:0]
 	}
 	for int(n.id) >= len(n.g.names) {
 		n.g.names = append(n.g.names, "")
@@ -136,25 +139,19 @@ func (n *Node) SetName(name string) {
 }
 
 // String returns n's name, or "op#id" for an unnamed node.
-func (n *Node) String() string {
+func (n Node) String() string {
+	if !n.Valid() {
+		return "<zero Node>"
+	}
 	if s := n.Name(); s != "" {
 		return s
 	}
-	if n.op == nil {
-		if n.IsVar() {
-			return "var#" + strconv.Itoa(int(n.id))
-		}
-		return "const#" + strconv.Itoa(int(n.id))
+	r := n.rec()
+	switch {
+	case r.op != 0:
+		return n.g.ops[r.op].String() + "#" + strconv.Itoa(int(n.id))
+	case r.flags&flagVar != 0:
+		return "var#" + strconv.Itoa(int(n.id))
 	}
-	return n.op.String() + "#" + strconv.Itoa(int(n.id))
-}
-
-// setValue stores x as n's value, inline if it is a float64 scalar.
-func (n *Node) setValue(x *tensor.Tensor) {
-	if x.Rank() == 0 && x.DType() == tensor.Float64 {
-		n.x = x.Item()
-		n.flags |= flagInline
-		return
-	}
-	n.t = x
+	return "const#" + strconv.Itoa(int(n.id))
 }

@@ -1,6 +1,9 @@
 package ad
 
 import (
+	"math"
+	"strconv"
+
 	"github.com/seed812a03d2/backprop/tensor"
 )
 
@@ -10,7 +13,7 @@ import (
 // Bprop returns the contribution of consumer c to the gradient of its
 // input i, given the upstream gradient g (the gradient table's entry for
 // c, shaped like c). The result must have the shape and element type of
-// input i, or be nil when no gradient flows to that input. Bprop must be
+// input i, or be the zero Node when no gradient flows to that input. Bprop must be
 // written with differentiable operations on nodes, not with tensor
 // kernels, so that the gradient is itself a graph and can be
 // differentiated again.
@@ -21,7 +24,7 @@ type Op interface {
 	// modify them. It panics with a *tensor.ShapeError on bad shapes.
 	Forward(x []*tensor.Tensor) *tensor.Tensor
 	// Bprop is the backward rule described above.
-	Bprop(c *Node, i int, g *Node) *Node
+	Bprop(c Node, i int, g Node) Node
 }
 
 // ScalarOp is an Op with one or two inputs that can also compute on float64
@@ -41,9 +44,10 @@ type ScalarOp interface {
 
 // Apply records op applied to the inputs xs and returns the new node. All
 // inputs must belong to one graph. Apply panics with a *GraphError if xs
-// is empty, an input is nil or the inputs come from different graphs, and
-// with the *tensor.ShapeError of op's forward rule if the shapes do not fit.
-func Apply(op Op, xs ...*Node) *Node {
+// is empty, an input is the zero Node or the inputs come from different
+// graphs, and with the *tensor.ShapeError of op's forward rule if the
+// shapes do not fit.
+func Apply(op Op, xs ...Node) Node {
 	switch len(xs) {
 	case 0:
 		panic(&GraphError{Op: op.String(), Reason: "no inputs"})
@@ -56,88 +60,104 @@ func Apply(op Op, xs ...*Node) *Node {
 	vals := make([]*tensor.Tensor, len(xs))
 	flags := uint8(0)
 	for i, x := range xs {
-		vals[i] = x.Value()
-		flags |= x.flags & flagNeedsGrad
+		r := x.rec()
+		vals[i] = g.value(r)
+		flags |= r.flags & flagNeedsGrad
 	}
 	v := op.Forward(vals)
-	n := g.push(op)
-	if n.id >= 0 {
-		n.nin, n.in[0], n.in[1] = naryInputs, int32(len(g.lists)), int32(len(xs))
+	r, id := g.push(g.code(op))
+	if g.detached == 0 {
+		r.nin, r.in[0], r.in[1] = naryInputs, int32(len(g.lists)), int32(len(xs))
 		for _, x := range xs {
 			g.lists = append(g.lists, x.id)
 		}
+		r.flags = flags
 	}
-	n.flags |= flags
-	n.setValue(v)
-	return n
+	g.setValue(r, v)
+	return Node{g, id}
 }
 
 // Apply1 is Apply for one input.
-func Apply1(op Op, x *Node) *Node {
-	if x == nil || x.id < 0 && x.g.noRecord == 0 {
+func Apply1(op Op, x Node) Node {
+	g := x.g
+	if g == nil || x.id >= g.n {
 		graphOf(op, x) // panics with the reason
 	}
-	g := x.g
-	if x.flags&flagInline != 0 {
-		if so, ok := op.(ScalarOp); ok {
-			n := g.push(op)
-			n.nin, n.in[0] = 1, x.id
-			n.flags = x.flags&flagNeedsGrad | flagInline | flagScalarOp
-			n.x = so.ScalarForward(x.x, 0)
-			return n
+	xr := x.rec()
+	code := g.code(op)
+	if xr.flags&flagInline != 0 {
+		if so := g.scalarOps[code]; so != nil {
+			v := so.ScalarForward(math.Float64frombits(xr.v), 0)
+			r, id := g.push(code)
+			r.flags, r.v = flagInline|flagScalarOp, math.Float64bits(v)
+			if g.detached == 0 {
+				r.nin, r.in[0] = 1, x.id
+				r.flags |= xr.flags & flagNeedsGrad
+			}
+			return Node{g, id}
 		}
 	}
-	v := op.Forward([]*tensor.Tensor{x.Value()})
-	n := g.push(op)
-	n.nin, n.in[0] = 1, x.id
-	n.flags = x.flags & flagNeedsGrad
-	n.setValue(v)
-	return n
+	v := op.Forward([]*tensor.Tensor{g.value(xr)})
+	flags := xr.flags & flagNeedsGrad
+	r, id := g.push(code)
+	if g.detached == 0 {
+		r.nin, r.in[0], r.flags = 1, x.id, flags
+	}
+	g.setValue(r, v)
+	return Node{g, id}
 }
 
 // Apply2 is Apply for two inputs.
-func Apply2(op Op, x, y *Node) *Node {
-	if x == nil || y == nil || x.g != y.g || (x.id|y.id) < 0 && x.g.noRecord == 0 {
+func Apply2(op Op, x, y Node) Node {
+	g := x.g
+	if g == nil || y.g != g || x.id >= g.n || y.id >= g.n {
 		graphOf(op, x, y) // panics with the reason
 	}
-	g := x.g
-	if x.flags&y.flags&flagInline != 0 {
-		if so, ok := op.(ScalarOp); ok {
-			n := g.push(op)
-			n.nin, n.in[0], n.in[1] = 2, x.id, y.id
-			n.flags = (x.flags|y.flags)&flagNeedsGrad | flagInline | flagScalarOp
-			n.x = so.ScalarForward(x.x, y.x)
-			return n
+	xr, yr := x.rec(), y.rec()
+	code := g.code(op)
+	if xr.flags&yr.flags&flagInline != 0 {
+		if so := g.scalarOps[code]; so != nil {
+			v := so.ScalarForward(math.Float64frombits(xr.v), math.Float64frombits(yr.v))
+			flags := (xr.flags | yr.flags) & flagNeedsGrad
+			r, id := g.push(code)
+			r.flags, r.v = flagInline|flagScalarOp, math.Float64bits(v)
+			if g.detached == 0 {
+				r.nin, r.in[0], r.in[1] = 2, x.id, y.id
+				r.flags |= flags
+			}
+			return Node{g, id}
 		}
 	}
-	v := op.Forward([]*tensor.Tensor{x.Value(), y.Value()})
-	n := g.push(op)
-	n.nin, n.in[0], n.in[1] = 2, x.id, y.id
-	n.flags = (x.flags | y.flags) & flagNeedsGrad
-	n.setValue(v)
-	return n
+	v := op.Forward([]*tensor.Tensor{g.value(xr), g.value(yr)})
+	flags := (xr.flags | yr.flags) & flagNeedsGrad
+	r, id := g.push(code)
+	if g.detached == 0 {
+		r.nin, r.in[0], r.in[1], r.flags = 2, x.id, y.id, flags
+	}
+	g.setValue(r, v)
+	return Node{g, id}
 }
 
 // graphOf returns the graph of the inputs, checking that there is one.
-func graphOf(op Op, xs ...*Node) *Graph {
+func graphOf(op Op, xs ...Node) *Graph {
 	var g *Graph
 	for _, x := range xs {
-		if x == nil {
-			panic(&GraphError{Op: op.String(), Reason: "nil input"})
+		if x.g == nil {
+			panic(&GraphError{Op: op.String(), Reason: "zero Node as input"})
 		}
 		if g != nil && x.g != g {
 			panic(&GraphError{Op: op.String(), Reason: "inputs from different graphs"})
 		}
 		g = x.g
-		if x.id < 0 && g.noRecord == 0 {
-			panic(&GraphError{Op: op.String(), Reason: "input " + x.String() + " was created while recording was off"})
+		if x.id >= g.n {
+			panic(&GraphError{Op: op.String(), Reason: "input " + strconv.Itoa(int(x.id)) + " is no longer on the tape (the graph was Reset)"})
 		}
 	}
 	return g
 }
 
 // GraphError is the value the ad package panics with when nodes are misused:
-// a nil node, nodes of two graphs in one operation, a bprop rule that
+// the zero Node as an input, nodes of two graphs in one operation, a bprop rule that
 // returns a gradient of the wrong shape.
 type GraphError struct {
 	Op     string // the operation or function
@@ -155,7 +175,7 @@ func (accumulate) String() string { return "accumulate" }
 
 func (accumulate) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Add(x[0], x[1]) }
 
-func (accumulate) Bprop(_ *Node, _ int, g *Node) *Node { return g }
+func (accumulate) Bprop(_ Node, _ int, g Node) Node { return g }
 
 func (accumulate) ScalarForward(x, y float64) float64 { return x + y }
 

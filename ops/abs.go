@@ -9,7 +9,7 @@ import (
 
 // Abs returns |x| element-wise. Its derivative is the sign of x: -1, 0 or
 // 1, so 0 at x == 0.
-func Abs(x *ad.Node) *ad.Node { return ad.Apply1(absOp{}, x) }
+func Abs(x ad.Node) ad.Node { return ad.Apply1(absOp{}, x) }
 
 type absOp struct{}
 
@@ -19,7 +19,7 @@ func (absOp) ScalarForward(x, _ float64) float64        { return math.Abs(x) }
 
 func (absOp) ScalarDeriv(x, _, z float64) (float64, float64) { return tensor.SignFloat(x), 0 }
 
-func (absOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+func (absOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	x := c.Input(0)
 	return Mul(g, mask(x, tensor.Sign(x.Value())))
 }

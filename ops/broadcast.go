@@ -9,7 +9,7 @@ import (
 // sums the gradient back to x's shape. It returns x itself if x already has
 // that shape, and panics with a *tensor.ShapeError if x cannot be
 // broadcast to shape.
-func BroadcastTo(x *ad.Node, shape tensor.Shape) *ad.Node {
+func BroadcastTo(x ad.Node, shape tensor.Shape) ad.Node {
 	if x.Shape().Equal(shape) {
 		return x
 	}
@@ -24,7 +24,7 @@ func (o *broadcastOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 	return tensor.BroadcastTo(x[0], o.shape...)
 }
 
-func (o *broadcastOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+func (o *broadcastOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	return SumTo(g, c.Input(0).Shape())
 }
 
@@ -32,7 +32,7 @@ func (o *broadcastOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
 // the adjoint of BroadcastTo. Its bprop broadcasts the gradient back. It
 // returns x itself if x already has that shape, and panics with a
 // *tensor.ShapeError if shape does not broadcast to x's shape.
-func SumTo(x *ad.Node, shape tensor.Shape) *ad.Node {
+func SumTo(x ad.Node, shape tensor.Shape) ad.Node {
 	if x.Shape().Equal(shape) {
 		return x
 	}
@@ -47,6 +47,6 @@ func (o *sumToOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 	return tensor.SumTo(x[0], o.shape...)
 }
 
-func (o *sumToOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+func (o *sumToOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	return BroadcastTo(g, c.Input(0).Shape())
 }

@@ -10,7 +10,7 @@ import (
 // Concat joins xs along axis; their other sizes must be equal. Its bprop
 // hands each input its slice of the gradient. Concat panics with a
 // *tensor.ShapeError if the shapes do not fit.
-func Concat(axis int, xs ...*ad.Node) *ad.Node {
+func Concat(axis int, xs ...ad.Node) ad.Node {
 	if len(xs) == 1 {
 		return xs[0]
 	}
@@ -28,7 +28,7 @@ func (o *concatOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 	return tensor.Concat(o.axis, x...)
 }
 
-func (o *concatOp) Bprop(c *ad.Node, i int, g *ad.Node) *ad.Node {
+func (o *concatOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
 	start := 0
 	for j := range i {
 		start += c.Input(j).Shape()[o.axis]
@@ -43,7 +43,7 @@ func (o *concatOp) Bprop(c *ad.Node, i int, g *ad.Node) *ad.Node {
 
 // Stack joins xs, which share one shape, along a new axis at position
 // axis. It is Concat of the inputs reshaped with a size-1 axis.
-func Stack(axis int, xs ...*ad.Node) *ad.Node {
+func Stack(axis int, xs ...ad.Node) ad.Node {
 	if len(xs) == 0 {
 		panic(&tensor.ShapeError{Op: "Stack", Reason: "no inputs"})
 	}
@@ -54,7 +54,7 @@ func Stack(axis int, xs ...*ad.Node) *ad.Node {
 	if axis < 0 || axis > r {
 		panic(&tensor.ShapeError{Op: "Stack", Shapes: []tensor.Shape{xs[0].Shape()}, Reason: "axis out of range"})
 	}
-	parts := make([]*ad.Node, len(xs))
+	parts := make([]ad.Node, len(xs))
 	for i, x := range xs {
 		if !x.Shape().Equal(xs[0].Shape()) {
 			panic(&tensor.ShapeError{Op: "Stack", Shapes: []tensor.Shape{xs[0].Shape(), x.Shape()}})

@@ -8,7 +8,7 @@ import (
 )
 
 // Cos returns cos(x) element-wise. Its derivative is -sin(x).
-func Cos(x *ad.Node) *ad.Node { return ad.Apply1(cosOp{}, x) }
+func Cos(x ad.Node) ad.Node { return ad.Apply1(cosOp{}, x) }
 
 type cosOp struct{}
 
@@ -18,7 +18,7 @@ func (cosOp) ScalarForward(x, _ float64) float64        { return math.Cos(x) }
 
 func (cosOp) ScalarDeriv(x, _, z float64) (float64, float64) { return -math.Sin(x), 0 }
 
-func (cosOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+func (cosOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	x := c.Input(0)
 	return Neg(Mul(g, Sin(x)))
 }

@@ -9,7 +9,7 @@ import (
 // are 1/y and -x/y². Division by zero gives ±Inf or NaN, as float64
 // arithmetic does. Div panics with a *tensor.ShapeError if the shapes do
 // not broadcast.
-func Div(x, y *ad.Node) *ad.Node { return ad.Apply2(divOp{}, x, y) }
+func Div(x, y ad.Node) ad.Node { return ad.Apply2(divOp{}, x, y) }
 
 type divOp struct{}
 
@@ -18,7 +18,7 @@ func (divOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Div
 func (divOp) ScalarForward(x, y float64) float64             { return x / y }
 func (divOp) ScalarDeriv(_, y, z float64) (float64, float64) { return 1 / y, -z / y }
 
-func (divOp) Bprop(c *ad.Node, i int, g *ad.Node) *ad.Node {
+func (divOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
 	y := c.Input(1)
 	if i == 0 {
 		return unbroadcast(c, 0, Div(g, y))

@@ -1,7 +1,7 @@
 // Package ops holds backprop's differentiable operations, one per file,
 // each with its forward rule and its bprop rule.
 //
-// Every function takes and returns *ad.Node and records one operation on
+// Every function takes and returns ad.Node and records one operation on
 // the inputs' graph. Every bprop rule is written with these same
 // operations, so gradients are graphs too and can be differentiated again
 // to any order. Element-wise operations of one or two inputs also
@@ -29,6 +29,6 @@
 //
 // Operands of incompatible shapes or element types panic with a
 // *tensor.ShapeError or *tensor.DTypeError that names the operation and
-// the shapes; nil nodes and nodes of different graphs panic with an
+// the shapes; the zero Node and nodes of different graphs panic with an
 // *ad.GraphError.
 package ops

@@ -8,7 +8,7 @@ import (
 )
 
 // Exp returns eˣ element-wise. Its derivative is eˣ.
-func Exp(x *ad.Node) *ad.Node { return ad.Apply1(expOp{}, x) }
+func Exp(x ad.Node) ad.Node { return ad.Apply1(expOp{}, x) }
 
 type expOp struct{}
 
@@ -18,7 +18,7 @@ func (expOp) ScalarForward(x, _ float64) float64        { return math.Exp(x) }
 
 func (expOp) ScalarDeriv(x, _, z float64) (float64, float64) { return z, 0 }
 
-func (expOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+func (expOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	x := c.Input(0)
 	_ = x
 	return Mul(g, c)

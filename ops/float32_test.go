@@ -16,7 +16,7 @@ func TestFloat32(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			run := func(d tensor.DType) ([]float64, [][]float64) {
 				var g ad.Graph
-				xs := make([]*ad.Node, len(tc.inputs))
+				xs := make([]ad.Node, len(tc.inputs))
 				for i, x := range tc.inputs {
 					xs[i] = g.Var("x", x.AsType(d))
 				}

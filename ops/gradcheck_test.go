@@ -30,12 +30,12 @@ func awayFrom(seed uint64, lo, hi, gap float64, kinks []float64, shape ...int) *
 	return t
 }
 
-func f1(op func(*ad.Node) *ad.Node) adtest.Func {
-	return func(xs ...*ad.Node) *ad.Node { return op(xs[0]) }
+func f1(op func(ad.Node) ad.Node) adtest.Func {
+	return func(xs ...ad.Node) ad.Node { return op(xs[0]) }
 }
 
-func f2(op func(x, y *ad.Node) *ad.Node) adtest.Func {
-	return func(xs ...*ad.Node) *ad.Node { return op(xs[0], xs[1]) }
+func f2(op func(x, y ad.Node) ad.Node) adtest.Func {
+	return func(xs ...ad.Node) ad.Node { return op(xs[0], xs[1]) }
 }
 
 type gradCase struct {
@@ -67,7 +67,7 @@ func gradCases() []gradCase {
 		{"neg", f1(ops.Neg), []*tensor.Tensor{any(9, 2, 2)}, true},
 		{"pow scalar", f2(ops.Pow), []*tensor.Tensor{s(1.3), s(-1.7)}, true},
 		{"pow tensor exponent", f2(ops.Pow), []*tensor.Tensor{pos(10, 2, 3), any(11, 3)}, true},
-		{"pow constant exponent", f1(func(x *ad.Node) *ad.Node { return ops.PowConst(x, 3) }), []*tensor.Tensor{any(12, 4)}, true},
+		{"pow constant exponent", f1(func(x ad.Node) ad.Node { return ops.PowConst(x, 3) }), []*tensor.Tensor{any(12, 4)}, true},
 		{"square", f1(ops.Square), []*tensor.Tensor{any(13, 2, 2)}, true},
 		{"square scalar", f1(ops.Square), []*tensor.Tensor{s(-0.7)}, true},
 		{"sqrt", f1(ops.Sqrt), []*tensor.Tensor{pos(14, 3)}, true},
@@ -94,43 +94,43 @@ func gradCases() []gradCase {
 		{"maximum scalar", f2(ops.Maximum), []*tensor.Tensor{s(0.3), s(-0.2)}, true},
 		{"minimum", f2(ops.Minimum), []*tensor.Tensor{any(26, 2, 3), any(27, 2, 1)}, true},
 		{"minimum scalar", f2(ops.Minimum), []*tensor.Tensor{s(0.3), s(-0.2)}, true},
-		{"where", func(xs ...*ad.Node) *ad.Node {
+		{"where", func(xs ...ad.Node) ad.Node {
 			cond := xs[0].Graph().Const(tensor.FromFloat64s([]float64{1, 0, 1}, 3).AsType(xs[0].DType()))
 			return ops.Where(cond, ops.Sin(xs[0]), ops.Mul(xs[1], xs[1]))
 		}, []*tensor.Tensor{any(28, 2, 3), any(29, 3)}, true},
-		{"sum all", f1(func(x *ad.Node) *ad.Node { return ops.Sum(ops.Square(x)) }), []*tensor.Tensor{any(30, 2, 3)}, true},
-		{"sum axis", f1(func(x *ad.Node) *ad.Node { return ops.Sum(ops.Square(x), 1) }), []*tensor.Tensor{any(31, 2, 3, 2)}, true},
-		{"sum axes keepdims", f1(func(x *ad.Node) *ad.Node { return ops.SumKeepDims(ops.Square(x), 0, -1) }), []*tensor.Tensor{any(32, 2, 3, 2)}, true},
-		{"mean", f1(func(x *ad.Node) *ad.Node { return ops.Mean(ops.Square(x), 0) }), []*tensor.Tensor{any(33, 3, 2)}, true},
-		{"mean keepdims", f1(func(x *ad.Node) *ad.Node { return ops.MeanKeepDims(ops.Sin(x), 1) }), []*tensor.Tensor{any(34, 3, 2)}, true},
-		{"max", f1(func(x *ad.Node) *ad.Node { return ops.Max(ops.Sin(x), 1) }), []*tensor.Tensor{any(35, 3, 4)}, true},
-		{"max all", f1(func(x *ad.Node) *ad.Node { return ops.Max(ops.Mul(x, x)) }), []*tensor.Tensor{any(36, 2, 3)}, true},
-		{"min keepdims", f1(func(x *ad.Node) *ad.Node { return ops.MinKeepDims(ops.Sin(x), 0) }), []*tensor.Tensor{any(37, 3, 4)}, true},
+		{"sum all", f1(func(x ad.Node) ad.Node { return ops.Sum(ops.Square(x)) }), []*tensor.Tensor{any(30, 2, 3)}, true},
+		{"sum axis", f1(func(x ad.Node) ad.Node { return ops.Sum(ops.Square(x), 1) }), []*tensor.Tensor{any(31, 2, 3, 2)}, true},
+		{"sum axes keepdims", f1(func(x ad.Node) ad.Node { return ops.SumKeepDims(ops.Square(x), 0, -1) }), []*tensor.Tensor{any(32, 2, 3, 2)}, true},
+		{"mean", f1(func(x ad.Node) ad.Node { return ops.Mean(ops.Square(x), 0) }), []*tensor.Tensor{any(33, 3, 2)}, true},
+		{"mean keepdims", f1(func(x ad.Node) ad.Node { return ops.MeanKeepDims(ops.Sin(x), 1) }), []*tensor.Tensor{any(34, 3, 2)}, true},
+		{"max", f1(func(x ad.Node) ad.Node { return ops.Max(ops.Sin(x), 1) }), []*tensor.Tensor{any(35, 3, 4)}, true},
+		{"max all", f1(func(x ad.Node) ad.Node { return ops.Max(ops.Mul(x, x)) }), []*tensor.Tensor{any(36, 2, 3)}, true},
+		{"min keepdims", f1(func(x ad.Node) ad.Node { return ops.MinKeepDims(ops.Sin(x), 0) }), []*tensor.Tensor{any(37, 3, 4)}, true},
 		{"matmul", f2(ops.MatMul), []*tensor.Tensor{any(38, 2, 3), any(39, 3, 4)}, true},
-		{"matmul batched broadcast", f2(func(x, y *ad.Node) *ad.Node { return ops.Sin(ops.MatMul(x, y)) }), []*tensor.Tensor{any(40, 2, 2, 3), any(41, 3, 2)}, true},
-		{"reshape", f1(func(x *ad.Node) *ad.Node { return ops.Sin(ops.Reshape(x, 3, -1)) }), []*tensor.Tensor{any(42, 2, 3)}, true},
-		{"transpose", f1(func(x *ad.Node) *ad.Node { return ops.Mul(ops.Transpose(x, 2, 0, 1), ops.Transpose(x, 2, 0, 1)) }), []*tensor.Tensor{any(43, 2, 3, 2)}, true},
-		{"transpose default", f1(func(x *ad.Node) *ad.Node { return ops.MatMul(ops.Transpose(x), x) }), []*tensor.Tensor{any(44, 2, 3)}, true},
-		{"broadcast to", f1(func(x *ad.Node) *ad.Node { return ops.Sin(ops.BroadcastTo(x, tensor.Shape{2, 3, 4})) }), []*tensor.Tensor{any(45, 3, 1)}, true},
-		{"sum to", f1(func(x *ad.Node) *ad.Node { return ops.SumTo(ops.Square(x), tensor.Shape{3, 1}) }), []*tensor.Tensor{any(46, 2, 3, 4)}, true},
-		{"slice", f1(func(x *ad.Node) *ad.Node {
+		{"matmul batched broadcast", f2(func(x, y ad.Node) ad.Node { return ops.Sin(ops.MatMul(x, y)) }), []*tensor.Tensor{any(40, 2, 2, 3), any(41, 3, 2)}, true},
+		{"reshape", f1(func(x ad.Node) ad.Node { return ops.Sin(ops.Reshape(x, 3, -1)) }), []*tensor.Tensor{any(42, 2, 3)}, true},
+		{"transpose", f1(func(x ad.Node) ad.Node { return ops.Mul(ops.Transpose(x, 2, 0, 1), ops.Transpose(x, 2, 0, 1)) }), []*tensor.Tensor{any(43, 2, 3, 2)}, true},
+		{"transpose default", f1(func(x ad.Node) ad.Node { return ops.MatMul(ops.Transpose(x), x) }), []*tensor.Tensor{any(44, 2, 3)}, true},
+		{"broadcast to", f1(func(x ad.Node) ad.Node { return ops.Sin(ops.BroadcastTo(x, tensor.Shape{2, 3, 4})) }), []*tensor.Tensor{any(45, 3, 1)}, true},
+		{"sum to", f1(func(x ad.Node) ad.Node { return ops.SumTo(ops.Square(x), tensor.Shape{3, 1}) }), []*tensor.Tensor{any(46, 2, 3, 4)}, true},
+		{"slice", f1(func(x ad.Node) ad.Node {
 			return ops.Square(ops.Slice(x, tensor.Range{Start: 1, Stop: 3}, tensor.Range{Start: 0, Stop: 4, Step: 2}))
 		}), []*tensor.Tensor{any(47, 3, 4)}, true},
-		{"embed", f1(func(x *ad.Node) *ad.Node {
+		{"embed", f1(func(x ad.Node) ad.Node {
 			return ops.Sin(ops.Embed(x, tensor.Shape{3, 4}, tensor.Range{Start: 1, Stop: 3}))
 		}), []*tensor.Tensor{any(48, 2, 4)}, true},
-		{"concat", func(xs ...*ad.Node) *ad.Node {
+		{"concat", func(xs ...ad.Node) ad.Node {
 			return ops.Square(ops.Concat(1, xs[0], ops.Sin(xs[1]), xs[0]))
 		}, []*tensor.Tensor{any(49, 2, 1), any(50, 2, 3)}, true},
-		{"stack", func(xs ...*ad.Node) *ad.Node {
+		{"stack", func(xs ...ad.Node) ad.Node {
 			return ops.Square(ops.Stack(-1, xs[0], xs[1]))
 		}, []*tensor.Tensor{any(51, 2, 3), any(52, 2, 3)}, true},
-		{"softmax", f1(func(x *ad.Node) *ad.Node { return ops.Softmax(x, -1) }), []*tensor.Tensor{any(53, 2, 3)}, true},
-		{"softmax axis 0", f1(func(x *ad.Node) *ad.Node { return ops.Softmax(x, 0) }), []*tensor.Tensor{any(54, 3, 2)}, true},
-		{"log softmax", f1(func(x *ad.Node) *ad.Node { return ops.LogSoftmax(x, 1) }), []*tensor.Tensor{any(55, 2, 3)}, true},
-		{"logsumexp", f1(func(x *ad.Node) *ad.Node { return ops.LogSumExp(x, 1) }), []*tensor.Tensor{any(56, 2, 3)}, true},
-		{"logsumexp keepdims", f1(func(x *ad.Node) *ad.Node { return ops.LogSumExpKeepDims(x, 0) }), []*tensor.Tensor{any(57, 3, 2)}, true},
-		{"composite", func(xs ...*ad.Node) *ad.Node {
+		{"softmax", f1(func(x ad.Node) ad.Node { return ops.Softmax(x, -1) }), []*tensor.Tensor{any(53, 2, 3)}, true},
+		{"softmax axis 0", f1(func(x ad.Node) ad.Node { return ops.Softmax(x, 0) }), []*tensor.Tensor{any(54, 3, 2)}, true},
+		{"log softmax", f1(func(x ad.Node) ad.Node { return ops.LogSoftmax(x, 1) }), []*tensor.Tensor{any(55, 2, 3)}, true},
+		{"logsumexp", f1(func(x ad.Node) ad.Node { return ops.LogSumExp(x, 1) }), []*tensor.Tensor{any(56, 2, 3)}, true},
+		{"logsumexp keepdims", f1(func(x ad.Node) ad.Node { return ops.LogSumExpKeepDims(x, 0) }), []*tensor.Tensor{any(57, 3, 2)}, true},
+		{"composite", func(xs ...ad.Node) ad.Node {
 			h := ops.Tanh(ops.Add(ops.MatMul(xs[0], xs[1]), xs[2]))
 			return ops.LogSumExp(ops.Mul(h, h), -1)
 		}, []*tensor.Tensor{any(58, 2, 3), any(59, 3, 4), any(60, 4)}, true},

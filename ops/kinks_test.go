@@ -15,7 +15,7 @@ func TestKinks(t *testing.T) {
 	inf, nan := math.Inf(1), math.NaN()
 	unary := []struct {
 		name    string
-		op      func(*ad.Node) *ad.Node
+		op      func(ad.Node) ad.Node
 		x, y, d float64 // input, output, derivative
 	}{
 		{"relu at 0", ops.ReLU, 0, 0, 0},
@@ -47,7 +47,7 @@ func TestKinks(t *testing.T) {
 	}
 	binary := []struct {
 		name            string
-		op              func(x, y *ad.Node) *ad.Node
+		op              func(x, y ad.Node) ad.Node
 		x, y, z, dx, dy float64
 	}{
 		{"maximum tie", ops.Maximum, 2, 2, 2, 0.5, 0.5},

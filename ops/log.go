@@ -9,7 +9,7 @@ import (
 
 // Log returns the natural logarithm of x element-wise. Its derivative is
 // 1/x. Log(0) is -Inf and Log of a negative number is NaN.
-func Log(x *ad.Node) *ad.Node { return ad.Apply1(logOp{}, x) }
+func Log(x ad.Node) ad.Node { return ad.Apply1(logOp{}, x) }
 
 type logOp struct{}
 
@@ -19,7 +19,7 @@ func (logOp) ScalarForward(x, _ float64) float64        { return math.Log(x) }
 
 func (logOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 1 / x, 0 }
 
-func (logOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+func (logOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	x := c.Input(0)
 	return Div(g, x)
 }

@@ -10,7 +10,7 @@ import (
 // g·yᵀ for x and xᵀ·g for y, summed over broadcast batch axes. MatMul
 // panics with a *tensor.ShapeError if the inner sizes differ or a rank is
 // below 2.
-func MatMul(x, y *ad.Node) *ad.Node { return ad.Apply2(matmulOp{}, x, y) }
+func MatMul(x, y ad.Node) ad.Node { return ad.Apply2(matmulOp{}, x, y) }
 
 type matmulOp struct{}
 
@@ -18,7 +18,7 @@ func (matmulOp) String() string { return "matmul" }
 
 func (matmulOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.MatMul(x[0], x[1]) }
 
-func (matmulOp) Bprop(c *ad.Node, i int, g *ad.Node) *ad.Node {
+func (matmulOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
 	if i == 0 {
 		return unbroadcast(c, 0, MatMul(g, swapLast(c.Input(1))))
 	}

@@ -8,11 +8,11 @@ import (
 // Maximum returns the larger of x and y element-wise, with broadcasting.
 // The gradient goes to the larger input; where x == y, each gets half.
 // Maximum panics with a *tensor.ShapeError if the shapes do not broadcast.
-func Maximum(x, y *ad.Node) *ad.Node { return ad.Apply2(maximumOp{}, x, y) }
+func Maximum(x, y ad.Node) ad.Node { return ad.Apply2(maximumOp{}, x, y) }
 
 // Minimum returns the smaller of x and y element-wise, with broadcasting;
 // ties share the gradient equally, as in Maximum.
-func Minimum(x, y *ad.Node) *ad.Node { return ad.Apply2(minimumOp{}, x, y) }
+func Minimum(x, y ad.Node) ad.Node { return ad.Apply2(minimumOp{}, x, y) }
 
 type maximumOp struct{}
 
@@ -25,7 +25,7 @@ func (maximumOp) ScalarDeriv(x, y, _ float64) (float64, float64) {
 	return pick(x, y)
 }
 
-func (maximumOp) Bprop(c *ad.Node, i int, g *ad.Node) *ad.Node {
+func (maximumOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
 	return selectGrad(c, i, g, c.Input(0).Value(), c.Input(1).Value())
 }
 
@@ -40,7 +40,7 @@ func (minimumOp) ScalarDeriv(x, y, _ float64) (float64, float64) {
 	return pick(y, x)
 }
 
-func (minimumOp) Bprop(c *ad.Node, i int, g *ad.Node) *ad.Node {
+func (minimumOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
 	return selectGrad(c, i, g, c.Input(1).Value(), c.Input(0).Value())
 }
 
@@ -58,7 +58,7 @@ func pick(a, b float64) (float64, float64) {
 
 // selectGrad is the bprop of Maximum (a, b = x, y) and Minimum (a, b = y, x):
 // input 0 receives the share where a > b, plus half where a == b.
-func selectGrad(c *ad.Node, i int, g *ad.Node, a, b *tensor.Tensor) *ad.Node {
+func selectGrad(c ad.Node, i int, g ad.Node, a, b *tensor.Tensor) ad.Node {
 	half := tensor.Mul(tensor.Equal(a, b), tensor.Full(a.DType(), 0.5))
 	share := tensor.Add(tensor.Greater(a, b), half)
 	if i == 1 {

@@ -8,7 +8,7 @@ import (
 // Mul returns x * y element-wise, with broadcasting. Its local derivatives
 // are y and x. Mul panics with a *tensor.ShapeError if the shapes do not
 // broadcast.
-func Mul(x, y *ad.Node) *ad.Node { return ad.Apply2(mulOp{}, x, y) }
+func Mul(x, y ad.Node) ad.Node { return ad.Apply2(mulOp{}, x, y) }
 
 type mulOp struct{}
 
@@ -17,6 +17,6 @@ func (mulOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Mul
 func (mulOp) ScalarForward(x, y float64) float64             { return x * y }
 func (mulOp) ScalarDeriv(x, y, _ float64) (float64, float64) { return y, x }
 
-func (mulOp) Bprop(c *ad.Node, i int, g *ad.Node) *ad.Node {
+func (mulOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
 	return unbroadcast(c, i, Mul(g, c.Input(1-i)))
 }

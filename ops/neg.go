@@ -6,7 +6,7 @@ import (
 )
 
 // Neg returns -x element-wise. Its derivative is -1.
-func Neg(x *ad.Node) *ad.Node { return ad.Apply1(negOp{}, x) }
+func Neg(x ad.Node) ad.Node { return ad.Apply1(negOp{}, x) }
 
 type negOp struct{}
 
@@ -14,4 +14,4 @@ func (negOp) String() string                                 { return "neg" }
 func (negOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Neg(x[0]) }
 func (negOp) ScalarForward(x, _ float64) float64             { return -x }
 func (negOp) ScalarDeriv(_, _, _ float64) (float64, float64) { return -1, 0 }
-func (negOp) Bprop(_ *ad.Node, _ int, g *ad.Node) *ad.Node   { return Neg(g) }
+func (negOp) Bprop(_ ad.Node, _ int, g ad.Node) ad.Node      { return Neg(g) }

@@ -12,10 +12,10 @@ import (
 // where y == 0, and x^y·log(x) for y, taken as 0 where x == 0 and y ≥ 0
 // (the limit) and NaN where x < 0. Pow panics with a *tensor.ShapeError if
 // the shapes do not broadcast.
-func Pow(x, y *ad.Node) *ad.Node { return ad.Apply2(powOp{}, x, y) }
+func Pow(x, y ad.Node) ad.Node { return ad.Apply2(powOp{}, x, y) }
 
 // PowConst returns x raised to the constant p.
-func PowConst(x *ad.Node, p float64) *ad.Node { return Pow(x, Const(x, p)) }
+func PowConst(x ad.Node, p float64) ad.Node { return Pow(x, Const(x, p)) }
 
 type powOp struct{}
 
@@ -33,7 +33,7 @@ func (powOp) ScalarDeriv(x, y, z float64) (dx, dy float64) {
 	return dx, dy
 }
 
-func (powOp) Bprop(c *ad.Node, i int, g *ad.Node) *ad.Node {
+func (powOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
 	x, y := c.Input(0), c.Input(1)
 	zero := Const(g, 0)
 	if i == 0 {

@@ -9,32 +9,32 @@ import (
 // given; the reduced axes are removed. Negative axes count from the end.
 // Its bprop broadcasts the gradient back over the reduced axes. Sum panics
 // with a *tensor.ShapeError if an axis is out of range or repeated.
-func Sum(x *ad.Node, axes ...int) *ad.Node { return reduce(redSum, x, axes, false) }
+func Sum(x ad.Node, axes ...int) ad.Node { return reduce(redSum, x, axes, false) }
 
 // SumKeepDims is Sum with the reduced axes kept as size 1.
-func SumKeepDims(x *ad.Node, axes ...int) *ad.Node { return reduce(redSum, x, axes, true) }
+func SumKeepDims(x ad.Node, axes ...int) ad.Node { return reduce(redSum, x, axes, true) }
 
 // Mean returns the mean of x over axes, as Sum. Its bprop spreads the
 // gradient evenly over the reduced elements.
-func Mean(x *ad.Node, axes ...int) *ad.Node { return reduce(redMean, x, axes, false) }
+func Mean(x ad.Node, axes ...int) ad.Node { return reduce(redMean, x, axes, false) }
 
 // MeanKeepDims is Mean with the reduced axes kept as size 1.
-func MeanKeepDims(x *ad.Node, axes ...int) *ad.Node { return reduce(redMean, x, axes, true) }
+func MeanKeepDims(x ad.Node, axes ...int) ad.Node { return reduce(redMean, x, axes, true) }
 
 // Max returns the largest element of x over axes, as Sum. Its bprop sends
 // the gradient to the maximal elements; when several elements tie for the
 // maximum, they share it equally.
-func Max(x *ad.Node, axes ...int) *ad.Node { return reduce(redMax, x, axes, false) }
+func Max(x ad.Node, axes ...int) ad.Node { return reduce(redMax, x, axes, false) }
 
 // MaxKeepDims is Max with the reduced axes kept as size 1.
-func MaxKeepDims(x *ad.Node, axes ...int) *ad.Node { return reduce(redMax, x, axes, true) }
+func MaxKeepDims(x ad.Node, axes ...int) ad.Node { return reduce(redMax, x, axes, true) }
 
 // Min returns the smallest element of x over axes, as Max; ties share the
 // gradient equally.
-func Min(x *ad.Node, axes ...int) *ad.Node { return reduce(redMin, x, axes, false) }
+func Min(x ad.Node, axes ...int) ad.Node { return reduce(redMin, x, axes, false) }
 
 // MinKeepDims is Min with the reduced axes kept as size 1.
-func MinKeepDims(x *ad.Node, axes ...int) *ad.Node { return reduce(redMin, x, axes, true) }
+func MinKeepDims(x ad.Node, axes ...int) ad.Node { return reduce(redMin, x, axes, true) }
 
 type redKind uint8
 
@@ -53,7 +53,7 @@ type reduceOp struct {
 	keep bool
 }
 
-func reduce(kind redKind, x *ad.Node, axes []int, keep bool) *ad.Node {
+func reduce(kind redKind, x ad.Node, axes []int, keep bool) ad.Node {
 	name := [...]string{"Sum", "Mean", "Max", "Min"}[kind]
 	op := &reduceOp{kind: kind, axes: tensor.NormAxes(name, axes, x.Shape()), keep: keep}
 	return ad.Apply1(op, x)
@@ -73,7 +73,7 @@ func (o *reduceOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 	return tensor.Min(x[0], o.axes, o.keep)
 }
 
-func (o *reduceOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+func (o *reduceOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	x := c.Input(0)
 	shape := x.Shape()
 	kept := tensor.ReducedShape(shape, o.axes, true)

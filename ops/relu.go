@@ -7,7 +7,7 @@ import (
 
 // ReLU returns max(x, 0) element-wise. Its derivative is 1 where x > 0 and
 // 0 elsewhere, including at x == 0.
-func ReLU(x *ad.Node) *ad.Node { return ad.Apply1(reluOp{}, x) }
+func ReLU(x ad.Node) ad.Node { return ad.Apply1(reluOp{}, x) }
 
 type reluOp struct{}
 
@@ -17,7 +17,7 @@ func (reluOp) ScalarForward(x, _ float64) float64        { return tensor.ReLUFlo
 
 func (reluOp) ScalarDeriv(x, _, z float64) (float64, float64) { return step(x), 0 }
 
-func (reluOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+func (reluOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	x := c.Input(0)
 	return Mul(g, mask(x, tensor.Step(x.Value())))
 }

@@ -7,7 +7,7 @@ import (
 
 // Sigmoid returns 1/(1+e⁻ˣ) element-wise, computed without overflow. Its
 // derivative is σ(x)(1-σ(x)).
-func Sigmoid(x *ad.Node) *ad.Node { return ad.Apply1(sigmoidOp{}, x) }
+func Sigmoid(x ad.Node) ad.Node { return ad.Apply1(sigmoidOp{}, x) }
 
 type sigmoidOp struct{}
 
@@ -17,7 +17,7 @@ func (sigmoidOp) ScalarForward(x, _ float64) float64        { return tensor.Sigm
 
 func (sigmoidOp) ScalarDeriv(x, _, z float64) (float64, float64) { return z * (1 - z), 0 }
 
-func (sigmoidOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+func (sigmoidOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	x := c.Input(0)
 	_ = x
 	return Mul(g, Mul(c, Sub(Const(c, 1), c)))

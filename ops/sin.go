@@ -8,7 +8,7 @@ import (
 )
 
 // Sin returns sin(x) element-wise. Its derivative is cos(x).
-func Sin(x *ad.Node) *ad.Node { return ad.Apply1(sinOp{}, x) }
+func Sin(x ad.Node) ad.Node { return ad.Apply1(sinOp{}, x) }
 
 type sinOp struct{}
 
@@ -18,7 +18,7 @@ func (sinOp) ScalarForward(x, _ float64) float64        { return math.Sin(x) }
 
 func (sinOp) ScalarDeriv(x, _, z float64) (float64, float64) { return math.Cos(x), 0 }
 
-func (sinOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+func (sinOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	x := c.Input(0)
 	return Mul(g, Cos(x))
 }

@@ -9,12 +9,12 @@ import (
 // the maximum first; the axis is removed. Its bprop is the gradient times
 // softmax(x). LogSumExp panics with a *tensor.ShapeError if axis is out of
 // range.
-func LogSumExp(x *ad.Node, axis int) *ad.Node { return lse(x, axis, false) }
+func LogSumExp(x ad.Node, axis int) ad.Node { return lse(x, axis, false) }
 
 // LogSumExpKeepDims is LogSumExp with the axis kept as size 1.
-func LogSumExpKeepDims(x *ad.Node, axis int) *ad.Node { return lse(x, axis, true) }
+func LogSumExpKeepDims(x ad.Node, axis int) ad.Node { return lse(x, axis, true) }
 
-func lse(x *ad.Node, axis int, keep bool) *ad.Node {
+func lse(x ad.Node, axis int, keep bool) ad.Node {
 	a := tensor.NormAxes("LogSumExp", []int{axis}, x.Shape())[0]
 	return ad.Apply1(&lseOp{axis: a, keep: keep}, x)
 }
@@ -30,7 +30,7 @@ func (o *lseOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 	return tensor.LogSumExp(x[0], o.axis, o.keep)
 }
 
-func (o *lseOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+func (o *lseOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	x := c.Input(0)
 	kept := tensor.ReducedShape(x.Shape(), []int{o.axis}, true)
 	return Mul(BroadcastTo(Reshape(g, kept...), x.Shape()), Softmax(x, o.axis))
@@ -39,7 +39,7 @@ func (o *lseOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
 // Softmax returns exp(x)/Σ exp(x) over axis, computed stably. Its bprop is
 // z·(g - Σ g·z) with z the softmax. Softmax panics with a
 // *tensor.ShapeError if axis is out of range.
-func Softmax(x *ad.Node, axis int) *ad.Node {
+func Softmax(x ad.Node, axis int) ad.Node {
 	a := tensor.NormAxes("Softmax", []int{axis}, x.Shape())[0]
 	return ad.Apply1(&softmaxOp{axis: a}, x)
 }
@@ -52,14 +52,14 @@ func (o *softmaxOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 	return tensor.Softmax(x[0], o.axis)
 }
 
-func (o *softmaxOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+func (o *softmaxOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	return Mul(c, Sub(g, SumKeepDims(Mul(g, c), o.axis)))
 }
 
 // LogSoftmax returns x - LogSumExp(x) over axis, computed stably. Its bprop
 // is g - softmax(x)·Σ g. LogSoftmax panics with a *tensor.ShapeError if
 // axis is out of range.
-func LogSoftmax(x *ad.Node, axis int) *ad.Node {
+func LogSoftmax(x ad.Node, axis int) ad.Node {
 	a := tensor.NormAxes("LogSoftmax", []int{axis}, x.Shape())[0]
 	return ad.Apply1(&logSoftmaxOp{axis: a}, x)
 }
@@ -72,6 +72,6 @@ func (o *logSoftmaxOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 	return tensor.LogSoftmax(x[0], o.axis)
 }
 
-func (o *logSoftmaxOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+func (o *logSoftmaxOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	return Sub(g, Mul(Exp(c), SumKeepDims(g, o.axis)))
 }

@@ -9,7 +9,7 @@ import (
 
 // Sqrt returns the square root of x element-wise. Its derivative is
 // 1/(2√x): +Inf at 0, NaN below 0.
-func Sqrt(x *ad.Node) *ad.Node { return ad.Apply1(sqrtOp{}, x) }
+func Sqrt(x ad.Node) ad.Node { return ad.Apply1(sqrtOp{}, x) }
 
 type sqrtOp struct{}
 
@@ -19,7 +19,7 @@ func (sqrtOp) ScalarForward(x, _ float64) float64        { return math.Sqrt(x) }
 
 func (sqrtOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 0.5 / z, 0 }
 
-func (sqrtOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+func (sqrtOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	x := c.Input(0)
 	_ = x
 	return Div(Mul(g, Const(c, 0.5)), c)

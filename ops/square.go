@@ -6,7 +6,7 @@ import (
 )
 
 // Square returns x² element-wise. Its derivative is 2x.
-func Square(x *ad.Node) *ad.Node { return ad.Apply1(squareOp{}, x) }
+func Square(x ad.Node) ad.Node { return ad.Apply1(squareOp{}, x) }
 
 type squareOp struct{}
 
@@ -16,7 +16,7 @@ func (squareOp) ScalarForward(x, _ float64) float64        { return x * x }
 
 func (squareOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 2 * x, 0 }
 
-func (squareOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+func (squareOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	x := c.Input(0)
 	return Mul(g, Mul(Const(x, 2), x))
 }

@@ -8,7 +8,7 @@ import (
 // Sub returns x - y element-wise, with broadcasting. Its local derivatives
 // are 1 and -1. Sub panics with a *tensor.ShapeError if the shapes do not
 // broadcast.
-func Sub(x, y *ad.Node) *ad.Node { return ad.Apply2(subOp{}, x, y) }
+func Sub(x, y ad.Node) ad.Node { return ad.Apply2(subOp{}, x, y) }
 
 type subOp struct{}
 
@@ -17,7 +17,7 @@ func (subOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Sub
 func (subOp) ScalarForward(x, y float64) float64             { return x - y }
 func (subOp) ScalarDeriv(_, _, _ float64) (float64, float64) { return 1, -1 }
 
-func (subOp) Bprop(c *ad.Node, i int, g *ad.Node) *ad.Node {
+func (subOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
 	if i == 1 {
 		g = Neg(g)
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // Tan returns tan(x) element-wise. Its derivative is 1 + tan²(x).
-func Tan(x *ad.Node) *ad.Node { return ad.Apply1(tanOp{}, x) }
+func Tan(x ad.Node) ad.Node { return ad.Apply1(tanOp{}, x) }
 
 type tanOp struct{}
 
@@ -18,7 +18,7 @@ func (tanOp) ScalarForward(x, _ float64) float64        { return math.Tan(x) }
 
 func (tanOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 1 + z*z, 0 }
 
-func (tanOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+func (tanOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	x := c.Input(0)
 	_ = x
 	return Mul(g, Add(Const(c, 1), Square(c)))

@@ -8,7 +8,7 @@ import (
 )
 
 // Tanh returns tanh(x) element-wise. Its derivative is 1 - tanh²(x).
-func Tanh(x *ad.Node) *ad.Node { return ad.Apply1(tanhOp{}, x) }
+func Tanh(x ad.Node) ad.Node { return ad.Apply1(tanhOp{}, x) }
 
 type tanhOp struct{}
 
@@ -18,7 +18,7 @@ func (tanhOp) ScalarForward(x, _ float64) float64        { return math.Tanh(x) }
 
 func (tanhOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 1 - z*z, 0 }
 
-func (tanhOp) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+func (tanhOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	x := c.Input(0)
 	_ = x
 	return Mul(g, Sub(Const(c, 1), Square(c)))

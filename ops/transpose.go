@@ -9,7 +9,7 @@ import (
 // x; with no perm it reverses the axes. Its bprop applies the inverse
 // permutation. Transpose panics with a *tensor.ShapeError if perm is not a
 // permutation of x's axes.
-func Transpose(x *ad.Node, perm ...int) *ad.Node {
+func Transpose(x ad.Node, perm ...int) ad.Node {
 	r := x.Shape()
 	if len(perm) == 0 {
 		perm = make([]int, len(r))
@@ -28,12 +28,12 @@ func (o *transposeOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 	return tensor.Transpose(x[0], o.perm...)
 }
 
-func (o *transposeOp) Bprop(_ *ad.Node, _ int, g *ad.Node) *ad.Node {
+func (o *transposeOp) Bprop(_ ad.Node, _ int, g ad.Node) ad.Node {
 	return Transpose(g, tensor.InversePerm(o.perm)...)
 }
 
 // swapLast transposes the last two axes of x.
-func swapLast(x *ad.Node) *ad.Node {
+func swapLast(x ad.Node) ad.Node {
 	r := len(x.Shape())
 	perm := make([]int, r)
 	for i := range perm {

@@ -9,7 +9,7 @@ import (
 // broadcast together. The gradient flows to x where cond is nonzero and to
 // y elsewhere; cond gets none. Where panics with a *tensor.ShapeError if
 // the shapes do not broadcast.
-func Where(cond, x, y *ad.Node) *ad.Node { return ad.Apply(whereOp{}, cond, x, y) }
+func Where(cond, x, y ad.Node) ad.Node { return ad.Apply(whereOp{}, cond, x, y) }
 
 type whereOp struct{}
 
@@ -17,9 +17,9 @@ func (whereOp) String() string { return "where" }
 
 func (whereOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Where(x[0], x[1], x[2]) }
 
-func (whereOp) Bprop(c *ad.Node, i int, g *ad.Node) *ad.Node {
+func (whereOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
 	if i == 0 {
-		return nil
+		return ad.Node{}
 	}
 	zero := Const(g, 0)
 	cond := c.Input(0)

@@ -11,7 +11,7 @@ import (
 )
 
 // Func builds the function under test on nodes of a fresh graph.
-type Func func(xs ...*ad.Node) *ad.Node
+type Func func(xs ...ad.Node) ad.Node
 
 // Tolerances of the checks: an analytic derivative a passes against a
 // finite difference n when |a-n| ≤ AbsTol or |a-n| ≤ RelTol·|n|.
@@ -33,7 +33,7 @@ func (m Mismatch) String() string {
 
 // scalarize returns L(xs) = Σ f(xs)·w for fixed pseudo-random weights w, so
 // that every element of a non-scalar output is checked at once.
-func scalarize(f Func, xs []*ad.Node) *ad.Node {
+func scalarize(f Func, xs []ad.Node) ad.Node {
 	y := f(xs...)
 	w := tensor.RandUniform(tensor.NewRand(7), y.DType(), 0.5, 1.5, y.Shape()...)
 	return ops.Sum(ops.Mul(y, y.Graph().Const(w)))
@@ -45,8 +45,8 @@ func value(f Func, xs []*tensor.Tensor) float64 {
 	return scalarize(f, vars(&g, xs)).Scalar()
 }
 
-func vars(g *ad.Graph, xs []*tensor.Tensor) []*ad.Node {
-	nodes := make([]*ad.Node, len(xs))
+func vars(g *ad.Graph, xs []*tensor.Tensor) []ad.Node {
+	nodes := make([]ad.Node, len(xs))
 	for i, x := range xs {
 		nodes[i] = g.Var(fmt.Sprintf("x%d", i), x)
 	}

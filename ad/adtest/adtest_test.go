@@ -16,7 +16,7 @@ type wrongSin struct{ scalarOK bool }
 
 func (wrongSin) String() string                            { return "wrongsin" }
 func (wrongSin) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Sin(x[0]) }
-func (w wrongSin) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+func (w wrongSin) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	k := 1.01
 	if w.scalarOK {
 		k = 1
@@ -37,7 +37,7 @@ func (scalarWrongSin) ScalarDeriv(x, _, _ float64) (float64, float64) {
 // derivative comes out 0 instead of -sin(x).
 type noSecond struct{ wrongSin }
 
-func (noSecond) Bprop(c *ad.Node, _ int, g *ad.Node) *ad.Node {
+func (noSecond) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	return ops.Mul(g, c.Graph().Const(tensor.Cos(c.Input(0).Value())))
 }
 
@@ -49,11 +49,11 @@ func TestCheckerCatchesWrongRules(t *testing.T) {
 		first  bool // the first-order check must fail
 		second bool // the second-order check must fail
 	}{
-		{"wrong bprop", func(xs ...*ad.Node) *ad.Node { return ad.Apply1(wrongSin{}, xs[0]) }, true, false},
-		{"wrong scalar fast path", func(xs ...*ad.Node) *ad.Node {
+		{"wrong bprop", func(xs ...ad.Node) ad.Node { return ad.Apply1(wrongSin{}, xs[0]) }, true, false},
+		{"wrong scalar fast path", func(xs ...ad.Node) ad.Node {
 			return ad.Apply1(scalarWrongSin{wrongSin{scalarOK: true}}, ops.Sum(xs[0]))
 		}, true, true},
-		{"bprop not differentiable", func(xs ...*ad.Node) *ad.Node { return ad.Apply1(noSecond{}, xs[0]) }, false, true},
+		{"bprop not differentiable", func(xs ...ad.Node) ad.Node { return ad.Apply1(noSecond{}, xs[0]) }, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

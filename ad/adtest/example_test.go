@@ -10,7 +10,7 @@ import (
 )
 
 func ExampleGrad() {
-	f := func(xs ...*ad.Node) *ad.Node { return ops.Mul(ops.Sin(xs[0]), xs[1]) }
+	f := func(xs ...ad.Node) ad.Node { return ops.Mul(ops.Sin(xs[0]), xs[1]) }
 	x := tensor.FromFloat64s([]float64{0.3, -1.2}, 2)
 	y := tensor.FromFloat64s([]float64{2, 0.5}, 2)
 	fmt.Println(adtest.Grad(f, x, y))
