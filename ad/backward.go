@@ -244,19 +244,20 @@ func (t *Table) scalarBprop(id int32, r *record) {
 	op := t.g.scalarOps[r.op]
 	z := math.Float64frombits(r.v)
 	x := t.g.at(r.in[0])
+	var dx, dy float64
+	var y *record
 	if r.nin == 1 {
-		dx, _ := op.ScalarDeriv(math.Float64frombits(x.v), 0, z)
-		if t.wanted(r.in[0], x) {
-			t.scalars[r.in[0]-lo] += gc * dx
-		}
-		return
+		dx, _ = op.ScalarDeriv(math.Float64frombits(x.v), 0, z)
+	} else {
+		y = t.g.at(r.in[1])
+		dx, dy = op.ScalarDeriv(math.Float64frombits(x.v), math.Float64frombits(y.v), z)
 	}
-	y := t.g.at(r.in[1])
-	dx, dy := op.ScalarDeriv(math.Float64frombits(x.v), math.Float64frombits(y.v), z)
-	if t.wanted(r.in[0], x) {
+	// Without a mask every input is in the table's range, and adding to the
+	// entry of a constant is harmless: Grad refuses to read it.
+	if t.mask == nil || t.wanted(r.in[0], x) {
 		t.scalars[r.in[0]-lo] += gc * dx
 	}
-	if t.wanted(r.in[1], y) {
+	if y != nil && (t.mask == nil || t.wanted(r.in[1], y)) {
 		t.scalars[r.in[1]-lo] += gc * dy
 	}
 }

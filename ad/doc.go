@@ -32,9 +32,9 @@
 // of nodes differentiate as easily as small ones. The loop is the method
 // fill in backward.go.
 //
-// [Backward] computes the table as values, fast: bprop rules run with
-// recording off, and nodes computed from float64 scalars use the local
-// derivatives of [ScalarOp] and allocate nothing. [Gradients] records the
+// [Backward] computes the table as values, fast: what the bprop rules
+// compute is discarded when it returns, and nodes computed from float64
+// scalars use the local derivatives of [ScalarOp] and allocate nothing. [Gradients] records the
 // backward pass as more nodes of the same graph, so a gradient can be
 // differentiated again: Gradients of a gradient is a second derivative,
 // and so on to any order. Both are pure functions of the graph: calling
