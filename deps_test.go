@@ -19,6 +19,7 @@ const module = "github.com/seed812a03d2/backprop"
 // above it.
 var layers = map[string][]string{
 	"tensor":        {},
+	"lang":          {},
 	"ad":            {"tensor"},
 	"ops":           {"ad", "tensor"},
 	"ad/adtest":     {"ad", "ops", "tensor"},

@@ -1,0 +1,87 @@
+package lang
+
+import "strconv"
+
+// Pos is a position in a program's source: 1-based line and column. The
+// column counts characters (Unicode code points), not bytes.
+type Pos struct {
+	Line, Col int
+}
+
+// String formats p as "line:col".
+func (p Pos) String() string { return strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col) }
+
+// Program is a parsed graph program: its statements in order.
+type Program struct {
+	Stmts []*Stmt
+}
+
+// Stmt is one statement, NAME = EXPR.
+type Stmt struct {
+	Name    string
+	NamePos Pos
+	X       Expr
+	// Input reports whether X is a plain number literal, optionally signed:
+	// such a name is an input of the graph.
+	Input bool
+	// Def is the number of the assignment to Name this statement makes: 0
+	// for the first, 1 for the second, … A name may be assigned again; each
+	// assignment is a new node.
+	Def int
+}
+
+// Expr is an expression: *Num, *Ref, *Unary, *Binary or *Call.
+type Expr interface {
+	// Pos returns the position of the expression's first character.
+	Pos() Pos
+	expr()
+}
+
+// Num is a number literal.
+type Num struct {
+	At    Pos
+	Text  string  // as written
+	Value float64 // its value; literals too large for float64 are ±Inf
+}
+
+// Ref is a reference to a name assigned earlier.
+type Ref struct {
+	At   Pos
+	Name string
+	// Stmt is the index in Program.Stmts of the statement whose binding the
+	// reference sees: the latest assignment to Name before it.
+	Stmt int
+}
+
+// Unary is a unary operation: Op is '-' or '+'.
+type Unary struct {
+	At Pos
+	Op byte
+	X  Expr
+}
+
+// Binary is a binary operation: Op is one of + - * / ^ (** is written ^).
+type Binary struct {
+	OpPos Pos
+	Op    byte
+	X, Y  Expr
+}
+
+// Call is a call of a built-in function.
+type Call struct {
+	At   Pos
+	Func string
+	Args []Expr
+}
+
+func (e *Num) Pos() Pos    { return e.At }
+func (e *Ref) Pos() Pos    { return e.At }
+func (e *Unary) Pos() Pos  { return e.At }
+func (e *Binary) Pos() Pos { return e.X.Pos() }
+func (e *Call) Pos() Pos   { return e.At }
+
+func (*Num) expr()    {}
+func (*Ref) expr()    {}
+func (*Unary) expr()  {}
+func (*Binary) expr() {}
+func (*Call) expr()   {}

@@ -1,0 +1,35 @@
+// Package lang reads graph programs: the small text language in which the
+// backprop command takes a computational graph.
+//
+// # The language
+//
+// A program is UTF-8 text, one statement per line:
+//
+//	# the worked example
+//	u1 = 4
+//	u2 = 2
+//	u3 = u1 + u2
+//	u4 = u3^2
+//	u5 = sin(u4)
+//
+// A statement is NAME = EXPR. Names match [A-Za-z_][A-Za-z0-9_]*; # starts
+// a comment, also after a statement; blank lines are ignored. A name
+// assigned a plain number literal, optionally signed, is an input. A name
+// may be assigned again: each assignment is a new node, and later lines
+// see the newest binding.
+//
+// Numbers are written 3, 3.5, .5, 1., 1e-3 or 2.5E+4. The operators are
+// + - * / and ^ (also written **), unary minus and plus, and parentheses.
+// ^ binds tightest and is right-associative (2^3^2 is 2^9), then unary
+// minus (-x^2 is -(x^2); an exponent may be signed, 2^-1), then * and /,
+// then + and -, both left-associative. The built-in functions are listed
+// in [Funcs]; their names cannot be assigned.
+//
+// # Errors
+//
+// [Parse] returns the first error as an *[Error] carrying the position,
+// printed "file:line:col: message"; columns count characters. Binary or
+// non-UTF-8 input, lines longer than [MaxLineBytes] and expressions nested
+// deeper than [MaxDepth] are errors too. The package knows nothing of the
+// engine: package program turns a parsed [Program] into a graph.
+package lang

@@ -1,0 +1,331 @@
+package lang
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Limits on the input. Programs beyond them are rejected with an error
+// rather than exhausting memory or time.
+const (
+	MaxLineBytes = 1 << 20 // bytes on one line
+	MaxDepth     = 1000    // nesting of parentheses, unary operators and powers
+)
+
+// Parse parses a graph program. file names the source in errors. The first
+// error found is returned as an *Error with its position.
+func Parse(file string, src []byte) (*Program, error) {
+	p := &parser{file: file}
+	if err := p.check(src); err != nil {
+		return nil, err
+	}
+	p.lex = lexer{src: src, line: 1, col: 1}
+	prog, err := p.program()
+	if err != nil {
+		return nil, err
+	}
+	return prog, nil
+}
+
+// MustParse is Parse for sources known to be valid, such as built-in
+// examples: it panics on an error.
+func MustParse(file string, src string) *Program {
+	prog, err := Parse(file, []byte(src))
+	if err != nil {
+		panic(err)
+	}
+	return prog
+}
+
+type parser struct {
+	file  string
+	lex   lexer
+	tok   token
+	depth int
+	defs  map[string]int // name -> index of its latest statement
+	count map[string]int // name -> number of assignments so far
+	stmt  int            // index of the statement being parsed
+	ntok  int            // tokens consumed since the start of the expression
+}
+
+// bail is what the parser panics with to unwind on the first error.
+type bail struct{ err *Error }
+
+func (p *parser) errorf(pos Pos, format string, args ...any) {
+	panic(bail{&Error{File: p.file, Pos: pos, Msg: fmt.Sprintf(format, args...)}})
+}
+
+// check rejects binary and non-UTF-8 input and over-long lines before
+// lexing, with the position of the first offence.
+func (p *parser) check(src []byte) error {
+	line, col, lineStart := 1, 1, 0
+	for i := 0; i < len(src); {
+		c := src[i]
+		if c == '\n' {
+			line, col, lineStart = line+1, 1, i+1
+			i++
+			continue
+		}
+		if i-lineStart >= MaxLineBytes {
+			return &Error{File: p.file, Pos: Pos{line, 1}, Msg: fmt.Sprintf("line longer than %d bytes", MaxLineBytes)}
+		}
+		if c == 0 {
+			return &Error{File: p.file, Pos: Pos{line, col}, Msg: "binary data (NUL byte) in program"}
+		}
+		r, size := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && size == 1 {
+			return &Error{File: p.file, Pos: Pos{line, col}, Msg: "invalid UTF-8 encoding"}
+		}
+		i += size
+		col++
+	}
+	if len(bytes.TrimSpace(src)) == 0 {
+		return &Error{File: p.file, Pos: Pos{1, 1}, Msg: "empty program: no statements"}
+	}
+	return nil
+}
+
+func (p *parser) program() (prog *Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			b, ok := r.(bail)
+			if !ok {
+				panic(r)
+			}
+			prog, err = nil, b.err
+		}
+	}()
+	p.defs = map[string]int{}
+	p.count = map[string]int{}
+	prog = &Program{}
+	p.next()
+	for p.tok.kind != tokEOF {
+		if p.tok.kind == tokNewline {
+			p.next()
+			continue
+		}
+		prog.Stmts = append(prog.Stmts, p.statement())
+		p.stmt++
+	}
+	if len(prog.Stmts) == 0 {
+		p.errorf(Pos{1, 1}, "empty program: no statements")
+	}
+	return prog, nil
+}
+
+func (p *parser) next() {
+	p.ntok++
+	p.tok = p.lex.scan()
+	if p.tok.kind == tokError {
+		p.errorf(p.tok.pos, "%s", p.tok.text)
+	}
+}
+
+func (p *parser) statement() *Stmt {
+	if p.tok.kind != tokName {
+		p.errorf(p.tok.pos, "expected a statement NAME = EXPR, found %s", p.tok)
+	}
+	s := &Stmt{Name: p.tok.text, NamePos: p.tok.pos}
+	if _, ok := LookupFunc(s.Name); ok {
+		p.errorf(s.NamePos, "cannot assign to %s: it is a built-in function", s.Name)
+	}
+	p.next()
+	if p.tok.kind != tokOp || p.tok.op != '=' {
+		p.errorf(p.tok.pos, "expected = after %s, found %s", s.Name, p.tok)
+	}
+	p.next()
+	if p.tok.kind == tokNewline || p.tok.kind == tokEOF {
+		p.errorf(p.tok.pos, "expected an expression after =, found %s", p.tok)
+	}
+	p.ntok = 0
+	s.X = p.expr()
+	if p.tok.kind != tokNewline && p.tok.kind != tokEOF {
+		p.errorf(p.tok.pos, "unexpected %s after the expression", p.tok)
+	}
+	s.Input = isLiteral(s.X, p.ntok)
+	s.Def = p.count[s.Name]
+	p.count[s.Name]++
+	p.defs[s.Name] = p.stmt
+	return s
+}
+
+// isLiteral reports whether x, parsed from ntok tokens, is a plain number
+// literal with at most one sign: -4 is, -(4) and (4) are not.
+func isLiteral(x Expr, ntok int) bool {
+	if u, ok := x.(*Unary); ok {
+		x = u.X
+		ntok--
+	}
+	_, ok := x.(*Num)
+	return ok && ntok == 1
+}
+
+// expr parses a sum: term (('+' | '-') term)*.
+func (p *parser) expr() Expr {
+	x := p.term()
+	for p.tok.kind == tokOp && (p.tok.op == '+' || p.tok.op == '-') {
+		op, pos := p.tok.op, p.tok.pos
+		p.next()
+		x = &Binary{OpPos: pos, Op: op, X: x, Y: p.term()}
+	}
+	return x
+}
+
+// term parses a product: unary (('*' | '/') unary)*.
+func (p *parser) term() Expr {
+	x := p.unary()
+	for p.tok.kind == tokOp && (p.tok.op == '*' || p.tok.op == '/') {
+		op, pos := p.tok.op, p.tok.pos
+		p.next()
+		x = &Binary{OpPos: pos, Op: op, X: x, Y: p.unary()}
+	}
+	return x
+}
+
+// unary parses ('-' | '+') unary | power. Unary minus binds less tightly
+// than ^: -x^2 is -(x^2).
+func (p *parser) unary() Expr {
+	if p.tok.kind == tokOp && (p.tok.op == '-' || p.tok.op == '+') {
+		op, pos := p.tok.op, p.tok.pos
+		p.enter(pos)
+		p.next()
+		x := &Unary{At: pos, Op: op, X: p.unary()}
+		p.depth--
+		return x
+	}
+	return p.power()
+}
+
+// power parses primary ('^' unary)?: ^ is right-associative, and its
+// exponent may carry a sign (2^-1).
+func (p *parser) power() Expr {
+	x := p.primary()
+	if p.tok.kind == tokOp && p.tok.op == '^' {
+		pos := p.tok.pos
+		p.enter(pos)
+		p.next()
+		x = &Binary{OpPos: pos, Op: '^', X: x, Y: p.unary()}
+		p.depth--
+	}
+	return x
+}
+
+func (p *parser) enter(pos Pos) {
+	p.depth++
+	if p.depth > MaxDepth {
+		p.errorf(pos, "expression nested more than %d levels deep", MaxDepth)
+	}
+}
+
+func (p *parser) primary() Expr {
+	t := p.tok
+	switch {
+	case t.kind == tokNum:
+		p.next()
+		v, err := strconv.ParseFloat(t.text, 64)
+		if err != nil && !isRange(err) {
+			p.errorf(t.pos, "malformed number %s", t.text)
+		}
+		return &Num{At: t.pos, Text: t.text, Value: v}
+	case t.kind == tokName:
+		p.next()
+		if p.tok.kind == tokOp && p.tok.op == '(' {
+			return p.call(t)
+		}
+		if _, ok := LookupFunc(t.text); ok {
+			p.errorf(t.pos, "%s is a function: call it as %s(...)", t.text, t.text)
+		}
+		i, ok := p.defs[t.text]
+		if !ok {
+			if p.assignedLater(t.text) {
+				p.errorf(t.pos, "%s is used before it is assigned", t.text)
+			}
+			p.errorf(t.pos, "undefined: %s", t.text)
+		}
+		return &Ref{At: t.pos, Name: t.text, Stmt: i}
+	case t.kind == tokOp && t.op == '(':
+		p.enter(t.pos)
+		p.next()
+		x := p.expr()
+		if p.tok.kind != tokOp || p.tok.op != ')' {
+			p.errorf(p.tok.pos, "expected ) to close the ( at %v, found %s", t.pos, p.tok)
+		}
+		p.depth--
+		p.next()
+		return x
+	}
+	p.errorf(t.pos, "expected a number, a name or (, found %s", t)
+	return nil
+}
+
+func isRange(err error) bool {
+	ne, ok := err.(*strconv.NumError)
+	return ok && ne.Err == strconv.ErrRange
+}
+
+// assignedLater reports whether the rest of the source assigns name, for
+// a clearer message than "undefined".
+func (p *parser) assignedLater(name string) bool {
+	l := p.lex // a copy: scanning ahead does not disturb the parser
+	atLineStart := false
+	for {
+		t := l.scan()
+		switch t.kind {
+		case tokEOF, tokError:
+			return false
+		case tokNewline:
+			atLineStart = true
+			continue
+		case tokName:
+			if atLineStart && t.text == name {
+				n := l.scan()
+				if n.kind == tokOp && n.op == '=' {
+					return true
+				}
+			}
+		}
+		atLineStart = false
+	}
+}
+
+func (p *parser) call(name token) Expr {
+	open := p.tok.pos
+	p.enter(open)
+	p.next()
+	f, ok := LookupFunc(name.text)
+	if !ok {
+		if _, isVar := p.defs[name.text]; isVar {
+			p.errorf(name.pos, "%s is not a function", name.text)
+		}
+		p.errorf(name.pos, "unknown function %s", name.text)
+	}
+	c := &Call{At: name.pos, Func: name.text}
+	if p.tok.kind != tokOp || p.tok.op != ')' {
+		for {
+			c.Args = append(c.Args, p.expr())
+			if p.tok.kind == tokOp && p.tok.op == ',' {
+				p.next()
+				continue
+			}
+			break
+		}
+	}
+	if p.tok.kind != tokOp || p.tok.op != ')' {
+		p.errorf(p.tok.pos, "expected , or ) in the call of %s, found %s", name.text, p.tok)
+	}
+	p.depth--
+	p.next()
+	if len(c.Args) != f.Arity {
+		p.errorf(name.pos, "%s takes %d %s, got %d", f.Name, f.Arity, plural(f.Arity, "argument"), len(c.Args))
+	}
+	return c
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}

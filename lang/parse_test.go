@@ -1,0 +1,157 @@
+package lang_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/seed812a03d2/backprop/lang"
+)
+
+func TestParseAndFormat(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"worked example", "u1 = 4\nu2 = 2\nu3 = u1 + u2\nu4 = u3^2\nu5 = sin(u4)\n", "u1 = 4\nu2 = 2\nu3 = u1 + u2\nu4 = u3^2\nu5 = sin(u4)\n"},
+		{"comments and blank lines", "# c\n\nx = 1 # one\n  \n# end", "x = 1\n"},
+		{"no final newline", "x = 1", "x = 1\n"},
+		{"CRLF", "x = 1\r\ny = x\r\n", "x = 1\ny = x\n"},
+		{"numbers", "a = 3\nb = 3.5\nc = .5\nd = 1e-3\ne = 2.5E+4\nf = 1.", "a = 3\nb = 3.5\nc = .5\nd = 1e-3\ne = 2.5E+4\nf = 1.\n"},
+		{"power is right-associative", "x = 2^3^2", "x = 2^3^2\n"},
+		{"power grouped left", "x = (2^3)^2", "x = (2^3)^2\n"},
+		{"unary minus below power", "x = 2\ny = -x^2", "x = 2\ny = -x^2\n"},
+		{"negated base", "x = 2\ny = (-x)^2", "x = 2\ny = (-x)^2\n"},
+		{"signed exponent", "x = 2^-1", "x = 2^-1\n"},
+		{"** is ^", "x = 2 ** 3", "x = 2^3\n"},
+		{"left-associative minus", "x = 1 - 2 - 3", "x = 1 - 2 - 3\n"},
+		{"right operand grouped", "x = 1 - (2 - 3)", "x = 1 - (2 - 3)\n"},
+		{"product over sum", "x = (1 + 2) * 3 / (4 * 5)", "x = (1 + 2) * 3 / (4 * 5)\n"},
+		{"redundant parentheses", "x = ((1)) + (2 * 3)", "x = 1 + 2 * 3\n"},
+		{"double minus", "x = 1\ny = - -x", "x = 1\ny = -(-x)\n"},
+		{"calls", "x = 1\ny = pow(x, 2) + max(x, -x) * min(1, x)", "x = 1\ny = pow(x, 2) + max(x, -x) * min(1, x)\n"},
+		{"reassignment", "x = 1\nx = x + 1\ny = x", "x = 1\nx = x + 1\ny = x\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := lang.Parse("t.bp", []byte(tt.src))
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tt.src, err)
+			}
+			if got := p.String(); got != tt.want {
+				t.Errorf("Parse(%q).String() = %q; want %q", tt.src, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestStatementFacts(t *testing.T) {
+	p := lang.MustParse("t.bp", "a = -4\nb = +2\nc = (3)\nd = a\na = a + b\ne = a\nf = -(1)\ng = 1e3 # big")
+	inputs := []bool{true, true, false, false, false, false, false, true}
+	for i, s := range p.Stmts {
+		if s.Input != inputs[i] {
+			t.Errorf("statement %d (%s): Input = %v; want %v", i+1, s.Name, s.Input, inputs[i])
+		}
+	}
+	if p.Stmts[4].Def != 1 || p.Stmts[0].Def != 0 {
+		t.Errorf("Def of the assignments to a = %d, %d; want 0, 1", p.Stmts[0].Def, p.Stmts[4].Def)
+	}
+	// a + b on line 5 sees the a of line 1; e on line 6 sees line 5's.
+	sum := p.Stmts[4].X.(*lang.Binary)
+	if ref := sum.X.(*lang.Ref); ref.Stmt != 0 {
+		t.Errorf("a in a = a + b refers to statement %d; want 0", ref.Stmt)
+	}
+	if ref := p.Stmts[5].X.(*lang.Ref); ref.Stmt != 4 {
+		t.Errorf("a in e = a refers to statement %d; want 4", ref.Stmt)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"empty", "", "t.bp:1:1: empty program: no statements"},
+		{"comments only", "# nothing\n\n  # here\n", "t.bp:1:1: empty program: no statements"},
+		{"missing =", "x 1", "t.bp:1:3: expected = after x, found number 1"},
+		{"missing expression", "x =", "t.bp:1:4: expected an expression after =, found end of file"},
+		{"bare expression", "1 + 2", "t.bp:1:1: expected a statement NAME = EXPR, found number 1"},
+		{"trailing tokens", "x = 1 2", "t.bp:1:7: unexpected number 2 after the expression"},
+		{"unclosed paren", "x = (1 + 2", "t.bp:1:11: expected ) to close the ( at 1:5, found end of file"},
+		{"stray paren", "x = 1)", "t.bp:1:6: unexpected ) after the expression"},
+		{"unknown function", "x = foo(1)", "t.bp:1:5: unknown function foo"},
+		{"variable called", "x = 1\ny = x(2)", "t.bp:2:5: x is not a function"},
+		{"wrong arity", "x = sin(1, 2)", "t.bp:1:5: sin takes 1 argument, got 2"},
+		{"no arguments", "x = max()", "t.bp:1:5: max takes 2 arguments, got 0"},
+		{"function as value", "x = sin + 1", "t.bp:1:5: sin is a function: call it as sin(...)"},
+		{"assign to function", "exp = 1", "t.bp:1:1: cannot assign to exp: it is a built-in function"},
+		{"undefined", "x = y + 1", "t.bp:1:5: undefined: y"},
+		{"defined later", "x = y + 1\ny = 2", "t.bp:1:5: y is used before it is assigned"},
+		{"self reference", "x = x + 1", "t.bp:1:5: undefined: x"},
+		{"bad character", "x = 1 $ 2", "t.bp:1:7: unexpected character '$'"},
+		{"unicode name", "x = 1\ny = x + é", "t.bp:2:9: unexpected character 'é'"},
+		{"column counts characters", "x = 1 # é\ny = \"", "t.bp:2:5: unexpected character '\"'"},
+		{"lone dot", "x = .", "t.bp:1:5: malformed number: . without digits"},
+		{"bad exponent", "x = 1e+", "t.bp:1:5: malformed number 1e+: exponent without digits"},
+		{"number then name", "x = 2x", "t.bp:1:6: unexpected 'x' after number 2"},
+		{"two dots", "x = 1.2.3", "t.bp:1:8: unexpected '.' after number 1.2"},
+		{"missing comma", "x = pow(1 2)", "t.bp:1:11: expected , or ) in the call of pow, found number 2"},
+		{"non-UTF-8", "x = 1\ny = \xff", "t.bp:2:5: invalid UTF-8 encoding"},
+		{"binary", "x = 1\x00", "t.bp:1:6: binary data (NUL byte) in program"},
+		{"error on a later line", "x = 1\ny = 2\nz = (x +", "t.bp:3:9: expected a number, a name or (, found end of file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := lang.Parse("t.bp", []byte(tt.src))
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("Parse(%q) error = %v; want %q", tt.src, err, tt.want)
+			}
+			var le *lang.Error
+			if !errors.As(err, &le) {
+				t.Errorf("Parse(%q) error is %T; want *lang.Error", tt.src, err)
+			}
+		})
+	}
+}
+
+func TestLimits(t *testing.T) {
+	deep := "x = " + strings.Repeat("(", 100000) + "1" + strings.Repeat(")", 100000)
+	_, err := lang.Parse("t.bp", []byte(deep))
+	if err == nil || !strings.Contains(err.Error(), "nested more than") {
+		t.Errorf("100,000 nested parentheses: error %v; want a nesting error", err)
+	}
+	minus := "x = " + strings.Repeat("-", 100000) + "1"
+	if _, err := lang.Parse("t.bp", []byte(minus)); err == nil || !strings.Contains(err.Error(), "t.bp:1:") {
+		t.Errorf("100,000 unary minuses: error %v; want a positioned error", err)
+	}
+	long := "x = " + strings.Repeat("1 + ", lang.MaxLineBytes/4) + "1"
+	if _, err := lang.Parse("t.bp", []byte(long)); err == nil || err.Error() != "t.bp:1:1: line longer than 1048576 bytes" {
+		t.Errorf("a line of megabytes: error %v", err)
+	}
+	ok := "x = " + strings.Repeat("(", lang.MaxDepth-1) + "1" + strings.Repeat(")", lang.MaxDepth-1)
+	if _, err := lang.Parse("t.bp", []byte(ok)); err != nil {
+		t.Errorf("%d nested parentheses: %v", lang.MaxDepth-1, err)
+	}
+}
+
+func TestTestdataRoundTrips(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.bp")
+	if len(files) == 0 {
+		t.Fatal("no testdata/*.bp files")
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := lang.Parse(f, src)
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
+		}
+		q, err := lang.Parse(f, []byte(p.String()))
+		if err != nil || q.String() != p.String() {
+			t.Errorf("%s does not round-trip: %v\n%s\n%v", f, err, p, q)
+		}
+	}
+}

@@ -1,0 +1,116 @@
+package lang
+
+import "strings"
+
+// String returns the program in canonical form: one statement per line,
+// single spaces around binary operators except ^, and only the
+// parentheses the precedence rules need. Parsing the result gives the same
+// program.
+func (p *Program) String() string {
+	var b strings.Builder
+	for _, s := range p.Stmts {
+		b.WriteString(s.Name)
+		b.WriteString(" = ")
+		if !s.Input && isLiteral(s.X, 1+btoi(isSigned(s.X))) {
+			// A constant written (4) or -(4) is not an input: keep it so.
+			b.WriteString("(" + Format(s.X) + ")")
+		} else {
+			b.WriteString(Format(s.X))
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// Precedence levels, loosest first.
+const (
+	precSum = iota + 1
+	precProduct
+	precUnary
+	precPower
+	precAtom
+)
+
+func prec(x Expr) int {
+	switch x := x.(type) {
+	case *Binary:
+		switch x.Op {
+		case '+', '-':
+			return precSum
+		case '*', '/':
+			return precProduct
+		}
+		return precPower
+	case *Unary:
+		return precUnary
+	}
+	return precAtom
+}
+
+// Format returns the expression in canonical form with minimal
+// parentheses, such as "-x^2" or "(a + b) * c".
+func Format(x Expr) string {
+	var b strings.Builder
+	format(&b, x)
+	return b.String()
+}
+
+func format(b *strings.Builder, x Expr) {
+	switch x := x.(type) {
+	case *Num:
+		b.WriteString(x.Text)
+	case *Ref:
+		b.WriteString(x.Name)
+	case *Call:
+		b.WriteString(x.Func)
+		b.WriteByte('(')
+		for i, a := range x.Args {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			format(b, a)
+		}
+		b.WriteByte(')')
+	case *Unary:
+		b.WriteByte(x.Op)
+		operand(b, x.X, prec(x.X) < precUnary || isSigned(x.X))
+	case *Binary:
+		p := prec(x)
+		if x.Op == '^' {
+			// Right-associative; the exponent may be signed.
+			operand(b, x.X, prec(x.X) <= precPower)
+			b.WriteByte('^')
+			operand(b, x.Y, prec(x.Y) < precUnary)
+			return
+		}
+		operand(b, x.X, prec(x.X) < p)
+		b.WriteByte(' ')
+		b.WriteByte(x.Op)
+		b.WriteByte(' ')
+		operand(b, x.Y, prec(x.Y) <= p)
+	}
+}
+
+// isSigned reports whether x is a unary expression, whose sign would
+// merge with another: - -x is written -(-x).
+func isSigned(x Expr) bool {
+	_, ok := x.(*Unary)
+	return ok
+}
+
+func operand(b *strings.Builder, x Expr, paren bool) {
+	if paren {
+		b.WriteByte('(')
+	}
+	format(b, x)
+	if paren {
+		b.WriteByte(')')
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
