@@ -12,7 +12,7 @@
 // Element-wise, with NumPy broadcasting: [Add], [Sub], [Mul], [Div], [Neg],
 // [Pow] (tensor exponents too; [PowConst]), [Square], [Sqrt], [Exp], [Log],
 // [Sin], [Cos], [Tan], [Tanh], [Sigmoid], [ReLU], [Abs], [Maximum],
-// [Minimum], [Where]. Reductions over axes: [Sum], [Mean], [Max], [Min]
+// [Minimum], [Where], [Identity]. Reductions over axes: [Sum], [Mean], [Max], [Min]
 // (and their KeepDims forms), [LogSumExp]. Along an axis: [Softmax],
 // [LogSoftmax]. Linear algebra: [MatMul] (batched). Shapes: [Reshape],
 // [Transpose], [BroadcastTo], [SumTo], [Slice], [Embed], [Concat], [Stack].

@@ -64,6 +64,8 @@ func gradCases() []gradCase {
 		{"mul broadcast", f2(ops.Mul), []*tensor.Tensor{any(5, 2, 3), any(6)}, true},
 		{"div scalar", f2(ops.Div), []*tensor.Tensor{s(0.3), s(-1.7)}, true},
 		{"div broadcast", f2(ops.Div), []*tensor.Tensor{any(7, 2, 3), nz(8, 3)}, true},
+		{"identity", f1(ops.Identity), []*tensor.Tensor{any(61, 2, 2)}, true},
+		{"identity scalar", f1(ops.Identity), []*tensor.Tensor{s(0.25)}, true},
 		{"neg", f1(ops.Neg), []*tensor.Tensor{any(9, 2, 2)}, true},
 		{"pow scalar", f2(ops.Pow), []*tensor.Tensor{s(1.3), s(-1.7)}, true},
 		{"pow tensor exponent", f2(ops.Pow), []*tensor.Tensor{pos(10, 2, 3), any(11, 3)}, true},

@@ -1,0 +1,291 @@
+package explain
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/seed812a03d2/backprop/ad"
+	"github.com/seed812a03d2/backprop/program"
+)
+
+// Options choose how expressions are shown.
+type Options struct {
+	// InTermsOfInputs shows gradients as formulas in the input names
+	// (∂u5/∂u1 = 2·(u1 + u2)·cos((u1 + u2)^2)) instead of with the values
+	// substituted (12·cos(36)).
+	InTermsOfInputs bool
+}
+
+// Explanation is the step-by-step account of one backpropagation: the
+// forward pass, the complete calculation table and the answers.
+type Explanation struct {
+	Of      string  // the output's name
+	Value   float64 // the output's value
+	Forward []ForwardRow
+	Rows    []Row    // the complete calculation table, in the order backprop visits it
+	Inputs  []Answer // a row per --wrt node with its final gradient
+}
+
+// ForwardRow is one node of the forward pass.
+type ForwardRow struct {
+	Name   string  // the node: a statement's name or a subexpression
+	Op     string  // the operation on the inputs' names, "u1 + u2"; "input" for an input
+	Inputs string  // the inputs' values, "u1 = 4, u2 = 2"
+	Value  float64 // the node's value
+}
+
+// Row is one (node V, consumer C) row of the complete calculation table.
+type Row struct {
+	V, C         string  // the node and its consumer
+	Op           string  // C's operation, "sin(u4)"
+	Local        string  // ∂C/∂V as a formula in node names, "cos(u4)"
+	Inputs       string  // C's input values, "u4 = 36"
+	Contribution string  // ∂C/∂V at the inputs times grad_table[C], "12·cos(36)"
+	ContribValue float64 // its value
+	G            string  // grad_table[V] once all V's consumers have contributed
+	GValue       float64
+}
+
+// Answer is the gradient of the output with respect to one node.
+type Answer struct {
+	Wrt   string
+	Expr  string // symbolic, "12·cos(36)"
+	Value float64
+}
+
+// maxInline is the size beyond which a gradient table entry is referred to
+// by name (G[u3]) instead of written out, so that expressions on big graphs
+// stay readable and do not grow exponentially.
+const maxInline = 24
+
+// Explain builds the explanation of pg's gradients.
+func Explain(pg *program.Graph, opt Options) (*Explanation, error) {
+	g := pg.G
+	y := pg.Output()
+	wrt := make([]ad.Node, len(pg.Wrt))
+	for i, w := range pg.Wrt {
+		wrt[i] = pg.Nodes[w]
+	}
+	table := ad.Backward(y, wrt...)
+	e := &Explanation{Of: pg.OutputName(), Value: y.Scalar()}
+
+	// The symbol of every node: its name (or, for an intermediate node, its
+	// expression in names), and in the other mode its formula in inputs.
+	ref := make([]*sym, g.Len())
+	formula := make([]*sym, g.Len())
+	for id := range g.Len() {
+		n := g.Node(id)
+		_, isStmt := pg.Statement(n)
+		switch {
+		case n.IsLeaf() && !n.IsVar():
+			ref[id] = num(n.Scalar())
+			formula[id] = ref[id]
+		case n.IsLeaf():
+			ref[id] = name(pg.Label(n), n.Scalar())
+			formula[id] = ref[id]
+		default:
+			in := inputs(n)
+			op := opExpr(n, symsOf(ref, in))
+			formula[id] = opExpr(n, symsOf(formula, in))
+			if isStmt {
+				ref[id] = name(pg.Label(n), n.Scalar())
+			} else {
+				ref[id] = op
+			}
+			e.Forward = append(e.Forward, ForwardRow{
+				Name:   ref[id].String(),
+				Op:     op.String(),
+				Inputs: inputValues(in, ref),
+				Value:  n.Scalar(),
+			})
+		}
+		if n.IsVar() {
+			e.Forward = append(e.Forward, ForwardRow{Name: ref[id].String(), Op: "input", Value: n.Scalar()})
+		}
+	}
+
+	// The nodes on paths from the wrt nodes to y, and their consumers there.
+	onPath := make([]bool, g.Len())
+	for id := range g.Len() {
+		n := g.Node(id)
+		onPath[id] = isIn(n, wrt)
+		for _, x := range inputs(n) {
+			if onPath[x.ID()] {
+				onPath[id] = true
+			}
+		}
+	}
+	reaches := make([]bool, g.Len()) // reaches y
+	reaches[y.ID()] = true
+	consumers := make([][]ad.Node, g.Len())
+	for id := y.ID(); id >= 0; id-- {
+		n := g.Node(id)
+		if !reaches[id] {
+			continue
+		}
+		for _, x := range inputs(n) {
+			reaches[x.ID()] = true
+		}
+	}
+	for id := range y.ID() + 1 {
+		n := g.Node(id)
+		if !onPath[id] || !reaches[id] {
+			continue
+		}
+		for _, x := range inputs(n) {
+			if onPath[x.ID()] && reaches[x.ID()] {
+				consumers[x.ID()] = append(consumers[x.ID()], n)
+			}
+		}
+	}
+
+	// The symbolic gradient table, filled in the order of the textbook's
+	// memoized recursion, which is the order of the rows: visiting V first
+	// visits each of its consumers C, then adds C's contribution.
+	gsym := make([]*sym, g.Len())
+	gsym[y.ID()] = num(1)
+	gref := func(c ad.Node) *sym { // G[C] as it appears inside other expressions
+		s := gsym[c.ID()]
+		if s.size() > maxInline {
+			return name("G["+ref[c.ID()].String()+"]", table.Scalar(c))
+		}
+		return s
+	}
+	type frame struct {
+		v    ad.Node
+		next int // the next consumer to visit
+		sum  []*sym
+		rows []int // v's rows
+	}
+	for _, x := range wrt {
+		if gsym[x.ID()] != nil || !reaches[x.ID()] {
+			continue
+		}
+		stack := []*frame{{v: x}}
+		for len(stack) > 0 {
+			f := stack[len(stack)-1]
+			cs := consumers[f.v.ID()]
+			if f.next < len(cs) {
+				c := cs[f.next]
+				if gsym[c.ID()] == nil {
+					stack = append(stack, &frame{v: c})
+					continue
+				}
+				f.next++
+				f.rows = append(f.rows, len(e.Rows))
+				e.Rows = append(e.Rows, contribution(table, f.v, c, ref, formula, gref, opt, &f.sum))
+				continue
+			}
+			gsym[f.v.ID()] = add(f.sum...)
+			for _, k := range f.rows {
+				e.Rows[k].G = gsym[f.v.ID()].String()
+				e.Rows[k].GValue = table.Scalar(f.v)
+			}
+			stack = stack[:len(stack)-1]
+		}
+	}
+	for i, x := range wrt {
+		s := gsym[x.ID()]
+		if s == nil {
+			s = num(0) // y does not depend on x
+		}
+		e.Inputs = append(e.Inputs, Answer{Wrt: pg.WrtNames[i], Expr: s.String(), Value: table.Scalar(x)})
+	}
+	return e, nil
+}
+
+// contribution computes the row for node v and its consumer c and adds the
+// symbolic contribution to sum.
+func contribution(table *ad.Table, v, c ad.Node, ref, formula []*sym, gref func(ad.Node) *sym, opt Options, sum *[]*sym) Row {
+	in := inputs(c)
+	names := symsOf(ref, in)
+	vals := make([]*sym, len(in))
+	for k, x := range in {
+		vals[k] = num(x.Scalar())
+		if opt.InTermsOfInputs {
+			vals[k] = formula[x.ID()]
+		}
+	}
+	var row Row
+	row.V, row.C = ref[v.ID()].String(), ref[c.ID()].String()
+	row.Op = opExpr(c, names).String()
+	row.Inputs = inputValues(in, ref)
+	// The same input may appear twice (x·x): C contributes once per use.
+	var local, localVal *sym
+	for k, x := range in {
+		if x != v {
+			continue
+		}
+		l := localDeriv(c, k, names)
+		lv := localDeriv(c, k, vals)
+		if local == nil {
+			local, localVal = l, lv
+		} else {
+			local, localVal = add(local, l), add(localVal, lv)
+		}
+	}
+	row.Local = local.String()
+	contrib := mul(localVal, gref(c))
+	*sum = append(*sum, contrib)
+	row.Contribution = contrib.String()
+	row.ContribValue = localNumeric(c, v) * table.Scalar(c)
+	return row
+}
+
+// localNumeric returns ∂C/∂V at the inputs from the operation's own
+// ScalarDeriv, summed over the positions where v is an input.
+func localNumeric(c, v ad.Node) float64 {
+	in := inputs(c)
+	so, ok := c.Op().(ad.ScalarOp)
+	if !ok || len(in) > 2 {
+		return math.NaN()
+	}
+	x, y := in[0].Scalar(), 0.0
+	if len(in) == 2 {
+		y = in[1].Scalar()
+	}
+	dx, dy := so.ScalarDeriv(x, y, c.Scalar())
+	d := 0.0
+	if in[0] == v {
+		d += dx
+	}
+	if len(in) == 2 && in[1] == v {
+		d += dy
+	}
+	return d
+}
+
+func inputs(n ad.Node) []ad.Node { return n.Inputs() }
+
+func isIn(n ad.Node, xs []ad.Node) bool {
+	for _, x := range xs {
+		if x == n {
+			return true
+		}
+	}
+	return false
+}
+
+func symsOf(table []*sym, in []ad.Node) []*sym {
+	out := make([]*sym, len(in))
+	for i, x := range in {
+		out[i] = table[x.ID()]
+	}
+	return out
+}
+
+// inputValues lists the named inputs of a node with their values:
+// "u1 = 4, u2 = 2". Constants are left out: they show in the operation.
+func inputValues(in []ad.Node, ref []*sym) string {
+	var parts []string
+	seen := map[ad.Node]bool{}
+	for _, x := range in {
+		if seen[x] || (x.IsLeaf() && !x.IsVar()) {
+			continue
+		}
+		seen[x] = true
+		parts = append(parts, fmt.Sprintf("%s = %s", ref[x.ID()], formatNum(x.Scalar())))
+	}
+	return strings.Join(parts, ", ")
+}

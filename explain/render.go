@@ -1,0 +1,188 @@
+package explain
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Number formats v with full float64 precision (the shortest form that
+// reads back to v); non-finite values are NaN, +Inf and -Inf.
+func Number(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "NaN"
+	case math.IsInf(v, 1):
+		return "+Inf"
+	case math.IsInf(v, -1):
+		return "-Inf"
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// withValue writes a symbolic expression and its value: "12·cos(36) =
+// -1.535564275528856", or just the value when the expression is it.
+func withValue(expr string, v float64) string {
+	if expr == Number(v) || expr == formatNum(v) {
+		return Number(v)
+	}
+	return expr + " = " + Number(v)
+}
+
+// Answer line: ∂u5/∂u1 = 12·cos(36) = -1.535564275528856.
+func (e *Explanation) answerLine(a Answer) string {
+	return "∂" + e.Of + "/∂" + a.Wrt + " = " + withValue(a.Expr, a.Value)
+}
+
+// WriteText writes the explanation as aligned Unicode tables.
+func (e *Explanation) WriteText(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("Forward pass\n")
+	fw := [][]string{{"node", "operation", "inputs", "value"}}
+	for _, r := range e.Forward {
+		fw = append(fw, []string{r.Name, r.Op, r.Inputs, Number(r.Value)})
+	}
+	table(&b, fw)
+	b.WriteString("\nComplete calculation (backward pass)\n")
+	rows := [][]string{{"V", "C", "op", "∂C/∂V", "inputs", "contribution", "G"}}
+	for _, r := range e.Rows {
+		rows = append(rows, []string{r.V, r.C, r.Op, r.Local, r.Inputs, withValue(r.Contribution, r.ContribValue), withValue(r.G, r.GValue)})
+	}
+	for _, a := range e.Inputs {
+		rows = append(rows, []string{a.Wrt, "(input)", "", "", "", "", withValue(a.Expr, a.Value)})
+	}
+	table(&b, rows)
+	b.WriteString("\n")
+	for _, a := range e.Inputs {
+		b.WriteString(e.answerLine(a))
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// table writes rows as a box-drawn table with the first row as header.
+func table(b *strings.Builder, rows [][]string) {
+	width := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	line := func(l, m, r string) {
+		b.WriteString(l)
+		for i, w := range width {
+			if i > 0 {
+				b.WriteString(m)
+			}
+			b.WriteString(strings.Repeat("─", w+2))
+		}
+		b.WriteString(r + "\n")
+	}
+	line("┌", "┬", "┐")
+	for k, r := range rows {
+		b.WriteString("│")
+		for i, c := range r {
+			b.WriteString(" " + c + strings.Repeat(" ", width[i]-utf8.RuneCountInString(c)) + " │")
+		}
+		b.WriteByte('\n')
+		if k == 0 {
+			line("├", "┼", "┤")
+		}
+	}
+	line("└", "┴", "┘")
+}
+
+// WriteMarkdown writes the explanation as GitHub-flavoured Markdown tables
+// followed by the graph as a Mermaid diagram (see Mermaid).
+func (e *Explanation) WriteMarkdown(w io.Writer, mermaid string) error {
+	var b strings.Builder
+	b.WriteString("## Forward pass\n\n| node | operation | inputs | value |\n|---|---|---|---|\n")
+	for _, r := range e.Forward {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", md(r.Name), md(r.Op), md(r.Inputs), Number(r.Value))
+	}
+	b.WriteString("\n## Complete calculation\n\n| V | C | op | ∂C/∂V | inputs | contribution | G |\n|---|---|---|---|---|---|---|\n")
+	for _, r := range e.Rows {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", md(r.V), md(r.C), md(r.Op), md(r.Local), md(r.Inputs), md(withValue(r.Contribution, r.ContribValue)), md(withValue(r.G, r.GValue)))
+	}
+	for _, a := range e.Inputs {
+		fmt.Fprintf(&b, "| %s | (input) | | | | | %s |\n", md(a.Wrt), md(withValue(a.Expr, a.Value)))
+	}
+	b.WriteString("\n")
+	for _, a := range e.Inputs {
+		b.WriteString(md(e.answerLine(a)) + "\n\n")
+	}
+	if mermaid != "" {
+		b.WriteString("## Graph\n\n```mermaid\n" + mermaid + "```\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// md escapes the characters that Markdown tables and emphasis would eat.
+func md(s string) string {
+	r := strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "^", `\^`)
+	return r.Replace(s)
+}
+
+// jsonNumber is a float64 that encodes non-finite values as strings.
+type jsonNumber float64
+
+func (v jsonNumber) MarshalJSON() ([]byte, error) {
+	f := float64(v)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return json.Marshal(Number(f))
+	}
+	return []byte(Number(f)), nil
+}
+
+// WriteJSON writes the explanation as one JSON object: a machine-readable
+// trace of the same rows.
+func (e *Explanation) WriteJSON(w io.Writer) error {
+	type fwd struct {
+		Node   string     `json:"node"`
+		Op     string     `json:"op"`
+		Inputs string     `json:"inputs"`
+		Value  jsonNumber `json:"value"`
+	}
+	type row struct {
+		V            string     `json:"V"`
+		C            string     `json:"C"`
+		Op           string     `json:"op"`
+		Local        string     `json:"local"`
+		Inputs       string     `json:"inputs"`
+		Contribution string     `json:"contribution"`
+		ContribValue jsonNumber `json:"contribution_value"`
+		G            string     `json:"G"`
+		GValue       jsonNumber `json:"G_value"`
+	}
+	type answer struct {
+		Wrt   string     `json:"wrt"`
+		Expr  string     `json:"expr"`
+		Value jsonNumber `json:"value"`
+	}
+	out := struct {
+		Of      string     `json:"of"`
+		Value   jsonNumber `json:"value"`
+		Forward []fwd      `json:"forward"`
+		Rows    []row      `json:"rows"`
+		Answers []answer   `json:"answers"`
+	}{Of: e.Of, Value: jsonNumber(e.Value), Forward: []fwd{}, Rows: []row{}, Answers: []answer{}}
+	for _, r := range e.Forward {
+		out.Forward = append(out.Forward, fwd{r.Name, r.Op, r.Inputs, jsonNumber(r.Value)})
+	}
+	for _, r := range e.Rows {
+		out.Rows = append(out.Rows, row{r.V, r.C, r.Op, r.Local, r.Inputs, r.Contribution, jsonNumber(r.ContribValue), r.G, jsonNumber(r.GValue)})
+	}
+	for _, a := range e.Inputs {
+		out.Answers = append(out.Answers, answer{a.Wrt, a.Expr, jsonNumber(a.Value)})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}

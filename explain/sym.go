@@ -1,0 +1,279 @@
+package explain
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// sym is a symbolic expression for the tables: a number, a name, a call, a
+// power, or a product or sum of terms. Constructors fold what can be
+// folded, so expressions print simply: 2·6 is 12, 1·x is x, x + 0 is x,
+// and functions of numbers stay unevaluated, as cos(36).
+type sym struct {
+	kind  symKind
+	num   float64 // symNum; the coefficient of symMul; the constant of symAdd
+	name  string  // symName; the function of symCall
+	args  []*sym  // symCall arguments; factors of symMul; terms of symAdd; base and exponent of symPow
+	value float64 // the numeric value, for checks
+}
+
+type symKind uint8
+
+const (
+	symNum symKind = iota
+	symName
+	symCall
+	symPow
+	symMul
+	symAdd
+	symNeg // args[0] negated, only for non-numeric terms
+)
+
+func num(v float64) *sym { return &sym{kind: symNum, num: v, value: v} }
+
+func name(n string, v float64) *sym { return &sym{kind: symName, name: n, value: v} }
+
+func call(f string, v float64, args ...*sym) *sym {
+	return &sym{kind: symCall, name: f, args: args, value: v}
+}
+
+func (s *sym) isNum(v float64) bool { return s.kind == symNum && s.num == v }
+
+// mul returns the product of the factors, folded: numeric factors multiply
+// into one coefficient written first, 1 disappears, nested products
+// flatten.
+func mul(factors ...*sym) *sym {
+	coef, value := 1.0, 1.0
+	var rest []*sym
+	for _, f := range factors {
+		value *= f.value
+		switch f.kind {
+		case symNum:
+			coef *= f.num
+		case symMul:
+			coef *= f.num
+			rest = append(rest, f.args...)
+		case symNeg:
+			coef = -coef
+			rest = append(rest, f.args[0])
+		default:
+			rest = append(rest, f)
+		}
+	}
+	switch {
+	case len(rest) == 0 || coef == 0 && allFinite(rest):
+		return num(coef)
+	case len(rest) == 1 && coef == 1:
+		return rest[0]
+	case len(rest) == 1 && coef == -1:
+		return &sym{kind: symNeg, args: rest, value: value}
+	}
+	return &sym{kind: symMul, num: coef, args: rest, value: value}
+}
+
+func allFinite(xs []*sym) bool {
+	for _, x := range xs {
+		if math.IsInf(x.value, 0) || math.IsNaN(x.value) {
+			return false
+		}
+	}
+	return true
+}
+
+// add returns the sum of the terms, folded: numbers add up into one
+// constant written last, 0 disappears, nested sums flatten.
+func add(terms ...*sym) *sym {
+	c, value := 0.0, 0.0
+	var rest []*sym
+	for _, t := range terms {
+		value += t.value
+		switch t.kind {
+		case symNum:
+			c += t.num
+		case symAdd:
+			c += t.num
+			rest = append(rest, t.args...)
+		default:
+			rest = append(rest, t)
+		}
+	}
+	switch {
+	case len(rest) == 0:
+		return num(c)
+	case len(rest) == 1 && c == 0:
+		return rest[0]
+	}
+	return &sym{kind: symAdd, num: c, args: rest, value: value}
+}
+
+func neg(x *sym) *sym { return mul(num(-1), x) }
+
+func sub(x, y *sym) *sym { return add(x, neg(y)) }
+
+func div(x, y *sym) *sym {
+	if y.kind == symNum && y.num != 0 {
+		return mul(num(1/y.num), x)
+	}
+	return mul(x, pow(y, num(-1)))
+}
+
+// pow returns x^y, folded: x^1 is x, x^0 is 1, numbers are computed.
+func pow(x, y *sym) *sym {
+	switch {
+	case y.isNum(1):
+		return x
+	case y.isNum(0):
+		return num(1)
+	case x.kind == symNum && y.kind == symNum:
+		return num(math.Pow(x.num, y.num))
+	}
+	return &sym{kind: symPow, args: []*sym{x, y}, value: math.Pow(x.value, y.value)}
+}
+
+// size returns the number of nodes of s, to decide when to name it.
+func (s *sym) size() int {
+	n := 1
+	for _, a := range s.args {
+		n += a.size()
+	}
+	return n
+}
+
+// Precedence levels, loosest first.
+const (
+	pSum = iota + 1
+	pProduct
+	pNeg
+	pPow
+	pAtom
+)
+
+func (s *sym) prec() int {
+	switch s.kind {
+	case symAdd:
+		return pSum
+	case symMul:
+		if s.num != 1 && s.num < 0 {
+			return pNeg
+		}
+		return pProduct
+	case symNeg:
+		return pNeg
+	case symPow:
+		return pPow
+	case symNum:
+		if s.num < 0 || math.IsInf(s.num, -1) {
+			return pNeg
+		}
+	}
+	return pAtom
+}
+
+// String prints s with · for products and minimal parentheses.
+func (s *sym) String() string {
+	var b strings.Builder
+	s.write(&b)
+	return b.String()
+}
+
+func formatNum(v float64) string {
+	switch {
+	case math.IsInf(v, 1):
+		return "∞"
+	case math.IsInf(v, -1):
+		return "-∞"
+	case math.IsNaN(v):
+		return "NaN"
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+func (s *sym) write(b *strings.Builder) {
+	switch s.kind {
+	case symNum:
+		b.WriteString(formatNum(s.num))
+	case symName:
+		b.WriteString(s.name)
+	case symCall:
+		b.WriteString(s.name)
+		b.WriteByte('(')
+		for i, a := range s.args {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			a.write(b)
+		}
+		b.WriteByte(')')
+	case symPow:
+		group(b, s.args[0], s.args[0].prec() <= pPow)
+		b.WriteByte('^')
+		group(b, s.args[1], s.args[1].prec() < pPow)
+	case symNeg:
+		b.WriteByte('-')
+		group(b, s.args[0], s.args[0].prec() <= pNeg)
+	case symMul:
+		factors := s.args
+		switch {
+		case s.num == -1:
+			b.WriteByte('-')
+		case s.num != 1:
+			b.WriteString(formatNum(s.num))
+			b.WriteString("·")
+		}
+		for i, f := range factors {
+			if i > 0 {
+				b.WriteString("·")
+			}
+			group(b, f, f.prec() <= pProduct || (i == 0 && s.num == -1 && f.prec() <= pNeg))
+		}
+	case symAdd:
+		terms := slices.Clone(s.args)
+		for i, t := range terms {
+			negative, abs := splitSign(t)
+			switch {
+			case i == 0 && negative:
+				b.WriteByte('-')
+			case i > 0 && negative:
+				b.WriteString(" - ")
+			case i > 0:
+				b.WriteString(" + ")
+			}
+			group(b, abs, abs.prec() <= pSum)
+		}
+		if s.num != 0 {
+			if s.num < 0 {
+				b.WriteString(" - ")
+				b.WriteString(formatNum(-s.num))
+			} else {
+				b.WriteString(" + ")
+				b.WriteString(formatNum(s.num))
+			}
+		}
+	}
+}
+
+// splitSign returns whether t is written with a leading minus, and t
+// without it.
+func splitSign(t *sym) (bool, *sym) {
+	switch {
+	case t.kind == symNeg:
+		return true, t.args[0]
+	case t.kind == symMul && t.num < 0:
+		return true, mul(num(-t.num), &sym{kind: symMul, num: 1, args: t.args, value: t.value / t.num})
+	case t.kind == symNum && t.num < 0:
+		return true, num(-t.num)
+	}
+	return false, t
+}
+
+func group(b *strings.Builder, s *sym, paren bool) {
+	if paren {
+		b.WriteByte('(')
+	}
+	s.write(b)
+	if paren {
+		b.WriteByte(')')
+	}
+}

@@ -1,0 +1,269 @@
+package program
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/seed812a03d2/backprop/ad"
+	"github.com/seed812a03d2/backprop/lang"
+	"github.com/seed812a03d2/backprop/ops"
+)
+
+// Setting overrides the value of an input, as --set NAME=VALUE does.
+type Setting struct {
+	Name  string
+	Value float64
+}
+
+// Options choose the output and the nodes to differentiate with respect
+// to, and override inputs.
+type Options struct {
+	Set []Setting // input values that replace the program's literals
+	Of  string    // the output: a name; "" means the last assigned name
+	Wrt []string  // names whose gradients are wanted; nil means every input
+}
+
+// Graph is a program built into a graph: one node per statement, plus the
+// nodes of subexpressions and constants.
+type Graph struct {
+	Prog *lang.Program
+	G    *ad.Graph
+
+	Nodes []ad.Node // the node of each statement
+	Names []string  // the display name of each statement: "c", or "c#2" for the second assignment to c
+
+	Of  int   // the statement of the output
+	Wrt []int // the statements whose gradients are wanted
+	// WrtNames are the names the user gave for Wrt (or the inputs' names).
+	WrtNames []string
+
+	exprs map[ad.Node]lang.Expr // the subexpression that computed each intermediate node
+	stmt  map[ad.Node]int       // the statement of each statement node
+}
+
+// Build builds the graph of p with the options applied. Errors name the
+// option at fault: "--of: no node named z".
+func Build(p *lang.Program, opt Options) (*Graph, error) {
+	b := &Graph{
+		Prog:  p,
+		G:     new(ad.Graph),
+		Nodes: make([]ad.Node, len(p.Stmts)),
+		Names: make([]string, len(p.Stmts)),
+		exprs: map[ad.Node]lang.Expr{},
+		stmt:  map[ad.Node]int{},
+	}
+	set := map[string]float64{}
+	for _, s := range opt.Set {
+		if !b.isInput(s.Name) {
+			if b.latest(s.Name) >= 0 {
+				return nil, fmt.Errorf("--set %s: %s is not an input (it is not assigned a number)", s.Name, s.Name)
+			}
+			return nil, fmt.Errorf("--set %s: no input named %s", s.Name, s.Name)
+		}
+		set[s.Name] = s.Value
+	}
+	for i, s := range p.Stmts {
+		b.Names[i] = s.Name
+		if s.Def > 0 {
+			b.Names[i] = s.Name + "#" + strconv.Itoa(s.Def+1)
+		}
+		var n ad.Node
+		switch {
+		case s.Input:
+			v := literal(s.X)
+			if o, ok := set[s.Name]; ok {
+				v = o
+			}
+			n = b.G.ScalarVar(b.Names[i], v)
+		default:
+			n = b.expr(s.X)
+			if _, reused := b.stmt[n]; reused || n.IsLeaf() {
+				// y = x, y = (3): the statement still gets a node of its own.
+				n = ops.Identity(n)
+			}
+			n.SetName(b.Names[i])
+		}
+		b.Nodes[i] = n
+		b.stmt[n] = i
+	}
+	b.Of = len(p.Stmts) - 1
+	if opt.Of != "" {
+		if b.Of = b.latest(opt.Of); b.Of < 0 {
+			return nil, fmt.Errorf("--of: no node named %s", opt.Of)
+		}
+	}
+	if opt.Wrt == nil {
+		seen := map[string]bool{}
+		for i := len(p.Stmts) - 1; i >= 0; i-- {
+			if s := p.Stmts[i]; s.Input && !seen[s.Name] {
+				seen[s.Name] = true
+				b.Wrt = append(b.Wrt, i)
+			}
+		}
+		// In program order.
+		for l, r := 0, len(b.Wrt)-1; l < r; l, r = l+1, r-1 {
+			b.Wrt[l], b.Wrt[r] = b.Wrt[r], b.Wrt[l]
+		}
+		for _, i := range b.Wrt {
+			b.WrtNames = append(b.WrtNames, p.Stmts[i].Name)
+		}
+		return b, nil
+	}
+	for _, name := range opt.Wrt {
+		i := b.latest(name)
+		if i < 0 {
+			return nil, fmt.Errorf("--wrt: no node named %s", name)
+		}
+		b.Wrt = append(b.Wrt, i)
+		b.WrtNames = append(b.WrtNames, name)
+	}
+	return b, nil
+}
+
+// latest returns the index of the last statement assigning name, or -1.
+func (b *Graph) latest(name string) int {
+	for i := len(b.Prog.Stmts) - 1; i >= 0; i-- {
+		if b.Prog.Stmts[i].Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func (b *Graph) isInput(name string) bool {
+	for _, s := range b.Prog.Stmts {
+		if s.Name == name && s.Input {
+			return true
+		}
+	}
+	return false
+}
+
+// literal returns the value of a signed or unsigned number literal.
+func literal(x lang.Expr) float64 {
+	if u, ok := x.(*lang.Unary); ok {
+		v := literal(u.X)
+		if u.Op == '-' {
+			return -v
+		}
+		return v
+	}
+	return x.(*lang.Num).Value
+}
+
+// expr builds the nodes of x and returns the node of its value.
+func (b *Graph) expr(x lang.Expr) ad.Node {
+	var n ad.Node
+	switch x := x.(type) {
+	case *lang.Num:
+		return b.G.ScalarConst(x.Value)
+	case *lang.Ref:
+		return b.Nodes[x.Stmt]
+	case *lang.Unary:
+		if x.Op == '+' {
+			return b.expr(x.X)
+		}
+		n = ops.Neg(b.expr(x.X))
+	case *lang.Binary:
+		l, r := b.expr(x.X), b.expr(x.Y)
+		switch x.Op {
+		case '+':
+			n = ops.Add(l, r)
+		case '-':
+			n = ops.Sub(l, r)
+		case '*':
+			n = ops.Mul(l, r)
+		case '/':
+			n = ops.Div(l, r)
+		default:
+			n = ops.Pow(l, r)
+		}
+	case *lang.Call:
+		args := make([]ad.Node, len(x.Args))
+		for i, a := range x.Args {
+			args[i] = b.expr(a)
+		}
+		n = call(x.Func, args)
+	}
+	b.exprs[n] = x
+	return n
+}
+
+// call applies the built-in function name (checked by the parser).
+func call(name string, a []ad.Node) ad.Node {
+	switch name {
+	case "abs":
+		return ops.Abs(a[0])
+	case "cos":
+		return ops.Cos(a[0])
+	case "exp":
+		return ops.Exp(a[0])
+	case "log":
+		return ops.Log(a[0])
+	case "max":
+		return ops.Maximum(a[0], a[1])
+	case "min":
+		return ops.Minimum(a[0], a[1])
+	case "pow":
+		return ops.Pow(a[0], a[1])
+	case "relu":
+		return ops.ReLU(a[0])
+	case "sigmoid":
+		return ops.Sigmoid(a[0])
+	case "sin":
+		return ops.Sin(a[0])
+	case "sqrt":
+		return ops.Sqrt(a[0])
+	case "square":
+		return ops.Square(a[0])
+	case "tan":
+		return ops.Tan(a[0])
+	case "tanh":
+		return ops.Tanh(a[0])
+	}
+	panic("program: function " + name + " has no operation")
+}
+
+// Output returns the output node.
+func (b *Graph) Output() ad.Node { return b.Nodes[b.Of] }
+
+// OutputName returns the display name of the output.
+func (b *Graph) OutputName() string { return b.Prog.Stmts[b.Of].Name }
+
+// Gradients returns the gradient of the output with respect to each Wrt
+// node, in order.
+func (b *Graph) Gradients() []float64 {
+	xs := make([]ad.Node, len(b.Wrt))
+	for i, w := range b.Wrt {
+		xs[i] = b.Nodes[w]
+	}
+	t := ad.Backward(b.Output(), xs...)
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		out[i] = t.Scalar(x)
+	}
+	return out
+}
+
+// Label returns a display name for any node of the graph: the statement
+// name for statement nodes, the formatted subexpression for the others,
+// and the number for constants.
+func (b *Graph) Label(n ad.Node) string {
+	if i, ok := b.stmt[n]; ok {
+		return b.Names[i]
+	}
+	if x, ok := b.exprs[n]; ok {
+		return lang.Format(x)
+	}
+	if n.IsLeaf() && !n.IsVar() {
+		return strconv.FormatFloat(n.Scalar(), 'g', -1, 64)
+	}
+	return n.String()
+}
+
+// Statement returns the statement index of a statement node.
+func (b *Graph) Statement(n ad.Node) (int, bool) {
+	i, ok := b.stmt[n]
+	return i, ok
+}
+
