@@ -266,4 +266,3 @@ func (b *Graph) Statement(n ad.Node) (int, bool) {
 	i, ok := b.stmt[n]
 	return i, ok
 }
-
