@@ -23,6 +23,10 @@ var layers = map[string][]string{
 	"ad":            {"tensor"},
 	"ops":           {"ad", "tensor"},
 	"ad/adtest":     {"ad", "ops", "tensor"},
+	"program":       {"lang", "ad", "ops", "tensor"},
+	"explain":       {"program", "lang", "ad", "tensor"},
+	"internal/cli":  {"explain", "program", "lang", "ad", "ops", "tensor"},
+	"cmd/backprop":  {"internal/cli"},
 	"examples/seed": {"ad", "ops", "tensor"},
 }
 

@@ -3,6 +3,7 @@ package ad
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/seed812a03d2/backprop/tensor"
 )
@@ -12,9 +13,9 @@ import (
 // values. The table is seeded with ones of y's shape.
 //
 // With no xs, the table holds every node that needs a gradient (variables
-// and the nodes computed from them). With xs, it holds the nodes on paths
-// from xs to y, so xs may be constants or intermediate nodes. A node that
-// y does not depend on has a zero gradient.
+// and the nodes computed from them). With xs, it holds xs and the nodes
+// computed from them, so xs may be constants or intermediate nodes. A node
+// of the table that y does not depend on has a zero gradient.
 //
 // Backward computes values only: what the bprop rules record is removed
 // from the graph before Backward returns, and nodes computed from float64
@@ -115,6 +116,8 @@ func newTable(fn string, y Node, xs []Node, record bool) *Table {
 			panic(&GraphError{Op: fn, Reason: "zero Node"})
 		case x.g != y.g:
 			panic(&GraphError{Op: fn, Reason: "nodes from different graphs"})
+		case x.id >= x.g.n:
+			panic(&GraphError{Op: fn, Reason: "node " + strconv.Itoa(int(x.id)) + " is no longer on the tape (the graph was Reset)"})
 		}
 	}
 	t := &Table{g: y.g, y: y, record: record}
@@ -303,9 +306,10 @@ func (t *Table) add(n Node, contrib Node) {
 }
 
 // Grad returns the gradient of y with respect to n: zeros of n's shape if
-// y does not depend on n. It panics with a *GraphError if the table does
-// not cover n: a constant when Backward was given no xs, or a node off the
-// paths from xs to y.
+// y does not depend on n. The caller must not modify the result: it may be
+// shared with other entries or with the seed. Grad panics with a
+// *GraphError if the table does not cover n: a constant when Backward was
+// given no xs, or a node not computed from xs.
 func (t *Table) Grad(n Node) *tensor.Tensor {
 	t.check(n)
 	if n.rec().flags&flagInline != 0 {

@@ -56,9 +56,10 @@
 //
 // At kinks the local derivative takes a fixed value: relu'(0) = 0,
 // abs'(0) = 0, and elements that tie for a maximum or minimum share the
-// gradient equally. Where Backward finds a scalar entry of exactly zero it
-// skips the node's bprop: a zero upstream gradient contributes zero, even
-// where the local derivative is infinite.
+// gradient equally. Where Backward finds a float64 scalar entry of exactly
+// zero it skips the node's bprop: a zero upstream gradient contributes
+// zero, even where the local derivative is infinite. Tensor entries and
+// Gradients follow IEEE arithmetic instead, so there 0·∞ gives NaN.
 //
 // # Panics and errors
 //

@@ -12,8 +12,9 @@ import (
 // topological order: a node's inputs always come before it. The zero value
 // is an empty graph ready to use.
 //
-// A Graph is not safe for concurrent use, and that includes Backward and
-// Gradients, which record on it. Independent graphs may be built and
+// A Graph must not be copied after first use. It is not safe for
+// concurrent use, and that includes Backward and Gradients, which record
+// on it. Independent graphs may be built and
 // differentiated from different goroutines at once.
 type Graph struct {
 	chunks  [][]record       // the tape, chunkSize records a chunk
@@ -25,9 +26,12 @@ type Graph struct {
 	ops       []Op       // the operations, by code; code 0 is for leaves
 	scalarOps []ScalarOp // ops[code] as a ScalarOp, or nil
 	recent    [4]recentOp
-	next      int // the slot of recent to replace next
+	next      int           // the slot of recent to replace next
+	codes     map[Op]uint32 // codes of comparable ops beyond recent
 
 	detached int // > 0 while results are recorded as constants
+
+	noCopy noCopy // a Graph holds pointers into itself
 
 	// Storage for small graphs, so that building one allocates only the
 	// Graph itself.
@@ -128,26 +132,46 @@ func (g *Graph) grow() {
 }
 
 // code returns the code of op in g.ops, adding it if it is new. Leaves
-// (a nil op) have code 0.
+// (a nil op) and results recorded as constants have code 0.
 func (g *Graph) code(op Op) uint32 {
-	if op == nil {
+	if g.detached > 0 {
 		return 0
 	}
 	for i := range g.recent {
 		// Comparing with an op of another dynamic type is false without
-		// looking further, so only the cached op's type must be comparable.
+		// looking further, so only the cached op must be comparable.
 		if r := &g.recent[i]; r.comparable && r.op == op {
 			return r.code
 		}
 	}
-	code := uint32(len(g.ops))
-	g.ops = append(g.ops, op)
-	so, _ := op.(ScalarOp)
-	g.scalarOps = append(g.scalarOps, so)
-	g.recent[g.next] = recentOp{op: op, code: code, comparable: reflect.TypeOf(op).Comparable()}
+	comparable := reflect.ValueOf(op).Comparable()
+	var code uint32
+	ok := false
+	if comparable {
+		code, ok = g.codes[op]
+	}
+	if !ok {
+		code = uint32(len(g.ops))
+		g.ops = append(g.ops, op)
+		so, _ := op.(ScalarOp)
+		g.scalarOps = append(g.scalarOps, so)
+		if comparable {
+			if g.codes == nil {
+				g.codes = map[Op]uint32{}
+			}
+			g.codes[op] = code
+		}
+	}
+	g.recent[g.next] = recentOp{op: op, code: code, comparable: comparable}
 	g.next = (g.next + 1) % len(g.recent)
 	return code
 }
+
+// noCopy makes go vet report copies of a Graph.
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}
 
 // setValue stores x as the value of r.
 func (g *Graph) setValue(r *record, x *tensor.Tensor) {
@@ -161,14 +185,34 @@ func (g *Graph) setValue(r *record, x *tensor.Tensor) {
 }
 
 // mark is a position on the tape, for truncate.
-type mark struct{ n, tensors, lists int }
+type mark struct{ n, tensors, lists, ops int }
 
 func (g *Graph) mark() mark {
-	return mark{int(g.n), len(g.tensors), len(g.lists)}
+	return mark{int(g.n), len(g.tensors), len(g.lists), max(len(g.ops), 1)}
 }
 
-// truncate removes the nodes recorded since m.
+// truncate removes the nodes recorded since m, and the operations first
+// used by them.
 func (g *Graph) truncate(m mark) {
+	m.ops = max(m.ops, 1) // code 0, for leaves, stays
+	if len(g.ops) > m.ops {
+		for _, op := range g.ops[m.ops:] {
+			if !reflect.ValueOf(op).Comparable() {
+				continue
+			}
+			if c, ok := g.codes[op]; ok && int(c) >= m.ops {
+				delete(g.codes, op)
+			}
+		}
+		clear(g.ops[m.ops:])
+		clear(g.scalarOps[m.ops:])
+		g.ops, g.scalarOps = g.ops[:m.ops], g.scalarOps[:m.ops]
+		for i := range g.recent {
+			if int(g.recent[i].code) >= m.ops {
+				g.recent[i] = recentOp{}
+			}
+		}
+	}
 	g.n = int32(m.n)
 	clear(g.tensors[m.tensors:])
 	g.tensors = g.tensors[:m.tensors]

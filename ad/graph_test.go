@@ -59,6 +59,9 @@ func TestNoRecordMakesConstants(t *testing.T) {
 	if got := ad.Gradients(y, x)[0].Scalar(); got != 4 {
 		t.Errorf("Gradients through a NoRecord value = %v; want 4", got)
 	}
+	if c.Op() != nil {
+		t.Errorf("NoRecord result: Op() = %v; want nil, as for any leaf", c.Op())
+	}
 	if !c.IsLeaf() || c.NeedsGrad() {
 		t.Errorf("NoRecord result: IsLeaf %v, NeedsGrad %v; want true, false", c.IsLeaf(), c.NeedsGrad())
 	}
@@ -160,3 +163,23 @@ type badOp struct{}
 func (badOp) String() string                            { return "bad" }
 func (badOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return x[0] }
 func (badOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node { return ops.Sum(g) }
+
+func TestStaleAndZeroNodes(t *testing.T) {
+	var g ad.Graph
+	x := g.Var("x", tensor.Ones(tensor.Float64, 2, 2))
+	g.Reset()
+	for name, f := range map[string]func(){
+		"Sum of a stale node":       func() { ops.Sum(x, 0) },
+		"Backward of a stale node":  func() { ad.Backward(x) },
+		"Sum of the zero Node":      func() { ops.Sum(ad.Node{}) },
+		"Softmax of the zero Node":  func() { ops.Softmax(ad.Node{}, 0) },
+		"Apply of a nil Op":         func() { var h ad.Graph; ad.Apply1(nil, h.ScalarVar("v", 1)) },
+		"Shape of the zero Node":    func() { _ = ad.Node{}.Shape() },
+		"Transpose of a stale node": func() { ops.Transpose(x) },
+	} {
+		var ge *ad.GraphError
+		if err := catch(f); !errors.As(err, &ge) {
+			t.Errorf("%s: got %v; want a *GraphError", name, err)
+		}
+	}
+}

@@ -20,7 +20,17 @@ type Node struct {
 	id int32
 }
 
-func (n Node) rec() *record { return n.g.at(n.id) }
+// rec returns n's record. It panics with a *GraphError for the zero Node
+// and for a node that Reset took off the tape.
+func (n Node) rec() *record {
+	if n.g == nil {
+		panic(&GraphError{Op: "Node", Reason: "zero Node"})
+	}
+	if n.id >= n.g.n {
+		panic(&GraphError{Op: "Node", Reason: "node " + strconv.Itoa(int(n.id)) + " is no longer on the tape (the graph was Reset)"})
+	}
+	return n.g.at(n.id)
+}
 
 // Valid reports whether n belongs to a graph, that is, whether it is not
 // the zero Node.

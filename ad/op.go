@@ -17,6 +17,9 @@ import (
 // written with differentiable operations on nodes, not with tensor
 // kernels, so that the gradient is itself a graph and can be
 // differentiated again.
+//
+// An Op must not change once applied, and two ops that compare equal with
+// == must behave the same: a graph records each distinct op once.
 type Op interface {
 	// String names the operation in traces, such as "sin" or "matmul".
 	String() string
@@ -48,6 +51,9 @@ type ScalarOp interface {
 // graphs, and with the *tensor.ShapeError of op's forward rule if the
 // shapes do not fit.
 func Apply(op Op, xs ...Node) Node {
+	if op == nil {
+		panic(&GraphError{Op: "Apply", Reason: "nil Op"})
+	}
 	switch len(xs) {
 	case 0:
 		panic(&GraphError{Op: op.String(), Reason: "no inputs"})
@@ -79,6 +85,9 @@ func Apply(op Op, xs ...Node) Node {
 
 // Apply1 is Apply for one input.
 func Apply1(op Op, x Node) Node {
+	if op == nil {
+		panic(&GraphError{Op: "Apply", Reason: "nil Op"})
+	}
 	g := x.g
 	if g == nil || x.id >= g.n {
 		graphOf(op, x) // panics with the reason
@@ -86,7 +95,7 @@ func Apply1(op Op, x Node) Node {
 	xr := x.rec()
 	code := g.code(op)
 	if xr.flags&flagInline != 0 {
-		if so := g.scalarOps[code]; so != nil {
+		if so := g.scalarOp(op, code); so != nil {
 			v := so.ScalarForward(math.Float64frombits(xr.v), 0)
 			r, id := g.push(code)
 			r.flags, r.v = flagInline|flagScalarOp, math.Float64bits(v)
@@ -109,6 +118,9 @@ func Apply1(op Op, x Node) Node {
 
 // Apply2 is Apply for two inputs.
 func Apply2(op Op, x, y Node) Node {
+	if op == nil {
+		panic(&GraphError{Op: "Apply", Reason: "nil Op"})
+	}
 	g := x.g
 	if g == nil || y.g != g || x.id >= g.n || y.id >= g.n {
 		graphOf(op, x, y) // panics with the reason
@@ -116,7 +128,7 @@ func Apply2(op Op, x, y Node) Node {
 	xr, yr := x.rec(), y.rec()
 	code := g.code(op)
 	if xr.flags&yr.flags&flagInline != 0 {
-		if so := g.scalarOps[code]; so != nil {
+		if so := g.scalarOp(op, code); so != nil {
 			v := so.ScalarForward(math.Float64frombits(xr.v), math.Float64frombits(yr.v))
 			flags := (xr.flags | yr.flags) & flagNeedsGrad
 			r, id := g.push(code)
@@ -136,6 +148,15 @@ func Apply2(op Op, x, y Node) Node {
 	}
 	g.setValue(r, v)
 	return Node{g, id}
+}
+
+// scalarOp returns op as a ScalarOp, or nil; code is op's code.
+func (g *Graph) scalarOp(op Op, code uint32) ScalarOp {
+	if code == 0 { // recorded as a constant: op has no code
+		so, _ := op.(ScalarOp)
+		return so
+	}
+	return g.scalarOps[code]
 }
 
 // graphOf returns the graph of the inputs, checking that there is one.

@@ -134,8 +134,9 @@ func Explain(pg *program.Graph, opt Options) (*Explanation, error) {
 			continue
 		}
 		for _, x := range inputs(n) {
-			if onPath[x.ID()] && reaches[x.ID()] {
-				consumers[x.ID()] = append(consumers[x.ID()], n)
+			cs := consumers[x.ID()]
+			if onPath[x.ID()] && reaches[x.ID()] && (len(cs) == 0 || cs[len(cs)-1] != n) {
+				consumers[x.ID()] = append(cs, n) // once, even if n uses x twice
 			}
 		}
 	}

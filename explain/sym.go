@@ -29,6 +29,7 @@ const (
 	symMul
 	symAdd
 	symNeg // args[0] negated, only for non-numeric terms
+	symDiv // args[0] / args[1]
 )
 
 func num(v float64) *sym { return &sym{kind: symNum, num: v, value: v} }
@@ -113,10 +114,16 @@ func neg(x *sym) *sym { return mul(num(-1), x) }
 func sub(x, y *sym) *sym { return add(x, neg(y)) }
 
 func div(x, y *sym) *sym {
-	if y.kind == symNum && y.num != 0 {
+	switch {
+	case y.kind == symNum && y.num != 0:
 		return mul(num(1/y.num), x)
+	case x.kind == symMul && x.num != 1:
+		// Keep the coefficient in front: 2·a/b.
+		return mul(num(x.num), div(mul(x.args...), y))
+	case x.kind == symNeg:
+		return neg(div(x.args[0], y))
 	}
-	return mul(x, pow(y, num(-1)))
+	return &sym{kind: symDiv, args: []*sym{x, y}, value: x.value / y.value}
 }
 
 // pow returns x^y, folded: x^1 is x, x^0 is 1, numbers are computed.
@@ -163,6 +170,8 @@ func (s *sym) prec() int {
 		return pNeg
 	case symPow:
 		return pPow
+	case symDiv:
+		return pProduct
 	case symNum:
 		if s.num < 0 || math.IsInf(s.num, -1) {
 			return pNeg
@@ -213,6 +222,10 @@ func (s *sym) write(b *strings.Builder) {
 	case symNeg:
 		b.WriteByte('-')
 		group(b, s.args[0], s.args[0].prec() <= pNeg)
+	case symDiv:
+		group(b, s.args[0], s.args[0].prec() < pProduct)
+		b.WriteByte('/')
+		group(b, s.args[1], s.args[1].prec() <= pProduct)
 	case symMul:
 		factors := s.args
 		switch {
@@ -230,6 +243,20 @@ func (s *sym) write(b *strings.Builder) {
 		}
 	case symAdd:
 		terms := slices.Clone(s.args)
+		if first, _ := splitSign(terms[0]); first && s.num > 0 {
+			// 1 - tanh(x)^2 rather than -tanh(x)^2 + 1.
+			b.WriteString(formatNum(s.num))
+			for _, t := range terms {
+				negative, abs := splitSign(t)
+				if negative {
+					b.WriteString(" - ")
+				} else {
+					b.WriteString(" + ")
+				}
+				group(b, abs, abs.prec() <= pSum)
+			}
+			return
+		}
 		for i, t := range terms {
 			negative, abs := splitSign(t)
 			switch {

@@ -68,6 +68,8 @@ func gradCases() []gradCase {
 		{"identity scalar", f1(ops.Identity), []*tensor.Tensor{s(0.25)}, true},
 		{"neg", f1(ops.Neg), []*tensor.Tensor{any(9, 2, 2)}, true},
 		{"pow scalar", f2(ops.Pow), []*tensor.Tensor{s(1.3), s(-1.7)}, true},
+		{"pow zero exponent", f2(ops.Pow), []*tensor.Tensor{s(2), s(0)}, true},
+		{"pow zero exponent tensor", f2(ops.Pow), []*tensor.Tensor{tensor.FromFloat64s([]float64{2, 0.5}, 2), tensor.FromFloat64s([]float64{0, 0}, 2)}, true},
 		{"pow tensor exponent", f2(ops.Pow), []*tensor.Tensor{pos(10, 2, 3), any(11, 3)}, true},
 		{"pow constant exponent", f1(func(x ad.Node) ad.Node { return ops.PowConst(x, 3) }), []*tensor.Tensor{any(12, 4)}, true},
 		{"square", f1(ops.Square), []*tensor.Tensor{any(13, 2, 2)}, true},

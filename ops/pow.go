@@ -9,8 +9,8 @@ import (
 
 // Pow returns x raised to y element-wise (math.Pow), with broadcasting; y
 // may be a tensor. Its local derivatives are y·x^(y-1) for x, taken as 0
-// where y == 0, and x^y·log(x) for y, taken as 0 where x == 0 and y ≥ 0
-// (the limit) and NaN where x < 0. Pow panics with a *tensor.ShapeError if
+// where x == 0 and y == 0, and x^y·log(x) for y, taken as 0 where x == 0
+// and y ≥ 0 (the limit) and NaN where x < 0. Pow panics with a *tensor.ShapeError if
 // the shapes do not broadcast.
 func Pow(x, y ad.Node) ad.Node { return ad.Apply2(powOp{}, x, y) }
 
@@ -24,7 +24,7 @@ func (powOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Pow(x[0]
 func (powOp) ScalarForward(x, y float64) float64        { return math.Pow(x, y) }
 
 func (powOp) ScalarDeriv(x, y, z float64) (dx, dy float64) {
-	if y != 0 {
+	if x != 0 || y != 0 {
 		dx = y * math.Pow(x, y-1)
 	}
 	if x != 0 || y < 0 {
@@ -37,9 +37,12 @@ func (powOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
 	x, y := c.Input(0), c.Input(1)
 	zero := Const(g, 0)
 	if i == 0 {
+		// 0·0^-1 would be NaN: where x == 0 and y == 0 the derivative is 0.
+		// Elsewhere it stays a function of y, for mixed second derivatives.
 		d := Mul(y, Pow(x, Sub(y, Const(y, 1))))
-		yZero := mask(y, tensor.Equal(y.Value(), tensor.Zeros(y.DType())))
-		return unbroadcast(c, 0, Mul(g, Where(yZero, zero, d)))
+		zero64 := tensor.Zeros(x.DType())
+		both := tensor.Mul(tensor.Equal(x.Value(), zero64), tensor.Equal(y.Value(), zero64))
+		return unbroadcast(c, 0, Mul(g, Where(mask(c, both), zero, d)))
 	}
 	// The limit of x^y·log(x) as x → 0 is 0 for y > 0, and 0^0 = 1 is
 	// constant in y.

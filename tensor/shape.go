@@ -132,7 +132,11 @@ func isPerm(perm []int, r int) bool {
 }
 
 // InversePerm returns the permutation that undoes perm.
+// It panics with a *ShapeError if perm is not a permutation.
 func InversePerm(perm []int) []int {
+	if !isPerm(perm, len(perm)) {
+		panic(&ShapeError{Op: "InversePerm", Reason: fmt.Sprintf("%v is not a permutation", perm)})
+	}
 	inv := make([]int, len(perm))
 	for i, p := range perm {
 		inv[p] = i

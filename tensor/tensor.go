@@ -67,8 +67,8 @@ func (s Shape) Clone() Shape {
 
 // Tensor is a dense n-dimensional array of float64 or float32 stored in
 // row-major order. A Tensor is a value: functions of this package return
-// new tensors and never modify their operands, except the kernels whose
-// names end in To, which write to their first argument.
+// new tensors and never modify their operands. The few methods that write
+// into a tensor (Set, Fill) say so.
 type Tensor struct {
 	shape Shape
 	dtype DType
@@ -223,7 +223,7 @@ func (t *Tensor) Data() []float64 {
 // panics with a *ShapeError if t has another size.
 func (t *Tensor) Item() float64 {
 	if t.Size() != 1 {
-		panic(&ShapeError{Op: "Item", Shapes: []Shape{t.shape}, Reason: "tensor has more than one element"})
+		panic(&ShapeError{Op: "Item", Shapes: []Shape{t.shape}, Reason: fmt.Sprintf("want one element, tensor has %d", t.Size())})
 	}
 	return t.flat(0)
 }

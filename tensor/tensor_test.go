@@ -739,7 +739,7 @@ func TestItem(t *testing.T) {
 			t.Errorf("[[[-3]]] (%v).Item() = %v; want -3", d, got)
 		}
 		mustPanicWith(t, "Zeros(2).Item()", func() { tensor.Zeros(d, 2).Item() }, shapeErr,
-			"tensor: Item: shape [2]: tensor has more than one element")
+			"tensor: Item: shape [2]: want one element, tensor has 2")
 		mustPanic(t, "Zeros(0).Item()", func() { tensor.Zeros(d, 0).Item() }, shapeErr)
 	}
 }

@@ -27,6 +27,7 @@ type Mismatch struct {
 	Numeric  float64
 }
 
+// String formats m as "what: analytic a, finite difference n (difference d)".
 func (m Mismatch) String() string {
 	return fmt.Sprintf("%s: analytic %.12g, finite difference %.12g (difference %.3g)", m.What, m.Analytic, m.Numeric, m.Analytic-m.Numeric)
 }

@@ -1,0 +1,119 @@
+package explain
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"strings"
+)
+
+// latex converts a cell to LaTeX text: special characters escaped, ·, ∂
+// and ∞ as math symbols.
+func latex(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '·':
+			b.WriteString(`$\cdot$`)
+		case '∂':
+			b.WriteString(`$\partial$`)
+		case '∞':
+			b.WriteString(`$\infty$`)
+		case '^':
+			b.WriteString(`\textasciicircum{}`)
+		case '~':
+			b.WriteString(`\textasciitilde{}`)
+		case '\\':
+			b.WriteString(`\textbackslash{}`)
+		case '_', '#', '%', '&', '$', '{', '}':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '<', '>':
+			b.WriteString("$" + string(r) + "$")
+		default:
+			if r > 127 {
+				fmt.Fprintf(&b, "?")
+				continue
+			}
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// WriteLaTeX writes the explanation as a LaTeX document that compiles on
+// its own with the article class.
+func (e *Explanation) WriteLaTeX(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("\\documentclass{article}\n\\setlength{\\textwidth}{6.5in}\\setlength{\\oddsidemargin}{0in}\n\\begin{document}\n\\small\n")
+	fmt.Fprintf(&b, "\\section*{Forward pass}\n\\begin{tabular}{llll}\n\\hline\nnode & operation & inputs & value \\\\\n\\hline\n")
+	for _, r := range e.Forward {
+		fmt.Fprintf(&b, "%s & %s & %s & %s \\\\\n", latex(r.Name), latex(r.Op), latex(r.Inputs), latex(Number(r.Value)))
+	}
+	b.WriteString("\\hline\n\\end{tabular}\n\n\\section*{Complete calculation}\n\\begin{tabular}{lllllll}\n\\hline\n$V$ & $C$ & op & $\\partial C/\\partial V$ & inputs & contribution & $G$ \\\\\n\\hline\n")
+	for _, r := range e.Rows {
+		fmt.Fprintf(&b, "%s & %s & %s & %s & %s & %s & %s \\\\\n", latex(r.V), latex(r.C), latex(r.Op), latex(r.Local), latex(r.Inputs), latex(withValue(r.Contribution, r.ContribValue)), latex(withValue(r.G, r.GValue)))
+	}
+	for _, a := range e.Inputs {
+		fmt.Fprintf(&b, "%s & (input) & & & & & %s \\\\\n", latex(a.Wrt), latex(withValue(a.Expr, a.Value)))
+	}
+	b.WriteString("\\hline\n\\end{tabular}\n\n")
+	for _, a := range e.Inputs {
+		fmt.Fprintf(&b, "\\noindent %s\n\n", latex(e.answerLine(a)))
+	}
+	b.WriteString("\\end{document}\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteHTML writes the explanation as one self-contained HTML page: the
+// tables, the answers and the graph, given as an SVG document.
+func (e *Explanation) WriteHTML(w io.Writer, svg string) error {
+	var b strings.Builder
+	b.WriteString(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>backprop: ∂` + html.EscapeString(e.Of) + `</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:2em;color:#222}
+table{border-collapse:collapse;margin:1em 0}
+th,td{border:1px solid #bbb;padding:.3em .6em;text-align:left;font-family:ui-monospace,monospace}
+th{background:#eee}
+.answer{font-size:1.2em;font-family:ui-monospace,monospace}
+</style></head><body>
+<h1>Backpropagation of ` + html.EscapeString(e.Of) + `</h1>
+<h2>Forward pass</h2>
+<table><tr><th>node</th><th>operation</th><th>inputs</th><th>value</th></tr>
+`)
+	for _, r := range e.Forward {
+		row(&b, r.Name, r.Op, r.Inputs, Number(r.Value))
+	}
+	b.WriteString("</table>\n<h2>Complete calculation</h2>\n<table><tr><th>V</th><th>C</th><th>op</th><th>∂C/∂V</th><th>inputs</th><th>contribution</th><th>G</th></tr>\n")
+	for _, r := range e.Rows {
+		row(&b, r.V, r.C, r.Op, r.Local, r.Inputs, withValue(r.Contribution, r.ContribValue), withValue(r.G, r.GValue))
+	}
+	for _, a := range e.Inputs {
+		row(&b, a.Wrt, "(input)", "", "", "", "", withValue(a.Expr, a.Value))
+	}
+	b.WriteString("</table>\n")
+	for _, a := range e.Inputs {
+		fmt.Fprintf(&b, "<p class=\"answer\">%s</p>\n", html.EscapeString(e.answerLine(a)))
+	}
+	if svg != "" {
+		b.WriteString("<h2>Graph</h2>\n")
+		// Drop the XML prologue: the SVG element goes inline.
+		if i := strings.Index(svg, "<svg"); i >= 0 {
+			svg = svg[i:]
+		}
+		b.WriteString(svg)
+	}
+	b.WriteString("\n</body></html>\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func row(b *strings.Builder, cells ...string) {
+	b.WriteString("<tr>")
+	for _, c := range cells {
+		b.WriteString("<td>" + html.EscapeString(c) + "</td>")
+	}
+	b.WriteString("</tr>\n")
+}

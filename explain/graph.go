@@ -1,0 +1,124 @@
+package explain
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/seed812a03d2/backprop/ad"
+	"github.com/seed812a03d2/backprop/program"
+)
+
+// Diagram is the graph of a program for drawing: one box per node on the
+// path to the output (constants fold into their consumers' labels), one
+// arrow per input.
+type Diagram struct {
+	Nodes []DiagramNode
+	Edges []DiagramEdge
+}
+
+// DiagramNode is a node of the diagram.
+type DiagramNode struct {
+	ID    string  // a stable identifier: n0, n1, …
+	Name  string  // the node's name or expression
+	Op    string  // its operation, or "input"
+	Value float64 // its value
+	Grad  float64 // grad_table entry: the output's gradient with respect to it
+}
+
+// DiagramEdge is an arrow from an input to its consumer, labelled with the
+// local derivative.
+type DiagramEdge struct {
+	From, To string  // node IDs
+	Local    string  // ∂To/∂From as a formula
+	Value    float64 // its value at the inputs
+}
+
+// NewDiagram returns the diagram of pg with gradients of the output.
+func NewDiagram(pg *program.Graph) *Diagram {
+	g := pg.G
+	y := pg.Output()
+	table := ad.Backward(y, allNodes(g)...)
+	ref := make([]*sym, g.Len())
+	d := &Diagram{}
+	ids := map[int]string{}
+	for id := range g.Len() {
+		n := g.Node(id)
+		if n.IsLeaf() && !n.IsVar() {
+			ref[id] = num(n.Scalar())
+			continue
+		}
+		in := n.Inputs()
+		op := "input"
+		if !n.IsLeaf() {
+			op = opExpr(n, symsOf(ref, in)).String()
+		}
+		if _, isStmt := pg.Statement(n); isStmt || n.IsLeaf() {
+			ref[id] = name(pg.Label(n), n.Scalar())
+		} else {
+			ref[id] = opExpr(n, symsOf(ref, in))
+		}
+		ids[id] = fmt.Sprintf("n%d", len(d.Nodes))
+		d.Nodes = append(d.Nodes, DiagramNode{ID: ids[id], Name: ref[id].String(), Op: op, Value: n.Scalar(), Grad: table.Scalar(n)})
+		for k, x := range in {
+			if from, ok := ids[x.ID()]; ok {
+				d.Edges = append(d.Edges, DiagramEdge{From: from, To: ids[id], Local: localDeriv(n, k, symsOf(ref, in)).String(), Value: localAt(n, k)})
+			}
+		}
+	}
+	return d
+}
+
+func allNodes(g *ad.Graph) []ad.Node {
+	out := make([]ad.Node, g.Len())
+	for i := range out {
+		out[i] = g.Node(i)
+	}
+	return out
+}
+
+// Mermaid returns the diagram as a Mermaid flowchart.
+func (d *Diagram) Mermaid() string {
+	var b strings.Builder
+	b.WriteString("flowchart LR\n")
+	for _, n := range d.Nodes {
+		label := n.Name
+		if n.Op != "input" && n.Op != n.Name {
+			label += " = " + n.Op
+		}
+		fmt.Fprintf(&b, "  %s[\"%s<br/>value %s<br/>grad %s\"]\n", n.ID, mermaidEscape(label), Number(n.Value), Number(n.Grad))
+	}
+	for _, e := range d.Edges {
+		fmt.Fprintf(&b, "  %s -- \"%s\" --> %s\n", e.From, mermaidEscape(e.Local), e.To)
+	}
+	return b.String()
+}
+
+func mermaidEscape(s string) string {
+	return strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;").Replace(s)
+}
+
+// DOT returns the diagram in Graphviz's DOT language: each node labelled
+// with name, operation, value and gradient, each edge with its local
+// derivative.
+func (d *Diagram) DOT() string {
+	var b strings.Builder
+	b.WriteString("digraph backprop {\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n")
+	for _, n := range d.Nodes {
+		label := n.Name
+		if n.Op != "input" && n.Op != n.Name {
+			label += " = " + n.Op
+		} else if n.Op == "input" {
+			label += " (input)"
+		}
+		fmt.Fprintf(&b, "  %s [label=%s];\n", n.ID, dotQuote(fmt.Sprintf("%s\nvalue = %s\ngrad = %s", label, Number(n.Value), Number(n.Grad))))
+	}
+	for _, e := range d.Edges {
+		fmt.Fprintf(&b, "  %s -> %s [label=%s];\n", e.From, e.To, dotQuote(e.Local))
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+func dotQuote(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
+}

@@ -1,0 +1,212 @@
+// Package cli is the backprop command: it parses the command line, reads
+// files and standard input, runs the library and writes the results. Run
+// is the whole command, so tests call it with buffers.
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	"github.com/seed812a03d2/backprop/lang"
+	"github.com/seed812a03d2/backprop/program"
+)
+
+// Version is the command's version.
+const Version = "0.1.0"
+
+// SeedProgram is the worked example, explained when backprop runs without
+// arguments.
+const SeedProgram = `# the worked example
+u1 = 4
+u2 = 2
+u3 = u1 + u2
+u4 = u3^2
+u5 = sin(u4)
+`
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// Run runs the backprop command with the given arguments (without the
+// program name) and returns its exit status. Output goes to stdout only
+// when the command succeeds; an error is one line on stderr.
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
+	var out bytes.Buffer
+	defer func() {
+		// The last resort: no user sees a stack trace.
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "backprop: internal error: %v\n", oneLine(fmt.Sprint(r)))
+			if os.Getenv("BACKPROP_DEBUG") != "" {
+				stderr.Write(debug.Stack())
+			}
+			status = exitError
+		}
+	}()
+	err := run(args, stdin, &out)
+	if err != nil {
+		fmt.Fprintln(stderr, oneLine(err.Error()))
+		var ue *usageError
+		if errors.As(err, &ue) {
+			return exitUsage
+		}
+		return exitError
+	}
+	if _, err := stdout.Write(out.Bytes()); err != nil {
+		fmt.Fprintf(stderr, "backprop: %v\n", err)
+		return exitError
+	}
+	return exitOK
+}
+
+func oneLine(s string) string {
+	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", " ")
+}
+
+const mainUsage = `backprop explains backpropagation on computational graphs.
+
+Usage:
+  backprop                     explain the built-in worked example
+  backprop grad FILE [flags]   print the output's value and gradients
+  backprop explain FILE [flags]
+                               print the forward pass, the complete
+                               calculation table and the answers
+  backprop dot FILE [flags]    print the graph in Graphviz DOT, or render it
+  backprop version             print the version
+
+FILE is a graph program, or - for standard input. Run backprop COMMAND --help
+for the flags of a command.
+`
+
+func run(args []string, stdin io.Reader, out *bytes.Buffer) error {
+	if len(args) == 0 {
+		return explainCmd([]string{"-"}, strings.NewReader(SeedProgram), out, "worked-example.bp")
+	}
+	switch args[0] {
+	case "grad":
+		return gradCmd(args[1:], stdin, out)
+	case "explain":
+		return explainCmd(args[1:], stdin, out, "")
+	case "dot":
+		return dotCmd(args[1:], stdin, out)
+	case "version", "--version":
+		fmt.Fprintf(out, "backprop %s\n", Version)
+		return nil
+	case "help", "--help", "-h":
+		out.WriteString(mainUsage)
+		return nil
+	}
+	return usagef("backprop: unknown command %q (commands: grad, explain, dot, version; see backprop --help)", args[0])
+}
+
+// commonFlags are the flags every command that reads a program takes.
+var commonFlags = []flagSpec{
+	{name: "of", value: "NAME", help: "the output node (default: the last assigned name)"},
+	{name: "wrt", value: "NAME,...", repeat: true, help: "the nodes to differentiate with respect to (default: every input)"},
+	{name: "set", value: "NAME=VALUE", repeat: true, help: "override the value of an input; may repeat"},
+}
+
+func usage(cmd, synopsis string, specs []flagSpec) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Usage: backprop %s\n\nFlags:\n", synopsis)
+	for _, s := range specs {
+		dash := "--"
+		if len(s.name) == 1 {
+			dash = "-"
+		}
+		flag := dash + s.name
+		if s.value != "" {
+			flag += " " + s.value
+		}
+		fmt.Fprintf(&b, "  %-26s %s\n", flag, s.help)
+	}
+	fmt.Fprintf(&b, "  %-26s %s\n", "--help", "print this help")
+	return b.String()
+}
+
+// load reads and parses the program named by the single positional
+// argument and builds it with the common flags.
+func load(cmd string, p *parsed, stdin io.Reader, name string) (*program.Graph, error) {
+	if len(p.args) != 1 {
+		return nil, usagef("backprop %s: want one FILE (or - for standard input), got %d arguments", cmd, len(p.args))
+	}
+	opt := program.Options{}
+	if v, ok := p.last("of"); ok {
+		if v == "" {
+			return nil, usagef("backprop %s: --of needs a name", cmd)
+		}
+		opt.Of = v
+	}
+	for _, w := range p.flags["wrt"] {
+		for _, n := range strings.Split(w, ",") {
+			n = strings.TrimSpace(n)
+			if n == "" {
+				return nil, usagef("backprop %s: --wrt %q has an empty name", cmd, w)
+			}
+			opt.Wrt = append(opt.Wrt, n)
+		}
+	}
+	for _, s := range p.flags["set"] {
+		n, v, ok := strings.Cut(s, "=")
+		n = strings.TrimSpace(n)
+		if !ok || n == "" {
+			return nil, usagef("backprop %s: --set %q: want NAME=VALUE", cmd, s)
+		}
+		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil && !isRange(err) {
+			return nil, fmt.Errorf("backprop %s: --set %s: %q is not a number", cmd, s, v)
+		}
+		opt.Set = append(opt.Set, program.Setting{Name: n, Value: f})
+	}
+	file := p.args[0]
+	var src []byte
+	var err error
+	if file == "-" {
+		if name == "" {
+			name = "<stdin>"
+		}
+		src, err = io.ReadAll(stdin)
+	} else {
+		name = file
+		src, err = os.ReadFile(file)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("backprop %s: %v", cmd, err)
+	}
+	prog, err := lang.Parse(name, src)
+	if err != nil {
+		return nil, err
+	}
+	pg, err := program.Build(prog, opt)
+	if err != nil {
+		return nil, fmt.Errorf("backprop %s: %v", cmd, err)
+	}
+	return pg, nil
+}
+
+func isRange(err error) bool {
+	var ne *strconv.NumError
+	return errors.As(err, &ne) && ne.Err == strconv.ErrRange
+}
+
+func format(cmd string, p *parsed, allowed ...string) (string, error) {
+	f, ok := p.last("format")
+	if !ok {
+		return allowed[0], nil
+	}
+	for _, a := range allowed {
+		if f == a {
+			return f, nil
+		}
+	}
+	return "", usagef("backprop %s: unknown --format %q (want %s)", cmd, f, strings.Join(allowed, ", "))
+}

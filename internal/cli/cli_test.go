@@ -1,0 +1,166 @@
+package cli_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/seed812a03d2/backprop/internal/cli"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func run(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := cli.Run(args, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+// TestGolden compares the output of each format on the worked example
+// with testdata/*.golden; go test -update rewrites them.
+func TestGolden(t *testing.T) {
+	tests := []struct {
+		golden string
+		args   []string
+	}{
+		{"no-arguments.golden", nil},
+		{"explain-text-wrt-u1.golden", []string{"explain", "testdata/seed.bp", "--wrt", "u1"}},
+		{"explain-markdown-wrt-u1.golden", []string{"explain", "testdata/seed.bp", "--wrt", "u1", "--format", "markdown"}},
+		{"explain-latex-wrt-u1.golden", []string{"explain", "testdata/seed.bp", "--wrt", "u1", "--format", "latex"}},
+		{"explain-json-wrt-u1.golden", []string{"explain", "testdata/seed.bp", "--wrt", "u1", "--format", "json"}},
+		{"explain-html-wrt-u1.golden", []string{"explain", "testdata/seed.bp", "--wrt", "u1", "--format", "html"}},
+		{"explain-inputs.golden", []string{"explain", "testdata/seed.bp", "--in-terms-of-inputs"}},
+		{"grad-text.golden", []string{"grad", "testdata/seed.bp"}},
+		{"grad-json.golden", []string{"grad", "testdata/seed.bp", "--format", "json"}},
+		{"grad-markdown.golden", []string{"grad", "testdata/seed.bp", "--format=markdown"}},
+		{"grad-micrograd.golden", []string{"grad", "testdata/micrograd.bp", "--format", "json"}},
+		{"dot.golden", []string{"dot", "testdata/seed.bp"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.golden, func(t *testing.T) {
+			out, errOut, code := run(t, "", tt.args...)
+			if code != 0 || errOut != "" {
+				t.Fatalf("backprop %v: exit %d, stderr %q", tt.args, code, errOut)
+			}
+			path := filepath.Join("testdata", tt.golden)
+			if *update {
+				if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if out != string(want) {
+				t.Errorf("backprop %v differs from %s:\n%s", tt.args, path, out)
+			}
+		})
+	}
+}
+
+// TestWorkedExampleRows checks the rows the issue gives for the worked
+// example with --wrt u1, through the JSON trace.
+func TestWorkedExampleRows(t *testing.T) {
+	out, _, code := run(t, "", "explain", "testdata/seed.bp", "--wrt", "u1", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var trace struct {
+		Rows []struct {
+			V, C, Op, Local, Inputs, Contribution, G string
+		}
+		Answers []struct {
+			Wrt, Expr string
+			Value     float64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &trace); err != nil {
+		t.Fatal(err)
+	}
+	want := [][7]string{
+		{"u4", "u5", "sin(u4)", "cos(u4)", "u4 = 36", "cos(36)", "cos(36)"},
+		{"u3", "u4", "u3^2", "2·u3", "u3 = 6", "12·cos(36)", "12·cos(36)"},
+		{"u1", "u3", "u1 + u2", "1", "u1 = 4, u2 = 2", "12·cos(36)", "12·cos(36)"},
+	}
+	if len(trace.Rows) != len(want) {
+		t.Fatalf("%d rows; want %d: %+v", len(trace.Rows), len(want), trace.Rows)
+	}
+	for i, r := range trace.Rows {
+		got := [7]string{r.V, r.C, r.Op, r.Local, r.Inputs, r.Contribution, r.G}
+		if got != want[i] {
+			t.Errorf("row %d = %q; want %q", i+1, got, want[i])
+		}
+	}
+	if a := trace.Answers; len(a) != 1 || a[0].Wrt != "u1" || a[0].Expr != "12·cos(36)" || a[0].Value != -1.535564275528856 {
+		t.Errorf("answers = %+v; want ∂u5/∂u1 = 12·cos(36) = -1.535564275528856", a)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	tests := []struct {
+		name   string
+		stdin  string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"syntax error", "x = 1 +\n", []string{"grad", "-"}, 1, "<stdin>:1:8: expected a number, a name or (, found end of line"},
+		{"unknown --of", "x = 1\n", []string{"grad", "-", "--of", "z"}, 1, "backprop grad: --of: no node named z"},
+		{"unknown --wrt", "x = 1\n", []string{"grad", "-", "--wrt", "x,z"}, 1, "backprop grad: --wrt: no node named z"},
+		{"unknown --set", "x = 1\n", []string{"grad", "-", "--set", "z=1"}, 1, "backprop grad: --set z: no input named z"},
+		{"--set of a non-input", "x = 1\ny = x\n", []string{"grad", "-", "--set", "y=1"}, 1, "backprop grad: --set y: y is not an input (it is not assigned a number)"},
+		{"--set not a number", "x = 1\n", []string{"grad", "-", "--set", "x=abc"}, 1, `backprop grad: --set x=abc: "abc" is not a number`},
+		{"--set without =", "x = 1\n", []string{"grad", "-", "--set", "x"}, 2, `backprop grad: --set "x": want NAME=VALUE`},
+		{"missing file", "", []string{"grad", "testdata/nonexistent.bp"}, 1, "backprop grad: open testdata/nonexistent.bp: no such file or directory"},
+		{"no file", "", []string{"grad"}, 2, "backprop grad: want one FILE (or - for standard input), got 0 arguments"},
+		{"unknown flag", "", []string{"grad", "x.bp", "--nope"}, 2, "backprop grad: unknown flag --nope (see backprop grad --help)"},
+		{"unknown command", "", []string{"frobnicate"}, 2, `backprop: unknown command "frobnicate" (commands: grad, explain, dot, version; see backprop --help)`},
+		{"unknown format", "x = 1\n", []string{"explain", "-", "--format", "pdf"}, 2, `backprop explain: unknown --format "pdf" (want text, markdown, latex, json, html)`},
+		{"empty program", "# nothing\n", []string{"explain", "-"}, 1, "<stdin>:1:1: empty program: no statements"},
+		{"binary input", "x = 1\x00\x01", []string{"grad", "-"}, 1, "<stdin>:1:6: binary data (NUL byte) in program"},
+		{"bad -o", "x = 1\n", []string{"dot", "-", "-o", "out.pdf"}, 2, "backprop dot: -o out.pdf: want a .dot, .svg or .png file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := run(t, tt.stdin, tt.args...)
+			if code != tt.code || out != "" || errOut != tt.stderr+"\n" {
+				t.Errorf("backprop %v: exit %d, stdout %q, stderr %q; want exit %d, no stdout, stderr %q", tt.args, code, out, errOut, tt.code, tt.stderr)
+			}
+		})
+	}
+}
+
+func TestNonFiniteValues(t *testing.T) {
+	tests := []struct{ src, want string }{
+		// log(0) = -Inf with derivative 1/0 = +Inf.
+		{"x = 0\ny = log(x)\n", `{"of": "y", "value": "-Inf", "grad": {"x": "+Inf"}}`},
+		// sqrt(-1) is NaN, and so is its derivative.
+		{"x = -1\ny = sqrt(x)\n", `{"of": "y", "value": "NaN", "grad": {"x": "NaN"}}`},
+		// exp(1000) overflows to +Inf.
+		{"x = 1000\ny = exp(x)\n", `{"of": "y", "value": "+Inf", "grad": {"x": "+Inf"}}`},
+		// 1/0 = +Inf, derivative -1/0² = -Inf.
+		{"x = 0\ny = 1/x\n", `{"of": "y", "value": "+Inf", "grad": {"x": "-Inf"}}`},
+	}
+	for _, tt := range tests {
+		out, errOut, code := run(t, tt.src, "grad", "-", "--format", "json")
+		if code != 0 || errOut != "" || out != tt.want+"\n" {
+			t.Errorf("grad %q: exit %d, stderr %q, stdout %s; want %s", tt.src, code, errOut, out, tt.want)
+		}
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"grad", "--help"}, {"explain", "-h"}, {"dot", "--help"}, {"version"}} {
+		out, errOut, code := run(t, "", args...)
+		if code != 0 || errOut != "" || out == "" {
+			t.Errorf("backprop %v: exit %d, stderr %q, stdout %q", args, code, errOut, out)
+		}
+	}
+}
