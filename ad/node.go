@@ -139,13 +139,19 @@ func (n Node) Name() string {
 
 // SetName names n, for traces and diagrams. Names need not be unique.
 func (n Node) SetName(name string) {
-	if n.g.names == nil {
-		n.g.names = n.g.firstNames[:0]
+	g := n.g
+	if g.names == nil {
+		g.names = g.firstNames[:0]
 	}
-	for int(n.id) >= len(n.g.names) {
-		n.g.names = append(n.g.names, "")
+	if need := int(n.id) + 1; need > len(g.names) {
+		if need > cap(g.names) {
+			grown := make([]string, need, max(2*cap(g.names), need, 8))
+			copy(grown, g.names)
+			g.names = grown
+		}
+		g.names = g.names[:need]
 	}
-	n.g.names[n.id] = name
+	g.names[n.id] = name
 }
 
 // String returns n's name, or "op#id" for an unnamed node.

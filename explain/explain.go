@@ -87,10 +87,19 @@ func Explain(pg *program.Graph, opt Options) (*Explanation, error) {
 		default:
 			in := inputs(n)
 			op := opExpr(n, symsOf(ref, in))
-			formula[id] = opExpr(n, symsOf(formula, in))
-			if isStmt {
+			if opt.InTermsOfInputs {
+				formula[id] = opExpr(n, symsOf(formula, in))
+				if formula[id].size() > maxInline {
+					// Too big to repeat: the formula refers to the node.
+					formula[id] = name(pg.Label(n), n.Scalar())
+				}
+			}
+			switch {
+			case isStmt:
 				ref[id] = name(pg.Label(n), n.Scalar())
-			} else {
+			case op.size() > maxInline:
+				ref[id] = name(n.String(), n.Scalar())
+			default:
 				ref[id] = op
 			}
 			e.Forward = append(e.Forward, ForwardRow{
@@ -179,8 +188,9 @@ func Explain(pg *program.Graph, opt Options) (*Explanation, error) {
 				continue
 			}
 			gsym[f.v.ID()] = add(f.sum...)
+			gs := display(gsym[f.v.ID()], table.Scalar(f.v))
 			for _, k := range f.rows {
-				e.Rows[k].G = gsym[f.v.ID()].String()
+				e.Rows[k].G = gs
 				e.Rows[k].GValue = table.Scalar(f.v)
 			}
 			stack = stack[:len(stack)-1]
@@ -191,9 +201,22 @@ func Explain(pg *program.Graph, opt Options) (*Explanation, error) {
 		if s == nil {
 			s = num(0) // y does not depend on x
 		}
-		e.Inputs = append(e.Inputs, Answer{Wrt: pg.WrtNames[i], Expr: s.String(), Value: table.Scalar(x)})
+		e.Inputs = append(e.Inputs, Answer{Wrt: pg.WrtNames[i], Expr: display(s, table.Scalar(x)), Value: table.Scalar(x)})
 	}
 	return e, nil
+}
+
+// maxShown is the size beyond which a symbolic gradient is shown by its
+// value alone: a node with thousands of consumers has a sum of thousands
+// of terms, which helps nobody read the table.
+const maxShown = 64
+
+// display returns s as text, or the value alone when s is too big.
+func display(s *sym, v float64) string {
+	if s.size() > maxShown {
+		return Number(v)
+	}
+	return s.String()
 }
 
 // contribution computes the row for node v and its consumer c and adds the
@@ -229,7 +252,7 @@ func contribution(table *ad.Table, v, c ad.Node, ref, formula []*sym, gref func(
 	row.Local = local.String()
 	contrib := mul(localVal, gref(c))
 	*sum = append(*sum, contrib)
-	row.Contribution = contrib.String()
+	row.Contribution = display(contrib, contrib.value)
 	row.ContribValue = localNumeric(c, v) * table.Scalar(c)
 	return row
 }

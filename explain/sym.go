@@ -17,6 +17,7 @@ type sym struct {
 	name  string  // symName; the function of symCall
 	args  []*sym  // symCall arguments; factors of symMul; terms of symAdd; base and exponent of symPow
 	value float64 // the numeric value, for checks
+	sz    int     // size, once computed
 }
 
 type symKind uint8
@@ -140,12 +141,16 @@ func pow(x, y *sym) *sym {
 }
 
 // size returns the number of nodes of s, to decide when to name it.
+// Symbols share subexpressions, so the size is memoized and capped.
 func (s *sym) size() int {
-	n := 1
-	for _, a := range s.args {
-		n += a.size()
+	if s.sz == 0 {
+		n := 1
+		for _, a := range s.args {
+			n = min(n+a.size(), 1<<30)
+		}
+		s.sz = n
 	}
-	return n
+	return s.sz
 }
 
 // Precedence levels, loosest first.

@@ -37,8 +37,8 @@ type Graph struct {
 	// WrtNames are the names the user gave for Wrt (or the inputs' names).
 	WrtNames []string
 
-	exprs map[ad.Node]lang.Expr // the subexpression that computed each intermediate node
-	stmt  map[ad.Node]int       // the statement of each statement node
+	exprs []lang.Expr // by node id: the subexpression that computed an intermediate node
+	stmt  []int32     // by node id: the statement of a statement node, or -1
 }
 
 // Build builds the graph of p with the options applied. Errors name the
@@ -49,8 +49,6 @@ func Build(p *lang.Program, opt Options) (*Graph, error) {
 		G:     new(ad.Graph),
 		Nodes: make([]ad.Node, len(p.Stmts)),
 		Names: make([]string, len(p.Stmts)),
-		exprs: map[ad.Node]lang.Expr{},
-		stmt:  map[ad.Node]int{},
 	}
 	set := map[string]float64{}
 	for _, s := range opt.Set {
@@ -77,14 +75,14 @@ func Build(p *lang.Program, opt Options) (*Graph, error) {
 			n = b.G.ScalarVar(b.Names[i], v)
 		default:
 			n = b.expr(s.X)
-			if _, reused := b.stmt[n]; reused || n.IsLeaf() {
+			if _, reused := b.Statement(n); reused || n.IsLeaf() {
 				// y = x, y = (3): the statement still gets a node of its own.
 				n = ops.Identity(n)
 			}
 			n.SetName(b.Names[i])
 		}
 		b.Nodes[i] = n
-		b.stmt[n] = i
+		b.note(n, nil, i)
 	}
 	b.Of = len(p.Stmts) - 1
 	if opt.Of != "" {
@@ -185,8 +183,29 @@ func (b *Graph) expr(x lang.Expr) ad.Node {
 		}
 		n = call(x.Func, args)
 	}
-	b.exprs[n] = x
+	b.note(n, x, -1)
 	return n
+}
+
+// note records the expression or statement of node n.
+func (b *Graph) note(n ad.Node, x lang.Expr, stmt int) {
+	if need := n.ID() + 1; need > len(b.stmt) {
+		if need > cap(b.stmt) {
+			c := max(2*cap(b.stmt), need, 64)
+			b.stmt = append(make([]int32, 0, c), b.stmt...)
+			b.exprs = append(make([]lang.Expr, 0, c), b.exprs...)
+		}
+		for len(b.stmt) < need {
+			b.stmt = append(b.stmt, -1)
+		}
+		b.exprs = b.exprs[:need]
+	}
+	if x != nil {
+		b.exprs[n.ID()] = x
+	}
+	if stmt >= 0 {
+		b.stmt[n.ID()] = int32(stmt)
+	}
 }
 
 // call applies the built-in function name (checked by the parser).
@@ -249,11 +268,11 @@ func (b *Graph) Gradients() []float64 {
 // name for statement nodes, the formatted subexpression for the others,
 // and the number for constants.
 func (b *Graph) Label(n ad.Node) string {
-	if i, ok := b.stmt[n]; ok {
+	if i, ok := b.Statement(n); ok {
 		return b.Names[i]
 	}
-	if x, ok := b.exprs[n]; ok {
-		return lang.Format(x)
+	if n.ID() < len(b.exprs) && b.exprs[n.ID()] != nil {
+		return lang.Format(b.exprs[n.ID()])
 	}
 	if n.IsLeaf() && !n.IsVar() {
 		return strconv.FormatFloat(n.Scalar(), 'g', -1, 64)
@@ -263,6 +282,8 @@ func (b *Graph) Label(n ad.Node) string {
 
 // Statement returns the statement index of a statement node.
 func (b *Graph) Statement(n ad.Node) (int, bool) {
-	i, ok := b.stmt[n]
-	return i, ok
+	if n.ID() >= len(b.stmt) || b.stmt[n.ID()] < 0 {
+		return 0, false
+	}
+	return int(b.stmt[n.ID()]), true
 }
