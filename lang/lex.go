@@ -21,6 +21,40 @@ type token struct {
 	pos  Pos
 	text string // the name, the number as written, or the error message
 	op   byte
+	sym  *symbol // for a name: its entry in the symbol table
+}
+
+// symtab interns names: each distinct name is one string and one entry,
+// found with one map lookup per occurrence.
+type symtab struct {
+	index map[string]*symbol
+	slab  slab[symbol]
+}
+
+// symbol is what the parser knows of a name.
+type symbol struct {
+	name  string
+	fn    *Func // the built-in function of that name, or nil
+	stmt  int   // the latest statement assigning it, or -1
+	count int   // the assignments so far
+}
+
+func newSymtab() *symtab {
+	t := &symtab{index: map[string]*symbol{}}
+	for i := range Funcs {
+		t.intern([]byte(Funcs[i].Name)).fn = &Funcs[i]
+	}
+	return t
+}
+
+func (t *symtab) intern(raw []byte) *symbol {
+	if s, ok := t.index[string(raw)]; ok {
+		return s
+	}
+	s := t.slab.new()
+	*s = symbol{name: string(raw), stmt: -1}
+	t.index[s.name] = s
+	return s
 }
 
 // String describes t for error messages: "name x", "number 3", "+".
@@ -49,6 +83,7 @@ type lexer struct {
 	src       []byte
 	off       int
 	line, col int
+	syms      *symtab
 }
 
 func (l *lexer) pos() Pos { return Pos{l.line, l.col} }
@@ -90,7 +125,8 @@ func (l *lexer) scan() token {
 			l.off++
 			l.col++
 		}
-		return token{kind: tokName, pos: pos, text: string(l.src[start:l.off])}
+		sym := l.syms.intern(l.src[start:l.off])
+		return token{kind: tokName, pos: pos, text: sym.name, sym: sym}
 	case isDigit(c) || c == '.':
 		return l.number(pos)
 	case c == '*' && l.off+1 < len(l.src) && l.src[l.off+1] == '*':

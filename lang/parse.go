@@ -21,7 +21,8 @@ func Parse(file string, src []byte) (*Program, error) {
 	if err := p.check(src); err != nil {
 		return nil, err
 	}
-	p.lex = lexer{src: src, line: 1, col: 1}
+	p.syms = newSymtab()
+	p.lex = lexer{src: src, line: 1, col: 1, syms: p.syms}
 	prog, err := p.program()
 	if err != nil {
 		return nil, err
@@ -44,9 +45,16 @@ type parser struct {
 	lex   lexer
 	tok   token
 	depth int
-	defs  map[string]int // name -> index of its latest statement
-	count map[string]int // name -> number of assignments so far
-	stmt  int            // index of the statement being parsed
+	syms  *symtab
+	stmt  int // index of the statement being parsed
+
+	// Slabs: the nodes of the tree are allocated many at a time.
+	stmts    slab[Stmt]
+	binaries slab[Binary]
+	unaries  slab[Unary]
+	refs     slab[Ref]
+	nums     slab[Num]
+	calls    slab[Call]
 	ntok  int            // tokens consumed since the start of the expression
 }
 
@@ -97,8 +105,6 @@ func (p *parser) program() (prog *Program, err error) {
 			prog, err = nil, b.err
 		}
 	}()
-	p.defs = map[string]int{}
-	p.count = map[string]int{}
 	prog = &Program{}
 	p.next()
 	for p.tok.kind != tokEOF {
@@ -127,8 +133,10 @@ func (p *parser) statement() *Stmt {
 	if p.tok.kind != tokName {
 		p.errorf(p.tok.pos, "expected a statement NAME = EXPR, found %s", p.tok)
 	}
-	s := &Stmt{Name: p.tok.text, NamePos: p.tok.pos}
-	if _, ok := LookupFunc(s.Name); ok {
+	sym := p.tok.sym
+	s := p.stmts.new()
+	*s = Stmt{Name: p.tok.text, NamePos: p.tok.pos}
+	if sym.fn != nil {
 		p.errorf(s.NamePos, "cannot assign to %s: it is a built-in function", s.Name)
 	}
 	p.next()
@@ -145,9 +153,9 @@ func (p *parser) statement() *Stmt {
 		p.errorf(p.tok.pos, "unexpected %s after the expression", p.tok)
 	}
 	s.Input = isLiteral(s.X, p.ntok)
-	s.Def = p.count[s.Name]
-	p.count[s.Name]++
-	p.defs[s.Name] = p.stmt
+	s.Def = sym.count
+	sym.count++
+	sym.stmt = p.stmt
 	return s
 }
 
@@ -168,7 +176,7 @@ func (p *parser) expr() Expr {
 	for p.tok.kind == tokOp && (p.tok.op == '+' || p.tok.op == '-') {
 		op, pos := p.tok.op, p.tok.pos
 		p.next()
-		x = &Binary{OpPos: pos, Op: op, X: x, Y: p.term()}
+		x = p.binary(pos, op, x, p.term())
 	}
 	return x
 }
@@ -179,7 +187,7 @@ func (p *parser) term() Expr {
 	for p.tok.kind == tokOp && (p.tok.op == '*' || p.tok.op == '/') {
 		op, pos := p.tok.op, p.tok.pos
 		p.next()
-		x = &Binary{OpPos: pos, Op: op, X: x, Y: p.unary()}
+		x = p.binary(pos, op, x, p.unary())
 	}
 	return x
 }
@@ -191,7 +199,8 @@ func (p *parser) unary() Expr {
 		op, pos := p.tok.op, p.tok.pos
 		p.enter(pos)
 		p.next()
-		x := &Unary{At: pos, Op: op, X: p.unary()}
+		x := p.unaries.new()
+		*x = Unary{At: pos, Op: op, X: p.unary()}
 		p.depth--
 		return x
 	}
@@ -206,7 +215,7 @@ func (p *parser) power() Expr {
 		pos := p.tok.pos
 		p.enter(pos)
 		p.next()
-		x = &Binary{OpPos: pos, Op: '^', X: x, Y: p.unary()}
+		x = p.binary(pos, '^', x, p.unary())
 		p.depth--
 	}
 	return x
@@ -228,23 +237,28 @@ func (p *parser) primary() Expr {
 		if err != nil && !isRange(err) {
 			p.errorf(t.pos, "malformed number %s", t.text)
 		}
-		return &Num{At: t.pos, Text: t.text, Value: v}
+		n := p.nums.new()
+		*n = Num{At: t.pos, Text: t.text, Value: v}
+		return n
 	case t.kind == tokName:
 		p.next()
 		if p.tok.kind == tokOp && p.tok.op == '(' {
 			return p.call(t)
 		}
-		if _, ok := LookupFunc(t.text); ok {
+		sym := t.sym
+		if sym.fn != nil {
 			p.errorf(t.pos, "%s is a function: call it as %s(...)", t.text, t.text)
 		}
-		i, ok := p.defs[t.text]
-		if !ok {
+		i := sym.stmt
+		if i < 0 {
 			if p.assignedLater(t.text) {
 				p.errorf(t.pos, "%s is used before it is assigned", t.text)
 			}
 			p.errorf(t.pos, "undefined: %s", t.text)
 		}
-		return &Ref{At: t.pos, Name: t.text, Stmt: i}
+		r := p.refs.new()
+		*r = Ref{At: t.pos, Name: t.text, Stmt: i}
+		return r
 	case t.kind == tokOp && t.op == '(':
 		p.enter(t.pos)
 		p.next()
@@ -294,14 +308,16 @@ func (p *parser) call(name token) Expr {
 	open := p.tok.pos
 	p.enter(open)
 	p.next()
-	f, ok := LookupFunc(name.text)
-	if !ok {
-		if _, isVar := p.defs[name.text]; isVar {
+	sym := name.sym
+	f := sym.fn
+	if f == nil {
+		if sym.stmt >= 0 {
 			p.errorf(name.pos, "%s is not a function", name.text)
 		}
 		p.errorf(name.pos, "unknown function %s", name.text)
 	}
-	c := &Call{At: name.pos, Func: name.text}
+	c := p.calls.new()
+	*c = Call{At: name.pos, Func: name.text}
 	if p.tok.kind != tokOp || p.tok.op != ')' {
 		for {
 			c.Args = append(c.Args, p.expr())
@@ -328,4 +344,21 @@ func plural(n int, word string) string {
 		return word
 	}
 	return word + "s"
+}
+
+func (p *parser) binary(pos Pos, op byte, x, y Expr) Expr {
+	b := p.binaries.new()
+	*b = Binary{OpPos: pos, Op: op, X: x, Y: y}
+	return b
+}
+
+// slab hands out pointers to elements of chunks allocated many at a time.
+type slab[T any] struct{ buf []T }
+
+func (s *slab[T]) new() *T {
+	if len(s.buf) == cap(s.buf) {
+		s.buf = make([]T, 0, 256)
+	}
+	s.buf = s.buf[:len(s.buf)+1]
+	return &s.buf[len(s.buf)-1]
 }

@@ -37,8 +37,7 @@ type Graph struct {
 	// WrtNames are the names the user gave for Wrt (or the inputs' names).
 	WrtNames []string
 
-	exprs []lang.Expr // by node id: the subexpression that computed an intermediate node
-	stmt  []int32     // by node id: the statement of a statement node, or -1
+	stmt []int32 // by node id: the statement of a statement node, or -1
 }
 
 // Build builds the graph of p with the options applied. Errors name the
@@ -79,10 +78,9 @@ func Build(p *lang.Program, opt Options) (*Graph, error) {
 				// y = x, y = (3): the statement still gets a node of its own.
 				n = ops.Identity(n)
 			}
-			n.SetName(b.Names[i])
 		}
 		b.Nodes[i] = n
-		b.note(n, nil, i)
+		b.note(n, i)
 	}
 	b.Of = len(p.Stmts) - 1
 	if opt.Of != "" {
@@ -183,29 +181,15 @@ func (b *Graph) expr(x lang.Expr) ad.Node {
 		}
 		n = call(x.Func, args)
 	}
-	b.note(n, x, -1)
 	return n
 }
 
-// note records the expression or statement of node n.
-func (b *Graph) note(n ad.Node, x lang.Expr, stmt int) {
-	if need := n.ID() + 1; need > len(b.stmt) {
-		if need > cap(b.stmt) {
-			c := max(2*cap(b.stmt), need, 64)
-			b.stmt = append(make([]int32, 0, c), b.stmt...)
-			b.exprs = append(make([]lang.Expr, 0, c), b.exprs...)
-		}
-		for len(b.stmt) < need {
-			b.stmt = append(b.stmt, -1)
-		}
-		b.exprs = b.exprs[:need]
+// note records that node n is the node of statement stmt.
+func (b *Graph) note(n ad.Node, stmt int) {
+	for len(b.stmt) <= n.ID() {
+		b.stmt = append(b.stmt, -1)
 	}
-	if x != nil {
-		b.exprs[n.ID()] = x
-	}
-	if stmt >= 0 {
-		b.stmt[n.ID()] = int32(stmt)
-	}
+	b.stmt[n.ID()] = int32(stmt)
 }
 
 // call applies the built-in function name (checked by the parser).
@@ -265,14 +249,11 @@ func (b *Graph) Gradients() []float64 {
 }
 
 // Label returns a display name for any node of the graph: the statement
-// name for statement nodes, the formatted subexpression for the others,
-// and the number for constants.
+// name for statement nodes, the number for constants, and the engine's
+// name (such as add#7) for the nodes of subexpressions.
 func (b *Graph) Label(n ad.Node) string {
 	if i, ok := b.Statement(n); ok {
 		return b.Names[i]
-	}
-	if n.ID() < len(b.exprs) && b.exprs[n.ID()] != nil {
-		return lang.Format(b.exprs[n.ID()])
 	}
 	if n.IsLeaf() && !n.IsVar() {
 		return strconv.FormatFloat(n.Scalar(), 'g', -1, 64)
