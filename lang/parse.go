@@ -55,7 +55,7 @@ type parser struct {
 	refs     slab[Ref]
 	nums     slab[Num]
 	calls    slab[Call]
-	ntok  int            // tokens consumed since the start of the expression
+	ntok     int // tokens consumed since the start of the expression
 }
 
 // bail is what the parser panics with to unwind on the first error.
