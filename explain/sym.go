@@ -225,8 +225,9 @@ func (s *sym) write(b *strings.Builder) {
 		b.WriteByte('^')
 		group(b, s.args[1], s.args[1].prec() < pPow)
 	case symNeg:
+		// -(x·y) = (-x)·y, so only sums need parentheses.
 		b.WriteByte('-')
-		group(b, s.args[0], s.args[0].prec() <= pNeg)
+		group(b, s.args[0], s.args[0].prec() < pProduct)
 	case symDiv:
 		group(b, s.args[0], s.args[0].prec() < pProduct)
 		b.WriteByte('/')

@@ -1,6 +1,3 @@
-// Package cli is the backprop command: it parses the command line, reads
-// files and standard input, runs the library and writes the results. Run
-// is the whole command, so tests call it with buffers.
 package cli
 
 import (

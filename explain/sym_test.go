@@ -1,0 +1,40 @@
+package explain
+
+import (
+	"math"
+	"testing"
+)
+
+func TestSymFolding(t *testing.T) {
+	x, y := name("x", 2), name("y", 3)
+	tests := []struct {
+		got  *sym
+		want string
+	}{
+		{mul(num(2), num(6)), "12"},
+		{mul(num(1), x), "x"},
+		{add(x, num(0)), "x"},
+		{mul(num(2), num(6), call("cos", math.Cos(36), num(36))), "12·cos(36)"},
+		{mul(num(2), add(x, y), call("cos", 0, pow(add(x, y), num(2)))), "2·(x + y)·cos((x + y)^2)"},
+		{sub(num(1), pow(call("tanh", 0, x), num(2))), "1 - tanh(x)^2"},
+		{neg(x), "-x"},
+		{sub(x, y), "x - y"},
+		{sub(x, mul(num(2), y)), "x - 2·y"},
+		{add(mul(num(-1), x), num(1)), "1 - x"},
+		{div(num(1), x), "1/x"},
+		{div(x, mul(num(2), y)), "x/(2·y)"},
+		{neg(div(x, pow(y, num(2)))), "-x/y^2"},
+		{pow(x, num(1)), "x"},
+		{pow(num(2), num(10)), "1024"},
+		{pow(neg(x), num(2)), "(-x)^2"},
+		{pow(x, neg(y)), "x^(-y)"},
+		{mul(x, add(x, num(1))), "x·(x + 1)"},
+		{mul(num(0), x), "0"},
+		{mul(num(0), num(math.Inf(1))), "NaN"},
+	}
+	for _, tt := range tests {
+		if got := tt.got.String(); got != tt.want {
+			t.Errorf("got %q; want %q", got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,10 @@
+// Package program turns a parsed graph program (package lang) into a graph
+// of package ad: one node per statement, inputs as variables, and the
+// options of the backprop command applied: --set overrides inputs, --of
+// chooses the output and --wrt the nodes to differentiate with respect to.
+//
+// Names resolve as in the language: a reference sees the latest assignment
+// before it, --of and --wrt see the last one in the program. Inputs are
+// the statements that assign a plain number; by default the gradients are
+// taken with respect to each input name, in program order.
+package program

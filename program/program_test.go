@@ -1,0 +1,92 @@
+package program_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/seed812a03d2/backprop/lang"
+	"github.com/seed812a03d2/backprop/program"
+)
+
+func Example() {
+	p := lang.MustParse("seed.bp", "u1 = 4\nu2 = 2\nu3 = u1 + u2\nu4 = u3^2\nu5 = sin(u4)\n")
+	g, err := program.Build(p, program.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(g.OutputName(), g.Output().Scalar(), g.WrtNames, g.Gradients())
+	// Output: u5 -0.9917788534431158 [u1 u2] [-1.535564275528856 -1.535564275528856]
+}
+
+func TestOptions(t *testing.T) {
+	src := "a = 2\nb = -3\nc = a * b\nd = c\nc = c + a\n"
+	tests := []struct {
+		name      string
+		opt       program.Options
+		of        string
+		value     float64
+		wrt       []string
+		gradients []float64
+	}{
+		// c = a·b + a: value -4, ∂/∂a = b + 1 = -2, ∂/∂b = a = 2.
+		{"defaults", program.Options{}, "c", -4, []string{"a", "b"}, []float64{-2, 2}},
+		// d = a·b (the first c): ∂d/∂a = b.
+		{"of d", program.Options{Of: "d", Wrt: []string{"a"}}, "d", -6, []string{"a"}, []float64{-3}},
+		// --wrt c sees the last c, the output itself.
+		{"wrt the output", program.Options{Wrt: []string{"c", "d"}}, "c", -4, []string{"c", "d"}, []float64{1, 0}},
+		// With a = 5: c = 5·(-3) + 5 = -10, ∂/∂b = 5.
+		{"set", program.Options{Set: []program.Setting{{Name: "a", Value: 5}}}, "c", -10, []string{"a", "b"}, []float64{-2, 5}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g, err := program.Build(lang.MustParse("t.bp", src), tt.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			grads := g.Gradients()
+			if g.OutputName() != tt.of || g.Output().Scalar() != tt.value || fmt.Sprint(g.WrtNames) != fmt.Sprint(tt.wrt) || fmt.Sprint(grads) != fmt.Sprint(tt.gradients) {
+				t.Errorf("Build(%+v): %s = %v, ∂/∂%v = %v; want %s = %v, ∂/∂%v = %v", tt.opt, g.OutputName(), g.Output().Scalar(), g.WrtNames, grads, tt.of, tt.value, tt.wrt, tt.gradients)
+			}
+		})
+	}
+}
+
+func TestEachStatementIsANode(t *testing.T) {
+	g, err := program.Build(lang.MustParse("t.bp", "x = 3\ny = x\nz = (2)\nw = y * z\n"), program.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int]bool{}
+	for i, n := range g.Nodes {
+		if seen[n.ID()] {
+			t.Errorf("statement %d shares node %d with another", i+1, n.ID())
+		}
+		seen[n.ID()] = true
+	}
+	if got := g.Gradients(); len(got) != 1 || got[0] != 2 {
+		t.Errorf("∂w/∂x = %v; want [2]", got)
+	}
+	if g.Label(g.Nodes[1]) != "y" {
+		t.Errorf("Label(y node) = %q", g.Label(g.Nodes[1]))
+	}
+}
+
+func TestOptionErrors(t *testing.T) {
+	src := "x = 1\ny = x * 2\n"
+	tests := []struct {
+		opt  program.Options
+		want string
+	}{
+		{program.Options{Of: "z"}, "--of: no node named z"},
+		{program.Options{Wrt: []string{"x", "q"}}, "--wrt: no node named q"},
+		{program.Options{Set: []program.Setting{{Name: "q", Value: 1}}}, "--set q: no input named q"},
+		{program.Options{Set: []program.Setting{{Name: "y", Value: 1}}}, "--set y: y is not an input (it is not assigned a number)"},
+	}
+	for _, tt := range tests {
+		_, err := program.Build(lang.MustParse("t.bp", src), tt.opt)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("Build(%+v) error = %v; want %q", tt.opt, err, tt.want)
+		}
+	}
+}
