@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -161,6 +162,37 @@ func TestHelpAndVersion(t *testing.T) {
 		out, errOut, code := run(t, "", args...)
 		if code != 0 || errOut != "" || out == "" {
 			t.Errorf("backprop %v: exit %d, stderr %q, stdout %q", args, code, errOut, out)
+		}
+	}
+}
+
+func TestDotFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct{ file, magic string }{
+		{"g.dot", "digraph backprop {"},
+		{"g.svg", "<?xml"},
+		{"g.png", "\x89PNG\r\n\x1a\n"},
+	} {
+		path := filepath.Join(dir, tt.file)
+		out, errOut, code := run(t, "", "dot", "testdata/seed.bp", "-o", path)
+		if code != 0 || out != "" || errOut != "" {
+			t.Fatalf("dot -o %s: exit %d, stdout %q, stderr %q", tt.file, code, out, errOut)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(data), tt.magic) {
+			t.Errorf("%s starts %q; want %q", tt.file, data[:min(len(data), 16)], tt.magic)
+		}
+		if tt.file == "g.png" {
+			img, err := png.Decode(strings.NewReader(string(data)))
+			if err != nil || img.Bounds().Dx() < 200 || img.Bounds().Dy() < 50 {
+				t.Errorf("g.png: %v, bounds %v", err, img.Bounds())
+			}
+		}
+		if tt.file == "g.svg" && !strings.Contains(string(data), "u5 = sin(u4)") {
+			t.Errorf("g.svg lacks the label u5 = sin(u4)")
 		}
 	}
 }

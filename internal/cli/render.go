@@ -11,7 +11,8 @@ import (
 )
 
 // writeGraph writes the DOT source src to dest: as it is for .dot, laid
-// out and rendered in-process by Graphviz compiled to WebAssembly for .svg.
+// out and rendered in-process by Graphviz compiled to WebAssembly for .svg,
+// and laid out by it and painted by renderPNG for .png.
 func writeGraph(dest, src string) error {
 	var data []byte
 	switch {
@@ -24,7 +25,11 @@ func writeGraph(dest, src string) error {
 		}
 		data = svg
 	default:
-		return fmt.Errorf("backprop dot: -o %s: PNG output is not available yet; write .svg or .dot", dest)
+		png, err := renderPNG(src)
+		if err != nil {
+			return err
+		}
+		data = png
 	}
 	if err := os.WriteFile(dest, data, 0o644); err != nil {
 		return fmt.Errorf("backprop dot: %v", err)
