@@ -101,6 +101,7 @@ func add(terms ...*sym) *sym {
 			rest = append(rest, t)
 		}
 	}
+	rest = likeTerms(rest)
 	switch {
 	case len(rest) == 0:
 		return num(c)
@@ -108,6 +109,51 @@ func add(terms ...*sym) *sym {
 		return rest[0]
 	}
 	return &sym{kind: symAdd, num: c, args: rest, value: value}
+}
+
+// likeTerms combines terms that differ only in their coefficient: x + x is
+// 2·x, and 3·y - y is 2·y.
+func likeTerms(terms []*sym) []*sym {
+	if len(terms) < 2 {
+		return terms
+	}
+	type group struct {
+		coef float64
+		base *sym
+	}
+	var groups []*group
+	byKey := map[string]*group{}
+	for _, t := range terms {
+		coef, base := 1.0, t
+		switch {
+		case t.kind == symMul:
+			coef, base = t.num, &sym{kind: symMul, num: 1, args: t.args, value: t.value / t.num}
+			if len(t.args) == 1 {
+				base = t.args[0]
+			}
+		case t.kind == symNeg:
+			coef, base = -1, t.args[0]
+		}
+		k := base.String()
+		if g, ok := byKey[k]; ok {
+			g.coef += coef
+			continue
+		}
+		g := &group{coef, base}
+		byKey[k] = g
+		groups = append(groups, g)
+	}
+	if len(groups) == len(terms) {
+		return terms
+	}
+	out := make([]*sym, 0, len(groups))
+	for _, g := range groups {
+		if g.coef == 0 && allFinite(g.base.args) && !math.IsInf(g.base.value, 0) && !math.IsNaN(g.base.value) {
+			continue
+		}
+		out = append(out, mul(num(g.coef), g.base))
+	}
+	return out
 }
 
 func neg(x *sym) *sym { return mul(num(-1), x) }

@@ -31,6 +31,9 @@ func TestSymFolding(t *testing.T) {
 		{mul(x, add(x, num(1))), "x·(x + 1)"},
 		{mul(num(0), x), "0"},
 		{mul(num(0), num(math.Inf(1))), "NaN"},
+		{add(x, x), "2·x"},
+		{add(mul(num(3), y), neg(y), x), "2·y + x"},
+		{add(x, neg(x), num(1)), "1"},
 	}
 	for _, tt := range tests {
 		if got := tt.got.String(); got != tt.want {

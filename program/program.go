@@ -105,7 +105,12 @@ func Build(p *lang.Program, opt Options) (*Graph, error) {
 		}
 		return b, nil
 	}
+	seen := map[string]bool{}
 	for _, name := range opt.Wrt {
+		if seen[name] {
+			continue // --wrt a,a asks once
+		}
+		seen[name] = true
 		i := b.latest(name)
 		if i < 0 {
 			return nil, fmt.Errorf("--wrt: no node named %s", name)
