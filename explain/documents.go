@@ -45,19 +45,22 @@ func latex(s string) string {
 // its own with the article class.
 func (e *Explanation) WriteLaTeX(w io.Writer) error {
 	var b strings.Builder
-	b.WriteString("\\documentclass{article}\n\\setlength{\\textwidth}{6.5in}\\setlength{\\oddsidemargin}{0in}\n\\begin{document}\n\\small\n")
-	fmt.Fprintf(&b, "\\section*{Forward pass}\n\\begin{tabular}{llll}\n\\hline\nnode & operation & inputs & value \\\\\n\\hline\n")
+	b.WriteString("\\documentclass{article}\n\\usepackage{graphicx}\n\\setlength{\\textwidth}{6.5in}\\setlength{\\oddsidemargin}{0in}\n" +
+		"% Tables wider than the text are scaled down to fit.\n" +
+		"\\newcommand{\\fit}[1]{\\resizebox{\\ifdim\\width>\\linewidth\\linewidth\\else\\width\\fi}{!}{#1}}\n" +
+		"\\begin{document}\n\\small\n")
+	fmt.Fprintf(&b, "\\section*{Forward pass}\n\\noindent\\fit{\\begin{tabular}{llll}\n\\hline\nnode & operation & inputs & value \\\\\n\\hline\n")
 	for _, r := range e.Forward {
 		fmt.Fprintf(&b, "%s & %s & %s & %s \\\\\n", latex(r.Name), latex(r.Op), latex(r.Inputs), latex(Number(r.Value)))
 	}
-	b.WriteString("\\hline\n\\end{tabular}\n\n\\section*{Complete calculation}\n\\begin{tabular}{lllllll}\n\\hline\n$V$ & $C$ & op & $\\partial C/\\partial V$ & inputs & contribution & $G$ \\\\\n\\hline\n")
+	b.WriteString("\\hline\n\\end{tabular}}\n\n\\section*{Complete calculation}\n\\noindent\\fit{\\begin{tabular}{lllllll}\n\\hline\n$V$ & $C$ & op & $\\partial C/\\partial V$ & inputs & contribution & $G$ \\\\\n\\hline\n")
 	for _, r := range e.Rows {
 		fmt.Fprintf(&b, "%s & %s & %s & %s & %s & %s & %s \\\\\n", latex(r.V), latex(r.C), latex(r.Op), latex(r.Local), latex(r.Inputs), latex(withValue(r.Contribution, r.ContribValue)), latex(withValue(r.G, r.GValue)))
 	}
 	for _, a := range e.Inputs {
 		fmt.Fprintf(&b, "%s & (input) & & & & & %s \\\\\n", latex(a.Wrt), latex(withValue(a.Expr, a.Value)))
 	}
-	b.WriteString("\\hline\n\\end{tabular}\n\n")
+	b.WriteString("\\hline\n\\end{tabular}}\n\n")
 	for _, a := range e.Inputs {
 		fmt.Fprintf(&b, "\\noindent %s\n\n", latex(e.answerLine(a)))
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -193,6 +194,30 @@ func TestDotFiles(t *testing.T) {
 		}
 		if tt.file == "g.svg" && !strings.Contains(string(data), "u5 = sin(u4)") {
 			t.Errorf("g.svg lacks the label u5 = sin(u4)")
+		}
+	}
+}
+
+// TestLaTeXCompiles runs pdflatex on the LaTeX output where it is
+// installed (Debian's texlive-latex-base).
+func TestLaTeXCompiles(t *testing.T) {
+	pdflatex, err := exec.LookPath("pdflatex")
+	if err != nil {
+		t.Skip("pdflatex is not installed")
+	}
+	for _, f := range []string{"seed.bp", "micrograd.bp"} {
+		out, _, code := run(t, "", "explain", filepath.Join("testdata", f), "--format", "latex")
+		if code != 0 {
+			t.Fatalf("explain %s --format latex: exit %d", f, code)
+		}
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "e.tex"), []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(pdflatex, "-interaction=nonstopmode", "-halt-on-error", "e.tex")
+		cmd.Dir = dir
+		if log, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("pdflatex on the output for %s: %v\n%s", f, err, log)
 		}
 	}
 }
