@@ -138,7 +138,7 @@ func (l *lexer) scan() token {
 	case '+', '-', '*', '/', '^', '(', ')', ',', '=':
 		l.off++
 		l.col++
-		return token{kind: tokOp, pos: pos, op: c, text: string(c)}
+		return token{kind: tokOp, pos: pos, op: c}
 	}
 	r, size := utf8.DecodeRune(l.src[l.off:])
 	l.off += size

@@ -55,6 +55,7 @@ type parser struct {
 	refs     slab[Ref]
 	nums     slab[Num]
 	calls    slab[Call]
+	argBuf   []Expr
 	ntok     int // tokens consumed since the start of the expression
 }
 
@@ -318,9 +319,11 @@ func (p *parser) call(name token) Expr {
 	}
 	c := p.calls.new()
 	*c = Call{At: name.pos, Func: name.text}
+	var buf [4]Expr
+	args := buf[:0]
 	if p.tok.kind != tokOp || p.tok.op != ')' {
 		for {
-			c.Args = append(c.Args, p.expr())
+			args = append(args, p.expr())
 			if p.tok.kind == tokOp && p.tok.op == ',' {
 				p.next()
 				continue
@@ -331,6 +334,7 @@ func (p *parser) call(name token) Expr {
 	if p.tok.kind != tokOp || p.tok.op != ')' {
 		p.errorf(p.tok.pos, "expected , or ) in the call of %s, found %s", name.text, p.tok)
 	}
+	c.Args = p.exprs(args)
 	p.depth--
 	p.next()
 	if len(c.Args) != f.Arity {
@@ -350,6 +354,16 @@ func (p *parser) binary(pos Pos, op byte, x, y Expr) Expr {
 	b := p.binaries.new()
 	*b = Binary{OpPos: pos, Op: op, X: x, Y: y}
 	return b
+}
+
+// exprs copies args into storage allocated many at a time.
+func (p *parser) exprs(args []Expr) []Expr {
+	if len(args) > cap(p.argBuf)-len(p.argBuf) {
+		p.argBuf = make([]Expr, 0, max(1024, len(args)))
+	}
+	n := len(p.argBuf)
+	p.argBuf = append(p.argBuf, args...)
+	return p.argBuf[n : n+len(args) : n+len(args)]
 }
 
 // slab hands out pointers to elements of chunks allocated many at a time.
