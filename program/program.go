@@ -2,6 +2,7 @@ package program
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/seed812a03d2/backprop/ad"
@@ -74,13 +75,19 @@ func Build(p *lang.Program, opt Options) (*Graph, error) {
 			n = b.G.ScalarVar(b.Names[i], v)
 		default:
 			n = b.expr(s.X)
-			if _, reused := b.Statement(n); reused || n.IsLeaf() {
+			if reused(b.Nodes[:i], n) || n.IsLeaf() {
 				// y = x, y = (3): the statement still gets a node of its own.
 				n = ops.Identity(n)
 			}
 		}
 		b.Nodes[i] = n
-		b.note(n, i)
+	}
+	b.stmt = make([]int32, b.G.Len())
+	for i := range b.stmt {
+		b.stmt[i] = -1
+	}
+	for i, n := range b.Nodes {
+		b.stmt[n.ID()] = int32(i)
 	}
 	b.Of = len(p.Stmts) - 1
 	if opt.Of != "" {
@@ -189,12 +196,15 @@ func (b *Graph) expr(x lang.Expr) ad.Node {
 	return n
 }
 
-// note records that node n is the node of statement stmt.
-func (b *Graph) note(n ad.Node, stmt int) {
-	for len(b.stmt) <= n.ID() {
-		b.stmt = append(b.stmt, -1)
+// reused reports whether n is the node of an earlier statement: only a
+// bare reference (y = x, y = +x) evaluates to one.
+func reused(earlier []ad.Node, n ad.Node) bool {
+	if len(earlier) == 0 {
+		return false
 	}
-	b.stmt[n.ID()] = int32(stmt)
+	// Statement nodes are created in order, so an earlier statement's node
+	// has an id no greater than the last one's.
+	return n.ID() <= earlier[len(earlier)-1].ID() && slices.Contains(earlier, n)
 }
 
 // call applies the built-in function name (checked by the parser).
