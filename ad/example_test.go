@@ -2,6 +2,7 @@ package ad_test
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/seed812a03d2/backprop/ad"
 	"github.com/seed812a03d2/backprop/ops"
@@ -50,4 +51,71 @@ func ExampleBackwardSeed() {
 	// A vector-Jacobian product: seedᵀ·∂y/∂x.
 	fmt.Println(ad.BackwardSeed(y, tensor.FromFloat64s([]float64{1, 0, -1}, 3)).Grad(x))
 	// Output: [2 0 -6]
+}
+
+func ExampleGraph_Reset() {
+	var g ad.Graph
+	for step := range 3 {
+		g.Reset() // reuse the tape's memory: the graph is rebuilt each step
+		w := g.ScalarVar("w", float64(step))
+		loss := ops.Square(ops.Sub(w, g.ScalarConst(2)))
+		fmt.Println(step, ad.Backward(loss).Scalar(w))
+	}
+	// Output:
+	// 0 -4
+	// 1 -2
+	// 2 0
+}
+
+func ExampleGraph_NoRecord() {
+	var g ad.Graph
+	x := g.ScalarVar("x", 3)
+	var c ad.Node
+	g.NoRecord(func() {
+		c = ops.Mul(x, x) // a constant: no gradient flows through it
+	})
+	y := ops.Mul(c, x)
+	fmt.Println(y.Scalar(), ad.Backward(y).Scalar(x))
+	// Output: 27 9
+}
+
+// softplus is a custom operation: log(1 + eˣ), computed stably, with its
+// own backward rule written in differentiable operations.
+type softplus struct{}
+
+func (softplus) String() string { return "softplus" }
+
+func (softplus) Forward(x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.Map(x[0], func(v float64) float64 {
+		if v > 0 {
+			return v + math.Log1p(math.Exp(-v))
+		}
+		return math.Log1p(math.Exp(v))
+	})
+}
+
+// Bprop: the derivative of softplus is sigmoid.
+func (softplus) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
+	return ops.Mul(g, ops.Sigmoid(c.Input(0)))
+}
+
+func ExampleApply() {
+	var g ad.Graph
+	x := g.Var("x", tensor.FromFloat64s([]float64{-1000, 0, 1000}, 3))
+	y := ad.Apply(softplus{}, x)
+	fmt.Println(y.Value(), ad.Backward(ops.Sum(y)).Grad(x))
+	// Output: [0 0.6931471805599453 1000] [0 0.5 1]
+}
+
+func ExampleTable_Grad() {
+	var g ad.Graph
+	x := g.Var("x", tensor.FromFloat64s([]float64{1, 2}, 2))
+	h := ops.Mul(x, x)
+	y := ops.Sum(ops.Sin(h))
+	t := ad.Backward(y)
+	// Every node in the table can be read, intermediate ones included.
+	fmt.Printf("%.4f\n%.4f\n", t.Grad(h).Data(), t.Grad(x).Data())
+	// Output:
+	// [0.5403 -0.6536]
+	// [1.0806 -2.6146]
 }

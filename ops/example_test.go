@@ -33,3 +33,36 @@ func ExampleReLU() {
 	fmt.Println(ad.Backward(y).Grad(x)) // relu'(0) = 0
 	// Output: [0 0 1]
 }
+
+func ExampleMatMul() {
+	var g ad.Graph
+	w := g.Var("w", tensor.FromFloat64s([]float64{1, 2, 3, 4, 5, 6}, 2, 3))
+	x := g.Const(tensor.FromFloat64s([]float64{1, 0, -1}, 3, 1))
+	y := ops.Sum(ops.MatMul(w, x))
+	// ∂y/∂w is the row vector xᵀ repeated for each row of w.
+	fmt.Println(y.Scalar(), ad.Backward(y).Grad(w))
+	// Output: -4 [[1 0 -1] [1 0 -1]]
+}
+
+func ExampleWhere() {
+	var g ad.Graph
+	x := g.Var("x", tensor.FromFloat64s([]float64{-1, 3}, 2))
+	positive := g.Const(tensor.Greater(x.Value(), tensor.Scalar(0)))
+	// x² where x > 0, -x elsewhere: each element's gradient comes from the
+	// branch it takes.
+	y := ops.Where(positive, ops.Square(x), ops.Neg(x))
+	fmt.Println(y.Value(), ad.Backward(ops.Sum(y)).Grad(x))
+	// Output: [1 9] [-1 6]
+}
+
+func ExampleSum() {
+	var g ad.Graph
+	x := g.Var("x", tensor.FromFloat64s([]float64{1, 2, 3, 4, 5, 6}, 2, 3))
+	rows := ops.Sum(x, 1)         // [6 15]
+	cols := ops.SumKeepDims(x, 0) // [[5 7 9]]
+	fmt.Println(rows.Value(), cols.Value())
+	fmt.Println(ad.Backward(ops.Sum(ops.Square(rows))).Grad(x))
+	// Output:
+	// [6 15] [[5 7 9]]
+	// [[12 12 12] [30 30 30]]
+}

@@ -25,3 +25,26 @@ func ExampleCatch() {
 	fmt.Println(err)
 	// Output: tensor: MatMul: incompatible shapes [2 3] and [2 3]
 }
+
+func ExampleBroadcastTo() {
+	x := tensor.FromFloat64s([]float64{1, 2, 3}, 3)
+	b := tensor.BroadcastTo(x, 2, 3)
+	fmt.Println(b)
+	fmt.Println(tensor.SumTo(b, 3)) // the adjoint: sums the rows back
+	// Output:
+	// [[1 2 3] [1 2 3]]
+	// [2 4 6]
+}
+
+func ExampleSlice() {
+	x := tensor.Arange(tensor.Float64, 0, 12, 1)
+	m := tensor.Reshape(x, 3, 4)
+	fmt.Println(tensor.Slice(m, tensor.Range{Start: 1, Stop: 3}, tensor.Range{Start: 0, Stop: 4, Step: 2}))
+	// Output: [[4 6] [8 10]]
+}
+
+func ExampleLogSumExp() {
+	x := tensor.FromFloat64s([]float64{1000, 1000}, 2)
+	fmt.Println(tensor.LogSumExp(x, 0, false)) // 1000 + ln 2, without overflow
+	// Output: 1000.6931471805599
+}
