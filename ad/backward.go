@@ -31,7 +31,17 @@ func Backward(y Node, xs ...Node) *Table {
 // ones. BackwardSeed panics with a *GraphError if seed's shape or element
 // type differ from y's.
 func BackwardSeed(y Node, seed *tensor.Tensor, xs ...Node) *Table {
-	t := newTable("Backward", y, xs, false)
+	t := new(Table)
+	BackwardInto(t, y, seed, xs...)
+	return t
+}
+
+// BackwardInto is BackwardSeed that fills t, reusing its memory: a
+// training loop that keeps one Table allocates no gradient table per step.
+// What t held before is overwritten; tensors that t.Grad returned earlier
+// stay valid. The zero Table is ready to use.
+func BackwardInto(t *Table, y Node, seed *tensor.Tensor, xs ...Node) {
+	t.init("Backward", y, xs, false)
 	switch {
 	case seed == nil && y.rec().flags&flagInline != 0:
 		t.scalars[y.id-t.lo] = 1
@@ -55,7 +65,6 @@ func BackwardSeed(y Node, seed *tensor.Tensor, xs ...Node) *Table {
 		g.truncate(m)
 	}()
 	t.fill()
-	return t
 }
 
 // Gradients returns the gradients of y with respect to each of xs, as
@@ -72,7 +81,8 @@ func Gradients(y Node, xs ...Node) []Node {
 // GradientsSeed is Gradients with the table seeded with the node seed
 // instead of ones (the zero Node means ones).
 func GradientsSeed(y, seed Node, xs ...Node) []Node {
-	t := newTable("Gradients", y, xs, true)
+	t := new(Table)
+	t.init("Gradients", y, xs, true)
 	if !seed.Valid() {
 		seed = y.g.Const(onesLike(y))
 	}
@@ -109,7 +119,8 @@ type Table struct {
 	small [8]float64 // storage for scalars in small graphs
 }
 
-func newTable(fn string, y Node, xs []Node, record bool) *Table {
+// init empties t for backpropagation from y, keeping its memory.
+func (t *Table) init(fn string, y Node, xs []Node, record bool) {
 	for _, x := range append([]Node{y}, xs...) {
 		switch {
 		case x.g == nil:
@@ -120,7 +131,8 @@ func newTable(fn string, y Node, xs []Node, record bool) *Table {
 			panic(&GraphError{Op: fn, Reason: "node " + strconv.Itoa(int(x.id)) + " is no longer on the tape (the graph was Reset)"})
 		}
 	}
-	t := &Table{g: y.g, y: y, record: record}
+	t.g, t.y, t.record, t.lo, t.mask = y.g, y, record, 0, t.mask[:0]
+	clear(t.tensors)
 	if len(xs) > 0 {
 		t.lo = y.id
 		for _, x := range xs {
@@ -129,7 +141,7 @@ func newTable(fn string, y Node, xs []Node, record bool) *Table {
 		if t.lo < 0 {
 			t.lo = 0
 		}
-		t.mask = make([]bool, y.id-t.lo+1)
+		t.mask = reuse(t.mask, int(y.id-t.lo+1))
 		for _, x := range xs {
 			if x.id <= y.id {
 				t.mask[x.id-t.lo] = true
@@ -151,14 +163,26 @@ func newTable(fn string, y Node, xs []Node, record bool) *Table {
 	}
 	if record {
 		t.nodes = make([]Node, max(size, int(maxID(xs)-t.lo+1)))
+	} else if size <= len(t.small) && cap(t.scalars) < size {
+		t.scalars = t.small[:size]
+		clear(t.scalars)
 	} else {
-		if size <= len(t.small) {
-			t.scalars = t.small[:size]
-		} else {
-			t.scalars = make([]float64, size)
-		}
+		t.scalars = reuse(t.scalars, size)
 	}
-	return t
+	if len(xs) == 0 {
+		t.mask = nil
+	}
+}
+
+// reuse returns s resized to n zeroed elements, reallocating only if its
+// capacity is short.
+func reuse[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 func maxID(xs []Node) int32 {

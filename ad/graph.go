@@ -144,10 +144,20 @@ func (g *Graph) code(op Op) uint32 {
 			return r.code
 		}
 	}
-	comparable := reflect.ValueOf(op).Comparable()
+	comparable := comparableOp(op)
 	var code uint32
 	ok := false
-	if comparable {
+	switch {
+	case !comparable:
+	case len(g.ops) <= smallOps:
+		// A few operations: look through them rather than keep a map.
+		for c := 1; c < len(g.ops); c++ {
+			if comparableOp(g.ops[c]) && g.ops[c] == op {
+				code, ok = uint32(c), true
+				break
+			}
+		}
+	default:
 		code, ok = g.codes[op]
 	}
 	if !ok {
@@ -155,9 +165,19 @@ func (g *Graph) code(op Op) uint32 {
 		g.ops = append(g.ops, op)
 		so, _ := op.(ScalarOp)
 		g.scalarOps = append(g.scalarOps, so)
-		if comparable {
+		if comparable && len(g.ops) > smallOps {
 			if g.codes == nil {
 				g.codes = map[Op]uint32{}
+			}
+			if len(g.codes) == 0 {
+				// The map takes over from the linear search: index what is there.
+				for c := 1; c < len(g.ops); c++ {
+					if comparableOp(g.ops[c]) {
+						if _, dup := g.codes[g.ops[c]]; !dup {
+							g.codes[g.ops[c]] = uint32(c)
+						}
+					}
+				}
 			}
 			g.codes[op] = code
 		}
@@ -166,6 +186,21 @@ func (g *Graph) code(op Op) uint32 {
 	g.next = (g.next + 1) % len(g.recent)
 	return code
 }
+
+// comparableOp reports whether == on op is safe. Pointers and empty
+// structs, the usual operations, are answered without allocating; other
+// values are checked field by field, interfaces included.
+func comparableOp(op Op) bool {
+	t := reflect.TypeOf(op)
+	if t.Kind() == reflect.Pointer || t.Size() == 0 {
+		return true
+	}
+	return t.Comparable() && reflect.ValueOf(op).Comparable()
+}
+
+// smallOps is the size of the operation table up to which code searches it
+// instead of keeping a map.
+const smallOps = 16
 
 // noCopy makes go vet report copies of a Graph.
 type noCopy struct{}
@@ -196,12 +231,16 @@ func (g *Graph) mark() mark {
 func (g *Graph) truncate(m mark) {
 	m.ops = max(m.ops, 1) // code 0, for leaves, stays
 	if len(g.ops) > m.ops {
-		for _, op := range g.ops[m.ops:] {
-			if !reflect.ValueOf(op).Comparable() {
-				continue
-			}
-			if c, ok := g.codes[op]; ok && int(c) >= m.ops {
-				delete(g.codes, op)
+		if m.ops <= smallOps {
+			clear(g.codes) // rebuilt from g.ops once the table is big again
+		} else {
+			for _, op := range g.ops[m.ops:] {
+				if !comparableOp(op) {
+					continue
+				}
+				if c, ok := g.codes[op]; ok && int(c) >= m.ops {
+					delete(g.codes, op)
+				}
 			}
 		}
 		clear(g.ops[m.ops:])

@@ -64,3 +64,29 @@ func TestUncomparableOpValues(t *testing.T) {
 		t.Errorf("gradient through pair ops = %v; want [1 1]", got)
 	}
 }
+
+// valueOp is a comparable operation type with a field: equal values share
+// a code, different values do not.
+type valueOp struct{ k int }
+
+func (o valueOp) String() string                            { return "value" }
+func (o valueOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return x[0] }
+func (o valueOp) Bprop(_ Node, _ int, g Node) Node          { return g }
+
+// TestManyOpsShareCodes applies more distinct operations than the linear
+// search handles, repeatedly, across Resets: the table holds each once.
+func TestManyOpsShareCodes(t *testing.T) {
+	var g Graph
+	for round := range 3 {
+		g.Reset()
+		x := g.Var("x", tensor.Ones(tensor.Float64, 1))
+		for rep := range 3 {
+			for k := range 40 {
+				x = Apply1(valueOp{k}, x)
+			}
+			if got := len(g.ops); got != 41 {
+				t.Fatalf("round %d, repetition %d: %d codes for 40 distinct operations; want 41", round, rep, got)
+			}
+		}
+	}
+}

@@ -183,3 +183,37 @@ func TestStaleAndZeroNodes(t *testing.T) {
 		}
 	}
 }
+
+func TestBackwardIntoReusesTheTable(t *testing.T) {
+	var g ad.Graph
+	var table ad.Table
+	build := func(v float64) (ad.Node, ad.Node) {
+		g.Reset()
+		x := g.ScalarVar("x", v)
+		y := x
+		for range 1000 {
+			y = ops.Add(ops.Mul(ops.Sin(y), g.ScalarConst(0.5)), x)
+		}
+		return x, y
+	}
+	for _, v := range []float64{0.3, -1.2, 0.3} {
+		x, y := build(v)
+		ad.BackwardInto(&table, y, nil)
+		if got, want := table.Scalar(x), ad.Backward(y).Scalar(x); got != want {
+			t.Errorf("x = %v: BackwardInto gives %v, Backward %v", v, got, want)
+		}
+	}
+	x, y := build(0.7)
+	allocs := testing.AllocsPerRun(10, func() { ad.BackwardInto(&table, y, nil) })
+	if allocs > 0 {
+		t.Errorf("BackwardInto on a reused table allocates %v times; want 0", allocs)
+	}
+	// A table reused for a tensor graph, with a list of nodes.
+	w := g.Var("w", tensor.FromFloat64s([]float64{1, 2}, 2))
+	z := ops.Sum(ops.Mul(w, w))
+	ad.BackwardInto(&table, z, nil, w)
+	if got := table.Grad(w).String(); got != "[2 4]" {
+		t.Errorf("∂Σw²/∂w = %v; want [2 4]", got)
+	}
+	_ = x
+}
