@@ -49,8 +49,9 @@
 //
 // A node costs 24 bytes on the tape, which holds no pointers, plus its
 // value if that is not a float64 scalar; a [Node] is a 16-byte handle.
-// [Graph.Reset] empties a graph and keeps its memory, so a training loop
-// that builds the same graph each step allocates almost nothing.
+// [Graph.Reset] empties a graph and keeps its memory, and [BackwardInto]
+// refills a [Table] in place, so a loop that builds and differentiates the
+// same scalar graph each step allocates nothing.
 //
 // # Conventions
 //
