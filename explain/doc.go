@@ -5,13 +5,21 @@
 //
 // # The complete calculation table
 //
-// One row per (node V, consumer C), in the order of the textbook's
-// memoized recursion: computing V's entry first computes each consumer's.
-// The columns are V, C, C's operation, the local derivative ∂C/∂V as a
+// One row per (node V, consumer C) on a path from a --wrt node to the
+// output, in the order the engine fills the gradient table: V in reverse
+// order of creation (reverse topological order, so each consumer's entry
+// is complete when V's is summed), and V's consumers in order of creation.
+// This is the textbook's memoized recursion with the recursion unrolled.
+// The columns are V, C, C's operation as written (c + c, not 2·c), the
+// local derivative ∂C/∂V as a
 // formula in node names, C's input values, the contribution (the local
 // derivative at the inputs times grad_table[C]) and G, V's entry once all
 // its consumers have contributed. A row for each --wrt node follows with
-// its final gradient.
+// its final gradient, marked (input) or, for another node, (wrt).
+//
+// A zero upstream gradient contributes zero whatever the local derivative,
+// as in the engine: in y = 0·log(x) at x = 0 the row for x shows 0, not
+// 0·∞ = NaN.
 //
 // # Symbolic gradients
 //

@@ -23,7 +23,7 @@ type Explanation struct {
 	Of      string  // the output's name
 	Value   float64 // the output's value
 	Forward []ForwardRow
-	Rows    []Row    // the complete calculation table, in the order backprop visits it
+	Rows    []Row    // the complete calculation table, in the order the engine fills it
 	Inputs  []Answer // a row per --wrt node with its final gradient
 }
 
@@ -49,9 +49,19 @@ type Row struct {
 
 // Answer is the gradient of the output with respect to one node.
 type Answer struct {
-	Wrt   string
+	Wrt   string // the name asked for
+	Node  string // the node's name in the tables: "x#2" for a later assignment to x
+	Input bool   // whether the node is an input
 	Expr  string // symbolic, "12·cos(36)"
 	Value float64
+}
+
+// kind is the consumer column of an answer's row in the calculation table.
+func (a Answer) kind() string {
+	if a.Input {
+		return "(input)"
+	}
+	return "(wrt)"
 }
 
 // maxInline is the size beyond which a gradient table entry is referred to
@@ -70,47 +80,37 @@ func Explain(pg *program.Graph, opt Options) (*Explanation, error) {
 	table := ad.Backward(y, wrt...)
 	e := &Explanation{Of: pg.OutputName(), Value: y.Scalar()}
 
-	// The symbol of every node: its name (or, for an intermediate node, its
-	// expression in names), and in the other mode its formula in inputs.
-	ref := make([]*sym, g.Len())
-	formula := make([]*sym, g.Len())
+	// How every node is shown, and in the other mode its formula in the
+	// inputs.
+	nm := nameNodes(pg)
+	ref := nm.ref
+	formula := ref
+	if opt.InTermsOfInputs {
+		formula = make([]*sym, g.Len())
+	}
 	for id := range g.Len() {
 		n := g.Node(id)
-		_, isStmt := pg.Statement(n)
-		switch {
-		case n.IsLeaf() && !n.IsVar():
-			ref[id] = num(n.Scalar())
+		in := inputs(n)
+		if opt.InTermsOfInputs {
 			formula[id] = ref[id]
-		case n.IsLeaf():
-			ref[id] = name(pg.Label(n), n.Scalar())
-			formula[id] = ref[id]
-		default:
-			in := inputs(n)
-			op := opExpr(n, symsOf(ref, in))
-			if opt.InTermsOfInputs {
+			if !n.IsLeaf() {
 				formula[id] = opExpr(n, symsOf(formula, in))
 				if formula[id].size() > maxInline {
 					// Too big to repeat: the formula refers to the node.
-					formula[id] = name(pg.Label(n), n.Scalar())
+					formula[id] = ref[id]
 				}
 			}
-			switch {
-			case isStmt:
-				ref[id] = name(pg.Label(n), n.Scalar())
-			case op.size() > maxInline:
-				ref[id] = name(n.String(), n.Scalar())
-			default:
-				ref[id] = op
-			}
+		}
+		switch {
+		case n.IsVar():
+			e.Forward = append(e.Forward, ForwardRow{Name: ref[id].String(), Op: "input", Value: n.Scalar()})
+		case !n.IsLeaf():
 			e.Forward = append(e.Forward, ForwardRow{
 				Name:   ref[id].String(),
-				Op:     op.String(),
+				Op:     nm.op[id],
 				Inputs: inputValues(in, ref),
 				Value:  n.Scalar(),
 			})
-		}
-		if n.IsVar() {
-			e.Forward = append(e.Forward, ForwardRow{Name: ref[id].String(), Op: "input", Value: n.Scalar()})
 		}
 	}
 
@@ -150,9 +150,10 @@ func Explain(pg *program.Graph, opt Options) (*Explanation, error) {
 		}
 	}
 
-	// The symbolic gradient table, filled in the order of the textbook's
-	// memoized recursion, which is the order of the rows: visiting V first
-	// visits each of its consumers C, then adds C's contribution.
+	// The symbolic gradient table, filled as the engine fills the
+	// numeric one: nodes in reverse order of creation (reverse topological
+	// order), so every consumer's entry is complete before its inputs'
+	// entries are summed. V's rows are its consumers in order of creation.
 	gsym := make([]*sym, g.Len())
 	gsym[y.ID()] = num(1)
 	gref := func(c ad.Node) *sym { // G[C] as it appears inside other expressions
@@ -162,38 +163,22 @@ func Explain(pg *program.Graph, opt Options) (*Explanation, error) {
 		}
 		return s
 	}
-	type frame struct {
-		v    ad.Node
-		next int // the next consumer to visit
-		sum  []*sym
-		rows []int // v's rows
-	}
-	for _, x := range wrt {
-		if gsym[x.ID()] != nil || !reaches[x.ID()] {
+	for id := y.ID() - 1; id >= 0; id-- {
+		cs := consumers[id]
+		if len(cs) == 0 {
 			continue
 		}
-		stack := []*frame{{v: x}}
-		for len(stack) > 0 {
-			f := stack[len(stack)-1]
-			cs := consumers[f.v.ID()]
-			if f.next < len(cs) {
-				c := cs[f.next]
-				if gsym[c.ID()] == nil {
-					stack = append(stack, &frame{v: c})
-					continue
-				}
-				f.next++
-				f.rows = append(f.rows, len(e.Rows))
-				e.Rows = append(e.Rows, contribution(table, f.v, c, ref, formula, gref, opt, &f.sum))
-				continue
-			}
-			gsym[f.v.ID()] = add(f.sum...)
-			gs := display(gsym[f.v.ID()], table.Scalar(f.v))
-			for _, k := range f.rows {
-				e.Rows[k].G = gs
-				e.Rows[k].GValue = table.Scalar(f.v)
-			}
-			stack = stack[:len(stack)-1]
+		v := g.Node(id)
+		first := len(e.Rows)
+		var sum []*sym
+		for _, c := range cs {
+			e.Rows = append(e.Rows, contribution(table, v, c, nm, formula, gref, opt, &sum))
+		}
+		gsym[id] = add(sum...)
+		gs := display(gsym[id], table.Scalar(v))
+		for k := first; k < len(e.Rows); k++ {
+			e.Rows[k].G = gs
+			e.Rows[k].GValue = table.Scalar(v)
 		}
 	}
 	for i, x := range wrt {
@@ -201,7 +186,13 @@ func Explain(pg *program.Graph, opt Options) (*Explanation, error) {
 		if s == nil {
 			s = num(0) // y does not depend on x
 		}
-		e.Inputs = append(e.Inputs, Answer{Wrt: pg.WrtNames[i], Expr: display(s, table.Scalar(x)), Value: table.Scalar(x)})
+		e.Inputs = append(e.Inputs, Answer{
+			Wrt:   pg.WrtNames[i],
+			Node:  ref[x.ID()].String(),
+			Input: x.IsVar(),
+			Expr:  display(s, table.Scalar(x)),
+			Value: table.Scalar(x),
+		})
 	}
 	return e, nil
 }
@@ -221,7 +212,8 @@ func display(s *sym, v float64) string {
 
 // contribution computes the row for node v and its consumer c and adds the
 // symbolic contribution to sum.
-func contribution(table *ad.Table, v, c ad.Node, ref, formula []*sym, gref func(ad.Node) *sym, opt Options, sum *[]*sym) Row {
+func contribution(table *ad.Table, v, c ad.Node, nm *naming, formula []*sym, gref func(ad.Node) *sym, opt Options, sum *[]*sym) Row {
+	ref := nm.ref
 	in := inputs(c)
 	names := symsOf(ref, in)
 	vals := make([]*sym, len(in))
@@ -233,7 +225,7 @@ func contribution(table *ad.Table, v, c ad.Node, ref, formula []*sym, gref func(
 	}
 	var row Row
 	row.V, row.C = ref[v.ID()].String(), ref[c.ID()].String()
-	row.Op = opExpr(c, names).String()
+	row.Op = nm.op[c.ID()]
 	row.Inputs = inputValues(in, ref)
 	// The same input may appear twice (x·x): C contributes once per use.
 	var local, localVal *sym
@@ -250,10 +242,16 @@ func contribution(table *ad.Table, v, c ad.Node, ref, formula []*sym, gref func(
 		}
 	}
 	row.Local = local.String()
+	upstream := table.Scalar(c)
 	contrib := mul(localVal, gref(c))
+	row.ContribValue = localNumeric(c, v) * upstream
+	if upstream == 0 {
+		// The engine's rule: a zero upstream gradient contributes zero,
+		// whatever the local derivative (so 0·∞ is 0 here, not NaN).
+		contrib, row.ContribValue = num(0), 0
+	}
 	*sum = append(*sum, contrib)
 	row.Contribution = display(contrib, contrib.value)
-	row.ContribValue = localNumeric(c, v) * table.Scalar(c)
 	return row
 }
 

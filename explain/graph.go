@@ -38,30 +38,24 @@ func NewDiagram(pg *program.Graph) *Diagram {
 	g := pg.G
 	y := pg.Output()
 	table := ad.Backward(y, allNodes(g)...)
-	ref := make([]*sym, g.Len())
+	nm := nameNodes(pg)
 	d := &Diagram{}
 	ids := map[int]string{}
 	for id := range g.Len() {
 		n := g.Node(id)
 		if n.IsLeaf() && !n.IsVar() {
-			ref[id] = num(n.Scalar())
 			continue
 		}
 		in := n.Inputs()
 		op := "input"
 		if !n.IsLeaf() {
-			op = opExpr(n, symsOf(ref, in)).String()
-		}
-		if _, isStmt := pg.Statement(n); isStmt || n.IsLeaf() {
-			ref[id] = name(pg.Label(n), n.Scalar())
-		} else {
-			ref[id] = opExpr(n, symsOf(ref, in))
+			op = nm.op[id]
 		}
 		ids[id] = fmt.Sprintf("n%d", len(d.Nodes))
-		d.Nodes = append(d.Nodes, DiagramNode{ID: ids[id], Name: ref[id].String(), Op: op, Value: n.Scalar(), Grad: table.Scalar(n)})
+		d.Nodes = append(d.Nodes, DiagramNode{ID: ids[id], Name: nm.ref[id].String(), Op: op, Value: n.Scalar(), Grad: table.Scalar(n)})
 		for k, x := range in {
 			if from, ok := ids[x.ID()]; ok {
-				d.Edges = append(d.Edges, DiagramEdge{From: from, To: ids[id], Local: localDeriv(n, k, symsOf(ref, in)).String(), Value: localAt(n, k)})
+				d.Edges = append(d.Edges, DiagramEdge{From: from, To: ids[id], Local: localDeriv(n, k, symsOf(nm.ref, in)).String(), Value: localAt(n, k)})
 			}
 		}
 	}

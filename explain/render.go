@@ -53,7 +53,7 @@ func (e *Explanation) WriteText(w io.Writer) error {
 		rows = append(rows, []string{r.V, r.C, r.Op, r.Local, r.Inputs, withValue(r.Contribution, r.ContribValue), withValue(r.G, r.GValue)})
 	}
 	for _, a := range e.Inputs {
-		rows = append(rows, []string{a.Wrt, "(input)", "", "", "", "", withValue(a.Expr, a.Value)})
+		rows = append(rows, []string{a.Node, a.kind(), "", "", "", "", withValue(a.Expr, a.Value)})
 	}
 	table(&b, rows)
 	b.WriteString("\n")
@@ -110,7 +110,7 @@ func (e *Explanation) WriteMarkdown(w io.Writer, mermaid string) error {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", md(r.V), md(r.C), md(r.Op), md(r.Local), md(r.Inputs), md(withValue(r.Contribution, r.ContribValue)), md(withValue(r.G, r.GValue)))
 	}
 	for _, a := range e.Inputs {
-		fmt.Fprintf(&b, "| %s | (input) | | | | | %s |\n", md(a.Wrt), md(withValue(a.Expr, a.Value)))
+		fmt.Fprintf(&b, "| %s | %s | | | | | %s |\n", md(a.Node), a.kind(), md(withValue(a.Expr, a.Value)))
 	}
 	b.WriteString("\n")
 	for _, a := range e.Inputs {
@@ -162,6 +162,7 @@ func (e *Explanation) WriteJSON(w io.Writer) error {
 	}
 	type answer struct {
 		Wrt   string     `json:"wrt"`
+		Node  string     `json:"node"`
 		Expr  string     `json:"expr"`
 		Value jsonNumber `json:"value"`
 	}
@@ -179,7 +180,7 @@ func (e *Explanation) WriteJSON(w io.Writer) error {
 		out.Rows = append(out.Rows, row{r.V, r.C, r.Op, r.Local, r.Inputs, r.Contribution, jsonNumber(r.ContribValue), r.G, jsonNumber(r.GValue)})
 	}
 	for _, a := range e.Inputs {
-		out.Answers = append(out.Answers, answer{a.Wrt, a.Expr, jsonNumber(a.Value)})
+		out.Answers = append(out.Answers, answer{a.Wrt, a.Node, a.Expr, jsonNumber(a.Value)})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -18,6 +18,7 @@ type sym struct {
 	args  []*sym  // symCall arguments; factors of symMul; terms of symAdd; base and exponent of symPow
 	value float64 // the numeric value, for checks
 	sz    int     // size, once computed
+	prec0 int     // symName: the precedence of the text, if it is not a plain name
 }
 
 type symKind uint8
@@ -227,6 +228,10 @@ func (s *sym) prec() int {
 		if s.num < 0 || math.IsInf(s.num, -1) {
 			return pNeg
 		}
+	case symName:
+		if s.prec0 != 0 {
+			return s.prec0
+		}
 	}
 	return pAtom
 }
@@ -269,15 +274,17 @@ func (s *sym) write(b *strings.Builder) {
 	case symPow:
 		group(b, s.args[0], s.args[0].prec() <= pPow)
 		b.WriteByte('^')
-		group(b, s.args[1], s.args[1].prec() < pPow)
+		group(b, s.args[1], !signedAtom(s.args[1]))
 	case symNeg:
 		// -(x·y) = (-x)·y, so only sums need parentheses.
 		b.WriteByte('-')
-		group(b, s.args[0], s.args[0].prec() < pProduct)
+		group(b, s.args[0], s.args[0].prec() < pProduct || s.args[0].prec() == pNeg)
 	case symDiv:
 		group(b, s.args[0], s.args[0].prec() < pProduct)
 		b.WriteByte('/')
-		group(b, s.args[1], s.args[1].prec() <= pProduct)
+		// A product or a negated one in the denominator needs
+		// parentheses: a/(b·c), a/(-3·x); a negated power does not: a/-x^2.
+		group(b, s.args[1], s.args[1].prec() <= pProduct || s.args[1].kind == symMul || s.args[1].kind == symNeg && !signedAtom(s.args[1]))
 	case symMul:
 		factors := s.args
 		switch {
@@ -331,6 +338,21 @@ func (s *sym) write(b *strings.Builder) {
 			}
 		}
 	}
+}
+
+// signedAtom reports whether s may follow ^ or / without parentheses:
+// it binds at least as tightly as a power, possibly with one leading minus
+// (x^-1, x^-y^2).
+func signedAtom(s *sym) bool {
+	switch s.kind {
+	case symNum:
+		return true
+	case symNeg:
+		return s.args[0].prec() >= pPow
+	case symMul:
+		return false
+	}
+	return s.prec() >= pPow
 }
 
 // splitSign returns whether t is written with a leading minus, and t

@@ -27,7 +27,17 @@ func TestSymFolding(t *testing.T) {
 		{pow(x, num(1)), "x"},
 		{pow(num(2), num(10)), "1024"},
 		{pow(neg(x), num(2)), "(-x)^2"},
-		{pow(x, neg(y)), "x^(-y)"},
+		{pow(x, neg(y)), "x^-y"},
+		{pow(x, num(-1)), "x^-1"},
+		{pow(x, mul(num(-2), y)), "x^(-2·y)"},
+		{pow(x, neg(pow(y, num(2)))), "x^-y^2"},
+		{div(num(4), mul(num(-3), x)), "4/(-3·x)"},
+		{div(x, neg(y)), "x/-y"},
+		{div(x, neg(mul(y, x))), "x/(-y·x)"},
+		{mul(num(2), subexpr("a + b", pSum)), "2·(a + b)"},
+		{neg(subexpr("a + b", pSum)), "-(a + b)"},
+		{neg(subexpr("-a", pNeg)), "-(-a)"},
+		{pow(subexpr("-a", pNeg), num(2)), "(-a)^2"},
 		{mul(x, add(x, num(1))), "x·(x + 1)"},
 		{mul(num(0), x), "0"},
 		{mul(num(0), num(math.Inf(1))), "NaN"},
@@ -40,4 +50,12 @@ func TestSymFolding(t *testing.T) {
 			t.Errorf("got %q; want %q", got, tt.want)
 		}
 	}
+}
+
+// subexpr returns a name for a subexpression written out, with the
+// precedence of its text.
+func subexpr(text string, prec int) *sym {
+	s := name(text, 0)
+	s.prec0 = prec
+	return s
 }

@@ -1,0 +1,116 @@
+package explain
+
+import (
+	"strings"
+
+	"github.com/seed812a03d2/backprop/ad"
+	"github.com/seed812a03d2/backprop/program"
+)
+
+// maxWritten is the length beyond which a subexpression's node is called
+// by the engine's name for it (add#42) instead of by its expression.
+const maxWritten = 40
+
+// naming holds how every node of a program's graph is shown: its
+// reference, the symbol other nodes' formulas use for it (a name, a
+// number, or a subexpression written out), and its operation as written,
+// unsimplified: the node of c + c shows "c + c", never "2·c".
+type naming struct {
+	ref []*sym   // by node id
+	op  []string // by node id: the operation on its inputs' references; "" for leaves
+}
+
+// nameNodes names every node of pg's graph.
+func nameNodes(pg *program.Graph) *naming {
+	g := pg.G
+	nm := &naming{ref: make([]*sym, g.Len()), op: make([]string, g.Len())}
+	for id := range g.Len() {
+		n := g.Node(id)
+		_, isStmt := pg.Statement(n)
+		switch {
+		case n.IsLeaf() && !n.IsVar():
+			nm.ref[id] = num(n.Scalar())
+		case n.IsLeaf():
+			nm.ref[id] = name(pg.Label(n), n.Scalar())
+		default:
+			text, prec := written(n, symsOf(nm.ref, n.Inputs()))
+			nm.op[id] = text
+			r := name(text, n.Scalar())
+			r.prec0 = prec
+			switch {
+			case isStmt:
+				r = name(pg.Label(n), n.Scalar())
+			case len(text) > maxWritten:
+				r = name(n.String(), n.Scalar())
+			}
+			nm.ref[id] = r
+		}
+	}
+	return nm
+}
+
+// written returns node n's operation applied to its inputs' symbols as
+// it would be written in a program, with · for products and minimal
+// parentheses, and the precedence of the result.
+func written(n ad.Node, in []*sym) (string, int) {
+	var b strings.Builder
+	operand := func(x *sym, paren bool) {
+		if paren {
+			b.WriteByte('(')
+		}
+		b.WriteString(x.String())
+		if paren {
+			b.WriteByte(')')
+		}
+	}
+	binary := func(op string, prec int) (string, int) {
+		// Left-associative: the right operand of a - b needs parentheses
+		// when it is itself a sum, the left one only when looser.
+		operand(in[0], in[0].prec() < prec)
+		b.WriteString(op)
+		operand(in[1], in[1].prec() <= prec)
+		return b.String(), prec
+	}
+	switch n.Op().String() {
+	case "add":
+		return binary(" + ", pSum)
+	case "sub":
+		return binary(" - ", pSum)
+	case "mul":
+		return binary("·", pProduct)
+	case "div":
+		return binary("/", pProduct)
+	case "neg":
+		b.WriteByte('-')
+		operand(in[0], in[0].prec() < pPow)
+		return b.String(), pNeg
+	case "pow", "square":
+		// Right-associative, and binding tighter than unary minus on its
+		// left: (-2)^x, but x^-1.
+		operand(in[0], in[0].prec() <= pPow)
+		b.WriteByte('^')
+		if len(in) == 1 {
+			b.WriteByte('2')
+		} else {
+			operand(in[1], in[1].prec() < pNeg)
+		}
+		return b.String(), pPow
+	case "identity":
+		return in[0].String(), in[0].prec()
+	}
+	f := n.Op().String()
+	switch f {
+	case "maximum", "minimum":
+		f = f[:3]
+	}
+	b.WriteString(f)
+	b.WriteByte('(')
+	for i, x := range in {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		operand(x, false)
+	}
+	b.WriteByte(')')
+	return b.String(), pAtom
+}
