@@ -3,13 +3,17 @@ package lang
 import "strconv"
 
 // Pos is a position in a program's source: 1-based line and column. The
-// column counts characters (Unicode code points), not bytes.
+// column counts characters (Unicode code points), not bytes. The fields
+// are 32-bit to keep syntax trees small: lines are at most [MaxLineBytes]
+// long, and a source of more than 2³¹ lines is rejected.
 type Pos struct {
-	Line, Col int
+	Line, Col int32
 }
 
 // String formats p as "line:col".
-func (p Pos) String() string { return strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col) }
+func (p Pos) String() string {
+	return strconv.Itoa(int(p.Line)) + ":" + strconv.Itoa(int(p.Col))
+}
 
 // Program is a parsed graph program: its statements in order.
 type Program struct {
@@ -19,8 +23,8 @@ type Program struct {
 // Stmt is one statement, NAME = EXPR.
 type Stmt struct {
 	Name    string
-	NamePos Pos
 	X       Expr
+	NamePos Pos
 	// Input reports whether X is a plain number literal, optionally signed:
 	// such a name is an input of the graph.
 	Input bool
@@ -41,16 +45,16 @@ type Expr interface {
 type Num struct {
 	At    Pos
 	Text  string  // as written
-	Value float64 // its value; literals too large for float64 are ±Inf
+	Value float64 // its value; literals too large for float64 are errors
 }
 
 // Ref is a reference to a name assigned earlier.
 type Ref struct {
-	At   Pos
-	Name string
+	At Pos
 	// Stmt is the index in Program.Stmts of the statement whose binding the
 	// reference sees: the latest assignment to Name before it.
-	Stmt int
+	Stmt int32
+	Name string
 }
 
 // Unary is a unary operation: Op is '-' or '+'.
@@ -62,9 +66,9 @@ type Unary struct {
 
 // Binary is a binary operation: Op is one of + - * / ^ (** is written ^).
 type Binary struct {
+	X, Y  Expr
 	OpPos Pos
 	Op    byte
-	X, Y  Expr
 }
 
 // Call is a call of a built-in function.

@@ -18,7 +18,10 @@
 // may be assigned again: each assignment is a new node, and later lines
 // see the newest binding.
 //
-// Numbers are written 3, 3.5, .5, 1., 1e-3 or 2.5E+4. The operators are
+// Numbers are written 3, 3.5, .5, 1e-3 or 2.5E+4: a point needs a digit
+// after it (3. is an error), and a literal too large for float64 (1e999)
+// is an error, "number out of range"; [ParseNumber] reads the same syntax
+// with an optional sign. The operators are
 // + - * / and ^ (also written **), unary minus and plus, and parentheses.
 // ^ binds tightest and is right-associative (2^3^2 is 2^9), then unary
 // minus (-x^2 is -(x^2); an exponent may be signed, 2^-1), then * and /,
@@ -28,7 +31,8 @@
 // # Errors
 //
 // [Parse] returns the first error as an *[Error] carrying the position,
-// printed "file:line:col: message"; columns count characters. Binary or
+// printed "file:line:col: message"; columns count characters. A UTF-8 byte
+// order mark at the start of the source is skipped. Binary or
 // non-UTF-8 input, lines longer than [MaxLineBytes] and expressions nested
 // deeper than [MaxDepth] are errors too. The package knows nothing of the
 // engine: package program turns a parsed [Program] into a graph.

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"fmt"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -18,29 +19,41 @@ const (
 
 type token struct {
 	kind tokKind
-	pos  Pos
-	text string // the name, the number as written, or the error message
 	op   byte
+	pos  Pos
+	text string  // the name, the number as written, or the error message
 	sym  *symbol // for a name: its entry in the symbol table
+	val  float64 // for a number: its value
 }
 
-// symtab interns names: each distinct name is one string and one entry,
-// found with one map lookup per occurrence.
+// symtab interns names and number literals: each distinct name or literal
+// is one string and one entry, found with one map lookup per occurrence.
 type symtab struct {
 	index map[string]*symbol
+	nums  map[string]number
 	slab  slab[symbol]
+}
+
+// number is an interned number literal: its text and value, or the error
+// message for a literal out of range.
+type number struct {
+	text string
+	val  float64
+	err  string
 }
 
 // symbol is what the parser knows of a name.
 type symbol struct {
 	name  string
 	fn    *Func // the built-in function of that name, or nil
-	stmt  int   // the latest statement assigning it, or -1
-	count int   // the assignments so far
+	stmt  int32 // the latest statement assigning it, or -1
+	count int32 // the assignments so far
 }
 
-func newSymtab() *symtab {
-	t := &symtab{index: map[string]*symbol{}}
+// newSymtab returns a symbol table with room for about n names.
+func newSymtab(n int) *symtab {
+	t := &symtab{index: make(map[string]*symbol, n+len(Funcs)), nums: map[string]number{}}
+	t.slab.next = n
 	for i := range Funcs {
 		t.intern([]byte(Funcs[i].Name)).fn = &Funcs[i]
 	}
@@ -55,6 +68,30 @@ func (t *symtab) intern(raw []byte) *symbol {
 	*s = symbol{name: string(raw), stmt: -1}
 	t.index[s.name] = s
 	return s
+}
+
+// number returns the interned literal raw, checked for range.
+func (t *symtab) number(raw []byte) number {
+	if n, ok := t.nums[string(raw)]; ok {
+		return n
+	}
+	n := number{text: string(raw)}
+	v, err := strconv.ParseFloat(n.text, 64)
+	switch {
+	case err == nil:
+		n.val = v
+	case isRange(err):
+		n.err = "number out of range: " + n.text
+	default:
+		n.err = "malformed number " + n.text
+	}
+	t.nums[n.text] = n
+	return n
+}
+
+func isRange(err error) bool {
+	ne, ok := err.(*strconv.NumError)
+	return ok && ne.Err == strconv.ErrRange
 }
 
 // String describes t for error messages: "name x", "number 3", "+".
@@ -82,7 +119,7 @@ func (t token) String() string {
 type lexer struct {
 	src       []byte
 	off       int
-	line, col int
+	line, col int32
 	syms      *symtab
 }
 
@@ -146,43 +183,90 @@ func (l *lexer) scan() token {
 	return token{kind: tokError, pos: pos, text: fmt.Sprintf("unexpected character %q", r)}
 }
 
-// number scans digits [. digits] [(e|E) [+|-] digits], or . digits [...].
+// number scans digits [. digits] [(e|E) [+|-] digits], or . digits [...]:
+// at least one digit on each side of a point, as in 3.5 and .5 (3. is an
+// error).
 func (l *lexer) number(pos Pos) token {
-	start := l.off
-	digits := l.digits()
-	if l.off < len(l.src) && l.src[l.off] == '.' {
-		l.off++
-		l.col++
-		digits += l.digits()
-	}
-	if digits == 0 {
-		return token{kind: tokError, pos: pos, text: "malformed number: . without digits"}
-	}
-	if l.off < len(l.src) && (l.src[l.off] == 'e' || l.src[l.off] == 'E') {
-		l.off++
-		l.col++
-		if l.off < len(l.src) && (l.src[l.off] == '+' || l.src[l.off] == '-') {
-			l.off++
-			l.col++
-		}
-		if l.digits() == 0 {
-			return token{kind: tokError, pos: pos, text: "malformed number " + string(l.src[start:l.off]) + ": exponent without digits"}
-		}
+	n, end, msg := scanNumber(l.src, l.off)
+	l.col += int32(end - l.off)
+	l.off = end
+	if msg != "" {
+		return token{kind: tokError, pos: pos, text: msg}
 	}
 	if l.off < len(l.src) && (isLetter(l.src[l.off]) || l.src[l.off] == '.') {
-		return token{kind: tokError, pos: Pos{l.line, l.col}, text: fmt.Sprintf("unexpected %q after number %s", rune(l.src[l.off]), l.src[start:l.off])}
+		return token{kind: tokError, pos: Pos{l.line, l.col}, text: fmt.Sprintf("unexpected %q after number %s", rune(l.src[l.off]), n)}
 	}
-	return token{kind: tokNum, pos: pos, text: string(l.src[start:l.off])}
+	num := l.syms.number(n)
+	if num.err != "" {
+		return token{kind: tokError, pos: pos, text: num.err}
+	}
+	return token{kind: tokNum, pos: pos, text: num.text, val: num.val}
 }
 
-func (l *lexer) digits() int {
-	n := 0
-	for l.off < len(l.src) && isDigit(l.src[l.off]) {
-		l.off++
-		l.col++
-		n++
+// scanNumber scans the number literal starting at src[off] and returns it
+// with its end, or a message saying what is malformed.
+func scanNumber(src []byte, off int) (lit []byte, end int, msg string) {
+	start := off
+	digits := func() int {
+		n := 0
+		for off < len(src) && isDigit(src[off]) {
+			off++
+			n++
+		}
+		return n
 	}
-	return n
+	whole := digits()
+	if off < len(src) && src[off] == '.' {
+		off++
+		if digits() == 0 {
+			if whole == 0 {
+				return nil, off, "malformed number: . without digits"
+			}
+			return nil, off, "malformed number " + string(src[start:off]) + ": no digits after the point"
+		}
+	}
+	if off < len(src) && (src[off] == 'e' || src[off] == 'E') {
+		off++
+		if off < len(src) && (src[off] == '+' || src[off] == '-') {
+			off++
+		}
+		if digits() == 0 {
+			return nil, off, "malformed number " + string(src[start:off]) + ": exponent without digits"
+		}
+	}
+	return src[start:off], off, ""
+}
+
+// ParseNumber parses s, a number literal of the language optionally
+// preceded by a sign: "3", "-3.5", "+.5", "1e-3". It rejects anything else,
+// such as "3.", "nan", "inf", "0x10" and "1_0", and literals too large
+// for float64 ("1e999"), with an error that says why. The --set flag of
+// the backprop command reads its values with it.
+func ParseNumber(s string) (float64, error) {
+	b := []byte(s)
+	neg := false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg = b[0] == '-'
+		b = b[1:]
+	}
+	if len(b) == 0 || !isDigit(b[0]) && b[0] != '.' {
+		return 0, fmt.Errorf("lang: %q is not a number", s)
+	}
+	lit, end, msg := scanNumber(b, 0)
+	if msg != "" {
+		return 0, fmt.Errorf("lang: %s", msg)
+	}
+	if end != len(b) {
+		return 0, fmt.Errorf("lang: %q is not a number", s)
+	}
+	v, err := strconv.ParseFloat(string(lit), 64)
+	if err != nil {
+		return 0, fmt.Errorf("lang: number out of range: %s", s)
+	}
+	if neg {
+		v = -v
+	}
+	return v, nil
 }
 
 func isLetter(c byte) bool { return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }

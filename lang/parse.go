@@ -3,7 +3,7 @@ package lang
 import (
 	"bytes"
 	"fmt"
-	"strconv"
+	"math"
 	"unicode/utf8"
 )
 
@@ -15,15 +15,19 @@ const (
 )
 
 // Parse parses a graph program. file names the source in errors. The first
-// error found is returned as an *Error with its position.
+// error found is returned as an *Error with its position. A UTF-8 byte
+// order mark at the very start of src is skipped.
 func Parse(file string, src []byte) (*Program, error) {
 	p := &parser{file: file}
-	if err := p.check(src); err != nil {
+	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
+	lines, err := p.check(src)
+	if err != nil {
 		return nil, err
 	}
-	p.syms = newSymtab()
+	// Each line holds at most one statement and assigns at most one name.
+	p.syms = newSymtab(lines)
 	p.lex = lexer{src: src, line: 1, col: 1, syms: p.syms}
-	prog, err := p.program()
+	prog, err := p.program(lines)
 	if err != nil {
 		return nil, err
 	}
@@ -67,36 +71,45 @@ func (p *parser) errorf(pos Pos, format string, args ...any) {
 }
 
 // check rejects binary and non-UTF-8 input and over-long lines before
-// lexing, with the position of the first offence.
-func (p *parser) check(src []byte) error {
-	line, col, lineStart := 1, 1, 0
+// lexing, with the position of the first offence. It returns the number
+// of lines.
+func (p *parser) check(src []byte) (int, error) {
+	var line, col int32 = 1, 1
+	lineStart := 0
 	for i := 0; i < len(src); {
 		c := src[i]
 		if c == '\n' {
+			if line == math.MaxInt32 {
+				return 0, &Error{File: p.file, Pos: Pos{line, col}, Msg: "too many lines"}
+			}
 			line, col, lineStart = line+1, 1, i+1
 			i++
 			continue
 		}
 		if i-lineStart >= MaxLineBytes {
-			return &Error{File: p.file, Pos: Pos{line, 1}, Msg: fmt.Sprintf("line longer than %d bytes", MaxLineBytes)}
+			return 0, &Error{File: p.file, Pos: Pos{line, 1}, Msg: fmt.Sprintf("line longer than %d bytes", MaxLineBytes)}
 		}
 		if c == 0 {
-			return &Error{File: p.file, Pos: Pos{line, col}, Msg: "binary data (NUL byte) in program"}
+			return 0, &Error{File: p.file, Pos: Pos{line, col}, Msg: "binary data (NUL byte) in program"}
 		}
-		r, size := utf8.DecodeRune(src[i:])
-		if r == utf8.RuneError && size == 1 {
-			return &Error{File: p.file, Pos: Pos{line, col}, Msg: "invalid UTF-8 encoding"}
+		size := 1
+		if c >= utf8.RuneSelf {
+			var r rune
+			r, size = utf8.DecodeRune(src[i:])
+			if r == utf8.RuneError && size == 1 {
+				return 0, &Error{File: p.file, Pos: Pos{line, col}, Msg: "invalid UTF-8 encoding"}
+			}
 		}
 		i += size
 		col++
 	}
 	if len(bytes.TrimSpace(src)) == 0 {
-		return &Error{File: p.file, Pos: Pos{1, 1}, Msg: "empty program: no statements"}
+		return 0, &Error{File: p.file, Pos: Pos{1, 1}, Msg: "empty program: no statements"}
 	}
-	return nil
+	return int(line), nil
 }
 
-func (p *parser) program() (prog *Program, err error) {
+func (p *parser) program(lines int) (prog *Program, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			b, ok := r.(bail)
@@ -106,7 +119,7 @@ func (p *parser) program() (prog *Program, err error) {
 			prog, err = nil, b.err
 		}
 	}()
-	prog = &Program{}
+	prog = &Program{Stmts: make([]*Stmt, 0, lines)}
 	p.next()
 	for p.tok.kind != tokEOF {
 		if p.tok.kind == tokNewline {
@@ -154,9 +167,9 @@ func (p *parser) statement() *Stmt {
 		p.errorf(p.tok.pos, "unexpected %s after the expression", p.tok)
 	}
 	s.Input = isLiteral(s.X, p.ntok)
-	s.Def = sym.count
+	s.Def = int(sym.count)
 	sym.count++
-	sym.stmt = p.stmt
+	sym.stmt = int32(p.stmt)
 	return s
 }
 
@@ -234,12 +247,8 @@ func (p *parser) primary() Expr {
 	switch {
 	case t.kind == tokNum:
 		p.next()
-		v, err := strconv.ParseFloat(t.text, 64)
-		if err != nil && !isRange(err) {
-			p.errorf(t.pos, "malformed number %s", t.text)
-		}
 		n := p.nums.new()
-		*n = Num{At: t.pos, Text: t.text, Value: v}
+		*n = Num{At: t.pos, Text: t.text, Value: t.val}
 		return n
 	case t.kind == tokName:
 		p.next()
@@ -273,11 +282,6 @@ func (p *parser) primary() Expr {
 	}
 	p.errorf(t.pos, "expected a number, a name or (, found %s", t)
 	return nil
-}
-
-func isRange(err error) bool {
-	ne, ok := err.(*strconv.NumError)
-	return ok && ne.Err == strconv.ErrRange
 }
 
 // assignedLater reports whether the rest of the source assigns name, for
@@ -367,11 +371,17 @@ func (p *parser) exprs(args []Expr) []Expr {
 }
 
 // slab hands out pointers to elements of chunks allocated many at a time.
-type slab[T any] struct{ buf []T }
+// Chunks double in size from 32 elements (or next, if set) up to 8192.
+type slab[T any] struct {
+	buf  []T
+	next int // the size of the next chunk
+}
 
 func (s *slab[T]) new() *T {
 	if len(s.buf) == cap(s.buf) {
-		s.buf = make([]T, 0, 256)
+		n := min(max(s.next, 32), 8192)
+		s.buf = make([]T, 0, n)
+		s.next = 2 * n
 	}
 	s.buf = s.buf[:len(s.buf)+1]
 	return &s.buf[len(s.buf)-1]

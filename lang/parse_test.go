@@ -18,7 +18,8 @@ func TestParseAndFormat(t *testing.T) {
 		{"comments and blank lines", "# c\n\nx = 1 # one\n  \n# end", "x = 1\n"},
 		{"no final newline", "x = 1", "x = 1\n"},
 		{"CRLF", "x = 1\r\ny = x\r\n", "x = 1\ny = x\n"},
-		{"numbers", "a = 3\nb = 3.5\nc = .5\nd = 1e-3\ne = 2.5E+4\nf = 1.", "a = 3\nb = 3.5\nc = .5\nd = 1e-3\ne = 2.5E+4\nf = 1.\n"},
+		{"numbers", "a = 3\nb = 3.5\nc = .5\nd = 1e-3\ne = 2.5E+4\nf = 1e-400", "a = 3\nb = 3.5\nc = .5\nd = 1e-3\ne = 2.5E+4\nf = 1e-400\n"},
+		{"byte order mark", "\uFEFFx = 1\n", "x = 1\n"},
 		{"power is right-associative", "x = 2^3^2", "x = 2^3^2\n"},
 		{"power grouped left", "x = (2^3)^2", "x = (2^3)^2\n"},
 		{"unary minus below power", "x = 2\ny = -x^2", "x = 2\ny = -x^2\n"},
@@ -29,7 +30,8 @@ func TestParseAndFormat(t *testing.T) {
 		{"right operand grouped", "x = 1 - (2 - 3)", "x = 1 - (2 - 3)\n"},
 		{"product over sum", "x = (1 + 2) * 3 / (4 * 5)", "x = (1 + 2) * 3 / (4 * 5)\n"},
 		{"redundant parentheses", "x = ((1)) + (2 * 3)", "x = 1 + 2 * 3\n"},
-		{"double minus", "x = 1\ny = - -x", "x = 1\ny = -(-x)\n"},
+		{"double minus", "x = 1\ny = - -x", "x = 1\ny = - -x\n"},
+		{"double minus in parentheses", "x = 1\ny = -(-x) + -(+x)", "x = 1\ny = - -x + - +x\n"},
 		{"calls", "x = 1\ny = pow(x, 2) + max(x, -x) * min(1, x)", "x = 1\ny = pow(x, 2) + max(x, -x) * min(1, x)\n"},
 		{"reassignment", "x = 1\nx = x + 1\ny = x", "x = 1\nx = x + 1\ny = x\n"},
 	}
@@ -95,6 +97,11 @@ func TestErrors(t *testing.T) {
 		{"bad exponent", "x = 1e+", "t.bp:1:5: malformed number 1e+: exponent without digits"},
 		{"number then name", "x = 2x", "t.bp:1:6: unexpected 'x' after number 2"},
 		{"two dots", "x = 1.2.3", "t.bp:1:8: unexpected '.' after number 1.2"},
+		{"trailing point", "x = 3.", "t.bp:1:5: malformed number 3.: no digits after the point"},
+		{"point before exponent", "x = 3.e5", "t.bp:1:5: malformed number 3.: no digits after the point"},
+		{"out of range", "x = 1\ny = x + 1e999", "t.bp:2:9: number out of range: 1e999"},
+		{"byte order mark", "\uFEFFx = y", "t.bp:1:5: undefined: y"},
+		{"byte order mark not at the start", "x = 1\n\uFEFFy = 2", "t.bp:2:1: unexpected character '\\ufeff'"},
 		{"missing comma", "x = pow(1 2)", "t.bp:1:11: expected , or ) in the call of pow, found number 2"},
 		{"non-UTF-8", "x = 1\ny = \xff", "t.bp:2:5: invalid UTF-8 encoding"},
 		{"binary", "x = 1\x00", "t.bp:1:6: binary data (NUL byte) in program"},
@@ -128,6 +135,10 @@ func TestLimits(t *testing.T) {
 	if _, err := lang.Parse("t.bp", []byte(long)); err == nil || err.Error() != "t.bp:1:1: line longer than 1048576 bytes" {
 		t.Errorf("a line of megabytes: error %v", err)
 	}
+	plus := "x = " + strings.Repeat("+", 100000) + "1"
+	if _, err := lang.Parse("t.bp", []byte(plus)); err == nil || !strings.Contains(err.Error(), "t.bp:1:") {
+		t.Errorf("100,000 unary pluses: error %v; want a positioned error", err)
+	}
 	ok := "x = " + strings.Repeat("(", lang.MaxDepth-1) + "1" + strings.Repeat(")", lang.MaxDepth-1)
 	if _, err := lang.Parse("t.bp", []byte(ok)); err != nil {
 		t.Errorf("%d nested parentheses: %v", lang.MaxDepth-1, err)
@@ -152,6 +163,41 @@ func TestTestdataRoundTrips(t *testing.T) {
 		q, err := lang.Parse(f, []byte(p.String()))
 		if err != nil || q.String() != p.String() {
 			t.Errorf("%s does not round-trip: %v\n%s\n%v", f, err, p, q)
+		}
+	}
+}
+
+func TestParseNumber(t *testing.T) {
+	tests := []struct {
+		s    string
+		want float64
+		ok   bool
+	}{
+		{"3", 3, true},
+		{"3.5", 3.5, true},
+		{".5", 0.5, true},
+		{"1e-3", 1e-3, true},
+		{"2.5E+4", 2.5e4, true},
+		{"-4", -4, true},
+		{"+.5", 0.5, true},
+		{"1e-400", 0, true}, // underflows to 0, as in a program
+		{"3.", 0, false},
+		{"", 0, false},
+		{"-", 0, false},
+		{"--1", 0, false},
+		{"nan", 0, false},
+		{"inf", 0, false},
+		{"-Inf", 0, false},
+		{"1_0", 0, false},
+		{"0x10", 0, false},
+		{"1e999", 0, false},
+		{"1e", 0, false},
+		{" 1", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := lang.ParseNumber(tt.s)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("ParseNumber(%q) = %v, %v; want %v, ok %v", tt.s, got, err, tt.want, tt.ok)
 		}
 	}
 }

@@ -73,7 +73,12 @@ func format(b *strings.Builder, x Expr) {
 		b.WriteByte(')')
 	case *Unary:
 		b.WriteByte(x.Op)
-		operand(b, x.X, prec(x.X) < precUnary || isSigned(x.X))
+		if isSigned(x.X) {
+			// - -x, not -(-x): the parentheses would count towards
+			// MaxDepth, and the printed program must parse again.
+			b.WriteByte(' ')
+		}
+		operand(b, x.X, prec(x.X) < precUnary)
 	case *Binary:
 		p := prec(x)
 		if x.Op == '^' {
@@ -91,8 +96,8 @@ func format(b *strings.Builder, x Expr) {
 	}
 }
 
-// isSigned reports whether x is a unary expression, whose sign would
-// merge with another: - -x is written -(-x).
+// isSigned reports whether x is a unary expression, whose sign is set
+// apart from another: - -x.
 func isSigned(x Expr) bool {
 	_, ok := x.(*Unary)
 	return ok
