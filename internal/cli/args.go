@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -38,10 +39,19 @@ func (p *parsed) last(name string) (string, bool) {
 
 func (p *parsed) has(name string) bool { _, ok := p.flags[name]; return ok }
 
+// on reports whether the boolean flag name was given and its last value
+// is true: --name, --name=true, but not --name=false.
+func (p *parsed) on(name string) bool {
+	v, ok := p.last(name)
+	return ok && v == "true"
+}
+
 // parseArgs splits args by specs. Flags may come before or after the
-// positional arguments, as --name value, --name=value or, for one-letter
-// names, -n value; "-" is a positional argument (standard input) and "--"
-// ends the flags.
+// positional arguments, as --name value or --name=value (one dash will
+// do, as with Go's flag package); a boolean flag is --name or
+// --name=true|false. A flag given again replaces its value, except for
+// repeatable flags, whose values accumulate. "-" is a positional argument
+// (standard input) and "--" ends the flags.
 func parseArgs(cmd string, specs []flagSpec, args []string) (*parsed, error) {
 	p := &parsed{flags: map[string][]string{}}
 	for i := 0; i < len(args); i++ {
@@ -54,9 +64,10 @@ func parseArgs(cmd string, specs []flagSpec, args []string) (*parsed, error) {
 			p.args = append(p.args, a)
 			continue
 		}
-		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		body := strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
+		name, value, hasValue := strings.Cut(body, "=")
 		if name == "h" || name == "help" {
-			p.flags["help"] = []string{""}
+			p.flags["help"] = []string{"true"}
 			continue
 		}
 		var spec *flagSpec
@@ -65,25 +76,35 @@ func parseArgs(cmd string, specs []flagSpec, args []string) (*parsed, error) {
 				spec = &specs[k]
 			}
 		}
-		if spec == nil || (len(name) > 1 && !strings.HasPrefix(a, "--")) {
-			return nil, usagef("backprop %s: unknown flag %s (see backprop %s --help)", cmd, a, cmd)
+		if spec == nil {
+			flag, _, _ := strings.Cut(a, "=")
+			return nil, usagef("backprop %s: unknown flag %s (see backprop %s --help)", cmd, flag, cmd)
+		}
+		dashes := "--"
+		if len(name) == 1 {
+			dashes = "-"
 		}
 		if spec.value == "" {
+			v := "true"
 			if hasValue {
-				return nil, usagef("backprop %s: flag --%s takes no value", cmd, name)
+				b, err := strconv.ParseBool(value)
+				if err != nil {
+					return nil, usagef("backprop %s: flag %s%s wants true or false, not %q", cmd, dashes, name, value)
+				}
+				v = strconv.FormatBool(b)
 			}
-			p.flags[name] = append(p.flags[name], "")
+			p.flags[name] = append(p.flags[name], v)
 			continue
 		}
 		if !hasValue {
 			if i+1 >= len(args) {
-				return nil, usagef("backprop %s: flag %s needs a value %s", cmd, a, spec.value)
+				return nil, usagef("backprop %s: flag %s%s needs a value %s", cmd, dashes, name, spec.value)
 			}
 			i++
 			value = args[i]
 		}
-		if len(p.flags[name]) > 0 && !spec.repeat {
-			return nil, usagef("backprop %s: flag %s given twice", cmd, a)
+		if !spec.repeat {
+			p.flags[name] = p.flags[name][:0] // the last one wins
 		}
 		p.flags[name] = append(p.flags[name], value)
 	}

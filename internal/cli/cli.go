@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"strconv"
 	"strings"
 
 	"github.com/seed812a03d2/backprop/lang"
@@ -96,9 +95,26 @@ func run(args []string, stdin io.Reader, out *bytes.Buffer) error {
 	case "dot":
 		return dotCmd(args[1:], stdin, out)
 	case "version", "--version":
+		p, err := parseArgs("version", nil, args[1:])
+		if err != nil {
+			return err
+		}
+		if p.has("help") {
+			out.WriteString(usage("version", "version", nil))
+			return nil
+		}
+		if len(p.args) > 0 {
+			return usagef("backprop version: takes no arguments, got %q", p.args[0])
+		}
 		fmt.Fprintf(out, "backprop %s\n", Version)
 		return nil
 	case "help", "--help", "-h":
+		if len(args) == 2 {
+			switch args[1] {
+			case "grad", "explain", "dot", "version":
+				return run([]string{args[1], "--help"}, stdin, out)
+			}
+		}
 		out.WriteString(mainUsage)
 		return nil
 	}
@@ -158,9 +174,9 @@ func load(cmd string, p *parsed, stdin io.Reader, name string) (*program.Graph, 
 		if !ok || n == "" {
 			return nil, usagef("backprop %s: --set %q: want NAME=VALUE", cmd, s)
 		}
-		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		if err != nil && !isRange(err) {
-			return nil, fmt.Errorf("backprop %s: --set %s: %q is not a number", cmd, s, v)
+		f, err := lang.ParseNumber(strings.TrimSpace(v))
+		if err != nil {
+			return nil, usagef("backprop %s: --set %s: %s", cmd, s, strings.TrimPrefix(err.Error(), "lang: "))
 		}
 		opt.Set = append(opt.Set, program.Setting{Name: n, Value: f})
 	}
@@ -169,9 +185,9 @@ func load(cmd string, p *parsed, stdin io.Reader, name string) (*program.Graph, 
 	var err error
 	if file == "-" {
 		if name == "" {
-			name = "<stdin>"
+			name = "-"
 		}
-		src, err = io.ReadAll(stdin)
+		src, err = readAll(stdin)
 	} else {
 		name = file
 		src, err = os.ReadFile(file)
@@ -190,9 +206,24 @@ func load(cmd string, p *parsed, stdin io.Reader, name string) (*program.Graph, 
 	return pg, nil
 }
 
-func isRange(err error) bool {
-	var ne *strconv.NumError
-	return errors.As(err, &ne) && ne.Err == strconv.ErrRange
+// readAll reads r to the end, in one allocation where r tells its size
+// (a regular file, a *strings.Reader or *bytes.Reader).
+func readAll(r io.Reader) ([]byte, error) {
+	size := 0
+	switch r := r.(type) {
+	case interface{ Len() int }:
+		size = r.Len()
+	case *os.File:
+		if fi, err := r.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = int(fi.Size())
+		}
+	}
+	if size <= 0 {
+		return io.ReadAll(r)
+	}
+	b := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	_, err := b.ReadFrom(r)
+	return b.Bytes(), err
 }
 
 func format(cmd string, p *parsed, allowed ...string) (string, error) {

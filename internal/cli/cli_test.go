@@ -113,20 +113,32 @@ func TestBadInput(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"syntax error", "x = 1 +\n", []string{"grad", "-"}, 1, "<stdin>:1:8: expected a number, a name or (, found end of line"},
+		{"syntax error", "x = 1 +\n", []string{"grad", "-"}, 1, "-:1:8: expected a number, a name or (, found end of line"},
 		{"unknown --of", "x = 1\n", []string{"grad", "-", "--of", "z"}, 1, "backprop grad: --of: no node named z"},
 		{"unknown --wrt", "x = 1\n", []string{"grad", "-", "--wrt", "x,z"}, 1, "backprop grad: --wrt: no node named z"},
 		{"unknown --set", "x = 1\n", []string{"grad", "-", "--set", "z=1"}, 1, "backprop grad: --set z: no input named z"},
 		{"--set of a non-input", "x = 1\ny = x\n", []string{"grad", "-", "--set", "y=1"}, 1, "backprop grad: --set y: y is not an input (it is not assigned a number)"},
-		{"--set not a number", "x = 1\n", []string{"grad", "-", "--set", "x=abc"}, 1, `backprop grad: --set x=abc: "abc" is not a number`},
+		{"--set not a number", "x = 1\n", []string{"grad", "-", "--set", "x=abc"}, 2, `backprop grad: --set x=abc: "abc" is not a number`},
+		{"--set nan", "x = 1\n", []string{"grad", "-", "--set", "x=nan"}, 2, `backprop grad: --set x=nan: "nan" is not a number`},
+		{"--set inf", "x = 1\n", []string{"grad", "-", "--set", "x=-inf"}, 2, `backprop grad: --set x=-inf: "-inf" is not a number`},
+		{"--set with underscore", "x = 1\n", []string{"grad", "-", "--set", "x=1_0"}, 2, `backprop grad: --set x=1_0: "1_0" is not a number`},
+		{"--set hexadecimal", "x = 1\n", []string{"grad", "-", "--set", "x=0x10"}, 2, `backprop grad: --set x=0x10: "0x10" is not a number`},
+		{"--set out of range", "x = 1\n", []string{"grad", "-", "--set=x=1e999"}, 2, `backprop grad: --set x=1e999: number out of range: 1e999`},
+		{"--set trailing point", "x = 1\n", []string{"grad", "-", "--set", "x=3."}, 2, `backprop grad: --set x=3.: malformed number 3.: no digits after the point`},
+		{"--set empty", "x = 1\n", []string{"grad", "-", "--set", "x="}, 2, `backprop grad: --set x=: "" is not a number`},
+		{"number out of range", "x = 1\ny = x * 1e999\n", []string{"grad", "-"}, 1, "-:2:9: number out of range: 1e999"},
+		{"bad boolean", "x = 1\n", []string{"explain", "-", "--in-terms-of-inputs=maybe"}, 2, `backprop explain: flag --in-terms-of-inputs wants true or false, not "maybe"`},
+		{"value for a missing flag", "x = 1\n", []string{"grad", "-", "--of"}, 2, "backprop grad: flag --of needs a value NAME"},
+		{"unknown flag with a value", "", []string{"grad", "x.bp", "--nope=3"}, 2, "backprop grad: unknown flag --nope (see backprop grad --help)"},
+		{"version with arguments", "", []string{"version", "x"}, 2, `backprop version: takes no arguments, got "x"`},
 		{"--set without =", "x = 1\n", []string{"grad", "-", "--set", "x"}, 2, `backprop grad: --set "x": want NAME=VALUE`},
 		{"missing file", "", []string{"grad", "testdata/nonexistent.bp"}, 1, "backprop grad: open testdata/nonexistent.bp: no such file or directory"},
 		{"no file", "", []string{"grad"}, 2, "backprop grad: want one FILE (or - for standard input), got 0 arguments"},
 		{"unknown flag", "", []string{"grad", "x.bp", "--nope"}, 2, "backprop grad: unknown flag --nope (see backprop grad --help)"},
 		{"unknown command", "", []string{"frobnicate"}, 2, `backprop: unknown command "frobnicate" (commands: grad, explain, dot, version; see backprop --help)`},
 		{"unknown format", "x = 1\n", []string{"explain", "-", "--format", "pdf"}, 2, `backprop explain: unknown --format "pdf" (want text, markdown, latex, json, html)`},
-		{"empty program", "# nothing\n", []string{"explain", "-"}, 1, "<stdin>:1:1: empty program: no statements"},
-		{"binary input", "x = 1\x00\x01", []string{"grad", "-"}, 1, "<stdin>:1:6: binary data (NUL byte) in program"},
+		{"empty program", "# nothing\n", []string{"explain", "-"}, 1, "-:1:1: empty program: no statements"},
+		{"binary input", "x = 1\x00\x01", []string{"grad", "-"}, 1, "-:1:6: binary data (NUL byte) in program"},
 		{"bad -o", "x = 1\n", []string{"dot", "-", "-o", "out.pdf"}, 2, "backprop dot: -o out.pdf: want a .dot, .svg or .png file"},
 	}
 	for _, tt := range tests {
@@ -136,6 +148,55 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("backprop %v: exit %d, stdout %q, stderr %q; want exit %d, no stdout, stderr %q", tt.args, code, out, errOut, tt.code, tt.stderr)
 			}
 		})
+	}
+}
+
+// TestFlagForms checks the ways of writing flags against the plain
+// command backprop grad - --of y --wrt x.
+func TestFlagForms(t *testing.T) {
+	const src = "# with a byte order mark\nx = 2\nw = 3\ny = x * w\nz = y + x\n"
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"plain", []string{"grad", "-", "--of", "y", "--wrt", "x"}, "y = 6\n∂y/∂x = 3\n"},
+		{"with =", []string{"grad", "--of=y", "--wrt=x", "-"}, "y = 6\n∂y/∂x = 3\n"},
+		{"one dash", []string{"grad", "-of", "y", "-wrt=x", "-"}, "y = 6\n∂y/∂x = 3\n"},
+		{"--of twice: the last wins", []string{"grad", "-", "--of", "z", "--of", "y", "--wrt", "x"}, "y = 6\n∂y/∂x = 3\n"},
+		{"--format twice: the last wins", []string{"grad", "-", "--format", "json", "--format", "text", "--of", "y", "--wrt", "x"}, "y = 6\n∂y/∂x = 3\n"},
+		{"--wrt accumulates", []string{"grad", "-", "--wrt", "x", "--wrt", "w,y"}, "z = 8\n∂z/∂x = 4\n∂z/∂w = 2\n∂z/∂y = 1\n"},
+		{"--set signed", []string{"grad", "-", "--set", "x=-.5", "--set", "w=+2e0", "--wrt", "x"}, "z = -1.5\n∂z/∂x = 3\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := run(t, "\uFEFF"+src, tt.args...)
+			if code != 0 || errOut != "" || out != tt.want {
+				t.Errorf("backprop %v: exit %d, stderr %q, stdout %q; want %q", tt.args, code, errOut, out, tt.want)
+			}
+		})
+	}
+}
+
+// TestBooleanFlag checks that --in-terms-of-inputs=false is the default
+// and =true the flag.
+func TestBooleanFlag(t *testing.T) {
+	plain, _, _ := run(t, "", "explain", "testdata/seed.bp")
+	inputs, _, _ := run(t, "", "explain", "testdata/seed.bp", "--in-terms-of-inputs")
+	if plain == inputs {
+		t.Fatal("--in-terms-of-inputs changes nothing")
+	}
+	for _, tt := range []struct {
+		arg, want string
+	}{
+		{"--in-terms-of-inputs=true", inputs},
+		{"--in-terms-of-inputs=false", plain},
+		{"--in-terms-of-inputs=1", inputs},
+	} {
+		out, errOut, code := run(t, "", "explain", "testdata/seed.bp", tt.arg)
+		if code != 0 || errOut != "" || out != tt.want {
+			t.Errorf("explain %s: exit %d, stderr %q; output differs", tt.arg, code, errOut)
+		}
 	}
 }
 
@@ -159,7 +220,7 @@ func TestNonFiniteValues(t *testing.T) {
 }
 
 func TestHelpAndVersion(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"grad", "--help"}, {"explain", "-h"}, {"dot", "--help"}, {"version"}} {
+	for _, args := range [][]string{{"--help"}, {"grad", "--help"}, {"explain", "-h"}, {"dot", "--help"}, {"version"}, {"version", "--help"}, {"help", "grad"}} {
 		out, errOut, code := run(t, "", args...)
 		if code != 0 || errOut != "" || out == "" {
 			t.Errorf("backprop %v: exit %d, stderr %q, stdout %q", args, code, errOut, out)

@@ -103,7 +103,7 @@ func explainCmd(args []string, stdin io.Reader, out *bytes.Buffer, name string) 
 	if err != nil {
 		return err
 	}
-	e, err := explain.Explain(pg, explain.Options{InTermsOfInputs: p.has("in-terms-of-inputs")})
+	e, err := explain.Explain(pg, explain.Options{InTermsOfInputs: p.on("in-terms-of-inputs")})
 	if err != nil {
 		return fmt.Errorf("backprop explain: %v", err)
 	}
