@@ -57,10 +57,17 @@
 //
 // At kinks the local derivative takes a fixed value: relu'(0) = 0,
 // abs'(0) = 0, and elements that tie for a maximum or minimum share the
-// gradient equally. Where Backward finds a float64 scalar entry of exactly
-// zero it skips the node's bprop: a zero upstream gradient contributes
-// zero, even where the local derivative is infinite. Tensor entries and
-// Gradients follow IEEE arithmetic instead, so there 0·∞ gives NaN.
+// gradient equally.
+//
+// A zero upstream gradient contributes zero, whatever the local
+// derivative: in where(x > 0, sqrt(x), x) at x = -1 the sqrt branch's
+// local derivative is NaN, but its upstream gradient is 0, so x's gradient
+// is 1, not NaN. Backward's float64 scalar path skips a node whose entry is
+// exactly zero; the element-wise operations of package ops apply their
+// local derivatives with ops.GatedMul, which is 0 where the gradient is 0,
+// on tensors and in recorded Gradients alike. Operations that mix elements
+// (MatMul, the reductions) use plain arithmetic, so there a zero gradient
+// times an infinite input is NaN.
 //
 // # Panics and errors
 //

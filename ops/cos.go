@@ -20,5 +20,5 @@ func (cosOp) ScalarDeriv(x, _, z float64) (float64, float64) { return -math.Sin(
 
 func (cosOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	x := c.Input(0)
-	return Neg(Mul(g, Sin(x)))
+	return GatedMul(g, Neg(Sin(x)))
 }

@@ -21,7 +21,7 @@ func (divOp) ScalarDeriv(_, y, z float64) (float64, float64) { return 1 / y, -z 
 func (divOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
 	y := c.Input(1)
 	if i == 0 {
-		return unbroadcast(c, 0, Div(g, y))
+		return unbroadcast(c, 0, GatedMul(g, Div(Const(y, 1), y)))
 	}
-	return unbroadcast(c, 1, Neg(Div(Mul(g, c), y)))
+	return unbroadcast(c, 1, GatedMul(g, Neg(Div(c, y))))
 }

@@ -12,7 +12,7 @@
 // Element-wise, with NumPy broadcasting: [Add], [Sub], [Mul], [Div], [Neg],
 // [Pow] (tensor exponents too; [PowConst]), [Square], [Sqrt], [Exp], [Log],
 // [Sin], [Cos], [Tan], [Tanh], [Sigmoid], [ReLU], [Abs], [Maximum],
-// [Minimum], [Where], [Identity]. Reductions over axes: [Sum], [Mean], [Max], [Min]
+// [Minimum], [Where], [Identity], [GatedMul]. Reductions over axes: [Sum], [Mean], [Max], [Min]
 // (and their KeepDims forms), [LogSumExp]. Along an axis: [Softmax],
 // [LogSoftmax]. Linear algebra: [MatMul] (batched). Shapes: [Reshape],
 // [Transpose], [BroadcastTo], [SumTo], [Slice], [Embed], [Concat], [Stack].
@@ -24,6 +24,17 @@
 // Pow, ∂/∂x is 0 where the exponent is 0, and ∂/∂y is 0 where x == 0 and
 // y ≥ 0. Outside their domains operations give NaN or ±Inf, as float64
 // arithmetic does; these are values, not errors.
+//
+// # A zero upstream gradient contributes zero
+//
+// Element-wise bprop rules apply their local derivative d to the upstream
+// gradient g with [GatedMul], which is g·d except that it is 0 where g is
+// 0, even where d is ±Inf or NaN. So a branch that where, relu or max does
+// not take passes on a zero gradient, not NaN: where(x > 0, sqrt(x), x) at
+// x = -1 has gradient 1. GatedMul's own derivatives are those of g·d, so
+// second derivatives are unchanged where g happens to be 0 (sin(x)^2 at 0
+// has second derivative 2).
+// Custom bprop rules should use it the same way.
 //
 // # Panics
 //

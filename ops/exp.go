@@ -19,7 +19,5 @@ func (expOp) ScalarForward(x, _ float64) float64        { return math.Exp(x) }
 func (expOp) ScalarDeriv(x, _, z float64) (float64, float64) { return z, 0 }
 
 func (expOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
-	x := c.Input(0)
-	_ = x
-	return Mul(g, c)
+	return GatedMul(g, c)
 }

@@ -62,6 +62,8 @@ func gradCases() []gradCase {
 		{"sub broadcast", f2(ops.Sub), []*tensor.Tensor{any(3, 2, 3), any(4, 1, 3)}, true},
 		{"mul scalar", f2(ops.Mul), []*tensor.Tensor{s(0.3), s(-1.7)}, true},
 		{"mul broadcast", f2(ops.Mul), []*tensor.Tensor{any(5, 2, 3), any(6)}, true},
+		{"gatedmul scalar", f2(ops.GatedMul), []*tensor.Tensor{s(0.3), s(-1.7)}, true},
+		{"gatedmul broadcast", f2(ops.GatedMul), []*tensor.Tensor{any(62, 2, 3), any(63, 3)}, true},
 		{"div scalar", f2(ops.Div), []*tensor.Tensor{s(0.3), s(-1.7)}, true},
 		{"div broadcast", f2(ops.Div), []*tensor.Tensor{any(7, 2, 3), nz(8, 3)}, true},
 		{"identity", f1(ops.Identity), []*tensor.Tensor{any(61, 2, 2)}, true},

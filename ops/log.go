@@ -21,5 +21,5 @@ func (logOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 1 / x, 0 }
 
 func (logOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	x := c.Input(0)
-	return Div(g, x)
+	return GatedMul(g, Div(Const(x, 1), x))
 }

@@ -18,5 +18,5 @@ func (mulOp) ScalarForward(x, y float64) float64             { return x * y }
 func (mulOp) ScalarDeriv(x, y, _ float64) (float64, float64) { return y, x }
 
 func (mulOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
-	return unbroadcast(c, i, Mul(g, c.Input(1-i)))
+	return unbroadcast(c, i, GatedMul(g, c.Input(1-i)))
 }

@@ -42,7 +42,7 @@ func (powOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
 		d := Mul(y, Pow(x, Sub(y, Const(y, 1))))
 		zero64 := tensor.Zeros(x.DType())
 		both := tensor.Mul(tensor.Equal(x.Value(), zero64), tensor.Equal(y.Value(), zero64))
-		return unbroadcast(c, 0, Mul(g, Where(mask(c, both), zero, d)))
+		return unbroadcast(c, 0, GatedMul(g, Where(mask(c, both), zero, d)))
 	}
 	// The limit of x^y·log(x) as x → 0 is 0 for y > 0, and 0^0 = 1 is
 	// constant in y.
@@ -50,5 +50,5 @@ func (powOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
 	zero64 := tensor.Zeros(xv.DType())
 	limit := tensor.Mul(tensor.Equal(xv, zero64), tensor.Sub(tensor.Ones(yv.DType()), tensor.Greater(zero64, yv)))
 	d := Mul(c, Log(x))
-	return unbroadcast(c, 1, Mul(g, Where(mask(c, limit), zero, d)))
+	return unbroadcast(c, 1, GatedMul(g, Where(mask(c, limit), zero, d)))
 }

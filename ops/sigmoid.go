@@ -18,7 +18,5 @@ func (sigmoidOp) ScalarForward(x, _ float64) float64        { return tensor.Sigm
 func (sigmoidOp) ScalarDeriv(x, _, z float64) (float64, float64) { return z * (1 - z), 0 }
 
 func (sigmoidOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
-	x := c.Input(0)
-	_ = x
-	return Mul(g, Mul(c, Sub(Const(c, 1), c)))
+	return GatedMul(g, Mul(c, Sub(Const(c, 1), c)))
 }

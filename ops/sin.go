@@ -20,5 +20,5 @@ func (sinOp) ScalarDeriv(x, _, z float64) (float64, float64) { return math.Cos(x
 
 func (sinOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	x := c.Input(0)
-	return Mul(g, Cos(x))
+	return GatedMul(g, Cos(x))
 }

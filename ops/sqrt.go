@@ -20,7 +20,5 @@ func (sqrtOp) ScalarForward(x, _ float64) float64        { return math.Sqrt(x) }
 func (sqrtOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 0.5 / z, 0 }
 
 func (sqrtOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
-	x := c.Input(0)
-	_ = x
-	return Div(Mul(g, Const(c, 0.5)), c)
+	return GatedMul(g, Div(Const(c, 0.5), c))
 }

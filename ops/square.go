@@ -18,5 +18,5 @@ func (squareOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 2 * x, 
 
 func (squareOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	x := c.Input(0)
-	return Mul(g, Mul(Const(x, 2), x))
+	return GatedMul(g, Mul(Const(x, 2), x))
 }

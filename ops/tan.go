@@ -19,7 +19,5 @@ func (tanOp) ScalarForward(x, _ float64) float64        { return math.Tan(x) }
 func (tanOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 1 + z*z, 0 }
 
 func (tanOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
-	x := c.Input(0)
-	_ = x
-	return Mul(g, Add(Const(c, 1), Square(c)))
+	return GatedMul(g, Add(Const(c, 1), Square(c)))
 }

@@ -19,7 +19,5 @@ func (tanhOp) ScalarForward(x, _ float64) float64        { return math.Tanh(x) }
 func (tanhOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 1 - z*z, 0 }
 
 func (tanhOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
-	x := c.Input(0)
-	_ = x
-	return Mul(g, Sub(Const(c, 1), Square(c)))
+	return GatedMul(g, Sub(Const(c, 1), Square(c)))
 }

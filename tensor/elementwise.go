@@ -63,9 +63,10 @@ const (
 	opMin
 	opGreater
 	opEqual
+	opGatedMul
 )
 
-var binopNames = [...]string{"Add", "Sub", "Mul", "Div", "Pow", "Maximum", "Minimum", "Greater", "Equal"}
+var binopNames = [...]string{"Add", "Sub", "Mul", "Div", "Pow", "Maximum", "Minimum", "Greater", "Equal", "GatedMul"}
 
 // Add returns x + y element-wise, with broadcasting.
 func Add(x, y *Tensor) *Tensor { return binary(opAdd, x, y) }
@@ -75,6 +76,12 @@ func Sub(x, y *Tensor) *Tensor { return binary(opSub, x, y) }
 
 // Mul returns x * y element-wise, with broadcasting.
 func Mul(x, y *Tensor) *Tensor { return binary(opMul, x, y) }
+
+// GatedMul returns x·y element-wise, with broadcasting, except that it is
+// 0 wherever x is 0, even where y is ±Inf or NaN. It is how a gradient
+// (x) meets a local derivative (y): a zero upstream gradient contributes
+// zero, whatever the local derivative.
+func GatedMul(x, y *Tensor) *Tensor { return binary(opGatedMul, x, y) }
 
 // Div returns x / y element-wise, with broadcasting.
 func Div(x, y *Tensor) *Tensor { return binary(opDiv, x, y) }
@@ -170,6 +177,11 @@ func binaryFlat[T float](op binop, dst, x, y []T, sx, sy int) {
 				dst[i] = x[i] / y[i]
 			}
 			return
+		case opGatedMul:
+			for i := range dst {
+				dst[i] = gatedMul(x[i], y[i])
+			}
+			return
 		}
 	}
 	if sx == 1 && sy == 0 {
@@ -224,8 +236,17 @@ func apply[T float](op binop, a, b T) T {
 			return 1
 		}
 		return 0
+	case opGatedMul:
+		return gatedMul(a, b)
 	}
 	panic("unreachable")
+}
+
+func gatedMul[T float](g, d T) T {
+	if g == 0 {
+		return 0
+	}
+	return g * d
 }
 
 // Map returns f applied to every element of x. For float32 tensors f is
