@@ -119,3 +119,14 @@ func ExampleTable_Grad() {
 	// [0.5403 -0.6536]
 	// [1.0806 -2.6146]
 }
+
+// Forward mode: the derivative of the worked example along u1.
+func ExampleJVP() {
+	var g ad.Graph
+	u1 := g.ScalarVar("u1", 4)
+	u2 := g.ScalarVar("u2", 2)
+	u5 := ops.Sin(ops.PowConst(ops.Add(u1, u2), 2))
+	d := ad.JVP(u5, []ad.Node{u1, u2}, []ad.Node{g.ScalarConst(1), g.ScalarConst(0)})
+	fmt.Println(d.Scalar())
+	// Output: -1.535564275528856
+}

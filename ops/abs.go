@@ -19,7 +19,10 @@ func (absOp) ScalarForward(x, _ float64) float64        { return math.Abs(x) }
 
 func (absOp) ScalarDeriv(x, _, z float64) (float64, float64) { return tensor.SignFloat(x), 0 }
 
-func (absOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
+func (absOp) local(c ad.Node, i int) ad.Node {
 	x := c.Input(0)
-	return Mul(g, mask(x, tensor.Sign(x.Value())))
+	return mask(x, tensor.Sign(x.Value()))
 }
+
+func (o absOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node { return bpropLocal(o, c, i, g) }
+func (o absOp) JVP(c ad.Node, t []ad.Node) ad.Node        { return jvpLocal(o, c, t) }

@@ -18,3 +18,5 @@ func (addOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Add
 func (addOp) ScalarForward(x, y float64) float64             { return x + y }
 func (addOp) ScalarDeriv(_, _, _ float64) (float64, float64) { return 1, 1 }
 func (addOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node      { return unbroadcast(c, i, g) }
+
+func (addOp) JVP(c ad.Node, t []ad.Node) ad.Node { return fit(addTangents(t[0], t[1]), c) }

@@ -50,3 +50,7 @@ func (o *sumToOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 func (o *sumToOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	return BroadcastTo(g, c.Input(0).Shape())
 }
+
+func (o *broadcastOp) JVP(_ ad.Node, t []ad.Node) ad.Node { return ad.Apply1(o, t[0]) }
+
+func (o *sumToOp) JVP(_ ad.Node, t []ad.Node) ad.Node { return ad.Apply1(o, t[0]) }

@@ -63,3 +63,11 @@ func Stack(axis int, xs ...ad.Node) ad.Node {
 	}
 	return ad.Apply(&concatOp{axis: axis}, parts...)
 }
+
+func (o *concatOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	parts := make([]ad.Node, len(t))
+	for i, ti := range t {
+		parts[i] = orZeros(ti, c.Input(i))
+	}
+	return ad.Apply(o, parts...)
+}

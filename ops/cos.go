@@ -18,7 +18,9 @@ func (cosOp) ScalarForward(x, _ float64) float64        { return math.Cos(x) }
 
 func (cosOp) ScalarDeriv(x, _, z float64) (float64, float64) { return -math.Sin(x), 0 }
 
-func (cosOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
-	x := c.Input(0)
-	return GatedMul(g, Neg(Sin(x)))
+func (cosOp) local(c ad.Node, i int) ad.Node {
+	return Neg(Sin(c.Input(0)))
 }
+
+func (o cosOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node { return bpropLocal(o, c, i, g) }
+func (o cosOp) JVP(c ad.Node, t []ad.Node) ad.Node        { return jvpLocal(o, c, t) }

@@ -18,10 +18,13 @@ func (divOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Div
 func (divOp) ScalarForward(x, y float64) float64             { return x / y }
 func (divOp) ScalarDeriv(_, y, z float64) (float64, float64) { return 1 / y, -z / y }
 
-func (divOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
+func (divOp) local(c ad.Node, i int) ad.Node {
 	y := c.Input(1)
 	if i == 0 {
-		return unbroadcast(c, 0, GatedMul(g, Div(Const(y, 1), y)))
+		return Div(Const(y, 1), y)
 	}
-	return unbroadcast(c, 1, GatedMul(g, Neg(Div(c, y))))
+	return Neg(Div(c, y))
 }
+
+func (o divOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node { return bpropLocal(o, c, i, g) }
+func (o divOp) JVP(c ad.Node, t []ad.Node) ad.Node        { return jvpLocal(o, c, t) }

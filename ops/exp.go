@@ -18,6 +18,9 @@ func (expOp) ScalarForward(x, _ float64) float64        { return math.Exp(x) }
 
 func (expOp) ScalarDeriv(x, _, z float64) (float64, float64) { return z, 0 }
 
-func (expOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
-	return GatedMul(g, c)
+func (expOp) local(c ad.Node, i int) ad.Node {
+	return c
 }
+
+func (o expOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node { return bpropLocal(o, c, i, g) }
+func (o expOp) JVP(c ad.Node, t []ad.Node) ad.Node        { return jvpLocal(o, c, t) }

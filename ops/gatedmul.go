@@ -31,6 +31,9 @@ func (gatedMulOp) ScalarForward(g, d float64) float64 {
 
 func (gatedMulOp) ScalarDeriv(g, d, _ float64) (float64, float64) { return d, g }
 
-func (gatedMulOp) Bprop(c ad.Node, i int, u ad.Node) ad.Node {
-	return unbroadcast(c, i, GatedMul(u, c.Input(1-i)))
+func (gatedMulOp) local(c ad.Node, i int) ad.Node {
+	return c.Input(1 - i)
 }
+
+func (o gatedMulOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node { return bpropLocal(o, c, i, g) }
+func (o gatedMulOp) JVP(c ad.Node, t []ad.Node) ad.Node        { return jvpLocal(o, c, t) }

@@ -16,3 +16,5 @@ func (identityOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return x[0] 
 func (identityOp) ScalarForward(x, _ float64) float64             { return x }
 func (identityOp) ScalarDeriv(_, _, _ float64) (float64, float64) { return 1, 0 }
 func (identityOp) Bprop(_ ad.Node, _ int, g ad.Node) ad.Node      { return g }
+
+func (identityOp) JVP(_ ad.Node, t []ad.Node) ad.Node { return t[0] }

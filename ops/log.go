@@ -19,7 +19,10 @@ func (logOp) ScalarForward(x, _ float64) float64        { return math.Log(x) }
 
 func (logOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 1 / x, 0 }
 
-func (logOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
+func (logOp) local(c ad.Node, i int) ad.Node {
 	x := c.Input(0)
-	return GatedMul(g, Div(Const(x, 1), x))
+	return Div(Const(x, 1), x)
 }
+
+func (o logOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node { return bpropLocal(o, c, i, g) }
+func (o logOp) JVP(c ad.Node, t []ad.Node) ad.Node        { return jvpLocal(o, c, t) }

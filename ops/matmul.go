@@ -24,3 +24,14 @@ func (matmulOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
 	}
 	return unbroadcast(c, 1, MatMul(swapLast(c.Input(0)), g))
 }
+
+func (matmulOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	var sum ad.Node
+	if t[0].Valid() {
+		sum = MatMul(t[0], c.Input(1))
+	}
+	if t[1].Valid() {
+		sum = addTangents(sum, MatMul(c.Input(0), t[1]))
+	}
+	return fit(sum, c)
+}

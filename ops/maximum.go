@@ -25,9 +25,12 @@ func (maximumOp) ScalarDeriv(x, y, _ float64) (float64, float64) {
 	return pick(x, y)
 }
 
-func (maximumOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
-	return selectGrad(c, i, g, c.Input(0).Value(), c.Input(1).Value())
+func (maximumOp) local(c ad.Node, i int) ad.Node {
+	return share(c, i, c.Input(0).Value(), c.Input(1).Value())
 }
+
+func (o maximumOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node { return bpropLocal(o, c, i, g) }
+func (o maximumOp) JVP(c ad.Node, t []ad.Node) ad.Node        { return jvpLocal(o, c, t) }
 
 type minimumOp struct{}
 
@@ -40,9 +43,12 @@ func (minimumOp) ScalarDeriv(x, y, _ float64) (float64, float64) {
 	return pick(y, x)
 }
 
-func (minimumOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
-	return selectGrad(c, i, g, c.Input(1).Value(), c.Input(0).Value())
+func (minimumOp) local(c ad.Node, i int) ad.Node {
+	return share(c, i, c.Input(1).Value(), c.Input(0).Value())
 }
+
+func (o minimumOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node { return bpropLocal(o, c, i, g) }
+func (o minimumOp) JVP(c ad.Node, t []ad.Node) ad.Node        { return jvpLocal(o, c, t) }
 
 // pick returns the local derivatives of max(a, b): 1 for the larger input,
 // ½ each at a tie.
@@ -56,13 +62,14 @@ func pick(a, b float64) (float64, float64) {
 	return 0, 1
 }
 
-// selectGrad is the bprop of Maximum (a, b = x, y) and Minimum (a, b = y, x):
-// input 0 receives the share where a > b, plus half where a == b.
-func selectGrad(c ad.Node, i int, g ad.Node, a, b *tensor.Tensor) ad.Node {
+// share is the local derivative of Maximum (a, b = x, y) and Minimum
+// (a, b = y, x) for input i: input 0's share is 1 where a > b and ½ where
+// a == b, input 1's the rest.
+func share(c ad.Node, i int, a, b *tensor.Tensor) ad.Node {
 	half := tensor.Mul(tensor.Equal(a, b), tensor.Full(a.DType(), 0.5))
-	share := tensor.Add(tensor.Greater(a, b), half)
+	s := tensor.Add(tensor.Greater(a, b), half)
 	if i == 1 {
-		share = tensor.Sub(tensor.Ones(a.DType()), share)
+		s = tensor.Sub(tensor.Ones(a.DType()), s)
 	}
-	return unbroadcast(c, i, Mul(g, mask(c, share)))
+	return mask(c, s)
 }

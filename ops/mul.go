@@ -17,6 +17,9 @@ func (mulOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Mul
 func (mulOp) ScalarForward(x, y float64) float64             { return x * y }
 func (mulOp) ScalarDeriv(x, y, _ float64) (float64, float64) { return y, x }
 
-func (mulOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
-	return unbroadcast(c, i, GatedMul(g, c.Input(1-i)))
+func (mulOp) local(c ad.Node, i int) ad.Node {
+	return c.Input(1 - i)
 }
+
+func (o mulOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node { return bpropLocal(o, c, i, g) }
+func (o mulOp) JVP(c ad.Node, t []ad.Node) ad.Node        { return jvpLocal(o, c, t) }

@@ -15,3 +15,5 @@ func (negOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Neg
 func (negOp) ScalarForward(x, _ float64) float64             { return -x }
 func (negOp) ScalarDeriv(_, _, _ float64) (float64, float64) { return -1, 0 }
 func (negOp) Bprop(_ ad.Node, _ int, g ad.Node) ad.Node      { return Neg(g) }
+
+func (negOp) JVP(_ ad.Node, t []ad.Node) ad.Node { return Neg(t[0]) }

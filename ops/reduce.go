@@ -90,3 +90,16 @@ func (o *reduceOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	count := tensor.Sum(hit, o.axes, true)
 	return Mul(gb, mask(x, tensor.Div(hit, count)))
 }
+
+func (o *reduceOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	switch o.kind {
+	case redSum, redMean:
+		return ad.Apply1(o, t[0]) // linear: the same reduction of the tangent
+	}
+	// Max and min: the tangent of the maximal elements, shared at ties.
+	x := c.Input(0)
+	kept := tensor.ReducedShape(x.Shape(), o.axes, true)
+	hit := tensor.Equal(x.Value(), tensor.Reshape(c.Value(), kept...))
+	count := tensor.Sum(hit, o.axes, true)
+	return ad.Apply1(&reduceOp{kind: redSum, axes: o.axes, keep: o.keep}, Mul(t[0], mask(x, tensor.Div(hit, count))))
+}

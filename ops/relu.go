@@ -17,10 +17,13 @@ func (reluOp) ScalarForward(x, _ float64) float64        { return tensor.ReLUFlo
 
 func (reluOp) ScalarDeriv(x, _, z float64) (float64, float64) { return step(x), 0 }
 
-func (reluOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
+func (reluOp) local(c ad.Node, i int) ad.Node {
 	x := c.Input(0)
-	return Mul(g, mask(x, tensor.Step(x.Value())))
+	return mask(x, tensor.Step(x.Value()))
 }
+
+func (o reluOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node { return bpropLocal(o, c, i, g) }
+func (o reluOp) JVP(c ad.Node, t []ad.Node) ad.Node        { return jvpLocal(o, c, t) }
 
 func step(x float64) float64 {
 	if x > 0 {

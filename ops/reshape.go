@@ -23,3 +23,5 @@ func (o *reshapeOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 func (o *reshapeOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	return Reshape(g, c.Input(0).Shape()...)
 }
+
+func (o *reshapeOp) JVP(_ ad.Node, t []ad.Node) ad.Node { return ad.Apply1(o, t[0]) }

@@ -17,6 +17,9 @@ func (sigmoidOp) ScalarForward(x, _ float64) float64        { return tensor.Sigm
 
 func (sigmoidOp) ScalarDeriv(x, _, z float64) (float64, float64) { return z * (1 - z), 0 }
 
-func (sigmoidOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
-	return GatedMul(g, Mul(c, Sub(Const(c, 1), c)))
+func (sigmoidOp) local(c ad.Node, i int) ad.Node {
+	return Mul(c, Sub(Const(c, 1), c))
 }
+
+func (o sigmoidOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node { return bpropLocal(o, c, i, g) }
+func (o sigmoidOp) JVP(c ad.Node, t []ad.Node) ad.Node        { return jvpLocal(o, c, t) }

@@ -18,7 +18,9 @@ func (sinOp) ScalarForward(x, _ float64) float64        { return math.Sin(x) }
 
 func (sinOp) ScalarDeriv(x, _, z float64) (float64, float64) { return math.Cos(x), 0 }
 
-func (sinOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
-	x := c.Input(0)
-	return GatedMul(g, Cos(x))
+func (sinOp) local(c ad.Node, i int) ad.Node {
+	return Cos(c.Input(0))
 }
+
+func (o sinOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node { return bpropLocal(o, c, i, g) }
+func (o sinOp) JVP(c ad.Node, t []ad.Node) ad.Node        { return jvpLocal(o, c, t) }

@@ -46,3 +46,7 @@ func (o *embedOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 func (o *embedOp) Bprop(_ ad.Node, _ int, g ad.Node) ad.Node {
 	return Slice(g, o.ranges...)
 }
+
+func (o *sliceOp) JVP(_ ad.Node, t []ad.Node) ad.Node { return ad.Apply1(o, t[0]) }
+
+func (o *embedOp) JVP(_ ad.Node, t []ad.Node) ad.Node { return ad.Apply1(o, t[0]) }

@@ -75,3 +75,15 @@ func (o *logSoftmaxOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 func (o *logSoftmaxOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	return Sub(g, Mul(Exp(c), SumKeepDims(g, o.axis)))
 }
+
+func (o *lseOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	return ad.Apply1(&reduceOp{kind: redSum, axes: []int{o.axis}, keep: o.keep}, Mul(Softmax(c.Input(0), o.axis), t[0]))
+}
+
+func (o *softmaxOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	return Mul(c, Sub(t[0], SumKeepDims(Mul(c, t[0]), o.axis)))
+}
+
+func (o *logSoftmaxOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	return Sub(t[0], SumKeepDims(Mul(Exp(c), t[0]), o.axis))
+}

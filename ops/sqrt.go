@@ -19,6 +19,9 @@ func (sqrtOp) ScalarForward(x, _ float64) float64        { return math.Sqrt(x) }
 
 func (sqrtOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 0.5 / z, 0 }
 
-func (sqrtOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
-	return GatedMul(g, Div(Const(c, 0.5), c))
+func (sqrtOp) local(c ad.Node, i int) ad.Node {
+	return Div(Const(c, 0.5), c)
 }
+
+func (o sqrtOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node { return bpropLocal(o, c, i, g) }
+func (o sqrtOp) JVP(c ad.Node, t []ad.Node) ad.Node        { return jvpLocal(o, c, t) }

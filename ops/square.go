@@ -16,7 +16,10 @@ func (squareOp) ScalarForward(x, _ float64) float64        { return x * x }
 
 func (squareOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 2 * x, 0 }
 
-func (squareOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
+func (squareOp) local(c ad.Node, i int) ad.Node {
 	x := c.Input(0)
-	return GatedMul(g, Mul(Const(x, 2), x))
+	return Mul(Const(x, 2), x)
 }
+
+func (o squareOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node { return bpropLocal(o, c, i, g) }
+func (o squareOp) JVP(c ad.Node, t []ad.Node) ad.Node        { return jvpLocal(o, c, t) }

@@ -23,3 +23,11 @@ func (subOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
 	}
 	return unbroadcast(c, i, g)
 }
+
+func (subOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	t1 := t[1]
+	if t1.Valid() {
+		t1 = Neg(t1)
+	}
+	return fit(addTangents(t[0], t1), c)
+}

@@ -18,6 +18,9 @@ func (tanOp) ScalarForward(x, _ float64) float64        { return math.Tan(x) }
 
 func (tanOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 1 + z*z, 0 }
 
-func (tanOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
-	return GatedMul(g, Add(Const(c, 1), Square(c)))
+func (tanOp) local(c ad.Node, i int) ad.Node {
+	return Add(Const(c, 1), Square(c))
 }
+
+func (o tanOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node { return bpropLocal(o, c, i, g) }
+func (o tanOp) JVP(c ad.Node, t []ad.Node) ad.Node        { return jvpLocal(o, c, t) }

@@ -18,6 +18,9 @@ func (tanhOp) ScalarForward(x, _ float64) float64        { return math.Tanh(x) }
 
 func (tanhOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 1 - z*z, 0 }
 
-func (tanhOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
-	return GatedMul(g, Sub(Const(c, 1), Square(c)))
+func (tanhOp) local(c ad.Node, i int) ad.Node {
+	return Sub(Const(c, 1), Square(c))
 }
+
+func (o tanhOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node { return bpropLocal(o, c, i, g) }
+func (o tanhOp) JVP(c ad.Node, t []ad.Node) ad.Node        { return jvpLocal(o, c, t) }

@@ -42,3 +42,5 @@ func swapLast(x ad.Node) ad.Node {
 	perm[r-2], perm[r-1] = r-1, r-2
 	return Transpose(x, perm...)
 }
+
+func (o *transposeOp) JVP(_ ad.Node, t []ad.Node) ad.Node { return ad.Apply1(o, t[0]) }

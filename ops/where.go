@@ -28,3 +28,10 @@ func (whereOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
 	}
 	return unbroadcast(c, 2, Where(cond, zero, g))
 }
+
+func (whereOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	if !t[1].Valid() && !t[2].Valid() {
+		return ad.Node{} // cond carries no tangent
+	}
+	return fit(Where(c.Input(0), orZeros(t[1], c.Input(1)), orZeros(t[2], c.Input(2))), c)
+}
