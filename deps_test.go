@@ -23,6 +23,7 @@ var layers = map[string][]string{
 	"ad":            {"tensor"},
 	"ops":           {"ad", "tensor"},
 	"ad/adtest":     {"ad", "ops", "tensor"},
+	"functional":    {"ad", "ops", "tensor"},
 	"program":       {"lang", "ad", "ops", "tensor"},
 	"explain":       {"program", "lang", "ad", "tensor"},
 	"internal/cli":  {"explain", "program", "lang", "ad", "ops", "tensor"},
