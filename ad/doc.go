@@ -40,6 +40,22 @@
 // and so on to any order. Both are pure functions of the graph: calling
 // them twice gives the same answer, and nothing accumulates in the nodes.
 //
+// # Forward mode, custom operations, stop-gradient
+//
+// [JVP] is forward mode: one loop over the tape in order, carrying each
+// node's tangent (the directional derivative along given input tangents)
+// with the [JVPOp] rule of its operation. Tangents are recorded nodes too,
+// so JVP of a gradient is a Hessian-vector product; package functional
+// builds Jacobians and Hessians from JVP and Gradients. An operation
+// without a JVP rule still works in forward mode, by transposing its
+// bprop rule.
+//
+// Any type that implements [Op] is an operation, applied with [Apply];
+// [NewOp] makes one from functions. [Node.Detach] is stop-gradient: a
+// constant with the node's value. [Graph.NoRecord] turns recording off for
+// one graph while a function runs; it is not a global switch, so other
+// graphs, in other goroutines, are not affected.
+//
 // A node that y does not depend on gets a zero gradient. Backward with no
 // list of nodes fills the table for the nodes that need a gradient
 // (variables and what is computed from them) and treats constants as

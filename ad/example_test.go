@@ -130,3 +130,25 @@ func ExampleJVP() {
 	fmt.Println(d.Scalar())
 	// Output: -1.535564275528856
 }
+
+// A straight-through estimator: round in the forward pass, and pass the
+// gradient through unchanged in the backward pass.
+func ExampleNewOp() {
+	round := ad.NewOp("round_st",
+		func(x []*tensor.Tensor) *tensor.Tensor { return tensor.Map(x[0], math.Round) },
+		func(_ ad.Node, _ int, g ad.Node) ad.Node { return g },
+		nil) // no JVP rule: forward mode transposes the bprop
+	var g ad.Graph
+	x := g.Var("x", tensor.FromFloat64s([]float64{0.4, 1.7}, 2))
+	y := ops.Sum(ops.Square(ad.Apply(round, x))) // Σ round(x)²
+	fmt.Println(y.Scalar(), ad.Backward(y).Grad(x))
+	// Output: 4 [0 4]
+}
+
+func ExampleNode_Detach() {
+	var g ad.Graph
+	x := g.ScalarVar("x", 3)
+	y := ops.Mul(x, x.Detach()) // the second factor is a constant
+	fmt.Println(ad.Backward(y).Scalar(x))
+	// Output: 3
+}

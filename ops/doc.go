@@ -4,8 +4,9 @@
 // Every function takes and returns ad.Node and records one operation on
 // the inputs' graph. Every bprop rule is written with these same
 // operations, so gradients are graphs too and can be differentiated again
-// to any order. Element-wise operations of one or two inputs also
-// implement ad.ScalarOp, the fast path for float64 scalars.
+// to any order. Every operation also has a forward-mode rule (ad.JVPOp).
+// Element-wise operations of one or two inputs also implement
+// ad.ScalarOp, the fast path for float64 scalars.
 //
 // # Operations
 //
@@ -16,6 +17,7 @@
 // (and their KeepDims forms), [LogSumExp]. Along an axis: [Softmax],
 // [LogSoftmax]. Linear algebra: [MatMul] (batched). Shapes: [Reshape],
 // [Transpose], [BroadcastTo], [SumTo], [Slice], [Embed], [Concat], [Stack].
+// Gradient flow: [StopGradient].
 //
 // # Conventions at kinks
 //
