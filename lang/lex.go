@@ -2,6 +2,7 @@ package lang
 
 import (
 	"fmt"
+	"hash/maphash"
 	"strconv"
 	"unicode/utf8"
 )
@@ -27,9 +28,12 @@ type token struct {
 }
 
 // symtab interns names and number literals: each distinct name or literal
-// is one string and one entry, found with one map lookup per occurrence.
+// is one string and one entry. Names, the most frequent tokens, are found
+// in an open-addressing table with a seeded hash.
 type symtab struct {
-	index map[string]*symbol
+	table []*symbol // a power of two long, at most half full
+	n     int       // the names in table
+	seed  maphash.Seed
 	nums  map[string]number
 	slab  slab[symbol]
 }
@@ -52,7 +56,11 @@ type symbol struct {
 
 // newSymtab returns a symbol table with room for about n names.
 func newSymtab(n int) *symtab {
-	t := &symtab{index: make(map[string]*symbol, n+len(Funcs)), nums: map[string]number{}}
+	size := 64
+	for size < 2*(n+len(Funcs)) {
+		size *= 2
+	}
+	t := &symtab{table: make([]*symbol, size), seed: maphash.MakeSeed(), nums: map[string]number{}}
 	t.slab.next = n
 	for i := range Funcs {
 		t.intern([]byte(Funcs[i].Name)).fn = &Funcs[i]
@@ -60,14 +68,40 @@ func newSymtab(n int) *symtab {
 	return t
 }
 
+// intern returns the entry for the name raw, adding it if it is new.
 func (t *symtab) intern(raw []byte) *symbol {
-	if s, ok := t.index[string(raw)]; ok {
-		return s
+	mask := uint64(len(t.table) - 1)
+	i := maphash.Bytes(t.seed, raw) & mask
+	for ; t.table[i] != nil; i = (i + 1) & mask {
+		if s := t.table[i]; s.name == string(raw) {
+			return s
+		}
 	}
 	s := t.slab.new()
 	*s = symbol{name: string(raw), stmt: -1}
-	t.index[s.name] = s
+	t.table[i] = s
+	t.n++
+	if 2*t.n > len(t.table) {
+		t.grow()
+	}
 	return s
+}
+
+// grow doubles the table.
+func (t *symtab) grow() {
+	old := t.table
+	t.table = make([]*symbol, 2*len(old))
+	mask := uint64(len(t.table) - 1)
+	for _, s := range old {
+		if s == nil {
+			continue
+		}
+		i := maphash.String(t.seed, s.name) & mask
+		for t.table[i] != nil {
+			i = (i + 1) & mask
+		}
+		t.table[i] = s
+	}
 }
 
 // number returns the interned literal raw, checked for range.

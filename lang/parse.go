@@ -24,7 +24,9 @@ func Parse(file string, src []byte) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Each line holds at most one statement and assigns at most one name.
+	// Each line holds at most one statement and assigns at most one name;
+	// a statement takes at least four bytes with its newline (x=1).
+	lines = min(lines, len(src)/4+1)
 	p.syms = newSymtab(lines)
 	p.lex = lexer{src: src, line: 1, col: 1, syms: p.syms}
 	prog, err := p.program(lines)
