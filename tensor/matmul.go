@@ -4,26 +4,63 @@ package tensor
 // the last two axes are the matrices ([m k] times [k n] gives [m n]) and
 // the leading axes are batch axes, broadcast under NumPy's rules. It panics
 // with a *ShapeError if the inner sizes differ or a rank is below 2.
-func MatMul(x, y *Tensor) *Tensor {
-	checkDType("MatMul", x, y)
+func MatMul(x, y *Tensor) *Tensor { return matmul("MatMul", x, y, false, false) }
+
+// MatMulTransA returns xᵀ·y, the product of the transpose of x's last two
+// axes with y, without forming the transpose: [k m] and [k n] give [m n].
+// Leading batch axes broadcast as in [MatMul]. It is the product behind
+// the gradient of MatMul with respect to its second operand. It panics
+// with a *ShapeError if the sizes of x's second-last and y's second-last
+// axes differ or a rank is below 2.
+func MatMulTransA(x, y *Tensor) *Tensor { return matmul("MatMulTransA", x, y, true, false) }
+
+// MatMulTransB returns x·yᵀ, the product of x with the transpose of y's
+// last two axes, without forming the transpose: [m k] and [n k] give
+// [m n]. Leading batch axes broadcast as in [MatMul]. It is the product
+// behind the gradient of MatMul with respect to its first operand. It
+// panics with a *ShapeError if the last axes of x and y differ in size or
+// a rank is below 2.
+func MatMulTransB(x, y *Tensor) *Tensor { return matmul("MatMulTransB", x, y, false, true) }
+
+// matmul is MatMul with x transposed if transA and y if transB, reporting
+// errors as op.
+func matmul(op string, x, y *Tensor, transA, transB bool) *Tensor {
+	checkDType(op, x, y)
 	xs, ys := x.shape, y.shape
-	if len(xs) < 2 || len(ys) < 2 || xs[len(xs)-1] != ys[len(ys)-2] {
-		panic(&ShapeError{Op: "MatMul", Shapes: []Shape{xs, ys}})
+	if len(xs) < 2 || len(ys) < 2 {
+		panic(&ShapeError{Op: op, Shapes: []Shape{xs, ys}})
 	}
-	m, k, n := xs[len(xs)-2], xs[len(xs)-1], ys[len(ys)-1]
+	xr, xc := xs[len(xs)-2], xs[len(xs)-1]
+	yr, yc := ys[len(ys)-2], ys[len(ys)-1]
+	m, k := xr, xc
+	if transA {
+		m, k = xc, xr
+	}
+	ky, n := yr, yc
+	if transB {
+		ky, n = yc, yr
+	}
+	if k != ky {
+		panic(&ShapeError{Op: op, Shapes: []Shape{xs, ys}})
+	}
 	var batch Shape
-	if Catch(func() { batch = BroadcastShapes("MatMul", xs[:len(xs)-2], ys[:len(ys)-2]) }) != nil {
+	if Catch(func() { batch = BroadcastShapes(op, xs[:len(xs)-2], ys[:len(ys)-2]) }) != nil {
 		// Name the operands' full shapes, not just their batch axes.
-		panic(&ShapeError{Op: "MatMul", Shapes: []Shape{xs, ys}})
+		panic(&ShapeError{Op: op, Shapes: []Shape{xs, ys}})
 	}
 	shape := append(batch.Clone(), m, n)
 	out := like(x, shape)
-	if len(batch) == 0 {
+	mul := func(b, ix, iy int) {
 		if x.dtype == Float32 {
-			gemm(out.f32, x.f32, y.f32, m, k, n)
+			gemm(transA, transB, m, n, k, x.f32[ix*m*k:(ix+1)*m*k], xc, y.f32[iy*k*n:(iy+1)*k*n], yc,
+				out.f32[b*m*n:(b+1)*m*n], n)
 		} else {
-			gemm(out.f64, x.f64, y.f64, m, k, n)
+			gemm(transA, transB, m, n, k, x.f64[ix*m*k:(ix+1)*m*k], xc, y.f64[iy*k*n:(iy+1)*k*n], yc,
+				out.f64[b*m*n:(b+1)*m*n], n)
 		}
+	}
+	if len(batch) == 0 {
+		mul(0, 0, 0)
 		return out
 	}
 	// Walk the batch with broadcast strides counted in matrices.
@@ -32,11 +69,7 @@ func MatMul(x, y *Tensor) *Tensor {
 	idx := make([]int, len(batch))
 	ix, iy := 0, 0
 	for b := range batch.Size() {
-		if x.dtype == Float32 {
-			gemm(out.f32[b*m*n:(b+1)*m*n], x.f32[ix*m*k:(ix+1)*m*k], y.f32[iy*k*n:(iy+1)*k*n], m, k, n)
-		} else {
-			gemm(out.f64[b*m*n:(b+1)*m*n], x.f64[ix*m*k:(ix+1)*m*k], y.f64[iy*k*n:(iy+1)*k*n], m, k, n)
-		}
+		mul(b, ix, iy)
 		for a := len(batch) - 1; a >= 0; a-- {
 			idx[a]++
 			ix += sx[a]
@@ -50,19 +83,4 @@ func MatMul(x, y *Tensor) *Tensor {
 		}
 	}
 	return out
-}
-
-// gemm sets c = a·b for row-major a [m k], b [k n] and c [m n], in the
-// i-k-j order that streams rows of b and c.
-func gemm[T float](c, a, b []T, m, k, n int) {
-	for i := range m {
-		ci := c[i*n : (i+1)*n]
-		for p := range k {
-			aip := a[i*k+p]
-			bp := b[p*n : (p+1)*n]
-			for j, v := range bp {
-				ci[j] += aip * v
-			}
-		}
-	}
 }

@@ -1,0 +1,417 @@
+package tensor
+
+import (
+	"runtime"
+	"sync"
+	"unsafe"
+)
+
+// This file holds the general matrix multiply behind MatMul and its
+// transposed variants, in the style of GotoBLAS and BLIS: c += op(a)·op(b)
+// is cut into blocks that fit the caches, each block of op(a) and op(b) is
+// packed into contiguous micro-panels, and a register-tiled micro-kernel
+// (Go assembly where the CPU allows, see gemm_amd64.go; pure Go otherwise)
+// computes one mr×nr tile of c at a time:
+//
+//	for jc in n, step nc:            the kc×nc block of op(b) stays in L3
+//	  for pc in k, step kc:          pack op(b)[pc:pc+kc, jc:jc+nc]
+//	    for ic in m, step mc:        pack op(a)[ic:ic+mc, pc:pc+kc] (L2)
+//	      for jr in nc, step nr:     a kc×nr micro-panel of b stays in L1
+//	        for ir in mc, step mr:   micro-kernel: c[ir:+mr, jr:+nr] += …
+//
+// Products below gemmSmall multiply-adds skip the packing and run a plain
+// loop; products above gemmParallel split the larger of m and n across
+// GOMAXPROCS goroutines.
+
+// blocking is one element type's GEMM: the micro-kernel and its tile
+// (mr×nr), and the cache blocks (kc, mc, nc; mc a multiple of mr, nc of
+// nr).
+type blocking[T float] struct {
+	mr, nr     int
+	kc, mc, nc int
+	// kernel sets c[i*ldc+j] += Σ_p a[p*mr+i]·b[p*nr+j] for i < mr, j < nr
+	// and p < k, on packed micro-panels a and b.
+	kernel func(k int, a, b, c *T, ldc int)
+}
+
+// The blocks are sized for Zen 4 (32 KiB L1d, 1 MiB L2 per core): a
+// kc×nr micro-panel of b plus an mr×kc one of a fit L1, an mc×kc block of a
+// fits L2 with room to spare.
+var (
+	gemm32 = blocking[float32]{mr: 6, nr: 16, kc: 256, mc: 240, nc: 4080}
+	gemm64 = blocking[float64]{mr: 6, nr: 8, kc: 256, mc: 120, nc: 2040}
+)
+
+// maxTile is the largest mr·nr of any blocking, the size of an edge tile's
+// scratch buffer.
+const maxTile = 6 * 16
+
+var (
+	// gemmSmall is the number of multiply-adds (m·n·k) at or below which
+	// gemm runs the plain loops: packing costs more than it saves there.
+	gemmSmall = 512
+	// gemmParallel is the number of multiply-adds at or above which gemm
+	// splits the product across goroutines.
+	gemmParallel = 1 << 19
+	// gemmWorkers, when positive, replaces GOMAXPROCS as the number of
+	// goroutines for a parallel product. Tests set it.
+	gemmWorkers = 0
+)
+
+// useKernels selects the micro-kernels: the assembly ones if asm is true
+// and the CPU has them, the pure-Go ones otherwise. It reports whether the
+// assembly kernels are in use.
+func useKernels(asm bool) bool {
+	asm = asm && haveAsmKernels
+	if asm {
+		gemm32.kernel, gemm64.kernel = asmKernel32, asmKernel64
+	} else {
+		gemm32.kernel, gemm64.kernel = kernelGo32, kernelGo64
+	}
+	return asm
+}
+
+func init() { useKernels(true) }
+
+// blockingFor returns the blocking for T.
+func blockingFor[T float]() *blocking[T] {
+	var z T
+	switch any(z).(type) {
+	case float32:
+		return any(&gemm32).(*blocking[T])
+	default:
+		return any(&gemm64).(*blocking[T])
+	}
+}
+
+// gemm sets c += op(a)·op(b) for row-major matrices: op(a) is m×k, either
+// a itself (lda ≥ k elements per row) or, if transA, the transpose of the
+// k×m matrix a (lda ≥ m); op(b) is k×n, b (ldb ≥ n) or, if transB, the
+// transpose of the n×k matrix b (ldb ≥ k); c is m×n with ldc ≥ n. The
+// slices start at the first element of each matrix.
+func gemm[T float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
+	if m == 0 || n == 0 || k == 0 {
+		return
+	}
+	if m*n*k <= gemmSmall {
+		gemmSimple(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+		return
+	}
+	bl := blockingFor[T]()
+	w := gemmWorkers
+	if w <= 0 {
+		w = runtime.GOMAXPROCS(0)
+	}
+	if w <= 1 || float64(m)*float64(n)*float64(k) < float64(gemmParallel) {
+		gemmBlocked(bl, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+		return
+	}
+	// Split the larger of m and n, so that each goroutine packs all of the
+	// smaller operand and its share of the larger one.
+	var wg sync.WaitGroup
+	if m >= n {
+		chunk := roundUp(ceilDiv(m, w), bl.mr)
+		for i0 := 0; i0 < m; i0 += chunk {
+			mi := min(chunk, m-i0)
+			aoff := i0 * lda
+			if transA {
+				aoff = i0
+			}
+			run := func() { gemmBlocked(bl, transA, transB, mi, n, k, a[aoff:], lda, b, ldb, c[i0*ldc:], ldc) }
+			if i0+mi == m {
+				run()
+			} else {
+				wg.Go(run)
+			}
+		}
+	} else {
+		chunk := roundUp(ceilDiv(n, w), bl.nr)
+		for j0 := 0; j0 < n; j0 += chunk {
+			nj := min(chunk, n-j0)
+			boff := j0
+			if transB {
+				boff = j0 * ldb
+			}
+			run := func() { gemmBlocked(bl, transA, transB, m, nj, k, a, lda, b[boff:], ldb, c[j0:], ldc) }
+			if j0+nj == n {
+				run()
+			} else {
+				wg.Go(run)
+			}
+		}
+	}
+	wg.Wait()
+}
+
+func ceilDiv(x, y int) int { return (x + y - 1) / y }
+func roundUp(x, y int) int { return ceilDiv(x, y) * y }
+
+// evenBlock returns the block size at most max that cuts n into the
+// fewest, most even blocks, rounded up to a multiple of unit.
+func evenBlock(n, max, unit int) int {
+	if n <= max {
+		return roundUp(n, unit)
+	}
+	return min(max, roundUp(ceilDiv(n, ceilDiv(n, max)), unit))
+}
+
+// packBuf holds one goroutine's packed blocks.
+type packBuf[T float] struct {
+	a, b []T
+}
+
+var (
+	packPool32 sync.Pool
+	packPool64 sync.Pool
+)
+
+func packPool[T float]() *sync.Pool {
+	var z T
+	if _, ok := any(z).(float32); ok {
+		return &packPool32
+	}
+	return &packPool64
+}
+
+// aligned returns a slice of n elements from s starting at a 64-byte
+// boundary, reallocating s if it is too short.
+func aligned[T float](s *[]T, n int) []T {
+	var z T
+	pad := 64 / int(unsafe.Sizeof(z))
+	if cap(*s) < n+pad {
+		*s = make([]T, n+pad)
+	}
+	buf := (*s)[:cap(*s)]
+	off := int(uintptr(unsafe.Pointer(&buf[0]))%64) / int(unsafe.Sizeof(z))
+	if off != 0 {
+		off = pad - off
+	}
+	return buf[off : off+n]
+}
+
+// gemmBlocked is gemm on one goroutine, with packing.
+func gemmBlocked[T float](bl *blocking[T], transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
+	mr, nr := bl.mr, bl.nr
+	kc := evenBlock(k, bl.kc, 1)
+	mc := evenBlock(m, bl.mc, mr)
+	nc := evenBlock(n, bl.nc, nr)
+
+	pool := packPool[T]()
+	buf, _ := pool.Get().(*packBuf[T])
+	if buf == nil {
+		buf = new(packBuf[T])
+	}
+	defer pool.Put(buf)
+	ap := aligned(&buf.a, mc*kc)
+	bp := aligned(&buf.b, nc*kc)
+
+	for jc := 0; jc < n; jc += nc {
+		ncc := min(nc, n-jc)
+		for pc := 0; pc < k; pc += kc {
+			kcc := min(kc, k-pc)
+			packB(nr, transB, kcc, ncc, b, ldb, pc, jc, bp)
+			for ic := 0; ic < m; ic += mc {
+				mcc := min(mc, m-ic)
+				packA(mr, transA, mcc, kcc, a, lda, ic, pc, ap)
+				macroKernel(bl, mcc, ncc, kcc, ap, bp, c[ic*ldc+jc:], ldc)
+			}
+		}
+	}
+}
+
+// macroKernel sets c += ap·bp for a packed mc×kc block ap and kc×nc block
+// bp, one mr×nr tile at a time. Edge tiles go through a scratch tile.
+func macroKernel[T float](bl *blocking[T], mc, nc, kc int, ap, bp, c []T, ldc int) {
+	mr, nr, kern := bl.mr, bl.nr, bl.kernel
+	var tmp [maxTile]T
+	for jr := 0; jr < nc; jr += nr {
+		nrr := min(nr, nc-jr)
+		b := &bp[jr*kc]
+		for ir := 0; ir < mc; ir += mr {
+			mrr := min(mr, mc-ir)
+			a := &ap[ir*kc]
+			if mrr == mr && nrr == nr {
+				// The whole tile lies inside c: its last element is
+				// c[(ir+mr-1)*ldc+jr+nr-1].
+				_ = c[(ir+mr-1)*ldc+jr+nr-1]
+				kern(kc, a, b, &c[ir*ldc+jr], ldc)
+				continue
+			}
+			clear(tmp[:])
+			kern(kc, a, b, &tmp[0], nr)
+			for i := range mrr {
+				ci := c[(ir+i)*ldc+jr:][:nrr]
+				for j, v := range tmp[i*nr : i*nr+nrr] {
+					ci[j] += v
+				}
+			}
+		}
+	}
+}
+
+// packA packs op(a)[ic:ic+mc, pc:pc+kc] into dst as micro-panels of mr
+// rows: panel r holds, for each p, the mr elements op(a)[ic+r*mr+i, pc+p],
+// zero-padded past the last row.
+func packA[T float](mr int, trans bool, mc, kc int, a []T, lda, ic, pc int, dst []T) {
+	for ir := 0; ir < mc; ir += mr {
+		mrr := min(mr, mc-ir)
+		d := dst[ir*kc : (ir+mr)*kc]
+		switch {
+		case trans:
+			// op(a)[i, p] = a[p*lda+i]: each p is a contiguous run.
+			for p := range kc {
+				copy(d[p*mr:p*mr+mrr], a[(pc+p)*lda+ic+ir:][:mrr])
+			}
+		case mrr == 6 && mr == 6:
+			r0 := a[(ic+ir)*lda+pc:][:kc]
+			r1 := a[(ic+ir+1)*lda+pc:][:kc]
+			r2 := a[(ic+ir+2)*lda+pc:][:kc]
+			r3 := a[(ic+ir+3)*lda+pc:][:kc]
+			r4 := a[(ic+ir+4)*lda+pc:][:kc]
+			r5 := a[(ic+ir+5)*lda+pc:][:kc]
+			for p := range kc {
+				q := (*[6]T)(d[p*6:])
+				q[0], q[1], q[2], q[3], q[4], q[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+			}
+		default:
+			for i := range mrr {
+				for p, v := range a[(ic+ir+i)*lda+pc:][:kc] {
+					d[p*mr+i] = v
+				}
+			}
+		}
+		if mrr < mr {
+			for p := range kc {
+				clear(d[p*mr+mrr : p*mr+mr])
+			}
+		}
+	}
+}
+
+// packB packs op(b)[pc:pc+kc, jc:jc+nc] into dst as micro-panels of nr
+// columns: panel r holds, for each p, the nr elements op(b)[pc+p,
+// jc+r*nr+j], zero-padded past the last column.
+func packB[T float](nr int, trans bool, kc, nc int, b []T, ldb, pc, jc int, dst []T) {
+	for jr := 0; jr < nc; jr += nr {
+		nrr := min(nr, nc-jr)
+		d := dst[jr*kc : (jr+nr)*kc]
+		switch {
+		case trans:
+			// op(b)[p, j] = b[j*ldb+p]: each j is a contiguous run.
+			for j := range nrr {
+				for p, v := range b[(jc+jr+j)*ldb+pc:][:kc] {
+					d[p*nr+j] = v
+				}
+			}
+		case nrr == 16 && nr == 16:
+			for p := range kc {
+				*(*[16]T)(d[p*16:]) = *(*[16]T)(b[(pc+p)*ldb+jc+jr:])
+			}
+		case nrr == 8 && nr == 8:
+			for p := range kc {
+				*(*[8]T)(d[p*8:]) = *(*[8]T)(b[(pc+p)*ldb+jc+jr:])
+			}
+		default:
+			for p := range kc {
+				copy(d[p*nr:p*nr+nrr], b[(pc+p)*ldb+jc+jr:][:nrr])
+			}
+		}
+		if nrr < nr {
+			for p := range kc {
+				clear(d[p*nr+nrr : p*nr+nr])
+			}
+		}
+	}
+}
+
+// gemmSimple is gemm without packing, for small products.
+func gemmSimple[T float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
+	switch {
+	case !transA && !transB:
+		// i-p-j: stream rows of b and c.
+		for i := range m {
+			ci := c[i*ldc:][:n]
+			for p, aip := range a[i*lda:][:k] {
+				for j, v := range b[p*ldb:][:n] {
+					ci[j] += aip * v
+				}
+			}
+		}
+	case !transA && transB:
+		// c[i, j] += a[i, :]·b[j, :].
+		for i := range m {
+			ai := a[i*lda:][:k]
+			ci := c[i*ldc:][:n]
+			for j := range ci {
+				var s T
+				for p, v := range b[j*ldb:][:k] {
+					s += ai[p] * v
+				}
+				ci[j] += s
+			}
+		}
+	case transA && !transB:
+		// p-i-j: row p of a scales row p of b into each row of c.
+		for p := range k {
+			bp := b[p*ldb:][:n]
+			for i, aip := range a[p*lda:][:m] {
+				ci := c[i*ldc:][:n]
+				for j, v := range bp {
+					ci[j] += aip * v
+				}
+			}
+		}
+	default:
+		for i := range m {
+			ci := c[i*ldc:][:n]
+			for j := range ci {
+				var s T
+				for p, v := range b[j*ldb:][:k] {
+					s += a[p*lda+i] * v
+				}
+				ci[j] += s
+			}
+		}
+	}
+}
+
+// kernelGo is the pure-Go micro-kernel for an mr×nr tile (mr even, nr a
+// multiple of 4): blocks of 2×4 accumulators in registers.
+func kernelGo[T float](mr, nr, k int, a, b, c []T, ldc int) {
+	for i := 0; i < mr; i += 2 {
+		for j := 0; j < nr; j += 4 {
+			var c00, c01, c02, c03, c10, c11, c12, c13 T
+			for p := range k {
+				a0, a1 := a[p*mr+i], a[p*mr+i+1]
+				bp := (*[4]T)(b[p*nr+j:])
+				b0, b1, b2, b3 := bp[0], bp[1], bp[2], bp[3]
+				c00 += a0 * b0
+				c01 += a0 * b1
+				c02 += a0 * b2
+				c03 += a0 * b3
+				c10 += a1 * b0
+				c11 += a1 * b1
+				c12 += a1 * b2
+				c13 += a1 * b3
+			}
+			r0 := (*[4]T)(c[i*ldc+j:])
+			r1 := (*[4]T)(c[(i+1)*ldc+j:])
+			r0[0] += c00
+			r0[1] += c01
+			r0[2] += c02
+			r0[3] += c03
+			r1[0] += c10
+			r1[1] += c11
+			r1[2] += c12
+			r1[3] += c13
+		}
+	}
+}
+
+func kernelGo32(k int, a, b, c *float32, ldc int) {
+	kernelGo(6, 16, k, unsafe.Slice(a, 6*k), unsafe.Slice(b, 16*k), unsafe.Slice(c, 5*ldc+16), ldc)
+}
+
+func kernelGo64(k int, a, b, c *float64, ldc int) {
+	kernelGo(6, 8, k, unsafe.Slice(a, 6*k), unsafe.Slice(b, 8*k), unsafe.Slice(c, 5*ldc+8), ldc)
+}

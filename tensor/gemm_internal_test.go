@@ -1,0 +1,178 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+	"unsafe"
+)
+
+// gemmConfig is one way of running gemm: which kernels, and which of the
+// paths (plain loops, blocked, parallel) with which block sizes.
+type gemmConfig struct {
+	name     string
+	asm      bool
+	small    int // gemmSmall
+	parallel int // gemmParallel
+	workers  int // gemmWorkers
+	tiny     bool
+}
+
+// set installs c and returns a function that restores the defaults.
+func (c gemmConfig) set(t *testing.T) (restore func()) {
+	t.Helper()
+	old32, old64 := gemm32, gemm64
+	oldSmall, oldPar, oldWorkers := gemmSmall, gemmParallel, gemmWorkers
+	if got := useKernels(c.asm); got != c.asm {
+		t.Skipf("no assembly kernels on this CPU")
+	}
+	gemmSmall, gemmParallel, gemmWorkers = c.small, c.parallel, c.workers
+	if c.tiny {
+		// Blocks of a few tiles, so that small products cross every
+		// block boundary.
+		gemm32.kc, gemm32.mc, gemm32.nc = 5, 12, 32
+		gemm64.kc, gemm64.mc, gemm64.nc = 7, 18, 24
+	}
+	return func() {
+		gemm32, gemm64 = old32, old64
+		gemmSmall, gemmParallel, gemmWorkers = oldSmall, oldPar, oldWorkers
+		useKernels(true)
+	}
+}
+
+var gemmConfigs = []gemmConfig{
+	{name: "simple", asm: true, small: math.MaxInt, parallel: math.MaxInt, workers: 1},
+	{name: "go", asm: false, small: 0, parallel: math.MaxInt, workers: 1},
+	{name: "go-tiny-blocks", asm: false, small: 0, parallel: math.MaxInt, workers: 1, tiny: true},
+	{name: "asm", asm: true, small: 0, parallel: math.MaxInt, workers: 1},
+	{name: "asm-tiny-blocks", asm: true, small: 0, parallel: math.MaxInt, workers: 1, tiny: true},
+	{name: "asm-parallel-3", asm: true, small: 0, parallel: 0, workers: 3},
+	{name: "go-parallel-2", asm: false, small: 0, parallel: 0, workers: 2, tiny: true},
+}
+
+// refGemm returns op(a)·op(b) in float64 by the triple loop.
+func refGemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int) []float64 {
+	c := make([]float64, m*n)
+	for i := range m {
+		for j := range n {
+			s := 0.0
+			for p := range k {
+				ai, bj := 0.0, 0.0
+				if transA {
+					ai = a[p*lda+i]
+				} else {
+					ai = a[i*lda+p]
+				}
+				if transB {
+					bj = b[j*ldb+p]
+				} else {
+					bj = b[p*ldb+j]
+				}
+				s += ai * bj
+			}
+			c[i*n+j] = s
+		}
+	}
+	return c
+}
+
+// refCache holds the references of checkGemm, which every configuration
+// of TestGemmPaths shares.
+var refCache = map[string][]float64{}
+
+func convert[T float](x []float64) []T {
+	out := make([]T, len(x))
+	for i, v := range x {
+		out[i] = T(v)
+	}
+	return out
+}
+
+// checkGemm runs gemm on random operands with leading dimensions padded by
+// pad and compares with refGemm; c starts at 1 to check that gemm adds.
+func checkGemm[T float](t *testing.T, transA, transB bool, m, n, k, pad int, tol float64) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(uint64(m*1000003+n*1009+k), 7))
+	ar, ac := m, k
+	if transA {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if transB {
+		br, bc = n, k
+	}
+	lda, ldb, ldc := ac+pad, bc+pad, n+pad
+	a64 := make([]float64, ar*lda)
+	b64 := make([]float64, br*ldb)
+	for i := range a64 {
+		a64[i] = float64(T(r.NormFloat64()))
+	}
+	for i := range b64 {
+		b64[i] = float64(T(r.NormFloat64()))
+	}
+	key := fmt.Sprint(transA, transB, m, n, k, pad, unsafe.Sizeof(T(0)))
+	want, ok := refCache[key]
+	if !ok {
+		want = refGemm(transA, transB, m, n, k, a64, lda, b64, ldb)
+		refCache[key] = want
+	}
+	c := make([]T, m*ldc)
+	for i := range c {
+		c[i] = 1
+	}
+	gemm(transA, transB, m, n, k, convert[T](a64), lda, convert[T](b64), ldb, c, ldc)
+	bad := 0
+	for i := range m {
+		for j := range ldc {
+			got, w := float64(c[i*ldc+j]), 1.0
+			if j < n {
+				w += want[i*n+j]
+			}
+			if math.Abs(got-w) > tol*max(1, math.Abs(w)) {
+				if bad < 5 {
+					t.Errorf("1 + gemm(%v, %v, %d, %d, %d) [%d %d] = %v; want %v", transA, transB, m, n, k, i, j, got, w)
+				}
+				bad++
+			}
+		}
+	}
+	if bad > 5 {
+		t.Errorf("%d more wrong elements", bad-5)
+	}
+}
+
+func TestGemmPaths(t *testing.T) {
+	type size struct{ m, n, k int }
+	sizes := []size{
+		{1, 1, 1}, {1, 1, 9}, {1, 17, 1}, {6, 16, 4}, {6, 8, 4}, {12, 32, 1}, {5, 15, 3},
+		{7, 29, 13}, {13, 7, 29}, {29, 13, 7}, {31, 37, 41}, {64, 64, 64}, {2, 100, 50}, {100, 2, 50},
+		{50, 40, 300}, {131, 67, 263},
+	}
+	big := []size{{128, 256, 784}, {784, 256, 128}, {128, 784, 256}}
+	for _, cfg := range gemmConfigs {
+		t.Run(cfg.name, func(t *testing.T) {
+			defer cfg.set(t)()
+			sizes := sizes
+			if !testing.Short() && !raceEnabled && !cfg.tiny {
+				sizes = append(sizes[:len(sizes):len(sizes)], big...)
+			}
+			for _, sz := range sizes {
+				for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
+					for _, pad := range []int{0, 3} {
+						if pad != 0 && sz.m*sz.n*sz.k > 1<<20 {
+							continue
+						}
+						name := fmt.Sprintf("%dx%dx%d/transA=%v/transB=%v/pad=%d", sz.m, sz.k, sz.n, tr[0], tr[1], pad)
+						t.Run(name, func(t *testing.T) {
+							// float32 sums of k terms of size 1 carry errors
+							// of about sqrt(k)·2⁻²⁴ each.
+							checkGemm[float32](t, tr[0], tr[1], sz.m, sz.n, sz.k, pad, 1e-5*math.Sqrt(float64(sz.k)))
+							checkGemm[float64](t, tr[0], tr[1], sz.m, sz.n, sz.k, pad, 1e-13*math.Sqrt(float64(sz.k)))
+						})
+					}
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,45 @@
+package tensor_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/seed812a03d2/backprop/tensor"
+)
+
+// BenchmarkMatMul times the products of the performance issue: square
+// GEMMs and the shapes of a 784-256 dense layer with batch 128 (forward
+// x·W, and backward's xᵀ·g and g·Wᵀ, both as plain products of
+// materialised operands and through MatMulTransA and MatMulTransB). It
+// reports GFLOP/s, counting 2·m·n·k operations per product.
+func BenchmarkMatMul(b *testing.B) {
+	type bench struct {
+		name    string
+		f       func(x, y *tensor.Tensor) *tensor.Tensor
+		x, y    []int // operand shapes
+		m, n, k int
+	}
+	var benches []bench
+	for _, s := range []int{16, 64, 512, 1024} {
+		benches = append(benches, bench{fmt.Sprintf("%d", s), tensor.MatMul, []int{s, s}, []int{s, s}, s, s, s})
+	}
+	benches = append(benches,
+		bench{"128x784x256", tensor.MatMul, []int{128, 784}, []int{784, 256}, 128, 256, 784},
+		bench{"784x128x256", tensor.MatMul, []int{784, 128}, []int{128, 256}, 784, 256, 128},
+		bench{"128x256x784", tensor.MatMul, []int{128, 256}, []int{256, 784}, 128, 784, 256},
+		bench{"TransA-784x128x256", tensor.MatMulTransA, []int{128, 784}, []int{128, 256}, 784, 256, 128},
+		bench{"TransB-128x256x784", tensor.MatMulTransB, []int{128, 256}, []int{784, 256}, 128, 784, 256},
+	)
+	for _, d := range []tensor.DType{tensor.Float32, tensor.Float64} {
+		for _, bb := range benches {
+			b.Run(fmt.Sprintf("%v/%s", d, bb.name), func(b *testing.B) {
+				x, y := randn(1, d, bb.x...), randn(2, d, bb.y...)
+				flops := 2 * float64(bb.m) * float64(bb.n) * float64(bb.k)
+				for b.Loop() {
+					bb.f(x, y)
+				}
+				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}
