@@ -222,6 +222,10 @@ func (t *Table) setTensor(id int32, v *tensor.Tensor) {
 // without recursion and without lists of consumers.
 func (t *Table) fill() {
 	g, lo := t.g, t.lo
+	if a := g.anomaly; a != nil {
+		a.backward++
+		defer func() { a.backward-- }()
+	}
 	for top := t.y.id; top >= lo; {
 		// The nodes top, top-1, … down to lo or the chunk's start.
 		chunk, off := g.chunks[top>>chunkLog], int(top&(chunkSize-1))
@@ -252,6 +256,9 @@ func (t *Table) fill() {
 					continue
 				}
 				checkContribution(c, i, v, contrib)
+				if g.anomaly != nil {
+					g.checkBackward(c, i, gc.Value(), contrib.Value())
+				}
 				t.add(v, contrib)
 			}
 		}
@@ -282,9 +289,15 @@ func (t *Table) scalarBprop(id int32, r *record) {
 	// Without a mask every input is in the table's range, and adding to the
 	// entry of a constant is harmless: Grad refuses to read it.
 	if t.mask == nil || t.wanted(r.in[0], x) {
+		if t.g.anomaly != nil && (t.mask != nil || x.flags&flagNeedsGrad != 0) {
+			t.g.checkBackward(Node{t.g, id}, 0, tensor.Scalar(gc), tensor.Scalar(gc*dx))
+		}
 		t.scalars[r.in[0]-lo] += gc * dx
 	}
 	if y != nil && (t.mask == nil || t.wanted(r.in[1], y)) {
+		if t.g.anomaly != nil && (t.mask != nil || y.flags&flagNeedsGrad != 0) {
+			t.g.checkBackward(Node{t.g, id}, 1, tensor.Scalar(gc), tensor.Scalar(gc*dy))
+		}
 		t.scalars[r.in[1]-lo] += gc * dy
 	}
 }

@@ -31,6 +31,8 @@ type Graph struct {
 
 	detached int // > 0 while results are recorded as constants
 
+	anomaly *anomalyState // non-nil in anomaly mode
+
 	noCopy noCopy // a Graph holds pointers into itself
 
 	// Storage for small graphs, so that building one allocates only the
@@ -258,6 +260,13 @@ func (g *Graph) truncate(m mark) {
 	g.lists = g.lists[:m.lists]
 	if len(g.names) > m.n {
 		g.names = g.names[:m.n]
+	}
+	if g.anomaly != nil {
+		for id := range g.anomaly.sites {
+			if int(id) >= m.n {
+				delete(g.anomaly.sites, id)
+			}
+		}
 	}
 }
 

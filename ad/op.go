@@ -80,7 +80,7 @@ func Apply(op Op, xs ...Node) Node {
 		r.flags = flags
 	}
 	g.setValue(r, v)
-	return Node{g, id}
+	return g.made(id)
 }
 
 // Apply1 is Apply for one input.
@@ -103,7 +103,7 @@ func Apply1(op Op, x Node) Node {
 				r.nin, r.in[0] = 1, x.id
 				r.flags |= xr.flags & flagNeedsGrad
 			}
-			return Node{g, id}
+			return g.made(id)
 		}
 	}
 	v := op.Forward([]*tensor.Tensor{g.value(xr)})
@@ -113,7 +113,7 @@ func Apply1(op Op, x Node) Node {
 		r.nin, r.in[0], r.flags = 1, x.id, flags
 	}
 	g.setValue(r, v)
-	return Node{g, id}
+	return g.made(id)
 }
 
 // Apply2 is Apply for two inputs.
@@ -137,7 +137,7 @@ func Apply2(op Op, x, y Node) Node {
 				r.nin, r.in[0], r.in[1] = 2, x.id, y.id
 				r.flags |= flags
 			}
-			return Node{g, id}
+			return g.made(id)
 		}
 	}
 	v := op.Forward([]*tensor.Tensor{g.value(xr), g.value(yr)})
@@ -147,7 +147,17 @@ func Apply2(op Op, x, y Node) Node {
 		r.nin, r.in[0], r.in[1], r.flags = 2, x.id, y.id, flags
 	}
 	g.setValue(r, v)
-	return Node{g, id}
+	return g.made(id)
+}
+
+// made returns the node id that an Apply function has just recorded,
+// checked in anomaly mode.
+func (g *Graph) made(id int32) Node {
+	n := Node{g, id}
+	if g.anomaly != nil {
+		g.checkForward(n)
+	}
+	return n
 }
 
 // scalarOp returns op as a ScalarOp, or nil; code is op's code.
