@@ -92,7 +92,9 @@
 // returns the wrong shape panic with a *[GraphError]; operands of
 // incompatible shapes panic with the *tensor.ShapeError of the operation's
 // forward rule, which names the operation and the shapes. NaN and ±Inf are
-// values, not errors.
+// values, not errors, except in anomaly mode ([Graph.DetectAnomalies]),
+// where the first one produced from finite values panics with an
+// *[AnomalyError] that says where it came from.
 //
 // A Graph is not safe for concurrent use. Independent graphs share
 // nothing, so they can be built and differentiated from different

@@ -152,3 +152,18 @@ func ExampleNode_Detach() {
 	fmt.Println(ad.Backward(y).Scalar(x))
 	// Output: 3
 }
+
+func ExampleGraph_DetectAnomalies() {
+	var g ad.Graph
+	g.DetectAnomalies(true)
+	x := g.ScalarVar("x", 0)
+	y := ops.Sqrt(x) // 0 is fine, but the derivative there is +Inf
+	err := func() (err error) {
+		defer func() { err, _ = recover().(*ad.AnomalyError) }()
+		ad.Backward(y)
+		return nil
+	}()
+	e := err.(*ad.AnomalyError)
+	fmt.Println(e.Pass, "|", e.Op, "|", e.Value, "|", e.Inputs)
+	// Output: backward | the bprop of sqrt for input 0 | +Inf | [x = 0 upstream gradient 1]
+}
