@@ -34,17 +34,50 @@ type blocking[T float] struct {
 	kernel func(k int, a, b, c *T, ldc int)
 }
 
-// The blocks are sized for Zen 4 (32 KiB L1d, 1 MiB L2 per core): a
-// kc×nr micro-panel of b plus an mr×kc one of a fit L1, an mc×kc block of a
-// fits L2 with room to spare.
+// gemm32 and gemm64 are the blockings in use, set by useKernels.
 var (
-	gemm32 = blocking[float32]{mr: 6, nr: 16, kc: 256, mc: 240, nc: 4080}
-	gemm64 = blocking[float64]{mr: 6, nr: 8, kc: 256, mc: 120, nc: 2040}
+	gemm32 blocking[float32]
+	gemm64 blocking[float64]
 )
 
 // maxTile is the largest mr·nr of any blocking, the size of an edge tile's
 // scratch buffer.
-const maxTile = 6 * 16
+const maxTile = 12 * 32
+
+// kernelSet names a family of micro-kernels.
+type kernelSet int
+
+const (
+	goKernels     kernelSet = iota // pure Go, 6×16 and 6×8 tiles
+	avx2Kernels                    // AVX2 and FMA, 6×16 and 6×8
+	avx512Kernels                  // AVX-512F, 12×32 and 12×16
+)
+
+// useKernels selects the micro-kernels ks and their blocking, if the CPU
+// has them (bestKernels is the best it has), and reports whether it did.
+//
+// The blocks are sized for AMD Zen 4 and 5 (32 or 48 KiB L1d, 1 MiB L2 per
+// core): a kc×nr micro-panel of b plus an mr×kc one of a fit L1, an mc×kc
+// block of a fits L2 with room to spare.
+func useKernels(ks kernelSet) bool {
+	if ks > bestKernels {
+		return false
+	}
+	switch ks {
+	case goKernels:
+		gemm32 = blocking[float32]{mr: 6, nr: 16, kc: 256, mc: 240, nc: 4080, kernel: kernelGo32}
+		gemm64 = blocking[float64]{mr: 6, nr: 8, kc: 256, mc: 120, nc: 2040, kernel: kernelGo64}
+	case avx2Kernels:
+		gemm32 = blocking[float32]{mr: 6, nr: 16, kc: 256, mc: 240, nc: 4080, kernel: kernelAVX2F32}
+		gemm64 = blocking[float64]{mr: 6, nr: 8, kc: 256, mc: 120, nc: 2040, kernel: kernelAVX2F64}
+	case avx512Kernels:
+		gemm32 = blocking[float32]{mr: 12, nr: 32, kc: 192, mc: 480, nc: 4096, kernel: kernelAVX512F32}
+		gemm64 = blocking[float64]{mr: 12, nr: 16, kc: 192, mc: 240, nc: 2048, kernel: kernelAVX512F64}
+	}
+	return true
+}
+
+func init() { useKernels(bestKernels) }
 
 var (
 	// gemmSmall is the number of multiply-adds (m·n·k) at or below which
@@ -57,21 +90,6 @@ var (
 	// goroutines for a parallel product. Tests set it.
 	gemmWorkers = 0
 )
-
-// useKernels selects the micro-kernels: the assembly ones if asm is true
-// and the CPU has them, the pure-Go ones otherwise. It reports whether the
-// assembly kernels are in use.
-func useKernels(asm bool) bool {
-	asm = asm && haveAsmKernels
-	if asm {
-		gemm32.kernel, gemm64.kernel = asmKernel32, asmKernel64
-	} else {
-		gemm32.kernel, gemm64.kernel = kernelGo32, kernelGo64
-	}
-	return asm
-}
-
-func init() { useKernels(true) }
 
 // blockingFor returns the blocking for T.
 func blockingFor[T float]() *blocking[T] {
@@ -262,16 +280,19 @@ func packA[T float](mr int, trans bool, mc, kc int, a []T, lda, ic, pc int, dst 
 			for p := range kc {
 				copy(d[p*mr:p*mr+mrr], a[(pc+p)*lda+ic+ir:][:mrr])
 			}
-		case mrr == 6 && mr == 6:
-			r0 := a[(ic+ir)*lda+pc:][:kc]
-			r1 := a[(ic+ir+1)*lda+pc:][:kc]
-			r2 := a[(ic+ir+2)*lda+pc:][:kc]
-			r3 := a[(ic+ir+3)*lda+pc:][:kc]
-			r4 := a[(ic+ir+4)*lda+pc:][:kc]
-			r5 := a[(ic+ir+5)*lda+pc:][:kc]
-			for p := range kc {
-				q := (*[6]T)(d[p*6:])
-				q[0], q[1], q[2], q[3], q[4], q[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+		case mrr == mr && mr%6 == 0:
+			// Six rows at a time, read in step and written in runs of six.
+			for i0 := 0; i0 < mr; i0 += 6 {
+				r0 := a[(ic+ir+i0)*lda+pc:][:kc]
+				r1 := a[(ic+ir+i0+1)*lda+pc:][:kc]
+				r2 := a[(ic+ir+i0+2)*lda+pc:][:kc]
+				r3 := a[(ic+ir+i0+3)*lda+pc:][:kc]
+				r4 := a[(ic+ir+i0+4)*lda+pc:][:kc]
+				r5 := a[(ic+ir+i0+5)*lda+pc:][:kc]
+				for p := range kc {
+					q := (*[6]T)(d[p*mr+i0:])
+					q[0], q[1], q[2], q[3], q[4], q[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+				}
 			}
 		default:
 			for i := range mrr {
@@ -302,6 +323,10 @@ func packB[T float](nr int, trans bool, kc, nc int, b []T, ldb, pc, jc int, dst 
 				for p, v := range b[(jc+jr+j)*ldb+pc:][:kc] {
 					d[p*nr+j] = v
 				}
+			}
+		case nrr == 32 && nr == 32:
+			for p := range kc {
+				*(*[32]T)(d[p*32:]) = *(*[32]T)(b[(pc+p)*ldb+jc+jr:])
 			}
 		case nrr == 16 && nr == 16:
 			for p := range kc {

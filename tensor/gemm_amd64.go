@@ -1,13 +1,14 @@
 package tensor
 
-// haveAsmKernels reports whether the CPU and the operating system support
-// AVX2 and FMA, which the assembly micro-kernels need; haveAVX512 whether
-// they support AVX-512F.
-var haveAsmKernels, haveAVX512 = detectCPU()
+// bestKernels is the best kernelSet that the CPU and the operating system
+// support.
+var bestKernels = detectCPU()
 
 var (
-	asmKernel32 = kernel6x16F32
-	asmKernel64 = kernel6x8F64
+	kernelAVX2F32   = kernel6x16F32
+	kernelAVX2F64   = kernel6x8F64
+	kernelAVX512F32 = kernel12x32F32
+	kernelAVX512F64 = kernel12x16F64
 )
 
 // kernel6x16F32 is the micro-kernel of gemm32 (see blocking.kernel) in
@@ -22,6 +23,18 @@ func kernel6x16F32(k int, a, b, c *float32, ldc int)
 //go:noescape
 func kernel6x8F64(k int, a, b, c *float64, ldc int)
 
+// kernel12x32F32 is the micro-kernel of gemm32 in AVX-512F: 24 ZMM
+// accumulators hold the 12×32 tile.
+//
+//go:noescape
+func kernel12x32F32(k int, a, b, c *float32, ldc int)
+
+// kernel12x16F64 is the micro-kernel of gemm64 in AVX-512F: 24 ZMM
+// accumulators hold the 12×16 tile.
+//
+//go:noescape
+func kernel12x16F64(k int, a, b, c *float64, ldc int)
+
 // fmaLoop32 runs n iterations of twelve independent 8-wide float32 FMAs,
 // 192 floating-point operations each; benchmarks measure the peak with it.
 func fmaLoop32(n int)
@@ -33,10 +46,10 @@ func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 
 func xgetbv() (eax, edx uint32)
 
-func detectCPU() (avx2FMA, avx512 bool) {
+func detectCPU() kernelSet {
 	maxID, _, _, _ := cpuid(0, 0)
 	if maxID < 7 {
-		return false, false
+		return goKernels
 	}
 	_, _, ecx1, _ := cpuid(1, 0)
 	const (
@@ -45,21 +58,26 @@ func detectCPU() (avx2FMA, avx512 bool) {
 		avx     = 1 << 28
 	)
 	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
-		return false, false
+		return goKernels
 	}
 	// The OS must save the XMM and YMM state (XCR0 bits 1 and 2), and for
 	// AVX-512 the opmask and ZMM state too (bits 5 to 7).
 	xcr0, _ := xgetbv()
 	if xcr0&6 != 6 {
-		return false, false
+		return goKernels
 	}
 	_, ebx7, _, _ := cpuid(7, 0)
 	const (
 		avx2    = 1 << 5
 		avx512f = 1 << 16
 	)
-	avx2FMA = ebx7&avx2 != 0
-	return avx2FMA, avx2FMA && ebx7&avx512f != 0 && xcr0&0xe6 == 0xe6
+	switch {
+	case ebx7&avx2 == 0:
+		return goKernels
+	case ebx7&avx512f == 0 || xcr0&0xe6 != 0xe6:
+		return avx2Kernels
+	}
+	return avx512Kernels
 }
 
 // fmaLoop32AVX512 is fmaLoop32 on 16-wide AVX-512 FMAs, 384 operations

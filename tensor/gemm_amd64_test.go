@@ -9,7 +9,7 @@ import (
 // BenchmarkPeakFMA measures one core's floating-point peak with chains of
 // independent AVX2 FMAs and no memory traffic: the ceiling for gemm.
 func BenchmarkPeakFMA(b *testing.B) {
-	if !haveAsmKernels {
+	if bestKernels < avx2Kernels {
 		b.Skip("no AVX2 and FMA")
 	}
 	const n = 1 << 20
@@ -29,7 +29,7 @@ func BenchmarkPeakFMA(b *testing.B) {
 
 // BenchmarkPeakFMA512 is BenchmarkPeakFMA for float32 with AVX-512 FMAs.
 func BenchmarkPeakFMA512(b *testing.B) {
-	if !haveAVX512 {
+	if bestKernels < avx512Kernels {
 		b.Skip("no AVX-512")
 	}
 	const n = 1 << 20
@@ -40,41 +40,60 @@ func BenchmarkPeakFMA512(b *testing.B) {
 }
 
 // TestGemmKernels compares the assembly micro-kernels with the pure-Go
-// ones on every k up to 9 (the unrolled loop and its tail) and a long one.
+// one on every k up to 9 (the unrolled loop and its tail) and a long one.
 func TestGemmKernels(t *testing.T) {
-	if !haveAsmKernels {
-		t.Skip("no assembly kernels on this CPU")
+	type kernel[T float] struct {
+		name   string
+		set    kernelSet
+		mr, nr int
+		f      func(k int, a, b, c *T, ldc int)
 	}
+	k32 := []kernel[float32]{
+		{"kernel6x16F32", avx2Kernels, 6, 16, kernel6x16F32},
+		{"kernel12x32F32", avx512Kernels, 12, 32, kernel12x32F32},
+	}
+	k64 := []kernel[float64]{
+		{"kernel6x8F64", avx2Kernels, 6, 8, kernel6x8F64},
+		{"kernel12x16F64", avx512Kernels, 12, 16, kernel12x16F64},
+	}
+	for _, kn := range k32 {
+		t.Run(kn.name, func(t *testing.T) {
+			if bestKernels < kn.set {
+				t.Skip("not supported by this CPU")
+			}
+			checkKernel(t, kn.mr, kn.nr, kn.f, 1e-4)
+		})
+	}
+	for _, kn := range k64 {
+		t.Run(kn.name, func(t *testing.T) {
+			if bestKernels < kn.set {
+				t.Skip("not supported by this CPU")
+			}
+			checkKernel(t, kn.mr, kn.nr, kn.f, 1e-12)
+		})
+	}
+}
+
+func checkKernel[T float](t *testing.T, mr, nr int, f func(k int, a, b, c *T, ldc int), tol float64) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, k := range []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 257} {
-		a32, b32 := make([]float32, 6*k+1), make([]float32, 16*k+1)
-		a64, b64 := make([]float64, 6*k+1), make([]float64, 8*k+1)
-		for i := range a32 {
-			a32[i] = float32(r.NormFloat64())
-			a64[i] = float64(a32[i])
+		a, b := make([]T, mr*k+1), make([]T, nr*k+1)
+		for i := range a {
+			a[i] = T(r.NormFloat64())
 		}
-		for i := range b32 {
-			b32[i] = float32(r.NormFloat64())
+		for i := range b {
+			b[i] = T(r.NormFloat64())
 		}
-		for i := range b64 {
-			b64[i] = r.NormFloat64()
+		ldc := nr + 3 // wider than the tile, and odd
+		got, want := make([]T, mr*ldc), make([]T, mr*ldc)
+		for i := range got {
+			got[i], want[i] = T(i), T(i)
 		}
-		const ldc = 19 // odd, and wider than any tile
-		c1, c2 := make([]float32, 6*ldc), make([]float32, 6*ldc)
-		d1, d2 := make([]float64, 6*ldc), make([]float64, 6*ldc)
-		for i := range c1 {
-			c1[i], c2[i], d1[i], d2[i] = float32(i), float32(i), float64(i), float64(i)
-		}
-		kernel6x16F32(k, &a32[0], &b32[0], &c1[0], ldc)
-		kernelGo32(k, &a32[0], &b32[0], &c2[0], ldc)
-		kernel6x8F64(k, &a64[0], &b64[0], &d1[0], ldc)
-		kernelGo64(k, &a64[0], &b64[0], &d2[0], ldc)
-		for i := range c1 {
-			if math.Abs(float64(c1[i]-c2[i])) > 1e-4*max(1, math.Abs(float64(c2[i]))) {
-				t.Errorf("kernel6x16F32(k=%d) element %d = %v; pure Go gives %v", k, i, c1[i], c2[i])
-			}
-			if math.Abs(d1[i]-d2[i]) > 1e-12*max(1, math.Abs(d2[i])) {
-				t.Errorf("kernel6x8F64(k=%d) element %d = %v; pure Go gives %v", k, i, d1[i], d2[i])
+		f(k, &a[0], &b[0], &got[0], ldc)
+		kernelGo(mr, nr, k, a, b, want, ldc)
+		for i := range got {
+			if math.Abs(float64(got[i]-want[i])) > tol*max(1, math.Abs(float64(want[i]))) {
+				t.Errorf("k=%d: element %d = %v; pure Go gives %v", k, i, got[i], want[i])
 			}
 		}
 	}

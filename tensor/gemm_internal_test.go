@@ -12,7 +12,7 @@ import (
 // paths (plain loops, blocked, parallel) with which block sizes.
 type gemmConfig struct {
 	name     string
-	asm      bool
+	kernels  kernelSet
 	small    int // gemmSmall
 	parallel int // gemmParallel
 	workers  int // gemmWorkers
@@ -22,33 +22,35 @@ type gemmConfig struct {
 // set installs c and returns a function that restores the defaults.
 func (c gemmConfig) set(t *testing.T) (restore func()) {
 	t.Helper()
-	old32, old64 := gemm32, gemm64
 	oldSmall, oldPar, oldWorkers := gemmSmall, gemmParallel, gemmWorkers
-	if got := useKernels(c.asm); got != c.asm {
-		t.Skipf("no assembly kernels on this CPU")
+	if !useKernels(c.kernels) {
+		t.Skipf("no such kernels on this CPU")
 	}
 	gemmSmall, gemmParallel, gemmWorkers = c.small, c.parallel, c.workers
 	if c.tiny {
 		// Blocks of a few tiles, so that small products cross every
 		// block boundary.
-		gemm32.kc, gemm32.mc, gemm32.nc = 5, 12, 32
-		gemm64.kc, gemm64.mc, gemm64.nc = 7, 18, 24
+		gemm32.kc, gemm32.mc, gemm32.nc = 5, 2*gemm32.mr, 2*gemm32.nr
+		gemm64.kc, gemm64.mc, gemm64.nc = 7, 3*gemm64.mr, 3*gemm64.nr
 	}
 	return func() {
-		gemm32, gemm64 = old32, old64
 		gemmSmall, gemmParallel, gemmWorkers = oldSmall, oldPar, oldWorkers
-		useKernels(true)
+		useKernels(bestKernels)
 	}
 }
 
 var gemmConfigs = []gemmConfig{
-	{name: "simple", asm: true, small: math.MaxInt, parallel: math.MaxInt, workers: 1},
-	{name: "go", asm: false, small: 0, parallel: math.MaxInt, workers: 1},
-	{name: "go-tiny-blocks", asm: false, small: 0, parallel: math.MaxInt, workers: 1, tiny: true},
-	{name: "asm", asm: true, small: 0, parallel: math.MaxInt, workers: 1},
-	{name: "asm-tiny-blocks", asm: true, small: 0, parallel: math.MaxInt, workers: 1, tiny: true},
-	{name: "asm-parallel-3", asm: true, small: 0, parallel: 0, workers: 3},
-	{name: "go-parallel-2", asm: false, small: 0, parallel: 0, workers: 2, tiny: true},
+	{name: "simple", kernels: goKernels, small: math.MaxInt, parallel: math.MaxInt, workers: 1},
+	{name: "go", kernels: goKernels, small: 0, parallel: math.MaxInt, workers: 1},
+	{name: "go-tiny-blocks", kernels: goKernels, small: 0, parallel: math.MaxInt, workers: 1, tiny: true},
+	{name: "go-parallel-2", kernels: goKernels, small: 0, parallel: 0, workers: 2, tiny: true},
+	{name: "avx2", kernels: avx2Kernels, small: 0, parallel: math.MaxInt, workers: 1},
+	{name: "avx2-tiny-blocks", kernels: avx2Kernels, small: 0, parallel: math.MaxInt, workers: 1, tiny: true},
+	{name: "avx2-parallel-3", kernels: avx2Kernels, small: 0, parallel: 0, workers: 3},
+	{name: "avx512", kernels: avx512Kernels, small: 0, parallel: math.MaxInt, workers: 1},
+	{name: "avx512-tiny-blocks", kernels: avx512Kernels, small: 0, parallel: math.MaxInt, workers: 1, tiny: true},
+	{name: "avx512-parallel-3", kernels: avx512Kernels, small: 0, parallel: 0, workers: 3},
+	{name: "default", kernels: bestKernels, small: gemmSmall, parallel: gemmParallel, workers: gemmWorkers},
 }
 
 // refGemm returns op(a)·op(b) in float64 by the triple loop.

@@ -2,9 +2,12 @@
 
 package tensor
 
-// Without assembly kernels the pure-Go ones stand in.
+// Without assembly kernels only the pure-Go ones run; the others stand in
+// for the assembly ones in useKernels.
 var (
-	haveAsmKernels = false
-	asmKernel32    = kernelGo32
-	asmKernel64    = kernelGo64
+	bestKernels     = goKernels
+	kernelAVX2F32   = kernelGo32
+	kernelAVX2F64   = kernelGo64
+	kernelAVX512F32 = kernelGo32
+	kernelAVX512F64 = kernelGo64
 )
