@@ -48,3 +48,19 @@ func ExampleLogSumExp() {
 	fmt.Println(tensor.LogSumExp(x, 0, false)) // 1000 + ln 2, without overflow
 	// Output: 1000.6931471805599
 }
+
+func ExampleMatMulTransA() {
+	x := tensor.FromFloat64s([]float64{1, 2, 3, 4, 5, 6}, 3, 2)
+	y := tensor.FromFloat64s([]float64{1, 0, 0, 1, 1, 1}, 3, 2)
+	fmt.Println(tensor.MatMulTransA(x, y)) // xᵀ·y, [2 3]·[3 2]
+	fmt.Println(tensor.MatMul(tensor.Transpose(x), y))
+	// Output:
+	// [[6 8] [8 10]]
+	// [[6 8] [8 10]]
+}
+
+func ExampleMatMulTransB() {
+	x := tensor.FromFloat64s([]float64{1, 2, 3, 4, 5, 6}, 2, 3)
+	fmt.Println(tensor.MatMulTransB(x, x)) // x·xᵀ, [2 3]·[3 2]
+	// Output: [[14 32] [32 77]]
+}

@@ -167,3 +167,71 @@ func TestMatMulErrors(t *testing.T) {
 			func() { tensor.MatMul(tensor.Zeros(f32, 3), tensor.Zeros(f64, 2, 3)) }, dtypeErr)
 	})
 }
+
+// swapLast returns x with its last two axes exchanged.
+func swapLast(x *tensor.Tensor) *tensor.Tensor {
+	r := x.Rank()
+	perm := make([]int, r)
+	for i := range perm {
+		perm[i] = i
+	}
+	perm[r-2], perm[r-1] = r-1, r-2
+	return tensor.Transpose(x, perm...)
+}
+
+func TestMatMulTransposed(t *testing.T) {
+	// Shapes of op(x) and op(y) as MatMul sees them; the operands of
+	// MatMulTransA and MatMulTransB are their transposes.
+	tests := []struct{ x, y tensor.Shape }{
+		{tensor.Shape{1, 1}, tensor.Shape{1, 1}},
+		{tensor.Shape{1, 9}, tensor.Shape{9, 1}},
+		{tensor.Shape{7, 13}, tensor.Shape{13, 29}},
+		{tensor.Shape{37, 64}, tensor.Shape{64, 50}},
+		{tensor.Shape{2, 3, 4}, tensor.Shape{4, 5}},
+		{tensor.Shape{2, 1, 3, 4}, tensor.Shape{5, 4, 6}},
+		{tensor.Shape{0, 3}, tensor.Shape{3, 2}},
+		{tensor.Shape{2, 0}, tensor.Shape{0, 2}},
+	}
+	for _, d := range dtypes {
+		for i, tt := range tests {
+			x := randn(uint64(100+2*i), d, tt.x...)
+			y := randn(uint64(101+2*i), d, tt.y...)
+			shape, want := naiveMatMul(x, y)
+			xt, yt := swapLast(x), swapLast(y)
+			call := fmt.Sprintf("MatMulTransA(%v %v, %v)", d, xt.Shape(), tt.y)
+			t.Run(call, func(t *testing.T) {
+				checkTensor(t, call, tensor.MatMulTransA(xt, y), d, shape, roundAll(d, want), tolFor(d))
+			})
+			call = fmt.Sprintf("MatMulTransB(%v %v, %v)", d, tt.x, yt.Shape())
+			t.Run(call, func(t *testing.T) {
+				checkTensor(t, call, tensor.MatMulTransB(x, yt), d, shape, roundAll(d, want), tolFor(d))
+			})
+		}
+	}
+}
+
+func TestMatMulTransposedErrors(t *testing.T) {
+	z := func(s ...int) *tensor.Tensor { return tensor.Zeros(f64, s...) }
+	tests := []struct {
+		name string
+		f    func(x, y *tensor.Tensor) *tensor.Tensor
+		x, y *tensor.Tensor
+		msg  string
+	}{
+		{"MatMulTransA", tensor.MatMulTransA, z(2, 3), z(3, 2), "tensor: MatMulTransA: incompatible shapes [2 3] and [3 2]"},
+		{"MatMulTransA", tensor.MatMulTransA, z(3), z(3, 2), "tensor: MatMulTransA: incompatible shapes [3] and [3 2]"},
+		{"MatMulTransA", tensor.MatMulTransA, z(2, 2, 3), z(3, 2, 2), "tensor: MatMulTransA: incompatible shapes [2 2 3] and [3 2 2]"},
+		{"MatMulTransB", tensor.MatMulTransB, z(2, 3), z(3, 2), "tensor: MatMulTransB: incompatible shapes [2 3] and [3 2]"},
+		{"MatMulTransB", tensor.MatMulTransB, z(2, 3), z(3), "tensor: MatMulTransB: incompatible shapes [2 3] and [3]"},
+		{"MatMulTransB", tensor.MatMulTransB, z(2, 2, 3), z(3, 4, 3), "tensor: MatMulTransB: incompatible shapes [2 2 3] and [3 4 3]"},
+	}
+	for _, tt := range tests {
+		call := fmt.Sprintf("%s(%v, %v)", tt.name, tt.x.Shape(), tt.y.Shape())
+		t.Run(call, func(t *testing.T) {
+			mustPanicWith(t, call, func() { tt.f(tt.x, tt.y) }, shapeErr, tt.msg)
+		})
+	}
+	mustPanicWith(t, "MatMulTransB(float64 [2 2], float32 [2 2])",
+		func() { tensor.MatMulTransB(tensor.Zeros(f64, 2, 2), tensor.Zeros(f32, 2, 2)) }, dtypeErr,
+		"tensor: MatMulTransB: mixed element types float64 and float32")
+}
