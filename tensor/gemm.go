@@ -71,8 +71,8 @@ func useKernels(ks kernelSet) bool {
 		gemm32 = blocking[float32]{mr: 6, nr: 16, kc: 256, mc: 240, nc: 4080, kernel: kernelAVX2F32}
 		gemm64 = blocking[float64]{mr: 6, nr: 8, kc: 256, mc: 120, nc: 2040, kernel: kernelAVX2F64}
 	case avx512Kernels:
-		gemm32 = blocking[float32]{mr: 12, nr: 32, kc: 192, mc: 480, nc: 4096, kernel: kernelAVX512F32}
-		gemm64 = blocking[float64]{mr: 12, nr: 16, kc: 192, mc: 240, nc: 2048, kernel: kernelAVX512F64}
+		gemm32 = blocking[float32]{mr: 12, nr: 32, kc: 512, mc: 240, nc: 4096, kernel: kernelAVX512F32}
+		gemm64 = blocking[float64]{mr: 12, nr: 16, kc: 512, mc: 120, nc: 2048, kernel: kernelAVX512F64}
 	}
 	return true
 }
@@ -317,8 +317,25 @@ func packB[T float](nr int, trans bool, kc, nc int, b []T, ldb, pc, jc int, dst 
 		nrr := min(nr, nc-jr)
 		d := dst[jr*kc : (jr+nr)*kc]
 		switch {
+		case trans && nrr == nr && nr%8 == 0:
+			// op(b)[p, j] = b[j*ldb+p]: eight columns at a time, read in
+			// step and written in runs of eight.
+			for j0 := 0; j0 < nr; j0 += 8 {
+				r0 := b[(jc+jr+j0)*ldb+pc:][:kc]
+				r1 := b[(jc+jr+j0+1)*ldb+pc:][:kc]
+				r2 := b[(jc+jr+j0+2)*ldb+pc:][:kc]
+				r3 := b[(jc+jr+j0+3)*ldb+pc:][:kc]
+				r4 := b[(jc+jr+j0+4)*ldb+pc:][:kc]
+				r5 := b[(jc+jr+j0+5)*ldb+pc:][:kc]
+				r6 := b[(jc+jr+j0+6)*ldb+pc:][:kc]
+				r7 := b[(jc+jr+j0+7)*ldb+pc:][:kc]
+				for p := range kc {
+					q := (*[8]T)(d[p*nr+j0:])
+					q[0], q[1], q[2], q[3] = r0[p], r1[p], r2[p], r3[p]
+					q[4], q[5], q[6], q[7] = r4[p], r5[p], r6[p], r7[p]
+				}
+			}
 		case trans:
-			// op(b)[p, j] = b[j*ldb+p]: each j is a contiguous run.
 			for j := range nrr {
 				for p, v := range b[(jc+jr+j)*ldb+pc:][:kc] {
 					d[p*nr+j] = v
