@@ -246,12 +246,21 @@ func (t *Table) fill() {
 				continue
 			}
 			op := g.ops[r.op]
+			var all []Node
+			if m, ok := op.(bpropAller); ok {
+				all = m.bpropAll(c, gc)
+			}
 			for i := range r.numInputs() {
 				v := Node{g, g.inputID(r, i)}
 				if !t.wanted(v.id, v.rec()) {
 					continue
 				}
-				contrib := op.Bprop(c, i, gc)
+				var contrib Node
+				if all != nil {
+					contrib = all[i]
+				} else {
+					contrib = op.Bprop(c, i, gc)
+				}
 				if !contrib.Valid() {
 					continue
 				}
