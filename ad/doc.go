@@ -56,6 +56,10 @@
 // one graph while a function runs; it is not a global switch, so other
 // graphs, in other goroutines, are not affected.
 //
+// [Checkpoint] trades time for memory: it records a function of some nodes
+// as one node, recomputing the function's graph in the backward pass
+// instead of keeping it.
+//
 // A node that y does not depend on gets a zero gradient. Backward with no
 // list of nodes fills the table for the nodes that need a gradient
 // (variables and what is computed from them) and treats constants as
