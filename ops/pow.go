@@ -35,22 +35,38 @@ func (powOp) ScalarDeriv(x, y, z float64) (dx, dy float64) {
 
 func (powOp) local(c ad.Node, i int) ad.Node {
 	x, y := c.Input(0), c.Input(1)
-	zero := Const(c, 0)
 	if i == 0 {
 		// 0·0^-1 would be NaN: where x == 0 and y == 0 the derivative is 0.
 		// Elsewhere it stays a function of y, for mixed second derivatives.
 		d := Mul(y, Pow(x, Sub(y, Const(y, 1))))
 		zero64 := tensor.Zeros(x.DType())
 		both := tensor.Mul(tensor.Equal(x.Value(), zero64), tensor.Equal(y.Value(), zero64))
-		return Where(mask(c, both), zero, d)
+		if !anySet(both) {
+			return d // the usual case, without a where in the recorded gradient
+		}
+		return Where(mask(c, both), Const(c, 0), d)
 	}
 	// The limit of x^y·log(x) as x → 0 is 0 for y > 0, and 0^0 = 1 is
 	// constant in y.
 	xv, yv := x.Value(), y.Value()
 	zero64 := tensor.Zeros(xv.DType())
 	limit := tensor.Mul(tensor.Equal(xv, zero64), tensor.Sub(tensor.Ones(yv.DType()), tensor.Greater(zero64, yv)))
-	return Where(mask(c, limit), zero, Mul(c, Log(x)))
+	d := Mul(c, Log(x))
+	if !anySet(limit) {
+		return d
+	}
+	return Where(mask(c, limit), Const(c, 0), d)
 }
 
 func (o powOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node { return bpropLocal(o, c, i, g) }
 func (o powOp) JVP(c ad.Node, t []ad.Node) ad.Node        { return jvpLocal(o, c, t) }
+
+// anySet reports whether any element of m is nonzero.
+func anySet(m *tensor.Tensor) bool {
+	for _, v := range m.Data() {
+		if v != 0 {
+			return true
+		}
+	}
+	return false
+}

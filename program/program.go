@@ -251,16 +251,38 @@ func (b *Graph) OutputName() string { return b.Prog.Stmts[b.Of].Name }
 // Gradients returns the gradient of the output with respect to each Wrt
 // node, in order.
 func (b *Graph) Gradients() []float64 {
-	xs := make([]ad.Node, len(b.Wrt))
-	for i, w := range b.Wrt {
-		xs[i] = b.Nodes[w]
-	}
+	xs := b.wrtNodes()
 	t := ad.Backward(b.Output(), xs...)
 	out := make([]float64, len(xs))
 	for i, x := range xs {
 		out[i] = t.Scalar(x)
 	}
 	return out
+}
+
+// Hessian returns the second derivatives of the output with respect to
+// the Wrt nodes: h[i][j] = ∂²y/∂x_i∂x_j. The first derivatives are
+// recorded as nodes of the graph (ad.Gradients), and each is
+// backpropagated again.
+func (b *Graph) Hessian() [][]float64 {
+	xs := b.wrtNodes()
+	h := make([][]float64, len(xs))
+	for i, d := range ad.Gradients(b.Output(), xs...) {
+		t := ad.Backward(d, xs...)
+		h[i] = make([]float64, len(xs))
+		for j, x := range xs {
+			h[i][j] = t.Scalar(x)
+		}
+	}
+	return h
+}
+
+func (b *Graph) wrtNodes() []ad.Node {
+	xs := make([]ad.Node, len(b.Wrt))
+	for i, w := range b.Wrt {
+		xs[i] = b.Nodes[w]
+	}
+	return xs
 }
 
 // Label returns a display name for any node of the graph: the statement

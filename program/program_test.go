@@ -2,6 +2,7 @@ package program_test
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/seed812a03d2/backprop/lang"
@@ -88,5 +89,31 @@ func TestOptionErrors(t *testing.T) {
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("Build(%+v) error = %v; want %q", tt.opt, err, tt.want)
 		}
+	}
+}
+
+func TestHessian(t *testing.T) {
+	// f = a²·b + sin(b): ∂²/∂a² = 2b, ∂²/∂a∂b = 2a, ∂²/∂b² = -sin(b).
+	p := lang.MustParse("h.bp", "a = 3\nb = 0.5\nf = a^2 * b + sin(b)\n")
+	g, err := program.Build(p, program.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := g.Hessian()
+	want := [][]float64{{1, 6}, {6, -math.Sin(0.5)}}
+	for i := range want {
+		for j := range want[i] {
+			if math.Abs(h[i][j]-want[i][j]) > 1e-15 {
+				t.Errorf("h[%d][%d] = %v; want %v", i, j, h[i][j], want[i][j])
+			}
+		}
+	}
+	// The worked example: ∂²u5/∂u1² = 2·cos(36) - 144·sin(36).
+	p = lang.MustParse("seed.bp", "u1 = 4\nu2 = 2\nu3 = u1 + u2\nu4 = u3^2\nu5 = sin(u4)\n")
+	if g, err = program.Build(p, program.Options{Wrt: []string{"u1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := g.Hessian()[0][0], 2*math.Cos(36)-144*math.Sin(36); math.Abs(got-want) > 1e-13 {
+		t.Errorf("∂²u5/∂u1² = %v; want %v", got, want)
 	}
 }
