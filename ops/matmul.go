@@ -12,26 +12,69 @@ import (
 // below 2.
 func MatMul(x, y ad.Node) ad.Node { return ad.Apply2(matmulOp{}, x, y) }
 
-type matmulOp struct{}
+// matmulOp is op(x)·op(y), where op transposes the last two axes of x if
+// ta and of y if tb. The bprops are products of the same kind, so that no
+// transpose is materialised; only MatMul is exported.
+type matmulOp struct{ ta, tb bool }
 
-func (matmulOp) String() string { return "matmul" }
-
-func (matmulOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.MatMul(x[0], x[1]) }
-
-func (matmulOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
-	if i == 0 {
-		return unbroadcast(c, 0, MatMul(g, swapLast(c.Input(1))))
+func (op matmulOp) String() string {
+	switch {
+	case op.ta && op.tb:
+		return "matmul(xᵀ, yᵀ)"
+	case op.ta:
+		return "matmul(xᵀ, y)"
+	case op.tb:
+		return "matmul(x, yᵀ)"
 	}
-	return unbroadcast(c, 1, MatMul(swapLast(c.Input(0)), g))
+	return "matmul"
 }
 
-func (matmulOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+func (op matmulOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
+	switch {
+	case op.ta && op.tb:
+		// xᵀ·yᵀ = (y·x)ᵀ; only third and higher derivatives get here.
+		z := tensor.MatMul(x[1], x[0])
+		perm := make([]int, z.Rank())
+		for i := range perm {
+			perm[i] = i
+		}
+		perm[len(perm)-2], perm[len(perm)-1] = len(perm)-1, len(perm)-2
+		return tensor.Transpose(z, perm...)
+	case op.ta:
+		return tensor.MatMulTransA(x[0], x[1])
+	case op.tb:
+		return tensor.MatMulTransB(x[0], x[1])
+	}
+	return tensor.MatMul(x[0], x[1])
+}
+
+// Bprop follows from z = op(x)·op(y): ∂z is g·op(y)ᵀ for op(x) and
+// op(x)ᵀ·g for op(y), transposed back where op transposes.
+func (op matmulOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
+	x, y := c.Input(0), c.Input(1)
+	mm := func(a, b ad.Node, ta, tb bool) ad.Node { return ad.Apply2(matmulOp{ta, tb}, a, b) }
+	var d ad.Node
+	switch {
+	case i == 0 && !op.ta:
+		d = mm(g, y, false, !op.tb) // g·op(y)ᵀ
+	case i == 0:
+		d = mm(y, g, op.tb, true) // (g·op(y)ᵀ)ᵀ = op(y)·gᵀ
+	case !op.tb:
+		d = mm(x, g, !op.ta, false) // op(x)ᵀ·g
+	default:
+		d = mm(g, x, true, op.ta) // (op(x)ᵀ·g)ᵀ = gᵀ·op(x)
+	}
+	return unbroadcast(c, i, d)
+}
+
+// JVP is the product rule: op(ṫx)·op(y) + op(x)·op(ṫy).
+func (op matmulOp) JVP(c ad.Node, t []ad.Node) ad.Node {
 	var sum ad.Node
 	if t[0].Valid() {
-		sum = MatMul(t[0], c.Input(1))
+		sum = ad.Apply2(op, t[0], c.Input(1))
 	}
 	if t[1].Valid() {
-		sum = addTangents(sum, MatMul(c.Input(0), t[1]))
+		sum = addTangents(sum, ad.Apply2(op, c.Input(0), t[1]))
 	}
 	return fit(sum, c)
 }

@@ -32,15 +32,4 @@ func (o *transposeOp) Bprop(_ ad.Node, _ int, g ad.Node) ad.Node {
 	return Transpose(g, tensor.InversePerm(o.perm)...)
 }
 
-// swapLast transposes the last two axes of x.
-func swapLast(x ad.Node) ad.Node {
-	r := len(x.Shape())
-	perm := make([]int, r)
-	for i := range perm {
-		perm[i] = i
-	}
-	perm[r-2], perm[r-1] = r-1, r-2
-	return Transpose(x, perm...)
-}
-
 func (o *transposeOp) JVP(_ ad.Node, t []ad.Node) ad.Node { return ad.Apply1(o, t[0]) }
