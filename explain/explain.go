@@ -2,7 +2,6 @@ package explain
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/seed812a03d2/backprop/ad"
@@ -21,7 +20,8 @@ type Options struct {
 // forward pass, the complete calculation table and the answers.
 type Explanation struct {
 	Of      string  // the output's name
-	Value   float64 // the output's value
+	First   string  // for the second pass (ExplainSecond): the first --wrt node, whose derivative ∂Of/∂First is backpropagated
+	Value   float64 // the value of the node backpropagated: the output, or ∂Of/∂First
 	Forward []ForwardRow
 	Rows    []Row    // the complete calculation table, in the order the engine fills it
 	Inputs  []Answer // a row per --wrt node with its final gradient
@@ -71,14 +71,50 @@ const maxInline = 24
 
 // Explain builds the explanation of pg's gradients.
 func Explain(pg *program.Graph, opt Options) (*Explanation, error) {
-	g := pg.G
-	y := pg.Output()
+	return explainFrom(pg, pg.Output(), wrtNodes(pg), opt, false), nil
+}
+
+// ExplainSecond explains the second pass: for each --wrt node x, the first
+// derivative ∂y/∂x is recorded as nodes of the graph (its forward pass is
+// the first backward pass), and backpropagated again to every --wrt node,
+// giving ∂²y/∂x∂z. The forward rows are those ∂y/∂x depends on.
+func ExplainSecond(pg *program.Graph, opt Options) ([]*Explanation, error) {
+	wrt := wrtNodes(pg)
+	var out []*Explanation
+	for i, d := range ad.Gradients(pg.Output(), wrt...) {
+		e := explainFrom(pg, d, wrt, opt, true)
+		e.First = pg.WrtNames[i]
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func wrtNodes(pg *program.Graph) []ad.Node {
 	wrt := make([]ad.Node, len(pg.Wrt))
 	for i, w := range pg.Wrt {
 		wrt[i] = pg.Nodes[w]
 	}
+	return wrt
+}
+
+// explainFrom explains the gradients of y with respect to wrt. With
+// ancestors, the forward rows are only the nodes y depends on.
+func explainFrom(pg *program.Graph, y ad.Node, wrt []ad.Node, opt Options, ancestors bool) *Explanation {
+	g := pg.G
 	table := ad.Backward(y, wrt...)
 	e := &Explanation{Of: pg.OutputName(), Value: y.Scalar()}
+	var needed []bool
+	if ancestors {
+		needed = make([]bool, y.ID()+1)
+		needed[y.ID()] = true
+		for id := y.ID(); id >= 0; id-- {
+			if needed[id] {
+				for _, x := range inputs(g.Node(id)) {
+					needed[x.ID()] = true
+				}
+			}
+		}
+	}
 
 	// How every node is shown, and in the other mode its formula in the
 	// inputs.
@@ -102,6 +138,7 @@ func Explain(pg *program.Graph, opt Options) (*Explanation, error) {
 			}
 		}
 		switch {
+		case needed != nil && (id >= len(needed) || !needed[id]):
 		case n.IsVar():
 			e.Forward = append(e.Forward, ForwardRow{Name: ref[id].String(), Op: "input", Value: n.Scalar()})
 		case !n.IsLeaf():
@@ -194,7 +231,7 @@ func Explain(pg *program.Graph, opt Options) (*Explanation, error) {
 			Value: table.Scalar(x),
 		})
 	}
-	return e, nil
+	return e
 }
 
 // maxShown is the size beyond which a symbolic gradient is shown by its
@@ -261,7 +298,13 @@ func localNumeric(c, v ad.Node) float64 {
 	in := inputs(c)
 	so, ok := c.Op().(ad.ScalarOp)
 	if !ok || len(in) > 2 {
-		return math.NaN()
+		d := 0.0
+		for k, x := range in {
+			if x == v {
+				d += localAt(c, k)
+			}
+		}
+		return d
 	}
 	x, y := in[0].Scalar(), 0.0
 	if len(in) == 2 {

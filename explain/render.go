@@ -33,21 +33,46 @@ func withValue(expr string, v float64) string {
 	return expr + " = " + Number(v)
 }
 
-// Answer line: ∂u5/∂u1 = 12·cos(36) = -1.535564275528856.
+// Answer line: ∂u5/∂u1 = 12·cos(36) = -1.535564275528856; in the second
+// pass ∂²u5/∂u1∂u2 = ….
 func (e *Explanation) answerLine(a Answer) string {
-	return "∂" + e.Of + "/∂" + a.Wrt + " = " + withValue(a.Expr, a.Value)
+	return e.derivative(a.Wrt) + " = " + withValue(a.Expr, a.Value)
+}
+
+// derivative names the derivative of the explained node with respect to
+// x: ∂u5/∂x, or in the second pass ∂²u5/∂u1∂x.
+func (e *Explanation) derivative(x string) string {
+	switch {
+	case e.First == "":
+		return "∂" + e.Of + "/∂" + x
+	case e.First == x:
+		return "∂²" + e.Of + "/∂" + x + "²"
+	}
+	return "∂²" + e.Of + "/∂" + e.First + "∂" + x
+}
+
+// headings returns the titles of the forward pass and of the calculation
+// table.
+func (e *Explanation) headings() (forward, calculation string) {
+	if e.First == "" {
+		return "Forward pass", "Complete calculation (backward pass)"
+	}
+	d := "∂" + e.Of + "/∂" + e.First
+	return "Forward pass of " + d + " (the program and the first backward pass, recorded)",
+		"Complete calculation (second pass: backpropagation of " + d + ")"
 }
 
 // WriteText writes the explanation as aligned Unicode tables.
 func (e *Explanation) WriteText(w io.Writer) error {
 	var b strings.Builder
-	b.WriteString("Forward pass\n")
+	fwTitle, calcTitle := e.headings()
+	b.WriteString(fwTitle + "\n")
 	fw := [][]string{{"node", "operation", "inputs", "value"}}
 	for _, r := range e.Forward {
 		fw = append(fw, []string{r.Name, r.Op, r.Inputs, Number(r.Value)})
 	}
 	table(&b, fw)
-	b.WriteString("\nComplete calculation (backward pass)\n")
+	b.WriteString("\n" + calcTitle + "\n")
 	rows := [][]string{{"V", "C", "op", "∂C/∂V", "inputs", "contribution", "G"}}
 	for _, r := range e.Rows {
 		rows = append(rows, []string{r.V, r.C, r.Op, r.Local, r.Inputs, withValue(r.Contribution, r.ContribValue), withValue(r.G, r.GValue)})
@@ -101,11 +126,17 @@ func table(b *strings.Builder, rows [][]string) {
 // followed by the graph as a Mermaid diagram (see Mermaid).
 func (e *Explanation) WriteMarkdown(w io.Writer, mermaid string) error {
 	var b strings.Builder
-	b.WriteString("## Forward pass\n\n| node | operation | inputs | value |\n|---|---|---|---|\n")
+	fwTitle, calcTitle := e.headings()
+	if e.First != "" {
+		calcTitle = strings.Replace(calcTitle, " (backward pass)", "", 1)
+	} else {
+		calcTitle = "Complete calculation"
+	}
+	b.WriteString("## " + fwTitle + "\n\n| node | operation | inputs | value |\n|---|---|---|---|\n")
 	for _, r := range e.Forward {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", md(r.Name), md(r.Op), md(r.Inputs), Number(r.Value))
 	}
-	b.WriteString("\n## Complete calculation\n\n| V | C | op | ∂C/∂V | inputs | contribution | G |\n|---|---|---|---|---|---|---|\n")
+	b.WriteString("\n## " + calcTitle + "\n\n| V | C | op | ∂C/∂V | inputs | contribution | G |\n|---|---|---|---|---|---|---|\n")
 	for _, r := range e.Rows {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", md(r.V), md(r.C), md(r.Op), md(r.Local), md(r.Inputs), md(withValue(r.Contribution, r.ContribValue)), md(withValue(r.G, r.GValue)))
 	}
@@ -168,11 +199,12 @@ func (e *Explanation) WriteJSON(w io.Writer) error {
 	}
 	out := struct {
 		Of      string     `json:"of"`
+		First   string     `json:"first,omitempty"` // the second pass backpropagates ∂of/∂first
 		Value   jsonNumber `json:"value"`
 		Forward []fwd      `json:"forward"`
 		Rows    []row      `json:"rows"`
 		Answers []answer   `json:"answers"`
-	}{Of: e.Of, Value: jsonNumber(e.Value), Forward: []fwd{}, Rows: []row{}, Answers: []answer{}}
+	}{Of: e.Of, First: e.First, Value: jsonNumber(e.Value), Forward: []fwd{}, Rows: []row{}, Answers: []answer{}}
 	for _, r := range e.Forward {
 		out.Forward = append(out.Forward, fwd{r.Name, r.Op, r.Inputs, jsonNumber(r.Value)})
 	}

@@ -12,11 +12,11 @@ func opExpr(n ad.Node, in []*sym) *sym {
 	v := n.Scalar()
 	name := n.Op().String()
 	switch name {
-	case "add":
+	case "add", "accumulate":
 		return add(in[0], in[1])
 	case "sub":
 		return sub(in[0], in[1])
-	case "mul":
+	case "mul", "gatedmul":
 		return mul(in[0], in[1])
 	case "div":
 		return div(in[0], in[1])
@@ -41,14 +41,14 @@ func opExpr(n ad.Node, in []*sym) *sym {
 func localDeriv(c ad.Node, k int, in []*sym) *sym {
 	x := in[0]
 	switch c.Op().String() {
-	case "add", "identity":
+	case "add", "identity", "accumulate":
 		return num(1)
 	case "sub":
 		if k == 0 {
 			return num(1)
 		}
 		return num(-1)
-	case "mul":
+	case "mul", "gatedmul":
 		return in[1-k]
 	case "div":
 		if k == 0 {
@@ -118,6 +118,13 @@ func fn(f string, x *sym) *sym {
 // ScalarDeriv.
 func localAt(c ad.Node, k int) float64 {
 	in := c.Inputs()
+	if c.Op().String() == "where" {
+		// where(cond, x, y): 1 for the input chosen, 0 for the other and cond.
+		if (in[0].Scalar() != 0) == (k == 1) && k > 0 {
+			return 1
+		}
+		return 0
+	}
 	so, ok := c.Op().(ad.ScalarOp)
 	if !ok {
 		return math.NaN()

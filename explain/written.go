@@ -72,11 +72,11 @@ func written(n ad.Node, in []*sym) (string, int) {
 		return b.String(), prec
 	}
 	switch n.Op().String() {
-	case "add":
+	case "add", "accumulate": // accumulate sums contributions in a recorded gradient
 		return binary(" + ", pSum)
 	case "sub":
 		return binary(" - ", pSum)
-	case "mul":
+	case "mul", "gatedmul": // gatedmul: a gradient times a local derivative
 		return binary("·", pProduct)
 	case "div":
 		return binary("/", pProduct)

@@ -8,10 +8,26 @@ import (
 	"strings"
 
 	"github.com/seed812a03d2/backprop/explain"
+	"github.com/seed812a03d2/backprop/program"
 )
 
 var gradFlags = append(append([]flagSpec(nil), commonFlags...),
-	flagSpec{name: "format", value: "FORMAT", help: "text, json or markdown (default text)"})
+	flagSpec{name: "format", value: "FORMAT", help: "text, json or markdown (default text)"},
+	orderFlag)
+
+var orderFlag = flagSpec{name: "order", value: "N", help: "1 for gradients, 2 for second derivatives too (default 1)"}
+
+// order returns the --order flag's value, 1 or 2.
+func order(cmd string, p *parsed) (int, error) {
+	v, ok := p.last("order")
+	switch {
+	case !ok || v == "1":
+		return 1, nil
+	case v == "2":
+		return 2, nil
+	}
+	return 0, usagef("backprop %s: --order %s: want 1 or 2", cmd, v)
+}
 
 func gradCmd(args []string, stdin io.Reader, out *bytes.Buffer) error {
 	p, err := parseArgs("grad", gradFlags, args)
@@ -26,12 +42,20 @@ func gradCmd(args []string, stdin io.Reader, out *bytes.Buffer) error {
 	if err != nil {
 		return err
 	}
+	n, err := order("grad", p)
+	if err != nil {
+		return err
+	}
 	pg, err := load("grad", p, stdin, "")
 	if err != nil {
 		return err
 	}
 	of, value := pg.OutputName(), pg.Output().Scalar()
 	grads := pg.Gradients()
+	var hess [][]float64
+	if n == 2 {
+		hess = pg.Hessian()
+	}
 	switch f {
 	case "json":
 		var b strings.Builder
@@ -48,20 +72,76 @@ func gradCmd(args []string, stdin io.Reader, out *bytes.Buffer) error {
 			b.WriteString(": ")
 			b.WriteString(jsonNumber(grads[i]))
 		}
-		b.WriteString("}}\n")
+		b.WriteString("}")
+		if hess != nil {
+			b.WriteString(`, "hessian": {`)
+			for i, wi := range pg.WrtNames {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				writeJSONString(&b, wi)
+				b.WriteString(": {")
+				for j, wj := range pg.WrtNames {
+					if j > 0 {
+						b.WriteString(", ")
+					}
+					writeJSONString(&b, wj)
+					b.WriteString(": ")
+					b.WriteString(jsonNumber(hess[i][j]))
+				}
+				b.WriteString("}")
+			}
+			b.WriteString("}")
+		}
+		b.WriteString("}\n")
 		out.WriteString(b.String())
 	case "markdown":
 		fmt.Fprintf(out, "| node | value |\n|---|---|\n| %s | %s |\n\n| gradient | value |\n|---|---|\n", mdCell(of), explain.Number(value))
 		for i, w := range pg.WrtNames {
 			fmt.Fprintf(out, "| ∂%s/∂%s | %s |\n", mdCell(of), mdCell(w), explain.Number(grads[i]))
 		}
+		if hess != nil {
+			fmt.Fprintf(out, "\n| ∂²%s | %s |\n|---|", mdCell(of), strings.Join(mdCells(pg.WrtNames, "∂"), " | "))
+			out.WriteString(strings.Repeat("---|", len(pg.WrtNames)) + "\n")
+			for i, w := range pg.WrtNames {
+				fmt.Fprintf(out, "| ∂%s |", mdCell(w))
+				for j := range pg.WrtNames {
+					fmt.Fprintf(out, " %s |", explain.Number(hess[i][j]))
+				}
+				out.WriteString("\n")
+			}
+		}
 	default:
 		fmt.Fprintf(out, "%s = %s\n", of, explain.Number(value))
 		for i, w := range pg.WrtNames {
 			fmt.Fprintf(out, "∂%s/∂%s = %s\n", of, w, explain.Number(grads[i]))
 		}
+		for i, wi := range pg.WrtNames {
+			for j, wj := range pg.WrtNames {
+				if hess == nil || j < i {
+					continue // symmetric: each pair once
+				}
+				fmt.Fprintf(out, "%s = %s\n", second(of, wi, wj), explain.Number(hess[i][j]))
+			}
+		}
 	}
 	return nil
+}
+
+// second names a second derivative: ∂²y/∂x², ∂²y/∂x∂z.
+func second(of, x, z string) string {
+	if x == z {
+		return "∂²" + of + "/∂" + x + "²"
+	}
+	return "∂²" + of + "/∂" + x + "∂" + z
+}
+
+func mdCells(names []string, prefix string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = prefix + mdCell(n)
+	}
+	return out
 }
 
 func mdCell(s string) string { return strings.NewReplacer("|", `\|`, "_", `\_`, "*", `\*`).Replace(s) }
@@ -84,7 +164,8 @@ func jsonNumber(v float64) string {
 
 var explainFlags = append(append([]flagSpec(nil), commonFlags...),
 	flagSpec{name: "format", value: "FORMAT", help: "text, markdown, latex, json or html (default text)"},
-	flagSpec{name: "in-terms-of-inputs", help: "show gradients as formulas in the input names instead of with values substituted"})
+	flagSpec{name: "in-terms-of-inputs", help: "show gradients as formulas in the input names instead of with values substituted"},
+	flagSpec{name: "order", value: "N", help: "1 for the backward pass, 2 for the second pass too: each first derivative backpropagated again (text, markdown or json; default 1)"})
 
 func explainCmd(args []string, stdin io.Reader, out *bytes.Buffer, name string) error {
 	p, err := parseArgs("explain", explainFlags, args)
@@ -99,11 +180,22 @@ func explainCmd(args []string, stdin io.Reader, out *bytes.Buffer, name string) 
 	if err != nil {
 		return err
 	}
+	n, err := order("explain", p)
+	if err != nil {
+		return err
+	}
+	if n == 2 && (f == "latex" || f == "html") {
+		return usagef("backprop explain: --order 2 writes text, markdown or json, not %s", f)
+	}
 	pg, err := load("explain", p, stdin, name)
 	if err != nil {
 		return err
 	}
-	e, err := explain.Explain(pg, explain.Options{InTermsOfInputs: p.on("in-terms-of-inputs")})
+	opt := explain.Options{InTermsOfInputs: p.on("in-terms-of-inputs")}
+	if n == 2 {
+		return explainSecond(pg, opt, f, out)
+	}
+	e, err := explain.Explain(pg, opt)
 	if err != nil {
 		return fmt.Errorf("backprop explain: %v", err)
 	}
@@ -122,6 +214,51 @@ func explainCmd(args []string, stdin io.Reader, out *bytes.Buffer, name string) 
 		return e.WriteHTML(out, string(svg))
 	}
 	return e.WriteText(out)
+}
+
+// explainSecond writes the explanation of the first backward pass and
+// then the second pass of each first derivative: in text and markdown one
+// after the other, in JSON as an array.
+func explainSecond(pg *program.Graph, opt explain.Options, f string, out *bytes.Buffer) error {
+	first, err := explain.Explain(pg, opt)
+	if err != nil {
+		return fmt.Errorf("backprop explain: %v", err)
+	}
+	second, err := explain.ExplainSecond(pg, opt)
+	if err != nil {
+		return fmt.Errorf("backprop explain: %v", err)
+	}
+	all := append([]*explain.Explanation{first}, second...)
+	if f == "json" {
+		out.WriteString("[\n")
+		for i, e := range all {
+			if i > 0 {
+				out.WriteString(",\n")
+			}
+			var b bytes.Buffer
+			if err := e.WriteJSON(&b); err != nil {
+				return err
+			}
+			out.Write(bytes.TrimRight(b.Bytes(), "\n"))
+		}
+		out.WriteString("\n]\n")
+		return nil
+	}
+	for i, e := range all {
+		if i > 0 {
+			out.WriteString("\n")
+		}
+		var err error
+		if f == "markdown" {
+			err = e.WriteMarkdown(out, "")
+		} else {
+			err = e.WriteText(out)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 var dotFlags = append(append([]flagSpec(nil), commonFlags...),

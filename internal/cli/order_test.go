@@ -1,0 +1,83 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Second derivatives (--order 2): golden files for the worked example.
+func TestOrder2Golden(t *testing.T) {
+	tests := []struct {
+		golden string
+		args   []string
+	}{
+		{"grad-order2-text.golden", []string{"grad", "testdata/seed.bp", "--order", "2"}},
+		{"grad-order2-json.golden", []string{"grad", "testdata/seed.bp", "--order", "2", "--format", "json"}},
+		{"grad-order2-markdown.golden", []string{"grad", "testdata/seed.bp", "--order", "2", "--format", "markdown"}},
+		{"explain-order2-text-wrt-u1.golden", []string{"explain", "testdata/seed.bp", "--order", "2", "--wrt", "u1"}},
+		{"explain-order2-markdown-wrt-u1.golden", []string{"explain", "testdata/seed.bp", "--order", "2", "--wrt", "u1", "--format", "markdown"}},
+		{"explain-order2-json-wrt-u1.golden", []string{"explain", "testdata/seed.bp", "--order", "2", "--wrt", "u1", "--format", "json"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.golden, func(t *testing.T) {
+			out, errOut, code := run(t, "", tt.args...)
+			if code != 0 || errOut != "" {
+				t.Fatalf("backprop %v: exit %d, stderr %q", tt.args, code, errOut)
+			}
+			path := filepath.Join("testdata", tt.golden)
+			if *update {
+				if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out != string(want) {
+				t.Errorf("backprop %v differs from %s:\n%s", tt.args, path, out)
+			}
+		})
+	}
+}
+
+// The Hessian in JSON: keyed by name, symmetric, and the known values of
+// f = a²·b + sin(b).
+func TestOrder2Hessian(t *testing.T) {
+	out, errOut, code := run(t, "a = 3\nb = 0.5\nf = a^2 * b + sin(b)\n", "grad", "-", "--order", "2", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Hessian map[string]map[string]float64 `json:"hessian"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v in %s", err, out)
+	}
+	want := map[string]map[string]float64{"a": {"a": 1, "b": 6}, "b": {"a": 6, "b": -math.Sin(0.5)}}
+	for i, row := range want {
+		for j, w := range row {
+			if v := got.Hessian[i][j]; math.Abs(v-w) > 1e-15 {
+				t.Errorf("hessian[%s][%s] = %v; want %v", i, j, v, w)
+			}
+		}
+	}
+}
+
+func TestOrderUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"grad", "testdata/seed.bp", "--order", "3"},
+		{"grad", "testdata/seed.bp", "--order", "x"},
+		{"explain", "testdata/seed.bp", "--order", "2", "--format", "latex"},
+		{"explain", "testdata/seed.bp", "--order", "2", "--format", "html"},
+	} {
+		out, errOut, code := run(t, "", args...)
+		if code != 2 || out != "" || errOut == "" {
+			t.Errorf("backprop %v: exit %d, stdout %q, stderr %q; want a usage error", args, code, out, errOut)
+		}
+	}
+}
