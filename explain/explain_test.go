@@ -159,3 +159,37 @@ func TestAnswerRows(t *testing.T) {
 		t.Errorf("answer = %+v; want node x, an input, 18", a)
 	}
 }
+
+// The second pass: its table keeps the invariants, and its answers are
+// the Hessian.
+func TestExplainSecond(t *testing.T) {
+	for _, src := range []string{
+		"u1 = 4\nu2 = 2\nu3 = u1 + u2\nu4 = u3^2\nu5 = sin(u4)\n",
+		"a = 0.7\nb = -1.3\nc = a * b + tanh(a) / (b * b)\nd = exp(c) - sqrt(a * a + 1)\n",
+	} {
+		p, err := lang.Parse("test.bp", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pg, err := program.Build(p, program.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := pg.Hessian()
+		es, err := ExplainSecond(pg, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, e := range es {
+			checkTable(t, e)
+			if e.First != pg.WrtNames[i] {
+				t.Errorf("First = %q; want %q", e.First, pg.WrtNames[i])
+			}
+			for j, a := range e.Inputs {
+				if math.Abs(a.Value-h[i][j]) > 1e-12*math.Max(1, math.Abs(h[i][j])) {
+					t.Errorf("%s: second pass gives %v; Hessian %v", e.derivative(a.Wrt), a.Value, h[i][j])
+				}
+			}
+		}
+	}
+}
