@@ -11,7 +11,9 @@ import (
 // GEMMs and the shapes of a 784-256 dense layer with batch 128 (forward
 // x·W, and backward's xᵀ·g and g·Wᵀ, both as plain products of
 // materialised operands and through MatMulTransA and MatMulTransB). It
-// reports GFLOP/s, counting 2·m·n·k operations per product.
+// reports GFLOP/s, counting 2·m·n·k operations per product, per second of
+// wall time and per second of the process's CPU time (GFLOP/cpu-s; on an
+// idle machine GOMAXPROCS times GFLOP/cpu-s bounds GFLOP/s).
 func BenchmarkMatMul(b *testing.B) {
 	type bench struct {
 		name    string
@@ -35,10 +37,15 @@ func BenchmarkMatMul(b *testing.B) {
 			b.Run(fmt.Sprintf("%v/%s", d, bb.name), func(b *testing.B) {
 				x, y := randn(1, d, bb.x...), randn(2, d, bb.y...)
 				flops := 2 * float64(bb.m) * float64(bb.n) * float64(bb.k)
+				bb.f(x, y) // warm the pools of packing buffers
+				cpu0 := tensor.CPUTime()
 				for b.Loop() {
 					bb.f(x, y)
 				}
 				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				if cpu := tensor.CPUTime() - cpu0; cpu > 0 {
+					b.ReportMetric(flops*float64(b.N)/cpu.Seconds()/1e9, "GFLOP/cpu-s")
+				}
 			})
 		}
 	}
