@@ -14,36 +14,52 @@ const maxWritten = 40
 // naming holds how every node of a program's graph is shown: its
 // reference, the symbol other nodes' formulas use for it (a name, a
 // number, or a subexpression written out), and its operation as written,
-// unsimplified: the node of c + c shows "c + c", never "2·c".
+// unsimplified: the node of c + c shows "c + c", never "2·c". Two nodes
+// never share a name: a second node written like an earlier one is called
+// by the engine's name for it.
 type naming struct {
-	ref []*sym   // by node id
-	op  []string // by node id: the operation on its inputs' references; "" for leaves
+	ref []*sym   // by node id: how other nodes' rows and formulas refer to it
+	op  []string // by node id: the operation on its inputs as written; "" for leaves
 }
 
-// nameNodes names every node of pg's graph.
+// nameNodes names every node of pg's graph. The operation column writes
+// subexpressions out; the node columns need unique names, so a second node
+// written like an earlier one (a second sin(x)) is referred to by the
+// engine's name for it, sin#7, as is a subexpression too long to repeat.
 func nameNodes(pg *program.Graph) *naming {
 	g := pg.G
 	nm := &naming{ref: make([]*sym, g.Len()), op: make([]string, g.Len())}
+	text := make([]*sym, g.Len()) // as written, not necessarily unique
+	seen := map[string]bool{}
 	for id := range g.Len() {
 		n := g.Node(id)
 		_, isStmt := pg.Statement(n)
 		switch {
 		case n.IsLeaf() && !n.IsVar():
 			nm.ref[id] = num(n.Scalar())
+			text[id] = nm.ref[id]
 		case n.IsLeaf():
 			nm.ref[id] = name(pg.Label(n), n.Scalar())
+			text[id] = nm.ref[id]
 		default:
-			text, prec := written(n, symsOf(nm.ref, n.Inputs()))
-			nm.op[id] = text
-			r := name(text, n.Scalar())
-			r.prec0 = prec
+			op, prec := written(n, symsOf(text, n.Inputs()))
+			nm.op[id] = op
+			t := name(op, n.Scalar())
+			t.prec0 = prec
 			switch {
 			case isStmt:
-				r = name(pg.Label(n), n.Scalar())
-			case len(text) > maxWritten:
-				r = name(n.String(), n.Scalar())
+				t = name(pg.Label(n), n.Scalar())
+				nm.ref[id] = t
+			case len(op) > maxWritten:
+				t = name(n.String(), n.Scalar())
+				nm.ref[id] = t
+			case seen[op]:
+				nm.ref[id] = name(n.String(), n.Scalar())
+			default:
+				seen[op] = true
+				nm.ref[id] = t
 			}
-			nm.ref[id] = r
+			text[id] = t
 		}
 	}
 	return nm
