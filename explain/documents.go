@@ -5,16 +5,25 @@ import (
 	"html"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // latex converts a cell to LaTeX text: special characters escaped, ·, ∂
-// and ∞ as math symbols.
+// and ∞ as math symbols. In a cell longer than 40 characters a line break
+// is allowed after each · and (, so that long formulas wrap in their
+// column.
 func latex(s string) string {
 	var b strings.Builder
+	brk := ""
+	if utf8.RuneCountInString(s) > 40 {
+		brk = `\allowbreak{}`
+	}
 	for _, r := range s {
 		switch r {
 		case '·':
-			b.WriteString(`$\cdot$`)
+			b.WriteString(`$\cdot$` + brk)
+		case '(':
+			b.WriteString("(" + brk)
 		case '∂':
 			b.WriteString(`$\partial$`)
 		case '∞':
@@ -42,25 +51,30 @@ func latex(s string) string {
 }
 
 // WriteLaTeX writes the explanation as a LaTeX document that compiles on
-// its own with the article class.
+// its own with the article class and the longtable and array packages (in
+// Debian's texlive-latex-base). The tables are longtables, so they break
+// across pages, with fixed column widths in which long cells wrap.
 func (e *Explanation) WriteLaTeX(w io.Writer) error {
 	var b strings.Builder
-	b.WriteString("\\documentclass{article}\n\\usepackage{graphicx}\n\\setlength{\\textwidth}{6.5in}\\setlength{\\oddsidemargin}{0in}\n" +
-		"% Tables wider than the text are scaled down to fit.\n" +
-		"\\newcommand{\\fit}[1]{\\resizebox{\\ifdim\\width>\\linewidth\\linewidth\\else\\width\\fi}{!}{#1}}\n" +
+	b.WriteString("\\documentclass{article}\n\\usepackage{longtable,array}\n" +
+		"\\setlength{\\textwidth}{7in}\\setlength{\\oddsidemargin}{-0.25in}\\setlength{\\tabcolsep}{3pt}\n" +
+		"% A column of the given fraction of the text width, ragged right.\n" +
+		"\\newcolumntype{L}[1]{>{\\raggedright\\arraybackslash}p{#1\\linewidth}}\n" +
 		"\\begin{document}\n\\small\n")
-	fmt.Fprintf(&b, "\\section*{Forward pass}\n\\noindent\\fit{\\begin{tabular}{llll}\n\\hline\nnode & operation & inputs & value \\\\\n\\hline\n")
+	head := "node & operation & inputs & value \\\\\n"
+	fmt.Fprintf(&b, "\\section*{Forward pass}\n\\begin{longtable}{L{.13}L{.3}L{.3}L{.21}}\n\\hline\n%s\\hline\n\\endhead\n", head)
 	for _, r := range e.Forward {
 		fmt.Fprintf(&b, "%s & %s & %s & %s \\\\\n", latex(r.Name), latex(r.Op), latex(r.Inputs), latex(Number(r.Value)))
 	}
-	b.WriteString("\\hline\n\\end{tabular}}\n\n\\section*{Complete calculation}\n\\noindent\\fit{\\begin{tabular}{lllllll}\n\\hline\n$V$ & $C$ & op & $\\partial C/\\partial V$ & inputs & contribution & $G$ \\\\\n\\hline\n")
+	head = "$V$ & $C$ & op & $\\partial C/\\partial V$ & inputs & contribution & $G$ \\\\\n"
+	fmt.Fprintf(&b, "\\hline\n\\end{longtable}\n\n\\section*{Complete calculation}\n{\\footnotesize\n\\begin{longtable}{L{.09}L{.09}L{.11}L{.11}L{.14}L{.18}L{.18}}\n\\hline\n%s\\hline\n\\endhead\n", head)
 	for _, r := range e.Rows {
 		fmt.Fprintf(&b, "%s & %s & %s & %s & %s & %s & %s \\\\\n", latex(r.V), latex(r.C), latex(r.Op), latex(r.Local), latex(r.Inputs), latex(withValue(r.Contribution, r.ContribValue)), latex(withValue(r.G, r.GValue)))
 	}
 	for _, a := range e.Inputs {
 		fmt.Fprintf(&b, "%s & (input) & & & & & %s \\\\\n", latex(a.Wrt), latex(withValue(a.Expr, a.Value)))
 	}
-	b.WriteString("\\hline\n\\end{tabular}}\n\n")
+	b.WriteString("\\hline\n\\end{longtable}}\n\n")
 	for _, a := range e.Inputs {
 		fmt.Fprintf(&b, "\\noindent %s\n\n", latex(e.answerLine(a)))
 	}
@@ -70,8 +84,9 @@ func (e *Explanation) WriteLaTeX(w io.Writer) error {
 }
 
 // WriteHTML writes the explanation as one self-contained HTML page: the
-// tables, the answers and the graph, given as an SVG document.
-func (e *Explanation) WriteHTML(w io.Writer, svg string) error {
+// tables, the answers and the graph, given as an SVG document. Where svg
+// is empty and note is not, the page has the note in place of the graph.
+func (e *Explanation) WriteHTML(w io.Writer, svg, note string) error {
 	var b strings.Builder
 	b.WriteString(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>backprop: ∂` + html.EscapeString(e.Of) + `</title>
@@ -107,6 +122,8 @@ th{background:#eee}
 			svg = svg[i:]
 		}
 		b.WriteString(svg)
+	} else if note != "" {
+		fmt.Fprintf(&b, "<h2>Graph</h2>\n<p class=\"note\">%s</p>", html.EscapeString(note))
 	}
 	b.WriteString("\n</body></html>\n")
 	_, err := io.WriteString(w, b.String())

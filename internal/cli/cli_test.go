@@ -282,3 +282,93 @@ func TestLaTeXCompiles(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderLimit checks that SVG and PNG output is refused beyond the
+// limits of in-process rendering, with one line naming the command, and
+// that explain --format html then notes it in place of the drawing.
+func TestRenderLimit(t *testing.T) {
+	// A chain of 600 statements has 2,397 nodes, over the limit of 2,000;
+	// an input used by each of 77 statements gives 234 nodes, but 9,166
+	// with the virtual nodes of its edges, over the limit of 6,000.
+	for _, src := range []string{chainProgram(600), fanProgram(80)} {
+		dir := t.TempDir()
+		for _, file := range []string{"g.svg", "g.png"} {
+			path := filepath.Join(dir, file)
+			out, errOut, code := run(t, src, "dot", "-", "-o", path)
+			if code != 1 || out != "" || strings.Count(errOut, "\n") != 1 ||
+				!strings.HasPrefix(errOut, "backprop dot: the graph has ") || !strings.Contains(errOut, "write a .dot file") {
+				t.Errorf("dot -o %s: exit %d, stdout %q, stderr %q; want exit 1 and one line", file, code, out, errOut)
+			}
+			if _, err := os.Stat(path); err == nil {
+				t.Errorf("dot -o %s wrote the file", file)
+			}
+		}
+		out, errOut, code := run(t, src, "dot", "-")
+		if code != 0 || errOut != "" || !strings.HasPrefix(out, "digraph backprop {") {
+			t.Errorf("dot -: exit %d, stderr %q", code, errOut)
+		}
+	}
+	out, errOut, code := run(t, fanProgram(80), "explain", "-", "--format", "html")
+	if code != 0 || errOut != "" {
+		t.Fatalf("explain --format html: exit %d, stderr %q", code, errOut)
+	}
+	for _, want := range []string{"<h2>Forward pass</h2>", "<h2>Complete calculation</h2>", "<td>t77</td>", `<p class="note">The graph has `, "too big to draw here"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explain --format html lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "<svg") {
+		t.Errorf("explain --format html has a drawing beyond the limit")
+	}
+}
+
+// TestRenderBelowLimit renders graphs that are big but within the limits.
+func TestRenderBelowLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders graphs of a few hundred nodes")
+	}
+	// A chain of 100 statements (397 nodes) and an input used by each of
+	// 37 statements (114 nodes, 2,186 with virtual nodes): each about 0.3 s
+	// on two cores. PNG painting takes longer, so it gets a smaller graph.
+	dir := t.TempDir()
+	for _, tt := range []struct{ name, src, file string }{
+		{"chain", chainProgram(100), "chain.svg"},
+		{"fan", fanProgram(40), "fan.svg"},
+		{"fan", fanProgram(15), "fan.png"},
+	} {
+		path := filepath.Join(dir, tt.file)
+		out, errOut, code := run(t, tt.src, "dot", "-", "-o", path)
+		if code != 0 || out != "" || errOut != "" {
+			t.Errorf("%s: dot -o %s: exit %d, stderr %q", tt.name, tt.file, code, errOut)
+		}
+	}
+	out, errOut, code := run(t, fanProgram(40), "explain", "-", "--format", "html")
+	if code != 0 || errOut != "" || !strings.Contains(out, "<svg") || strings.Contains(out, `class="note"`) {
+		t.Errorf("explain --format html: exit %d, stderr %q; want a drawing and no note", code, errOut)
+	}
+}
+
+// TestLaTeXCompilesBig runs pdflatex on the LaTeX output of a program of
+// 400 statements, whose tables run over 173 pages (about 1 s).
+func TestLaTeXCompilesBig(t *testing.T) {
+	pdflatex, err := exec.LookPath("pdflatex")
+	if err != nil {
+		t.Skip("pdflatex is not installed")
+	}
+	if testing.Short() {
+		t.Skip("pdflatex on 173 pages")
+	}
+	out, _, code := run(t, fanProgram(400), "explain", "-", "--format", "latex")
+	if code != 0 {
+		t.Fatalf("explain --format latex: exit %d", code)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "e.tex"), []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(pdflatex, "-interaction=nonstopmode", "-halt-on-error", "e.tex")
+	cmd.Dir = dir
+	if log, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("pdflatex: %v\n%s", err, log[max(0, len(log)-2000):])
+	}
+}

@@ -207,11 +207,16 @@ func explainCmd(args []string, stdin io.Reader, out *bytes.Buffer, name string) 
 	case "latex":
 		return e.WriteLaTeX(out)
 	case "html":
-		svg, err := renderSVG(explain.NewDiagram(pg).DOT())
+		d := explain.NewDiagram(pg)
+		if err := renderLimit("explain", d); err != nil {
+			return e.WriteHTML(out, "", fmt.Sprintf("The graph has %d nodes, %d with the virtual nodes of its long edges: too big to draw here "+
+				"(the limits are %d and %d). backprop dot FILE -o graph.dot writes it for Graphviz.", len(d.Nodes), d.LayoutSize(), maxRenderNodes, maxLayoutSize))
+		}
+		svg, err := renderSVG("explain", d.DOT())
 		if err != nil {
 			return err
 		}
-		return e.WriteHTML(out, string(svg))
+		return e.WriteHTML(out, string(svg), "")
 	}
 	return e.WriteText(out)
 }
@@ -281,12 +286,12 @@ func dotCmd(args []string, stdin io.Reader, out *bytes.Buffer) error {
 	if err != nil {
 		return err
 	}
-	src := explain.NewDiagram(pg).DOT()
+	d := explain.NewDiagram(pg)
 	if !toFile {
-		out.WriteString(src)
+		out.WriteString(d.DOT())
 		return nil
 	}
-	return writeGraph(dest, src)
+	return writeGraph(dest, d)
 }
 
 func hasSuffix(s string, suffixes ...string) bool {

@@ -53,6 +53,16 @@ func renderPNG(src string) ([]byte, error) {
 	w, _ := strconv.ParseFloat(bb[2], 64)
 	h, _ := strconv.ParseFloat(bb[3], 64)
 	p := &painter{scale: 2, margin: 8, height: h}
+	// Two pixels a point, or one where that is too big; a long chain is
+	// about 540 pixels wide a statement at two.
+	pixels := func() float64 { return (w + 2*p.margin) * (h + 2*p.margin) * p.scale * p.scale }
+	if pixels() > maxPNGPixels {
+		p.scale = 1
+	}
+	if pixels() > maxPNGPixels {
+		return nil, fmt.Errorf("backprop dot: the drawing is %.0f×%.0f pixels; PNG output stops at %d million; write a .svg file",
+			math.Ceil(w+2*p.margin), math.Ceil(h+2*p.margin), maxPNGPixels/1_000_000)
+	}
 	p.dc = gg.NewContext(int(math.Ceil((w+2*p.margin)*p.scale)), int(math.Ceil((h+2*p.margin)*p.scale)))
 	p.dc.SetColor(color.White)
 	p.dc.Clear()
