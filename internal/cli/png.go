@@ -158,7 +158,10 @@ func (p *painter) ops(ops []xdrawOp) {
 			if op.Op == "P" || op.Op == "p" {
 				dc.ClosePath()
 			}
-			p.finish(op.Op == "P" || op.Op == "b")
+			// Graphviz writes edge curves with b (filled) too; only a
+			// closed curve can be filled.
+			closed := op.Points[0] == op.Points[len(op.Points)-1]
+			p.finish(op.Op == "P" || op.Op == "b" && closed)
 		case "E", "e":
 			if len(op.Rect) == 4 {
 				x, y := p.xy(op.Rect[0], op.Rect[1])
