@@ -44,26 +44,31 @@ func TestGolden(t *testing.T) {
 		{"dot.golden", []string{"dot", "testdata/seed.bp"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.golden, func(t *testing.T) {
-			out, errOut, code := run(t, "", tt.args...)
-			if code != 0 || errOut != "" {
-				t.Fatalf("backprop %v: exit %d, stderr %q", tt.args, code, errOut)
-			}
-			path := filepath.Join("testdata", tt.golden)
-			if *update {
-				if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if out != string(want) {
-				t.Errorf("backprop %v differs from %s:\n%s", tt.args, path, out)
-			}
-		})
+		t.Run(tt.golden, func(t *testing.T) { golden(t, tt.golden, tt.args...) })
+	}
+}
+
+// golden runs backprop with args and compares its output with
+// testdata/name; go test -update rewrites the file instead.
+func golden(t *testing.T, name string, args ...string) {
+	t.Helper()
+	out, errOut, code := run(t, "", args...)
+	if code != 0 || errOut != "" {
+		t.Fatalf("backprop %v: exit %d, stderr %q", args, code, errOut)
+	}
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if out != string(want) {
+		t.Errorf("backprop %v differs from %s:\n%s", args, path, out)
 	}
 }
 

@@ -3,8 +3,6 @@ package cli_test
 import (
 	"encoding/json"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -22,26 +20,7 @@ func TestOrder2Golden(t *testing.T) {
 		{"explain-order2-json-wrt-u1.golden", []string{"explain", "testdata/seed.bp", "--order", "2", "--wrt", "u1", "--format", "json"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.golden, func(t *testing.T) {
-			out, errOut, code := run(t, "", tt.args...)
-			if code != 0 || errOut != "" {
-				t.Fatalf("backprop %v: exit %d, stderr %q", tt.args, code, errOut)
-			}
-			path := filepath.Join("testdata", tt.golden)
-			if *update {
-				if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if out != string(want) {
-				t.Errorf("backprop %v differs from %s:\n%s", tt.args, path, out)
-			}
-		})
+		t.Run(tt.golden, func(t *testing.T) { golden(t, tt.golden, tt.args...) })
 	}
 }
 
