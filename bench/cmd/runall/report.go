@@ -137,7 +137,7 @@ func report(s *suite, m *machine) string {
 				default:
 					ratio := "—"
 					if torch > 0 {
-						ratio = fmt.Sprintf("%.2f×", r.Med/torch)
+						ratio = fmtRatio(r.Med / torch)
 						if strings.HasPrefix(r.System, "PyTorch") && r.Med == torch {
 							ratio = "1"
 						}
@@ -189,4 +189,11 @@ func oneLine(s string) string {
 		s = s[:300] + "…"
 	}
 	return s
+}
+
+func fmtRatio(x float64) string {
+	if x >= 0.1 {
+		return fmt.Sprintf("%.2f×", x)
+	}
+	return fmt.Sprintf("%.2g× (1/%.0f)", x, 1/x)
 }
