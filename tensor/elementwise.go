@@ -266,7 +266,56 @@ func Map(x *Tensor, f func(float64) float64) *Tensor {
 }
 
 // Neg returns -x element-wise.
-func Neg(x *Tensor) *Tensor { return Map(x, func(v float64) float64 { return -v }) }
+func Neg(x *Tensor) *Tensor { return unary(x, negLoop[float32], negLoop[float64]) }
+
+// unary applies the kernel for x's element type; the cheap element-wise
+// functions have their own loops rather than a call per element.
+func unary(x *Tensor, f32 func(dst, src []float32), f64 func(dst, src []float64)) *Tensor {
+	out := like(x, x.shape)
+	if x.dtype == Float32 {
+		f32(out.f32, x.f32)
+	} else {
+		f64(out.f64, x.f64)
+	}
+	return out
+}
+
+func negLoop[T float](dst, src []T) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = -v
+	}
+}
+
+func squareLoop[T float](dst, src []T) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = v * v
+	}
+}
+
+// reluLoop and stepLoop are branch-free: activations are positive or not
+// at random, and a branch per element mispredicts half the time.
+func reluLoop[T float](dst, src []T) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = max(v, 0) // NaN stays NaN, -0 becomes 0
+	}
+}
+
+func stepLoop[T float](dst, src []T) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = T(b2i(v > 0))
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 // Abs returns |x| element-wise.
 func Abs(x *Tensor) *Tensor { return Map(x, math.Abs) }
@@ -275,7 +324,7 @@ func Abs(x *Tensor) *Tensor { return Map(x, math.Abs) }
 func Sqrt(x *Tensor) *Tensor { return Map(x, math.Sqrt) }
 
 // Square returns x*x element-wise.
-func Square(x *Tensor) *Tensor { return Map(x, func(v float64) float64 { return v * v }) }
+func Square(x *Tensor) *Tensor { return unary(x, squareLoop[float32], squareLoop[float64]) }
 
 // Exp returns e**x element-wise.
 func Exp(x *Tensor) *Tensor { return Map(x, math.Exp) }
@@ -299,21 +348,14 @@ func Tanh(x *Tensor) *Tensor { return Map(x, math.Tanh) }
 func Sigmoid(x *Tensor) *Tensor { return Map(x, SigmoidFloat) }
 
 // ReLU returns max(x, 0) element-wise.
-func ReLU(x *Tensor) *Tensor { return Map(x, ReLUFloat) }
+func ReLU(x *Tensor) *Tensor { return unary(x, reluLoop[float32], reluLoop[float64]) }
 
 // Sign returns -1, 0 or 1 element-wise as x is negative, zero or positive
 // (NaN stays NaN).
 func Sign(x *Tensor) *Tensor { return Map(x, SignFloat) }
 
 // Step returns 1 where x > 0 and 0 elsewhere.
-func Step(x *Tensor) *Tensor {
-	return Map(x, func(v float64) float64 {
-		if v > 0 {
-			return 1
-		}
-		return 0
-	})
-}
+func Step(x *Tensor) *Tensor { return unary(x, stepLoop[float32], stepLoop[float64]) }
 
 // SigmoidFloat returns 1/(1+e**-v) without overflow for large |v|.
 func SigmoidFloat(v float64) float64 {
