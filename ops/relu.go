@@ -17,13 +17,43 @@ func (reluOp) ScalarForward(x, _ float64) float64        { return tensor.ReLUFlo
 
 func (reluOp) ScalarDeriv(x, _, z float64) (float64, float64) { return step(x), 0 }
 
-func (reluOp) local(c ad.Node, i int) ad.Node {
-	x := c.Input(0)
-	return mask(x, tensor.Step(x.Value()))
+// Bprop passes g where x > 0, in one fused pass (reluGrad); where x ≤ 0
+// nothing passes, not even a NaN in g.
+func (reluOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
+	return ad.Apply2(reluGradOp{}, g, c.Input(0))
+}
+func (reluOp) JVP(c ad.Node, t []ad.Node) ad.Node { return ad.Apply2(reluGradOp{}, t[0], c.Input(0)) }
+
+// reluGradOp is g where x > 0 and 0 elsewhere: ReLU's bprop and JVP. It is
+// linear in g with a piecewise constant mask, so its own rules are itself,
+// and x gets no gradient.
+type reluGradOp struct{}
+
+func (reluGradOp) String() string                            { return "relugrad" }
+func (reluGradOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.ReLUGrad(x[0], x[1]) }
+
+func (reluGradOp) ScalarForward(g, x float64) float64 {
+	if x > 0 {
+		return g
+	}
+	return 0
 }
 
-func (o reluOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node { return bpropLocal(o, c, i, g) }
-func (o reluOp) JVP(c ad.Node, t []ad.Node) ad.Node        { return jvpLocal(o, c, t) }
+func (reluGradOp) ScalarDeriv(_, x, _ float64) (float64, float64) { return step(x), 0 }
+
+func (reluGradOp) Bprop(c ad.Node, i int, u ad.Node) ad.Node {
+	if i == 1 {
+		return ad.Node{}
+	}
+	return ad.Apply2(reluGradOp{}, u, c.Input(1))
+}
+
+func (reluGradOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	if !t[0].Valid() {
+		return ad.Node{}
+	}
+	return ad.Apply2(reluGradOp{}, t[0], c.Input(1))
+}
 
 func step(x float64) float64 {
 	if x > 0 {

@@ -386,6 +386,32 @@ func SignFloat(v float64) float64 {
 	return v * 0 // 0 for ±0, NaN for NaN
 }
 
+// ReLUGrad returns g where x > 0 and 0 elsewhere (NaN in g included): the
+// bprop of ReLU in one pass. g and x have one shape; ReLUGrad panics with a
+// *ShapeError otherwise.
+func ReLUGrad(g, x *Tensor) *Tensor {
+	checkDType("ReLUGrad", g, x)
+	if !g.shape.Equal(x.shape) {
+		panic(&ShapeError{Op: "ReLUGrad", Shapes: []Shape{g.shape, x.shape}})
+	}
+	out := like(g, g.shape)
+	// Branch-free: the sign bits of activations are random. Masking the
+	// bits, not multiplying by 0 or 1, keeps ±Inf and NaN in g from
+	// becoming NaN where x ≤ 0.
+	if g.dtype == Float32 {
+		dst, x := out.f32[:len(g.f32)], x.f32[:len(g.f32)]
+		for i, v := range g.f32 {
+			dst[i] = math.Float32frombits(math.Float32bits(v) & -uint32(b2i(x[i] > 0)))
+		}
+	} else {
+		dst, x := out.f64[:len(g.f64)], x.f64[:len(g.f64)]
+		for i, v := range g.f64 {
+			dst[i] = math.Float64frombits(math.Float64bits(v) & -uint64(b2i(x[i] > 0)))
+		}
+	}
+	return out
+}
+
 // Where returns x where cond is nonzero and y elsewhere, with all three
 // broadcast together. Values of the branch not taken, NaN included, do not
 // reach the result.

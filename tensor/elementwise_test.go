@@ -513,3 +513,16 @@ func TestWhere(t *testing.T) {
 			func() { tensor.Where(c, tensor.Zeros(f64, 2), tensor.Zeros(f64, 3)) }, shapeErr)
 	})
 }
+
+func TestReLUGrad(t *testing.T) {
+	v := func(xs ...float64) *tensor.Tensor { return tensor.FromFloat64s(xs) }
+	g := v(1, 2, inf, nan, -3, nan, 5)
+	x := v(0.5, -1, -2, 0, 1e-30, 3, nan)
+	for _, d := range dtypes {
+		got := tensor.ReLUGrad(g.AsType(d), x.AsType(d))
+		checkTensor(t, "ReLUGrad/"+d.String(), got, d, tensor.Shape{7}, roundAll(d, []float64{1, 0, 0, 0, -3, nan, 0}), 0)
+	}
+	if err := tensor.Catch(func() { tensor.ReLUGrad(v(1, 2), v(1)) }); err == nil {
+		t.Error("ReLUGrad of shapes [2] and [1]: no error")
+	}
+}
