@@ -2,6 +2,7 @@ package program
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 
@@ -38,7 +39,8 @@ type Graph struct {
 	// WrtNames are the names the user gave for Wrt (or the inputs' names).
 	WrtNames []string
 
-	stmt []int32 // by node id: the statement of a statement node, or -1
+	stmt   []int32            // by node id: the statement of a statement node, or -1
+	consts map[uint64]ad.Node // the node of each number literal, by its bits
 }
 
 // Build builds the graph of p with the options applied. Errors name the
@@ -164,7 +166,18 @@ func (b *Graph) expr(x lang.Expr) ad.Node {
 	var n ad.Node
 	switch x := x.(type) {
 	case *lang.Num:
-		return b.G.ScalarConst(x.Value)
+		// One node per distinct number: a program that writes 0.9 in every
+		// statement records it once.
+		k := math.Float64bits(x.Value)
+		if c, ok := b.consts[k]; ok {
+			return c
+		}
+		c := b.G.ScalarConst(x.Value)
+		if b.consts == nil {
+			b.consts = map[uint64]ad.Node{}
+		}
+		b.consts[k] = c
+		return c
 	case *lang.Ref:
 		return b.Nodes[x.Stmt]
 	case *lang.Unary:
