@@ -114,28 +114,61 @@ func binary(op binop, x, y *Tensor) *Tensor {
 	return out
 }
 
+// cost returns op's work per element, for parallelFor.
+func (op binop) cost() int {
+	switch op {
+	case opDiv:
+		return costDiv
+	case opPow:
+		return costTrans
+	}
+	return costCheap
+}
+
+// binaryLoop sets dst = x op y, where x has shape xs, y has shape ys and
+// dst their broadcast shape. Large tensors are split across goroutines
+// (see parallelFor); each element is computed as in the serial loop.
 func binaryLoop[T float](op binop, dst, x, y []T, shape, xs, ys Shape) {
+	n := len(dst)
 	switch {
-	case len(x) == len(dst) && len(y) == len(dst):
-		binaryFlat(op, dst, x, y, 1, 1)
+	case n == 0:
 		return
-	case len(x) == len(dst) && len(y) == 1:
-		binaryFlat(op, dst, x, y, 1, 0)
+	case len(x) == n && len(y) == n:
+		parallelElems(n, op.cost(), func(lo, hi int) { binaryFlat(op, dst[lo:hi], x[lo:hi], y[lo:hi], 1, 1) })
 		return
-	case len(x) == 1 && len(y) == len(dst):
-		binaryFlat(op, dst, x, y, 0, 1)
+	case len(x) == n && len(y) == 1:
+		parallelElems(n, op.cost(), func(lo, hi int) { binaryFlat(op, dst[lo:hi], x[lo:hi], y, 1, 0) })
 		return
-	case len(dst) == 0:
+	case len(x) == 1 && len(y) == n:
+		parallelElems(n, op.cost(), func(lo, hi int) { binaryFlat(op, dst[lo:hi], x, y[lo:hi], 0, 1) })
 		return
 	}
-	// General broadcasting: walk the outer axes with an odometer and run the
+	// General broadcasting: split the rows (all axes but the last) across
+	// goroutines; each walks its rows with an odometer and runs the
 	// innermost axis as a strided loop.
 	r := len(shape)
 	sx, sy := broadcastStrides(xs, shape), broadcastStrides(ys, shape)
 	inner := shape[r-1]
+	parallelFor(n/inner, 1, n*op.cost(), func(lo, hi int) {
+		binaryRows(op, dst, x, y, shape, sx, sy, lo, hi)
+	})
+}
+
+// binaryRows runs binaryLoop's general case on rows [lo, hi) of dst, each
+// shape[len(shape)-1] long; sx and sy are the broadcast strides of x and y.
+func binaryRows[T float](op binop, dst, x, y []T, shape Shape, sx, sy []int, lo, hi int) {
+	r := len(shape)
+	inner := shape[r-1]
+	// The odometer's start: row lo's index along each outer axis.
 	idx := make([]int, r-1)
 	ix, iy := 0, 0
-	for off := 0; off < len(dst); off += inner {
+	for a, q := r-2, lo; a >= 0; a-- {
+		idx[a] = q % shape[a]
+		q /= shape[a]
+		ix += idx[a] * sx[a]
+		iy += idx[a] * sy[a]
+	}
+	for off := lo * inner; off < hi*inner; off += inner {
 		binaryFlat(op, dst[off:off+inner], x[ix:], y[iy:], sx[r-1], sy[r-1])
 		for a := r - 2; a >= 0; a-- {
 			idx[a]++
@@ -151,10 +184,14 @@ func binaryLoop[T float](op binop, dst, x, y []T, shape, xs, ys Shape) {
 	}
 }
 
-// binaryFlat sets dst[i] = x[i*sx] op y[i*sy]; sx and sy are 0 or 1.
+// binaryFlat sets dst[i] = x[i*sx] op y[i*sy]; sx and sy are 0 or 1. The
+// arithmetic ops have a loop of their own for each of the three forms
+// (both operands flat, y broadcast, x broadcast), resliced so that the
+// compiler drops the bounds checks.
 func binaryFlat[T float](op binop, dst, x, y []T, sx, sy int) {
 	n := len(dst)
-	if sx == 1 && sy == 1 {
+	switch {
+	case sx == 1 && sy == 1:
 		x, y = x[:n], y[:n]
 		switch op {
 		case opAdd:
@@ -178,13 +215,10 @@ func binaryFlat[T float](op binop, dst, x, y []T, sx, sy int) {
 			}
 			return
 		case opGatedMul:
-			for i := range dst {
-				dst[i] = gatedMul(x[i], y[i])
-			}
+			gatedMulFlat(dst, x, y)
 			return
 		}
-	}
-	if sx == 1 && sy == 0 {
+	case sx == 1 && sy == 0:
 		x, b := x[:n], y[0]
 		switch op {
 		case opAdd:
@@ -192,9 +226,53 @@ func binaryFlat[T float](op binop, dst, x, y []T, sx, sy int) {
 				dst[i] = x[i] + b
 			}
 			return
+		case opSub:
+			for i := range dst {
+				dst[i] = x[i] - b
+			}
+			return
 		case opMul:
 			for i := range dst {
 				dst[i] = x[i] * b
+			}
+			return
+		case opDiv:
+			for i := range dst {
+				dst[i] = x[i] / b
+			}
+			return
+		case opGatedMul:
+			for i := range dst {
+				dst[i] = gatedMul(x[i], b)
+			}
+			return
+		}
+	case sx == 0 && sy == 1:
+		a, y := x[0], y[:n]
+		switch op {
+		case opAdd:
+			for i := range dst {
+				dst[i] = a + y[i]
+			}
+			return
+		case opSub:
+			for i := range dst {
+				dst[i] = a - y[i]
+			}
+			return
+		case opMul:
+			for i := range dst {
+				dst[i] = a * y[i]
+			}
+			return
+		case opDiv:
+			for i := range dst {
+				dst[i] = a / y[i]
+			}
+			return
+		case opGatedMul:
+			for i := range dst {
+				dst[i] = gatedMul(a, y[i])
 			}
 			return
 		}
@@ -249,33 +327,61 @@ func gatedMul[T float](g, d T) T {
 	return g * d
 }
 
+// gatedMulFlat sets dst[i] = gatedMul(g[i], d[i]) without a branch: which
+// gradients are 0 (after a ReLU, say) is random, and a branch per element
+// mispredicts often. Masking the bits of g·d to +0 where g is 0 keeps ±Inf
+// and NaN in d from reaching dst.
+func gatedMulFlat[T float](dst, g, d []T) {
+	switch dst := any(dst).(type) {
+	case []float32:
+		g, d := any(g).([]float32)[:len(dst)], any(d).([]float32)[:len(dst)]
+		for i := range dst {
+			dst[i] = math.Float32frombits(math.Float32bits(g[i]*d[i]) & -uint32(b2i(g[i] != 0)))
+		}
+	case []float64:
+		g, d := any(g).([]float64)[:len(dst)], any(d).([]float64)[:len(dst)]
+		for i := range dst {
+			dst[i] = math.Float64frombits(math.Float64bits(g[i]*d[i]) & -uint64(b2i(g[i] != 0)))
+		}
+	}
+}
+
 // Map returns f applied to every element of x. For float32 tensors f is
-// computed in float64 and rounded.
+// computed in float64 and rounded. On large tensors f is called from
+// several goroutines at once, so it must be safe for concurrent use.
 func Map(x *Tensor, f func(float64) float64) *Tensor {
 	out := like(x, x.shape)
 	if x.dtype == Float32 {
-		for i, v := range x.f32 {
-			out.f32[i] = float32(f(float64(v)))
-		}
+		parallelElems(len(x.f32), costTrans, func(lo, hi int) {
+			dst := out.f32[lo:hi]
+			for i, v := range x.f32[lo:hi] {
+				dst[i] = float32(f(float64(v)))
+			}
+		})
 		return out
 	}
-	for i, v := range x.f64 {
-		out.f64[i] = f(v)
-	}
+	parallelElems(len(x.f64), costTrans, func(lo, hi int) {
+		dst := out.f64[lo:hi]
+		for i, v := range x.f64[lo:hi] {
+			dst[i] = f(v)
+		}
+	})
 	return out
 }
 
 // Neg returns -x element-wise.
-func Neg(x *Tensor) *Tensor { return unary(x, negLoop[float32], negLoop[float64]) }
+func Neg(x *Tensor) *Tensor { return unary(x, costCheap, negLoop[float32], negLoop[float64]) }
 
-// unary applies the kernel for x's element type; the cheap element-wise
-// functions have their own loops rather than a call per element.
-func unary(x *Tensor, f32 func(dst, src []float32), f64 func(dst, src []float64)) *Tensor {
+// unary applies the kernel for x's element type, of the given cost per
+// element, split across goroutines on large tensors. Each kernel is a loop
+// of its own, with no call per element through a func value; the
+// transcendental ones compute in float64, as Map does.
+func unary(x *Tensor, cost int, f32 func(dst, src []float32), f64 func(dst, src []float64)) *Tensor {
 	out := like(x, x.shape)
 	if x.dtype == Float32 {
-		f32(out.f32, x.f32)
+		parallelElems(len(x.f32), cost, func(lo, hi int) { f32(out.f32[lo:hi], x.f32[lo:hi]) })
 	} else {
-		f64(out.f64, x.f64)
+		parallelElems(len(x.f64), cost, func(lo, hi int) { f64(out.f64[lo:hi], x.f64[lo:hi]) })
 	}
 	return out
 }
@@ -318,44 +424,122 @@ func b2i(b bool) int {
 }
 
 // Abs returns |x| element-wise.
-func Abs(x *Tensor) *Tensor { return Map(x, math.Abs) }
+func Abs(x *Tensor) *Tensor { return unary(x, costCheap, absLoop[float32], absLoop[float64]) }
 
 // Sqrt returns the square root of x element-wise.
-func Sqrt(x *Tensor) *Tensor { return Map(x, math.Sqrt) }
+func Sqrt(x *Tensor) *Tensor { return unary(x, costDiv, sqrtLoop[float32], sqrtLoop[float64]) }
 
 // Square returns x*x element-wise.
-func Square(x *Tensor) *Tensor { return unary(x, squareLoop[float32], squareLoop[float64]) }
+func Square(x *Tensor) *Tensor {
+	return unary(x, costCheap, squareLoop[float32], squareLoop[float64])
+}
 
 // Exp returns e**x element-wise.
-func Exp(x *Tensor) *Tensor { return Map(x, math.Exp) }
+func Exp(x *Tensor) *Tensor { return unary(x, costTrans, expLoop[float32], expLoop[float64]) }
 
 // Log returns the natural logarithm of x element-wise.
-func Log(x *Tensor) *Tensor { return Map(x, math.Log) }
+func Log(x *Tensor) *Tensor { return unary(x, costTrans, logLoop[float32], logLoop[float64]) }
 
 // Sin returns sin(x) element-wise.
-func Sin(x *Tensor) *Tensor { return Map(x, math.Sin) }
+func Sin(x *Tensor) *Tensor { return unary(x, costTrans, sinLoop[float32], sinLoop[float64]) }
 
 // Cos returns cos(x) element-wise.
-func Cos(x *Tensor) *Tensor { return Map(x, math.Cos) }
+func Cos(x *Tensor) *Tensor { return unary(x, costTrans, cosLoop[float32], cosLoop[float64]) }
 
 // Tan returns tan(x) element-wise.
-func Tan(x *Tensor) *Tensor { return Map(x, math.Tan) }
+func Tan(x *Tensor) *Tensor { return unary(x, costTrans, tanLoop[float32], tanLoop[float64]) }
 
 // Tanh returns tanh(x) element-wise.
-func Tanh(x *Tensor) *Tensor { return Map(x, math.Tanh) }
+func Tanh(x *Tensor) *Tensor { return unary(x, costTrans, tanhLoop[float32], tanhLoop[float64]) }
 
 // Sigmoid returns 1/(1+e**-x) element-wise, computed without overflow.
-func Sigmoid(x *Tensor) *Tensor { return Map(x, SigmoidFloat) }
+func Sigmoid(x *Tensor) *Tensor {
+	return unary(x, costTrans, sigmoidLoop[float32], sigmoidLoop[float64])
+}
 
 // ReLU returns max(x, 0) element-wise.
-func ReLU(x *Tensor) *Tensor { return unary(x, reluLoop[float32], reluLoop[float64]) }
+func ReLU(x *Tensor) *Tensor { return unary(x, costCheap, reluLoop[float32], reluLoop[float64]) }
 
 // Sign returns -1, 0 or 1 element-wise as x is negative, zero or positive
 // (NaN stays NaN).
-func Sign(x *Tensor) *Tensor { return Map(x, SignFloat) }
+func Sign(x *Tensor) *Tensor { return unary(x, costDiv, signLoop[float32], signLoop[float64]) }
 
 // Step returns 1 where x > 0 and 0 elsewhere.
-func Step(x *Tensor) *Tensor { return unary(x, stepLoop[float32], stepLoop[float64]) }
+func Step(x *Tensor) *Tensor { return unary(x, costCheap, stepLoop[float32], stepLoop[float64]) }
+
+// The loops below compute in float64 and round, as Map does, so that
+// Exp(x) and Map(x, math.Exp) agree bit for bit; they call the math
+// function directly rather than through a func value.
+
+func absLoop[T float](dst, src []T) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = T(math.Abs(float64(v)))
+	}
+}
+
+func sqrtLoop[T float](dst, src []T) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = T(math.Sqrt(float64(v)))
+	}
+}
+
+func expLoop[T float](dst, src []T) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = T(math.Exp(float64(v)))
+	}
+}
+
+func logLoop[T float](dst, src []T) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = T(math.Log(float64(v)))
+	}
+}
+
+func sinLoop[T float](dst, src []T) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = T(math.Sin(float64(v)))
+	}
+}
+
+func cosLoop[T float](dst, src []T) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = T(math.Cos(float64(v)))
+	}
+}
+
+func tanLoop[T float](dst, src []T) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = T(math.Tan(float64(v)))
+	}
+}
+
+func tanhLoop[T float](dst, src []T) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = T(math.Tanh(float64(v)))
+	}
+}
+
+func sigmoidLoop[T float](dst, src []T) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = T(SigmoidFloat(float64(v)))
+	}
+}
+
+func signLoop[T float](dst, src []T) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = T(SignFloat(float64(v)))
+	}
+}
 
 // SigmoidFloat returns 1/(1+e**-v) without overflow for large |v|.
 func SigmoidFloat(v float64) float64 {
@@ -395,21 +579,29 @@ func ReLUGrad(g, x *Tensor) *Tensor {
 		panic(&ShapeError{Op: "ReLUGrad", Shapes: []Shape{g.shape, x.shape}})
 	}
 	out := like(g, g.shape)
-	// Branch-free: the sign bits of activations are random. Masking the
-	// bits, not multiplying by 0 or 1, keeps ±Inf and NaN in g from
-	// becoming NaN where x ≤ 0.
 	if g.dtype == Float32 {
-		dst, x := out.f32[:len(g.f32)], x.f32[:len(g.f32)]
-		for i, v := range g.f32 {
-			dst[i] = math.Float32frombits(math.Float32bits(v) & -uint32(b2i(x[i] > 0)))
-		}
+		parallelElems(len(g.f32), costCheap, func(lo, hi int) { reluGradLoop32(out.f32[lo:hi], g.f32[lo:hi], x.f32[lo:hi]) })
 	} else {
-		dst, x := out.f64[:len(g.f64)], x.f64[:len(g.f64)]
-		for i, v := range g.f64 {
-			dst[i] = math.Float64frombits(math.Float64bits(v) & -uint64(b2i(x[i] > 0)))
-		}
+		parallelElems(len(g.f64), costCheap, func(lo, hi int) { reluGradLoop64(out.f64[lo:hi], g.f64[lo:hi], x.f64[lo:hi]) })
 	}
 	return out
+}
+
+// reluGradLoop32 and reluGradLoop64 are branch-free: the sign bits of
+// activations are random. Masking the bits, not multiplying by 0 or 1,
+// keeps ±Inf and NaN in g from becoming NaN where x ≤ 0.
+func reluGradLoop32(dst, g, x []float32) {
+	dst, x = dst[:len(g)], x[:len(g)]
+	for i, v := range g {
+		dst[i] = math.Float32frombits(math.Float32bits(v) & -uint32(b2i(x[i] > 0)))
+	}
+}
+
+func reluGradLoop64(dst, g, x []float64) {
+	dst, x = dst[:len(g)], x[:len(g)]
+	for i, v := range g {
+		dst[i] = math.Float64frombits(math.Float64bits(v) & -uint64(b2i(x[i] > 0)))
+	}
 }
 
 // Where returns x where cond is nonzero and y elsewhere, with all three
@@ -418,15 +610,41 @@ func ReLUGrad(g, x *Tensor) *Tensor {
 func Where(cond, x, y *Tensor) *Tensor {
 	checkDType("Where", x, y)
 	shape := BroadcastShapes("Where", BroadcastShapes("Where", cond.shape, x.shape), y.shape)
-	c := BroadcastTo(cond, shape...)
-	a, b := BroadcastTo(x, shape...), BroadcastTo(y, shape...)
+	c, a, b := cond, x, y
+	if !c.shape.Equal(shape) {
+		c = BroadcastTo(cond, shape...)
+	}
+	if !a.shape.Equal(shape) {
+		a = BroadcastTo(x, shape...)
+	}
+	if !b.shape.Equal(shape) {
+		b = BroadcastTo(y, shape...)
+	}
 	out := like(x, shape)
-	for i := range out.Size() {
-		if c.flat(i) != 0 {
-			out.setFlat(i, a.flat(i))
-		} else {
-			out.setFlat(i, b.flat(i))
-		}
+	switch {
+	case x.dtype == Float32 && c.dtype == Float32:
+		whereLoop(out.f32, c.f32, a.f32, b.f32)
+	case x.dtype == Float32:
+		whereLoop(out.f32, c.f64, a.f32, b.f32)
+	case c.dtype == Float32:
+		whereLoop(out.f64, c.f32, a.f64, b.f64)
+	default:
+		whereLoop(out.f64, c.f64, a.f64, b.f64)
 	}
 	return out
+}
+
+// whereLoop sets dst[i] to x[i] where c[i] != 0 (NaN included) and to
+// y[i] elsewhere, split across goroutines on large tensors.
+func whereLoop[C, T float](dst []T, c []C, x, y []T) {
+	parallelElems(len(dst), costCheap, func(lo, hi int) {
+		dst, c, x, y := dst[lo:hi], c[lo:hi], x[lo:hi], y[lo:hi]
+		for i := range dst {
+			if c[i] != 0 {
+				dst[i] = x[i]
+			} else {
+				dst[i] = y[i]
+			}
+		}
+	})
 }

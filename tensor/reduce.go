@@ -121,21 +121,95 @@ func reduceAxis(op redop, x *Tensor, axis int) *Tensor {
 	return out
 }
 
+// reduceLoop sets dst[o*inner+j] to the reduction of x[(o*n+k)*inner+j]
+// over k, in order of k, for each o < outer and j < inner. Large
+// reductions are split across goroutines over the outputs, not over k (see
+// parallelOutputs), so the result does not depend on the number of
+// goroutines.
 func reduceLoop[T float](op redop, dst, x []T, outer, n, inner int) {
-	init := T(0)
+	parallelOutputs(outer, inner, outer*n*inner*costCheap, func(o0, o1, j0, j1 int) {
+		if inner == 1 {
+			reduceRows(op, dst[o0:o1], x[o0*n:o1*n], n)
+		} else {
+			reduceBlock(op, dst, x, n, inner, o0, o1, j0, j1)
+		}
+	})
+}
+
+func redInit[T float](op redop) T {
 	switch op {
 	case redMax:
-		init = T(math.Inf(-1))
+		return T(math.Inf(-1))
 	case redMin:
-		init = T(math.Inf(1))
+		return T(math.Inf(1))
 	}
-	for o := range outer {
-		d := dst[o*inner : (o+1)*inner]
+	return 0
+}
+
+// reduceRows sets dst[o] to the reduction of the row x[o*n:(o+1)*n].
+// Sums run four rows at a time, each in its own accumulator and in order,
+// so that four additions are in flight without changing any row's order.
+func reduceRows[T float](op redop, dst, x []T, n int) {
+	init := redInit[T](op)
+	o := 0
+	if op == redSum {
+		for ; o+4 <= len(dst); o += 4 {
+			r0 := x[o*n : (o+1)*n]
+			r1 := x[(o+1)*n : (o+2)*n][:len(r0)]
+			r2 := x[(o+2)*n : (o+3)*n][:len(r0)]
+			r3 := x[(o+3)*n : (o+4)*n][:len(r0)]
+			var s0, s1, s2, s3 T
+			for k, v := range r0 {
+				s0 += v
+				s1 += r1[k]
+				s2 += r2[k]
+				s3 += r3[k]
+			}
+			dst[o], dst[o+1], dst[o+2], dst[o+3] = s0, s1, s2, s3
+		}
+	}
+	for ; o < len(dst); o++ {
+		row := x[o*n : (o+1)*n]
+		acc := init
+		switch op {
+		case redSum:
+			for _, v := range row {
+				acc += v
+			}
+		case redMax:
+			for _, v := range row {
+				if v > acc || v != v {
+					if acc == acc {
+						acc = v
+					}
+				}
+			}
+		case redMin:
+			for _, v := range row {
+				if v < acc || v != v {
+					if acc == acc {
+						acc = v
+					}
+				}
+			}
+		}
+		dst[o] = acc
+	}
+}
+
+// reduceBlock runs reduceLoop for outer rows [o0, o1) and inner columns
+// [j0, j1).
+func reduceBlock[T float](op redop, dst, x []T, n, inner, o0, o1, j0, j1 int) {
+	init := redInit[T](op)
+	for o := o0; o < o1; o++ {
+		d := dst[o*inner+j0 : o*inner+j1]
 		for j := range d {
 			d[j] = init
 		}
 		for k := range n {
-			row := x[(o*n+k)*inner : (o*n+k+1)*inner]
+			off := (o*n + k) * inner
+			row := x[off+j0 : off+j1]
+			row = row[:len(d)]
 			switch op {
 			case redSum:
 				for j, v := range row {
@@ -183,21 +257,30 @@ func LogSumExp(x *Tensor, axis int, keepDims bool) *Tensor {
 	return Reshape(out, ReducedShape(x.shape, []int{axis}, keepDims)...)
 }
 
-// lseLoop turns the maxima in m into log-sum-exps of x.
+// lseLoop turns the maxima in m into log-sum-exps of x, split across
+// goroutines over the outputs as reduceLoop is.
 func lseLoop[T float](m, x []T, outer, n, inner int) {
-	for o := range outer {
-		for j := range inner {
-			mx := float64(m[o*inner+j])
-			if math.IsInf(mx, 0) || mx != mx {
-				continue // ±Inf or NaN: the result is the maximum itself
+	parallelOutputs(outer, inner, outer*n*inner*costTrans, func(o0, o1, j0, j1 int) {
+		for o := o0; o < o1; o++ {
+			for j := j0; j < j1; j++ {
+				mx := float64(m[o*inner+j])
+				if math.IsInf(mx, 0) || mx != mx {
+					continue // ±Inf or NaN: the result is the maximum itself
+				}
+				s := 0.0
+				if inner == 1 {
+					for _, v := range x[o*n : (o+1)*n] {
+						s += math.Exp(float64(v) - mx)
+					}
+				} else {
+					for k := range n {
+						s += math.Exp(float64(x[(o*n+k)*inner+j]) - mx)
+					}
+				}
+				m[o*inner+j] = T(mx + math.Log(s))
 			}
-			s := 0.0
-			for k := range n {
-				s += math.Exp(float64(x[(o*n+k)*inner+j]) - mx)
-			}
-			m[o*inner+j] = T(mx + math.Log(s))
 		}
-	}
+	})
 }
 
 // Softmax returns exp(x) / sum(exp(x)) over axis, computed stably as
@@ -225,31 +308,83 @@ func softmax(x *Tensor, axis int, log bool) *Tensor {
 	return out
 }
 
+// softmaxLoop sets dst to the softmax (or, if log, the log-softmax) of x
+// along the axis of size n, for each of the outer×inner positions around
+// it. Large tensors are split across goroutines over those positions, not
+// along the axis (see parallelOutputs), so the result does not depend on
+// the number of goroutines.
 func softmaxLoop[T float](dst, x []T, outer, n, inner int, log bool) {
-	for o := range outer {
-		for j := range inner {
-			at := func(k int) int { return (o*n+k)*inner + j }
-			m := math.Inf(-1)
-			for k := range n {
-				if v := float64(x[at(k)]); v > m || v != v {
-					m = v
+	parallelOutputs(outer, inner, outer*n*inner*costTrans, func(o0, o1, j0, j1 int) {
+		if inner == 1 {
+			softmaxRows(dst[o0*n:o1*n], x[o0*n:o1*n], n, log)
+			return
+		}
+		for o := o0; o < o1; o++ {
+			for j := j0; j < j1; j++ {
+				base := o*n*inner + j
+				m := math.Inf(-1)
+				for k := range n {
+					if v := float64(x[base+k*inner]); v > m || v != v {
+						m = v
+					}
+				}
+				if math.IsInf(m, 0) || m != m {
+					m = 0 // let ±Inf and NaN propagate through exp
+				}
+				s := 0.0
+				for k := range n {
+					s += math.Exp(float64(x[base+k*inner]) - m)
+				}
+				ls := math.Log(s)
+				for k := range n {
+					d := float64(x[base+k*inner]) - m
+					if log {
+						dst[base+k*inner] = T(d - ls)
+					} else {
+						dst[base+k*inner] = T(math.Exp(d) / s)
+					}
 				}
 			}
-			if math.IsInf(m, 0) || m != m {
-				m = 0 // let ±Inf and NaN propagate through exp
+		}
+	})
+}
+
+// softmaxRows runs softmaxLoop on contiguous rows of length n: the common
+// case of a softmax over the last axis. It keeps each row's exponentials,
+// so it computes exp once per element rather than twice.
+func softmaxRows[T float](dst, x []T, n int, log bool) {
+	e := make([]float64, n)
+	for off := 0; off < len(x); off += n {
+		row, out := x[off:off+n], dst[off:off+n]
+		out = out[:len(row)]
+		m := math.Inf(-1)
+		for _, v := range row {
+			if v := float64(v); v > m || v != v {
+				m = v
 			}
+		}
+		if math.IsInf(m, 0) || m != m {
+			m = 0 // let ±Inf and NaN propagate through exp
+		}
+		if log {
 			s := 0.0
-			for k := range n {
-				s += math.Exp(float64(x[at(k)]) - m)
+			for _, v := range row {
+				s += math.Exp(float64(v) - m)
 			}
-			for k := range n {
-				d := float64(x[at(k)]) - m
-				if log {
-					dst[at(k)] = T(d - math.Log(s))
-				} else {
-					dst[at(k)] = T(math.Exp(d) / s)
-				}
+			ls := math.Log(s)
+			for k, v := range row {
+				out[k] = T(float64(v) - m - ls)
 			}
+			continue
+		}
+		e := e[:len(row)]
+		s := 0.0
+		for k, v := range row {
+			e[k] = math.Exp(float64(v) - m)
+			s += e[k]
+		}
+		for k, v := range e {
+			out[k] = T(v / s)
 		}
 	}
 }
