@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -60,8 +59,23 @@ func describeMachine() *machine {
 	}
 	if out, err := exec.Command("git", "-C", "..", "rev-parse", "--short", "HEAD").Output(); err == nil {
 		m.backprop = strings.TrimSpace(string(out))
-		if st, err := exec.Command("git", "-C", "..", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(bytes.TrimSpace(st)) > 0 {
-			m.backprop += " with uncommitted changes in the working tree"
+		// The suite measures the working tree: name what differs from HEAD
+		// (outside bench/ and BENCHMARKS.md, which do not change the code).
+		if st, err := exec.Command("git", "-C", "..", "status", "--porcelain", "--untracked-files=all").Output(); err == nil {
+			var dirty []string
+			for _, l := range strings.Split(strings.TrimRight(string(st), "\n"), "\n") {
+				if len(l) < 4 {
+					continue
+				}
+				p := strings.TrimSpace(l[3:])
+				if strings.HasPrefix(p, "bench/") || p == "BENCHMARKS.md" {
+					continue
+				}
+				dirty = append(dirty, "`"+p+"`")
+			}
+			if len(dirty) > 0 {
+				m.backprop += " plus uncommitted changes (other work in the same tree) to " + strings.Join(dirty, ", ")
+			}
 		}
 	}
 	return m

@@ -161,6 +161,9 @@ func report(s *suite, m *machine) string {
 				w("\n")
 			}
 		}
+		if wl.key == "mlp" {
+			mlpRemarks(&b, rows)
+		}
 		w("\n")
 	}
 	if len(s.notes) > 0 {
@@ -196,4 +199,23 @@ func fmtRatio(x float64) string {
 		return fmt.Sprintf("%.2f×", x)
 	}
 	return fmt.Sprintf("%.2g× (1/%.0f)", x, 1/x)
+}
+
+// mlpRemarks notes a system whose step is slower on 2 threads than on 1.
+func mlpRemarks(b *strings.Builder, rows []result) {
+	one := map[string]float64{}
+	for _, r := range rows {
+		if r.Threads == 1 && r.Err == "" && r.Skip == "" {
+			one[r.System] = r.Med
+		}
+	}
+	var slower []string
+	for _, r := range rows {
+		if r.Threads == 2 && r.Err == "" && r.Skip == "" && one[r.System] > 0 && r.Med > one[r.System] {
+			slower = append(slower, fmt.Sprintf("%s (%.2f×)", r.System, r.Med/one[r.System]))
+		}
+	}
+	if len(slower) > 0 {
+		fmt.Fprintf(b, "\nSlower on 2 threads than on 1 in this run (median over median): %s. On a shared 2-core machine a second thread competes with the other load, and thread pools that spin while they wait (OpenMP's, OpenBLAS's) may lose the most.\n", strings.Join(slower, ", "))
+	}
 }

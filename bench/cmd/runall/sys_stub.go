@@ -1,4 +1,0 @@
-package main
-
-func runGorgonia(s *suite) {}
-func runGoMLX(s *suite)    {}
