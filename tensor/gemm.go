@@ -115,6 +115,10 @@ func gemm[T float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb 
 		gemmSimple(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 		return
 	}
+	if n == 1 || m == 1 {
+		gemv(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+		return
+	}
 	bl := blockingFor[T]()
 	w := gemmWorkers
 	if w <= 0 {
@@ -363,6 +367,84 @@ func packB[T float](nr int, trans bool, kc, nc int, b []T, ldb, pc, jc int, dst 
 				clear(d[p*nr+nrr : p*nr+nr])
 			}
 		}
+	}
+}
+
+// gemv is gemm for a product with one column (n == 1) or one row
+// (m == 1): a matrix-vector product, which packing would only slow down.
+// It runs as dot products of contiguous rows, or as scaled additions of
+// contiguous rows, whichever the layout gives.
+func gemv[T float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
+	if n == 1 {
+		// c[i] += Σ_p op(a)[i, p]·v[p], with v the column of op(b).
+		v := b[:k]
+		if !transB && ldb != 1 {
+			v = make([]T, k)
+			for p := range v {
+				v[p] = b[p*ldb]
+			}
+		}
+		if !transA {
+			for i := range m {
+				c[i*ldc] += dot(a[i*lda:][:k], v)
+			}
+			return
+		}
+		if ldc == 1 {
+			for p, vp := range v {
+				axpy(c[:m], vp, a[p*lda:][:m])
+			}
+			return
+		}
+		for p, vp := range v {
+			for i, aip := range a[p*lda:][:m] {
+				c[i*ldc] += vp * aip
+			}
+		}
+		return
+	}
+	// m == 1: c[j] += Σ_p u[p]·op(b)[p, j], with u the row of op(a).
+	u := a[:k]
+	if transA && lda != 1 {
+		u = make([]T, k)
+		for p := range u {
+			u[p] = a[p*lda]
+		}
+	}
+	if transB {
+		for j := range n {
+			c[j] += dot(b[j*ldb:][:k], u)
+		}
+		return
+	}
+	for p, up := range u {
+		axpy(c[:n], up, b[p*ldb:][:n])
+	}
+}
+
+// dot returns x·y, with four partial sums for instruction-level
+// parallelism.
+func dot[T float](x, y []T) T {
+	y = y[:len(x)]
+	var s0, s1, s2, s3 T
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += x[i] * y[i]
+		s1 += x[i+1] * y[i+1]
+		s2 += x[i+2] * y[i+2]
+		s3 += x[i+3] * y[i+3]
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i] * y[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// axpy sets y += alpha·x.
+func axpy[T float](y []T, alpha T, x []T) {
+	x = x[:len(y)]
+	for i, v := range x {
+		y[i] += alpha * v
 	}
 }
 
