@@ -391,9 +391,7 @@ func gemv[T float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb 
 			return
 		}
 		if ldc == 1 {
-			for p, vp := range v {
-				axpy(c[:m], vp, a[p*lda:][:m])
-			}
+			axpyRows(c[:m], v, a, lda)
 			return
 		}
 		for p, vp := range v {
@@ -417,8 +415,26 @@ func gemv[T float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb 
 		}
 		return
 	}
-	for p, up := range u {
-		axpy(c[:n], up, b[p*ldb:][:n])
+	axpyRows(c[:n], u, b, ldb)
+}
+
+// axpyRows sets y += Σ_p alpha[p]·x[p, :] for the rows of x (stride ldx),
+// four rows a pass so that y is loaded and stored a quarter as often.
+func axpyRows[T float](y, alpha, x []T, ldx int) {
+	n := len(y)
+	p := 0
+	for ; p+4 <= len(alpha); p += 4 {
+		a0, a1, a2, a3 := alpha[p], alpha[p+1], alpha[p+2], alpha[p+3]
+		x0 := x[p*ldx:][:n]
+		x1 := x[(p+1)*ldx:][:n]
+		x2 := x[(p+2)*ldx:][:n]
+		x3 := x[(p+3)*ldx:][:n]
+		for i := range y {
+			y[i] += a0*x0[i] + a1*x1[i] + a2*x2[i] + a3*x3[i]
+		}
+	}
+	for ; p < len(alpha); p++ {
+		axpy(y, alpha[p], x[p*ldx:][:n])
 	}
 }
 
