@@ -18,22 +18,46 @@ const (
 // error found is returned as an *Error with its position. A UTF-8 byte
 // order mark at the very start of src is skipped.
 func Parse(file string, src []byte) (*Program, error) {
-	p := &parser{file: file}
-	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
-	lines, err := p.check(src)
-	if err != nil {
-		return nil, err
-	}
-	// Each line holds at most one statement and assigns at most one name;
-	// a statement takes at least four bytes with its newline (x=1).
-	lines = min(lines, len(src)/4+1)
-	p.syms = newSymtab(lines)
-	p.lex = lexer{src: src, line: 1, col: 1, syms: p.syms}
-	prog, err := p.program(lines)
+	prog := &Program{}
+	err := parse(file, src, func(lines int) { prog.Stmts = make([]*Stmt, 0, lines) }, func(s *Stmt) error {
+		prog.Stmts = append(prog.Stmts, s)
+		return nil
+	}, false)
 	if err != nil {
 		return nil, err
 	}
 	return prog, nil
+}
+
+// ParseEach parses a graph program as Parse does, but hands each statement
+// to f as soon as it is parsed instead of keeping the tree: the statement
+// and its expressions are valid only until f returns, so a program of any
+// length is parsed in the memory of its longest statement. The first
+// error, a parse error or one that f returns, ends the parse and is
+// returned; statements before a parse error have been handed to f.
+func ParseEach(file string, src []byte, f func(s *Stmt) error) error {
+	return parse(file, src, nil, f, true)
+}
+
+// parse runs the parser over src, calling start with an upper bound on the
+// number of statements and f on each; with recycle, the tree's memory is
+// reused from one statement to the next.
+func parse(file string, src []byte, start func(lines int), f func(*Stmt) error, recycle bool) error {
+	p := &parser{file: file}
+	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
+	lines, err := p.check(src)
+	if err != nil {
+		return err
+	}
+	// Each line holds at most one statement and assigns at most one name;
+	// a statement takes at least four bytes with its newline (x=1).
+	lines = min(lines, len(src)/4+1)
+	if start != nil {
+		start(lines)
+	}
+	p.syms = newSymtab(lines)
+	p.lex = lexer{src: src, line: 1, col: 1, syms: p.syms}
+	return p.program(f, recycle)
 }
 
 // MustParse is Parse for sources known to be valid, such as built-in
@@ -111,30 +135,46 @@ func (p *parser) check(src []byte) (int, error) {
 	return int(line), nil
 }
 
-func (p *parser) program(lines int) (prog *Program, err error) {
+func (p *parser) program(f func(*Stmt) error, recycle bool) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			b, ok := r.(bail)
 			if !ok {
 				panic(r)
 			}
-			prog, err = nil, b.err
+			err = b.err
 		}
 	}()
-	prog = &Program{Stmts: make([]*Stmt, 0, lines)}
 	p.next()
 	for p.tok.kind != tokEOF {
 		if p.tok.kind == tokNewline {
 			p.next()
 			continue
 		}
-		prog.Stmts = append(prog.Stmts, p.statement())
+		if err := f(p.statement()); err != nil {
+			return err
+		}
 		p.stmt++
+		if recycle {
+			p.recycle()
+		}
 	}
-	if len(prog.Stmts) == 0 {
+	if p.stmt == 0 {
 		p.errorf(Pos{1, 1}, "empty program: no statements")
 	}
-	return prog, nil
+	return nil
+}
+
+// recycle lets the next statement reuse the memory of the tree of the last
+// one, which ParseEach's caller is done with.
+func (p *parser) recycle() {
+	p.stmts.reset()
+	p.binaries.reset()
+	p.unaries.reset()
+	p.refs.reset()
+	p.nums.reset()
+	p.calls.reset()
+	p.argBuf = p.argBuf[:0]
 }
 
 func (p *parser) next() {
@@ -377,6 +417,13 @@ func (p *parser) exprs(args []Expr) []Expr {
 type slab[T any] struct {
 	buf  []T
 	next int // the size of the next chunk
+}
+
+// reset makes the last chunk's elements available again. Pointers handed
+// out before must no longer be used.
+func (s *slab[T]) reset() {
+	clear(s.buf)
+	s.buf = s.buf[:0]
 }
 
 func (s *slab[T]) new() *T {

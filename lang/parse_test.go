@@ -2,6 +2,7 @@ package lang_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -199,5 +200,34 @@ func TestParseNumber(t *testing.T) {
 		if (err == nil) != tt.ok || got != tt.want {
 			t.Errorf("ParseNumber(%q) = %v, %v; want %v, ok %v", tt.s, got, err, tt.want, tt.ok)
 		}
+	}
+}
+
+// ParseEach hands over the statements Parse returns, in order, even though
+// it reuses the memory of each statement's tree for the next.
+func TestParseEach(t *testing.T) {
+	var b strings.Builder
+	for i := range 3000 {
+		fmt.Fprintf(&b, "x%d = sin(x%d) * (%d + max(1, -x%d^2))\n", i+1, i, i, i)
+	}
+	src := "x0 = 0.5\n" + b.String()
+	prog, err := lang.Parse("t.bp", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := 0
+	err = lang.ParseEach("t.bp", []byte(src), func(s *lang.Stmt) error {
+		if got, want := s.Name+" = "+lang.Format(s.X), prog.Stmts[i].Name+" = "+lang.Format(prog.Stmts[i].X); got != want {
+			t.Fatalf("statement %d: %s; Parse gives %s", i, got, want)
+		}
+		i++
+		return nil
+	})
+	if err != nil || i != len(prog.Stmts) {
+		t.Fatalf("ParseEach: %v after %d statements; want %d", err, i, len(prog.Stmts))
+	}
+	stop := errors.New("stop")
+	if err := lang.ParseEach("t.bp", []byte(src), func(*lang.Stmt) error { return stop }); err != stop {
+		t.Errorf("ParseEach returned %v; want f's error", err)
 	}
 }

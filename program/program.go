@@ -1,6 +1,7 @@
 package program
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"slices"
@@ -28,7 +29,7 @@ type Options struct {
 // Graph is a program built into a graph: one node per statement, plus the
 // nodes of subexpressions and constants.
 type Graph struct {
-	Prog *lang.Program
+	Prog *lang.Program // the parsed program; nil when built by Parse
 	G    *ad.Graph
 
 	Nodes []ad.Node // the node of each statement
@@ -41,48 +42,98 @@ type Graph struct {
 
 	stmt   []int32            // by node id: the statement of a statement node, or -1
 	consts map[uint64]ad.Node // the node of each number literal, by its bits
+	names  []string           // the name each statement assigns
+	inputs []bool             // whether each statement is an input
+	set    map[string]float64 // --set values by name
 }
 
 // Build builds the graph of p with the options applied. Errors name the
 // option at fault: "--of: no node named z".
 func Build(p *lang.Program, opt Options) (*Graph, error) {
-	b := &Graph{
-		Prog:  p,
-		G:     new(ad.Graph),
-		Nodes: make([]ad.Node, len(p.Stmts)),
-		Names: make([]string, len(p.Stmts)),
+	b := newGraph(opt, len(p.Stmts))
+	for _, s := range p.Stmts {
+		b.add(s)
 	}
-	set := map[string]float64{}
+	if err := b.finish(opt); err != nil {
+		return nil, err
+	}
+	b.Prog = p
+	return b, nil
+}
+
+// Parse parses a program and builds its graph in one pass, without
+// keeping the syntax tree (Graph.Prog is nil): the memory of a long
+// program is its graph's. Parse errors are *lang.Error values; option
+// errors are as Build's.
+func Parse(file string, src []byte, opt Options) (*Graph, error) {
+	// At most one statement a line: size the tables once.
+	b := newGraph(opt, bytes.Count(src, []byte{'\n'})+1)
+	err := lang.ParseEach(file, src, func(s *lang.Stmt) error {
+		b.add(s)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := b.finish(opt); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func newGraph(opt Options, n int) *Graph {
+	b := &Graph{
+		G:      new(ad.Graph),
+		Nodes:  make([]ad.Node, 0, n),
+		Names:  make([]string, 0, n),
+		names:  make([]string, 0, n),
+		inputs: make([]bool, 0, n),
+		set:    map[string]float64{},
+	}
+	for _, s := range opt.Set {
+		b.set[s.Name] = s.Value // checked by finish
+	}
+	return b
+}
+
+// add builds the node of the next statement.
+func (b *Graph) add(s *lang.Stmt) {
+	i := len(b.Nodes)
+	name := s.Name
+	if s.Def > 0 {
+		name = s.Name + "#" + strconv.Itoa(s.Def+1)
+	}
+	var n ad.Node
+	switch {
+	case s.Input:
+		v := literal(s.X)
+		if o, ok := b.set[s.Name]; ok {
+			v = o
+		}
+		n = b.G.ScalarVar(name, v)
+	default:
+		n = b.expr(s.X)
+		if reused(b.Nodes[:i], n) || n.IsLeaf() {
+			// y = x, y = (3): the statement still gets a node of its own.
+			n = ops.Identity(n)
+		}
+	}
+	b.Nodes = append(b.Nodes, n)
+	b.Names = append(b.Names, name)
+	b.names = append(b.names, s.Name)
+	b.inputs = append(b.inputs, s.Input)
+}
+
+// finish checks the options against the whole program and resolves --of
+// and --wrt.
+func (b *Graph) finish(opt Options) error {
 	for _, s := range opt.Set {
 		if !b.isInput(s.Name) {
 			if b.latest(s.Name) >= 0 {
-				return nil, fmt.Errorf("--set %s: %s is not an input (it is not assigned a number)", s.Name, s.Name)
+				return fmt.Errorf("--set %s: %s is not an input (it is not assigned a number)", s.Name, s.Name)
 			}
-			return nil, fmt.Errorf("--set %s: no input named %s", s.Name, s.Name)
+			return fmt.Errorf("--set %s: no input named %s", s.Name, s.Name)
 		}
-		set[s.Name] = s.Value
-	}
-	for i, s := range p.Stmts {
-		b.Names[i] = s.Name
-		if s.Def > 0 {
-			b.Names[i] = s.Name + "#" + strconv.Itoa(s.Def+1)
-		}
-		var n ad.Node
-		switch {
-		case s.Input:
-			v := literal(s.X)
-			if o, ok := set[s.Name]; ok {
-				v = o
-			}
-			n = b.G.ScalarVar(b.Names[i], v)
-		default:
-			n = b.expr(s.X)
-			if reused(b.Nodes[:i], n) || n.IsLeaf() {
-				// y = x, y = (3): the statement still gets a node of its own.
-				n = ops.Identity(n)
-			}
-		}
-		b.Nodes[i] = n
 	}
 	b.stmt = make([]int32, b.G.Len())
 	for i := range b.stmt {
@@ -91,28 +142,26 @@ func Build(p *lang.Program, opt Options) (*Graph, error) {
 	for i, n := range b.Nodes {
 		b.stmt[n.ID()] = int32(i)
 	}
-	b.Of = len(p.Stmts) - 1
+	b.Of = len(b.Nodes) - 1
 	if opt.Of != "" {
 		if b.Of = b.latest(opt.Of); b.Of < 0 {
-			return nil, fmt.Errorf("--of: no node named %s", opt.Of)
+			return fmt.Errorf("--of: no node named %s", opt.Of)
 		}
 	}
 	if opt.Wrt == nil {
 		seen := map[string]bool{}
-		for i := len(p.Stmts) - 1; i >= 0; i-- {
-			if s := p.Stmts[i]; s.Input && !seen[s.Name] {
-				seen[s.Name] = true
+		for i := len(b.names) - 1; i >= 0; i-- {
+			if b.inputs[i] && !seen[b.names[i]] {
+				seen[b.names[i]] = true
 				b.Wrt = append(b.Wrt, i)
 			}
 		}
 		// In program order.
-		for l, r := 0, len(b.Wrt)-1; l < r; l, r = l+1, r-1 {
-			b.Wrt[l], b.Wrt[r] = b.Wrt[r], b.Wrt[l]
-		}
+		slices.Reverse(b.Wrt)
 		for _, i := range b.Wrt {
-			b.WrtNames = append(b.WrtNames, p.Stmts[i].Name)
+			b.WrtNames = append(b.WrtNames, b.names[i])
 		}
-		return b, nil
+		return nil
 	}
 	seen := map[string]bool{}
 	for _, name := range opt.Wrt {
@@ -122,18 +171,18 @@ func Build(p *lang.Program, opt Options) (*Graph, error) {
 		seen[name] = true
 		i := b.latest(name)
 		if i < 0 {
-			return nil, fmt.Errorf("--wrt: no node named %s", name)
+			return fmt.Errorf("--wrt: no node named %s", name)
 		}
 		b.Wrt = append(b.Wrt, i)
 		b.WrtNames = append(b.WrtNames, name)
 	}
-	return b, nil
+	return nil
 }
 
 // latest returns the index of the last statement assigning name, or -1.
 func (b *Graph) latest(name string) int {
-	for i := len(b.Prog.Stmts) - 1; i >= 0; i-- {
-		if b.Prog.Stmts[i].Name == name {
+	for i := len(b.names) - 1; i >= 0; i-- {
+		if b.names[i] == name {
 			return i
 		}
 	}
@@ -141,8 +190,8 @@ func (b *Graph) latest(name string) int {
 }
 
 func (b *Graph) isInput(name string) bool {
-	for _, s := range b.Prog.Stmts {
-		if s.Name == name && s.Input {
+	for i, n := range b.names {
+		if n == name && b.inputs[i] {
 			return true
 		}
 	}
@@ -200,7 +249,12 @@ func (b *Graph) expr(x lang.Expr) ad.Node {
 			n = ops.Pow(l, r)
 		}
 	case *lang.Call:
-		args := make([]ad.Node, len(x.Args))
+		var buf [2]ad.Node // the built-in functions take one or two arguments
+		args := buf[:0]
+		if len(x.Args) > len(buf) {
+			args = make([]ad.Node, 0, len(x.Args))
+		}
+		args = args[:len(x.Args)]
 		for i, a := range x.Args {
 			args[i] = b.expr(a)
 		}
@@ -259,7 +313,7 @@ func call(name string, a []ad.Node) ad.Node {
 func (b *Graph) Output() ad.Node { return b.Nodes[b.Of] }
 
 // OutputName returns the display name of the output.
-func (b *Graph) OutputName() string { return b.Prog.Stmts[b.Of].Name }
+func (b *Graph) OutputName() string { return b.names[b.Of] }
 
 // Gradients returns the gradient of the output with respect to each Wrt
 // node, in order.

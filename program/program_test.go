@@ -117,3 +117,41 @@ func TestHessian(t *testing.T) {
 		t.Errorf("∂²u5/∂u1² = %v; want %v", got, want)
 	}
 }
+
+// Parse builds while parsing and keeps no syntax tree; it gives what
+// Build gives.
+func TestParseMatchesBuild(t *testing.T) {
+	srcs := []string{
+		"u1 = 4\nu2 = 2\nu3 = u1 + u2\nu4 = u3^2\nu5 = sin(u4)\n",
+		"a = -4\nb = 2\nc = a + b\nd = a * b + b**3\nc = c + c + 1\nc = c + 1 + c + (-a)\nd = d + d * 2 + relu(b + a)\nd = d + 3 * d + relu(b - a)\ne = c - d\nf = e^2\ng = f / 2\ng = g + 10 / f\n",
+		"x = 1\ny = x\nx = 2\nz = (3)\nw = x * y * z + max(x, min(y, 0.5))\n",
+	}
+	opts := []program.Options{
+		{},
+		{Of: "c", Wrt: []string{"a", "c"}},
+		{Set: []program.Setting{{Name: "x", Value: 5}}},
+		{Set: []program.Setting{{Name: "w", Value: 5}}},
+		{Wrt: []string{"nope"}},
+	}
+	for _, src := range srcs {
+		p := lang.MustParse("t.bp", src)
+		for _, opt := range opts {
+			want, werr := program.Build(p, opt)
+			got, gerr := program.Parse("t.bp", []byte(src), opt)
+			if fmt.Sprint(werr) != fmt.Sprint(gerr) {
+				t.Errorf("%q %+v: Parse error %v; Build error %v", src, opt, gerr, werr)
+				continue
+			}
+			if werr != nil {
+				continue
+			}
+			if got.OutputName() != want.OutputName() || fmt.Sprint(got.Names, got.WrtNames, got.Gradients()) != fmt.Sprint(want.Names, want.WrtNames, want.Gradients()) {
+				t.Errorf("%q %+v: Parse gives %v %v %v %v; Build %v %v %v %v", src, opt,
+					got.OutputName(), got.Names, got.WrtNames, got.Gradients(), want.OutputName(), want.Names, want.WrtNames, want.Gradients())
+			}
+		}
+	}
+	if _, err := program.Parse("bad.bp", []byte("x = 1\ny = x +\n"), program.Options{}); err == nil || err.Error() != "bad.bp:2:8: expected a number, a name or (, found end of line" {
+		t.Errorf("Parse of a syntax error: %v", err)
+	}
+}

@@ -195,12 +195,12 @@ func load(cmd string, p *parsed, stdin io.Reader, name string) (*program.Graph, 
 	if err != nil {
 		return nil, fmt.Errorf("backprop %s: %v", cmd, err)
 	}
-	prog, err := lang.Parse(name, src)
+	pg, err := program.Parse(name, src, opt)
 	if err != nil {
-		return nil, err
-	}
-	pg, err := program.Build(prog, opt)
-	if err != nil {
+		var le *lang.Error
+		if errors.As(err, &le) {
+			return nil, err // FILE:LINE:COL: message
+		}
 		return nil, fmt.Errorf("backprop %s: %v", cmd, err)
 	}
 	return pg, nil
