@@ -18,6 +18,17 @@
 // must be equal or 1. [BroadcastTo] expands a tensor and [SumTo], its
 // adjoint, sums it back.
 //
+// # Parallelism
+//
+// Large kernels split their work across GOMAXPROCS goroutines: [MatMul]
+// and its variants above a size threshold, element-wise functions and
+// reductions from about 64k elements (4k for exp, log, tanh and the like). The split never changes a result: element-wise results
+// are computed element by element as serially, and reductions ([Sum],
+// [Max], [Softmax], [LogSumExp], …) are split over their outputs, never
+// along the reduced axis, so each output is accumulated in the same order
+// whatever GOMAXPROCS is. The function given to [Map] may be called from
+// several goroutines at once.
+//
 // # Panics and errors
 //
 // Shape and type mistakes are programmer errors, so they panic, never
