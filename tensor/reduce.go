@@ -353,7 +353,10 @@ func softmaxLoop[T float](dst, x []T, outer, n, inner int, log bool) {
 // case of a softmax over the last axis. It keeps each row's exponentials,
 // so it computes exp once per element rather than twice.
 func softmaxRows[T float](dst, x []T, n int, log bool) {
-	e := make([]float64, n)
+	var e []float64
+	if !log {
+		e = make([]float64, n)
+	}
 	for off := 0; off < len(x); off += n {
 		row, out := x[off:off+n], dst[off:off+n]
 		out = out[:len(row)]
