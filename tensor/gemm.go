@@ -32,6 +32,10 @@ type blocking[T float] struct {
 	// kernel sets c[i*ldc+j] += Σ_p a[p*mr+i]·b[p*nr+j] for i < mr, j < nr
 	// and p < k, on packed micro-panels a and b.
 	kernel func(k int, a, b, c *T, ldc int)
+	// dotRows and axpyRows are gemv's kernels, for products with one row
+	// or one column (see dotRowsGo and axpyRowsGo).
+	dotRows  func(m, k int, a []T, lda int, x, y []T, ldy int)
+	axpyRows func(y, alpha, x []T, ldx int)
 }
 
 // gemm32 and gemm64 are the blockings in use, set by useKernels.
@@ -65,14 +69,20 @@ func useKernels(ks kernelSet) bool {
 	}
 	switch ks {
 	case goKernels:
-		gemm32 = blocking[float32]{mr: 6, nr: 16, kc: 256, mc: 240, nc: 4080, kernel: kernelGo32}
-		gemm64 = blocking[float64]{mr: 6, nr: 8, kc: 256, mc: 120, nc: 2040, kernel: kernelGo64}
+		gemm32 = blocking[float32]{mr: 6, nr: 16, kc: 256, mc: 240, nc: 4080, kernel: kernelGo32,
+			dotRows: dotRowsGo[float32], axpyRows: axpyRowsGo[float32]}
+		gemm64 = blocking[float64]{mr: 6, nr: 8, kc: 256, mc: 120, nc: 2040, kernel: kernelGo64,
+			dotRows: dotRowsGo[float64], axpyRows: axpyRowsGo[float64]}
 	case avx2Kernels:
-		gemm32 = blocking[float32]{mr: 6, nr: 16, kc: 256, mc: 240, nc: 4080, kernel: kernelAVX2F32}
-		gemm64 = blocking[float64]{mr: 6, nr: 8, kc: 256, mc: 120, nc: 2040, kernel: kernelAVX2F64}
+		gemm32 = blocking[float32]{mr: 6, nr: 16, kc: 256, mc: 240, nc: 4080, kernel: kernelAVX2F32,
+			dotRows: dotRowsAVX2F32, axpyRows: axpyRowsAVX2F32}
+		gemm64 = blocking[float64]{mr: 6, nr: 8, kc: 256, mc: 120, nc: 2040, kernel: kernelAVX2F64,
+			dotRows: dotRowsAVX2F64, axpyRows: axpyRowsAVX2F64}
 	case avx512Kernels:
-		gemm32 = blocking[float32]{mr: 12, nr: 32, kc: 512, mc: 240, nc: 4096, kernel: kernelAVX512F32}
-		gemm64 = blocking[float64]{mr: 12, nr: 16, kc: 512, mc: 120, nc: 2048, kernel: kernelAVX512F64}
+		gemm32 = blocking[float32]{mr: 12, nr: 32, kc: 512, mc: 240, nc: 4096, kernel: kernelAVX512F32,
+			dotRows: dotRowsAVX2F32, axpyRows: axpyRowsAVX2F32}
+		gemm64 = blocking[float64]{mr: 12, nr: 16, kc: 512, mc: 120, nc: 2048, kernel: kernelAVX512F64,
+			dotRows: dotRowsAVX2F64, axpyRows: axpyRowsAVX2F64}
 	}
 	return true
 }
@@ -375,6 +385,7 @@ func packB[T float](nr int, trans bool, kc, nc int, b []T, ldb, pc, jc int, dst 
 // It runs as dot products of contiguous rows, or as scaled additions of
 // contiguous rows, whichever the layout gives.
 func gemv[T float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
+	bl := blockingFor[T]()
 	if n == 1 {
 		// c[i] += Σ_p op(a)[i, p]·v[p], with v the column of op(b).
 		v := b[:k]
@@ -385,13 +396,11 @@ func gemv[T float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb 
 			}
 		}
 		if !transA {
-			for i := range m {
-				c[i*ldc] += dot(a[i*lda:][:k], v)
-			}
+			bl.dotRows(m, k, a, lda, v, c, ldc)
 			return
 		}
 		if ldc == 1 {
-			axpyRows(c[:m], v, a, lda)
+			bl.axpyRows(c[:m], v, a, lda)
 			return
 		}
 		for p, vp := range v {
@@ -410,17 +419,23 @@ func gemv[T float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb 
 		}
 	}
 	if transB {
-		for j := range n {
-			c[j] += dot(b[j*ldb:][:k], u)
-		}
+		bl.dotRows(n, k, b, ldb, u, c, 1)
 		return
 	}
-	axpyRows(c[:n], u, b, ldb)
+	bl.axpyRows(c[:n], u, b, ldb)
 }
 
-// axpyRows sets y += Σ_p alpha[p]·x[p, :] for the rows of x (stride ldx),
-// four rows a pass so that y is loaded and stored a quarter as often.
-func axpyRows[T float](y, alpha, x []T, ldx int) {
+// dotRowsGo sets y[i*ldy] += a[i*lda:][:k]·x for i < m.
+func dotRowsGo[T float](m, k int, a []T, lda int, x, y []T, ldy int) {
+	for i := range m {
+		y[i*ldy] += dot(a[i*lda:][:k], x)
+	}
+}
+
+// axpyRowsGo sets y += Σ_p alpha[p]·x[p, :] for the rows of x (stride
+// ldx), four rows a pass so that y is loaded and stored a quarter as
+// often.
+func axpyRowsGo[T float](y, alpha, x []T, ldx int) {
 	n := len(y)
 	p := 0
 	for ; p+4 <= len(alpha); p += 4 {

@@ -180,3 +180,33 @@ func TestGemmPaths(t *testing.T) {
 		})
 	}
 }
+
+// TestGemvPaths runs gemm's matrix-vector products (one row or one column)
+// with every kernel set, on lengths that cross each unrolled loop and tail
+// of the kernels: dotRows takes four rows at a time and 8 or 16 elements
+// a step, axpyRows 16 or 32 columns and two rows a step.
+func TestGemvPaths(t *testing.T) {
+	var lengths []int
+	for l := 1; l <= 40; l++ {
+		lengths = append(lengths, l)
+	}
+	lengths = append(lengths, 63, 64, 65, 100)
+	for _, cfg := range gemmConfigs {
+		t.Run(cfg.name, func(t *testing.T) {
+			defer cfg.set(t)()
+			for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
+				for _, pad := range []int{0, 3} {
+					for _, mn := range []int{1, 2, 3, 4, 5, 7, 8, 9, 17, 33, 100} {
+						for _, k := range lengths {
+							for _, sz := range [][2]int{{mn, 1}, {1, mn}} {
+								m, n := sz[0], sz[1]
+								checkGemm[float32](t, tr[0], tr[1], m, n, k, pad, 1e-5*math.Sqrt(float64(k)))
+								checkGemm[float64](t, tr[0], tr[1], m, n, k, pad, 1e-13*math.Sqrt(float64(k)))
+							}
+						}
+					}
+				}
+			}
+		})
+	}
+}

@@ -11,3 +11,11 @@ var (
 	kernelAVX512F32 = kernelGo32
 	kernelAVX512F64 = kernelGo64
 )
+
+// Nor are there assembly matrix-vector kernels.
+var (
+	dotRowsAVX2F32  = dotRowsGo[float32]
+	dotRowsAVX2F64  = dotRowsGo[float64]
+	axpyRowsAVX2F32 = axpyRowsGo[float32]
+	axpyRowsAVX2F64 = axpyRowsGo[float64]
+)

@@ -10,7 +10,8 @@ import (
 // BenchmarkMatMul times the products of the performance issue: square
 // GEMMs and the shapes of a 784-256 dense layer with batch 128 (forward
 // x·W, and backward's xᵀ·g and g·Wᵀ, both as plain products of
-// materialised operands and through MatMulTransA and MatMulTransB). It
+// materialised operands and through MatMulTransA and MatMulTransB), and
+// matrix-vector products. It
 // reports GFLOP/s, counting 2·m·n·k operations per product, per second of
 // wall time and per second of the process's CPU time (GFLOP/cpu-s; on an
 // idle machine GOMAXPROCS times GFLOP/cpu-s bounds GFLOP/s).
@@ -32,6 +33,15 @@ func BenchmarkMatMul(b *testing.B) {
 		bench{"TransA-784x128x256", tensor.MatMulTransA, []int{128, 784}, []int{128, 256}, 784, 256, 128},
 		bench{"TransB-128x256x784", tensor.MatMulTransB, []int{128, 256}, []int{784, 256}, 128, 784, 256},
 	)
+	// Matrix-vector products (gemv), the shapes of a Hessian-vector product
+	// through a 256×256 or 1024×1024 layer: W·v as dot products of rows,
+	// Wᵀ·v as scaled additions of rows.
+	for _, s := range []int{256, 1024} {
+		benches = append(benches,
+			bench{fmt.Sprintf("%dx%dx1", s, s), tensor.MatMul, []int{s, s}, []int{s, 1}, s, 1, s},
+			bench{fmt.Sprintf("TransA-%dx%dx1", s, s), tensor.MatMulTransA, []int{s, s}, []int{s, 1}, s, 1, s},
+		)
+	}
 	for _, d := range []tensor.DType{tensor.Float32, tensor.Float64} {
 		for _, bb := range benches {
 			b.Run(fmt.Sprintf("%v/%s", d, bb.name), func(b *testing.B) {
