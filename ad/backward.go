@@ -345,7 +345,12 @@ func (t *Table) add(n Node, contrib Node) {
 		return
 	}
 	if old := t.tensors[n.id]; old != nil {
-		t.setTensor(n.id, tensor.Add(old, contrib.Value()))
+		if p := t.g.pool; p != nil {
+			t.setTensor(n.id, tensor.AddWith(p.alloc, old, contrib.Value()))
+			p.keep()
+		} else {
+			t.setTensor(n.id, tensor.Add(old, contrib.Value()))
+		}
 	} else {
 		t.setTensor(n.id, contrib.Value())
 	}

@@ -35,7 +35,10 @@ var scratchGraphs = sync.Pool{New: func() any { return new(Graph) }}
 func (o *checkpointOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 	s := scratchGraphs.Get().(*Graph)
 	defer func() {
-		s.Reset()
+		// Not Reset: that would recycle the value returned, which the
+		// checkpoint node keeps.
+		s.truncate(mark{})
+		s.names = s.names[:0]
 		scratchGraphs.Put(s)
 	}()
 	in := make([]Node, len(x))

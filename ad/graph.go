@@ -33,6 +33,9 @@ type Graph struct {
 
 	anomaly *anomalyState // non-nil in anomaly mode
 
+	pool  *pool  // recycles values once the graph has been Reset
+	owned []bool // by index in tensors: whether the pool owns the value
+
 	noCopy noCopy // a Graph holds pointers into itself
 
 	// Storage for small graphs, so that building one allocates only the
@@ -211,14 +214,23 @@ func (*noCopy) Lock()   {}
 func (*noCopy) Unlock() {}
 
 // setValue stores x as the value of r.
-func (g *Graph) setValue(r *record, x *tensor.Tensor) {
+func (g *Graph) setValue(r *record, x *tensor.Tensor) { g.setOwnedValue(r, x, false) }
+
+// setOwnedValue is setValue for a value that the pool may own.
+func (g *Graph) setOwnedValue(r *record, x *tensor.Tensor, owned bool) {
 	if x.Rank() == 0 && x.DType() == tensor.Float64 {
 		r.v = math.Float64bits(x.Item())
 		r.flags |= flagInline
+		if owned {
+			g.pool.put(x) // the value is copied into the record
+		}
 		return
 	}
 	r.v = uint64(len(g.tensors))
 	g.tensors = append(g.tensors, x)
+	if g.pool != nil {
+		g.owned = append(g.owned, owned)
+	}
 }
 
 // mark is a position on the tape, for truncate.
@@ -255,6 +267,16 @@ func (g *Graph) truncate(m mark) {
 		}
 	}
 	g.n = int32(m.n)
+	if p := g.pool; p != nil {
+		// Values the pool owns stay readable until Reset (a gradient table
+		// may hold them); then they are free.
+		for i := m.tensors; i < len(g.owned); i++ {
+			if g.owned[i] {
+				p.pending = append(p.pending, g.tensors[i])
+			}
+		}
+		g.owned = g.owned[:min(m.tensors, len(g.owned))]
+	}
 	clear(g.tensors[m.tensors:])
 	g.tensors = g.tensors[:m.tensors]
 	g.lists = g.lists[:m.lists]
@@ -272,9 +294,21 @@ func (g *Graph) truncate(m mark) {
 
 // Reset empties g for reuse, keeping its memory: building a graph of the
 // same size again allocates almost nothing. Nodes of g created before
-// Reset must not be used after it.
+// Reset must not be used after it, and neither may the values that g's
+// operations computed nor gradient tables filled from g: from the first
+// Reset on, g recycles them (copy with Clone what must outlive Reset).
+// Tensors given to Var and Const stay the caller's.
 func (g *Graph) Reset() {
+	if g.pool == nil {
+		g.pool = newPool()
+	}
 	g.truncate(mark{})
+	p := g.pool
+	for _, t := range p.pending {
+		p.put(t)
+	}
+	clear(p.pending)
+	p.pending = p.pending[:0]
 	g.names = g.names[:0]
 }
 

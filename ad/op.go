@@ -70,7 +70,7 @@ func Apply(op Op, xs ...Node) Node {
 		vals[i] = g.value(r)
 		flags |= r.flags & flagNeedsGrad
 	}
-	v := op.Forward(vals)
+	v, owned := g.forward(op, vals)
 	r, id := g.push(g.code(op))
 	if g.detached == 0 {
 		r.nin, r.in[0], r.in[1] = naryInputs, int32(len(g.lists)), int32(len(xs))
@@ -79,7 +79,7 @@ func Apply(op Op, xs ...Node) Node {
 		}
 		r.flags = flags
 	}
-	g.setValue(r, v)
+	g.setOwnedValue(r, v, owned)
 	return g.made(id)
 }
 
@@ -106,13 +106,13 @@ func Apply1(op Op, x Node) Node {
 			return g.made(id)
 		}
 	}
-	v := op.Forward([]*tensor.Tensor{g.value(xr)})
+	v, owned := g.forward(op, []*tensor.Tensor{g.value(xr)})
 	flags := xr.flags & flagNeedsGrad
 	r, id := g.push(code)
 	if g.detached == 0 {
 		r.nin, r.in[0], r.flags = 1, x.id, flags
 	}
-	g.setValue(r, v)
+	g.setOwnedValue(r, v, owned)
 	return g.made(id)
 }
 
@@ -140,13 +140,13 @@ func Apply2(op Op, x, y Node) Node {
 			return g.made(id)
 		}
 	}
-	v := op.Forward([]*tensor.Tensor{g.value(xr), g.value(yr)})
+	v, owned := g.forward(op, []*tensor.Tensor{g.value(xr), g.value(yr)})
 	flags := (xr.flags | yr.flags) & flagNeedsGrad
 	r, id := g.push(code)
 	if g.detached == 0 {
 		r.nin, r.in[0], r.in[1], r.flags = 2, x.id, y.id, flags
 	}
-	g.setValue(r, v)
+	g.setOwnedValue(r, v, owned)
 	return g.made(id)
 }
 

@@ -15,7 +15,10 @@ type absOp struct{}
 
 func (absOp) String() string                            { return "abs" }
 func (absOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Abs(x[0]) }
-func (absOp) ScalarForward(x, _ float64) float64        { return math.Abs(x) }
+func (absOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.AbsWith(a, x[0])
+}
+func (absOp) ScalarForward(x, _ float64) float64 { return math.Abs(x) }
 
 func (absOp) ScalarDeriv(x, _, z float64) (float64, float64) { return tensor.SignFloat(x), 0 }
 

@@ -14,7 +14,10 @@ type cosOp struct{}
 
 func (cosOp) String() string                            { return "cos" }
 func (cosOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Cos(x[0]) }
-func (cosOp) ScalarForward(x, _ float64) float64        { return math.Cos(x) }
+func (cosOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.CosWith(a, x[0])
+}
+func (cosOp) ScalarForward(x, _ float64) float64 { return math.Cos(x) }
 
 func (cosOp) ScalarDeriv(x, _, z float64) (float64, float64) { return -math.Sin(x), 0 }
 

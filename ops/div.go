@@ -13,8 +13,11 @@ func Div(x, y ad.Node) ad.Node { return ad.Apply2(divOp{}, x, y) }
 
 type divOp struct{}
 
-func (divOp) String() string                                 { return "div" }
-func (divOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Div(x[0], x[1]) }
+func (divOp) String() string                            { return "div" }
+func (divOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Div(x[0], x[1]) }
+func (divOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.DivWith(a, x[0], x[1])
+}
 func (divOp) ScalarForward(x, y float64) float64             { return x / y }
 func (divOp) ScalarDeriv(_, y, z float64) (float64, float64) { return 1 / y, -z / y }
 

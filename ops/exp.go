@@ -14,7 +14,10 @@ type expOp struct{}
 
 func (expOp) String() string                            { return "exp" }
 func (expOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Exp(x[0]) }
-func (expOp) ScalarForward(x, _ float64) float64        { return math.Exp(x) }
+func (expOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.ExpWith(a, x[0])
+}
+func (expOp) ScalarForward(x, _ float64) float64 { return math.Exp(x) }
 
 func (expOp) ScalarDeriv(x, _, z float64) (float64, float64) { return z, 0 }
 

@@ -21,6 +21,9 @@ type gatedMulOp struct{}
 
 func (gatedMulOp) String() string                            { return "gatedmul" }
 func (gatedMulOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.GatedMul(x[0], x[1]) }
+func (gatedMulOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.GatedMulWith(a, x[0], x[1])
+}
 
 func (gatedMulOp) ScalarForward(g, d float64) float64 {
 	if g == 0 {

@@ -15,7 +15,10 @@ type logOp struct{}
 
 func (logOp) String() string                            { return "log" }
 func (logOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Log(x[0]) }
-func (logOp) ScalarForward(x, _ float64) float64        { return math.Log(x) }
+func (logOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.LogWith(a, x[0])
+}
+func (logOp) ScalarForward(x, _ float64) float64 { return math.Log(x) }
 
 func (logOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 1 / x, 0 }
 

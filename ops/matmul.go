@@ -29,6 +29,15 @@ func (op matmulOp) String() string {
 	return "matmul"
 }
 
+// ForwardWith is Forward with the result allocated by a, except for the
+// rare product of two transposes.
+func (op matmulOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	if op.ta && op.tb {
+		return op.Forward(x)
+	}
+	return tensor.MatMulWith(a, x[0], x[1], op.ta, op.tb)
+}
+
 func (op matmulOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 	switch {
 	case op.ta && op.tb:

@@ -12,8 +12,11 @@ func Mul(x, y ad.Node) ad.Node { return ad.Apply2(mulOp{}, x, y) }
 
 type mulOp struct{}
 
-func (mulOp) String() string                                 { return "mul" }
-func (mulOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Mul(x[0], x[1]) }
+func (mulOp) String() string                            { return "mul" }
+func (mulOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Mul(x[0], x[1]) }
+func (mulOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.MulWith(a, x[0], x[1])
+}
 func (mulOp) ScalarForward(x, y float64) float64             { return x * y }
 func (mulOp) ScalarDeriv(x, y, _ float64) (float64, float64) { return y, x }
 

@@ -10,8 +10,11 @@ func Neg(x ad.Node) ad.Node { return ad.Apply1(negOp{}, x) }
 
 type negOp struct{}
 
-func (negOp) String() string                                 { return "neg" }
-func (negOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Neg(x[0]) }
+func (negOp) String() string                            { return "neg" }
+func (negOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Neg(x[0]) }
+func (negOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.NegWith(a, x[0])
+}
 func (negOp) ScalarForward(x, _ float64) float64             { return -x }
 func (negOp) ScalarDeriv(_, _, _ float64) (float64, float64) { return -1, 0 }
 func (negOp) Bprop(_ ad.Node, _ int, g ad.Node) ad.Node      { return Neg(g) }

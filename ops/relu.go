@@ -13,7 +13,10 @@ type reluOp struct{}
 
 func (reluOp) String() string                            { return "relu" }
 func (reluOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.ReLU(x[0]) }
-func (reluOp) ScalarForward(x, _ float64) float64        { return tensor.ReLUFloat(x) }
+func (reluOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.ReLUWith(a, x[0])
+}
+func (reluOp) ScalarForward(x, _ float64) float64 { return tensor.ReLUFloat(x) }
 
 func (reluOp) ScalarDeriv(x, _, z float64) (float64, float64) { return step(x), 0 }
 
@@ -31,6 +34,9 @@ type reluGradOp struct{}
 
 func (reluGradOp) String() string                            { return "relugrad" }
 func (reluGradOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.ReLUGrad(x[0], x[1]) }
+func (reluGradOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.ReLUGradWith(a, x[0], x[1])
+}
 
 func (reluGradOp) ScalarForward(g, x float64) float64 {
 	if x > 0 {

@@ -14,7 +14,10 @@ type sinOp struct{}
 
 func (sinOp) String() string                            { return "sin" }
 func (sinOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Sin(x[0]) }
-func (sinOp) ScalarForward(x, _ float64) float64        { return math.Sin(x) }
+func (sinOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.SinWith(a, x[0])
+}
+func (sinOp) ScalarForward(x, _ float64) float64 { return math.Sin(x) }
 
 func (sinOp) ScalarDeriv(x, _, z float64) (float64, float64) { return math.Cos(x), 0 }
 

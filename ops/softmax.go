@@ -87,3 +87,11 @@ func (o *softmaxOp) JVP(c ad.Node, t []ad.Node) ad.Node {
 func (o *logSoftmaxOp) JVP(c ad.Node, t []ad.Node) ad.Node {
 	return Sub(t[0], SumKeepDims(Mul(Exp(c), t[0]), o.axis))
 }
+
+func (o *softmaxOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.SoftmaxWith(a, x[0], o.axis)
+}
+
+func (o *logSoftmaxOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.LogSoftmaxWith(a, x[0], o.axis)
+}

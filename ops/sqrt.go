@@ -15,7 +15,10 @@ type sqrtOp struct{}
 
 func (sqrtOp) String() string                            { return "sqrt" }
 func (sqrtOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Sqrt(x[0]) }
-func (sqrtOp) ScalarForward(x, _ float64) float64        { return math.Sqrt(x) }
+func (sqrtOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.SqrtWith(a, x[0])
+}
+func (sqrtOp) ScalarForward(x, _ float64) float64 { return math.Sqrt(x) }
 
 func (sqrtOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 0.5 / z, 0 }
 

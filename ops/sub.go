@@ -12,8 +12,11 @@ func Sub(x, y ad.Node) ad.Node { return ad.Apply2(subOp{}, x, y) }
 
 type subOp struct{}
 
-func (subOp) String() string                                 { return "sub" }
-func (subOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Sub(x[0], x[1]) }
+func (subOp) String() string                            { return "sub" }
+func (subOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Sub(x[0], x[1]) }
+func (subOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.SubWith(a, x[0], x[1])
+}
 func (subOp) ScalarForward(x, y float64) float64             { return x - y }
 func (subOp) ScalarDeriv(_, _, _ float64) (float64, float64) { return 1, -1 }
 

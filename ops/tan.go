@@ -14,7 +14,10 @@ type tanOp struct{}
 
 func (tanOp) String() string                            { return "tan" }
 func (tanOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Tan(x[0]) }
-func (tanOp) ScalarForward(x, _ float64) float64        { return math.Tan(x) }
+func (tanOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.TanWith(a, x[0])
+}
+func (tanOp) ScalarForward(x, _ float64) float64 { return math.Tan(x) }
 
 func (tanOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 1 + z*z, 0 }
 

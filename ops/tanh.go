@@ -14,7 +14,10 @@ type tanhOp struct{}
 
 func (tanhOp) String() string                            { return "tanh" }
 func (tanhOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Tanh(x[0]) }
-func (tanhOp) ScalarForward(x, _ float64) float64        { return math.Tanh(x) }
+func (tanhOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.TanhWith(a, x[0])
+}
+func (tanhOp) ScalarForward(x, _ float64) float64 { return math.Tanh(x) }
 
 func (tanhOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 1 - z*z, 0 }
 

@@ -101,11 +101,13 @@ func Greater(x, y *Tensor) *Tensor { return binary(opGreater, x, y) }
 // Equal returns 1 where x == y and 0 elsewhere, with broadcasting.
 func Equal(x, y *Tensor) *Tensor { return binary(opEqual, x, y) }
 
-func binary(op binop, x, y *Tensor) *Tensor {
+func binary(op binop, x, y *Tensor) *Tensor { return binaryWith(nil, op, x, y) }
+
+func binaryWith(a Alloc, op binop, x, y *Tensor) *Tensor {
 	name := binopNames[op]
 	checkDType(name, x, y)
 	shape := BroadcastShapes(name, x.shape, y.shape)
-	out := like(x, shape)
+	out := a.get(x.dtype, shape)
 	if x.dtype == Float32 {
 		binaryLoop(op, out.f32, x.f32, y.f32, shape, x.shape, y.shape)
 	} else {
@@ -377,7 +379,11 @@ func Neg(x *Tensor) *Tensor { return unary(x, costCheap, negLoop[float32], negLo
 // of its own, with no call per element through a func value; the
 // transcendental ones compute in float64, as Map does.
 func unary(x *Tensor, cost int, f32 func(dst, src []float32), f64 func(dst, src []float64)) *Tensor {
-	out := like(x, x.shape)
+	return unaryWith(nil, x, cost, f32, f64)
+}
+
+func unaryWith(a Alloc, x *Tensor, cost int, f32 func(dst, src []float32), f64 func(dst, src []float64)) *Tensor {
+	out := a.get(x.dtype, x.shape)
 	if x.dtype == Float32 {
 		parallelElems(len(x.f32), cost, func(lo, hi int) { f32(out.f32[lo:hi], x.f32[lo:hi]) })
 	} else {
@@ -573,12 +579,15 @@ func SignFloat(v float64) float64 {
 // ReLUGrad returns g where x > 0 and 0 elsewhere (NaN in g included): the
 // bprop of ReLU in one pass. g and x have one shape; ReLUGrad panics with a
 // *ShapeError otherwise.
-func ReLUGrad(g, x *Tensor) *Tensor {
+func ReLUGrad(g, x *Tensor) *Tensor { return ReLUGradWith(nil, g, x) }
+
+// ReLUGradWith is ReLUGrad with its result allocated by a.
+func ReLUGradWith(a Alloc, g, x *Tensor) *Tensor {
 	checkDType("ReLUGrad", g, x)
 	if !g.shape.Equal(x.shape) {
 		panic(&ShapeError{Op: "ReLUGrad", Shapes: []Shape{g.shape, x.shape}})
 	}
-	out := like(g, g.shape)
+	out := a.get(g.dtype, g.shape)
 	if g.dtype == Float32 {
 		parallelElems(len(g.f32), costCheap, func(lo, hi int) { reluGradLoop32(out.f32[lo:hi], g.f32[lo:hi], x.f32[lo:hi]) })
 	} else {

@@ -190,6 +190,7 @@ func evenBlock(n, max, unit int) int {
 // packBuf holds one goroutine's packed blocks.
 type packBuf[T float] struct {
 	a, b []T
+	tile [maxTile]T // an edge tile of c
 }
 
 var (
@@ -245,7 +246,7 @@ func gemmBlocked[T float](bl *blocking[T], transA, transB bool, m, n, k int, a [
 			for ic := 0; ic < m; ic += mc {
 				mcc := min(mc, m-ic)
 				packA(mr, transA, mcc, kcc, a, lda, ic, pc, ap)
-				macroKernel(bl, mcc, ncc, kcc, ap, bp, c[ic*ldc+jc:], ldc)
+				macroKernel(bl, mcc, ncc, kcc, ap, bp, c[ic*ldc+jc:], ldc, &buf.tile)
 			}
 		}
 	}
@@ -253,9 +254,9 @@ func gemmBlocked[T float](bl *blocking[T], transA, transB bool, m, n, k int, a [
 
 // macroKernel sets c += ap·bp for a packed mc×kc block ap and kc×nc block
 // bp, one mr×nr tile at a time. Edge tiles go through a scratch tile.
-func macroKernel[T float](bl *blocking[T], mc, nc, kc int, ap, bp, c []T, ldc int) {
+func macroKernel[T float](bl *blocking[T], mc, nc, kc int, ap, bp, c []T, ldc int, tile *[maxTile]T) {
 	mr, nr, kern := bl.mr, bl.nr, bl.kernel
-	var tmp [maxTile]T
+	tmp := tile // edge tiles; in the pooled buffer, since the kernel's pointer makes a local escape
 	for jr := 0; jr < nc; jr += nr {
 		nrr := min(nr, nc-jr)
 		b := &bp[jr*kc]

@@ -4,7 +4,7 @@ package tensor
 // the last two axes are the matrices ([m k] times [k n] gives [m n]) and
 // the leading axes are batch axes, broadcast under NumPy's rules. It panics
 // with a *ShapeError if the inner sizes differ or a rank is below 2.
-func MatMul(x, y *Tensor) *Tensor { return matmul("MatMul", x, y, false, false) }
+func MatMul(x, y *Tensor) *Tensor { return matmul(nil, "MatMul", x, y, false, false) }
 
 // MatMulTransA returns xᵀ·y, the product of the transpose of x's last two
 // axes with y, without forming the transpose: [k m] and [k n] give [m n].
@@ -12,7 +12,7 @@ func MatMul(x, y *Tensor) *Tensor { return matmul("MatMul", x, y, false, false) 
 // the gradient of MatMul with respect to its second operand. It panics
 // with a *ShapeError if the sizes of x's second-last and y's second-last
 // axes differ or a rank is below 2.
-func MatMulTransA(x, y *Tensor) *Tensor { return matmul("MatMulTransA", x, y, true, false) }
+func MatMulTransA(x, y *Tensor) *Tensor { return matmul(nil, "MatMulTransA", x, y, true, false) }
 
 // MatMulTransB returns x·yᵀ, the product of x with the transpose of y's
 // last two axes, without forming the transpose: [m k] and [n k] give
@@ -20,11 +20,17 @@ func MatMulTransA(x, y *Tensor) *Tensor { return matmul("MatMulTransA", x, y, tr
 // behind the gradient of MatMul with respect to its first operand. It
 // panics with a *ShapeError if the last axes of x and y differ in size or
 // a rank is below 2.
-func MatMulTransB(x, y *Tensor) *Tensor { return matmul("MatMulTransB", x, y, false, true) }
+func MatMulTransB(x, y *Tensor) *Tensor { return matmul(nil, "MatMulTransB", x, y, false, true) }
+
+// MatMulWith is MatMul (with x transposed if transA, y if transB, as
+// MatMulTransA and MatMulTransB) with its result allocated by a.
+func MatMulWith(a Alloc, x, y *Tensor, transA, transB bool) *Tensor {
+	return matmul(a, "MatMul", x, y, transA, transB)
+}
 
 // matmul is MatMul with x transposed if transA and y if transB, reporting
-// errors as op.
-func matmul(op string, x, y *Tensor, transA, transB bool) *Tensor {
+// errors as op, with the result allocated by a.
+func matmul(a Alloc, op string, x, y *Tensor, transA, transB bool) *Tensor {
 	checkDType(op, x, y)
 	xs, ys := x.shape, y.shape
 	if len(xs) < 2 || len(ys) < 2 {
@@ -49,7 +55,7 @@ func matmul(op string, x, y *Tensor, transA, transB bool) *Tensor {
 		panic(&ShapeError{Op: op, Shapes: []Shape{xs, ys}})
 	}
 	shape := append(batch.Clone(), m, n)
-	out := like(x, shape)
+	out := a.get(x.dtype, shape)
 	mul := func(b, ix, iy int) {
 		if x.dtype == Float32 {
 			gemm(transA, transB, m, n, k, x.f32[ix*m*k:(ix+1)*m*k], xc, y.f32[iy*k*n:(iy+1)*k*n], yc,

@@ -297,8 +297,10 @@ func LogSoftmax(x *Tensor, axis int) *Tensor {
 	return softmax(x, axis, true)
 }
 
-func softmax(x *Tensor, axis int, log bool) *Tensor {
-	out := like(x, x.shape)
+func softmax(x *Tensor, axis int, log bool) *Tensor { return softmaxWith(nil, x, axis, log) }
+
+func softmaxWith(a Alloc, x *Tensor, axis int, log bool) *Tensor {
+	out := a.get(x.dtype, x.shape)
 	outer, n, inner := outerInner(x.shape, axis)
 	if x.dtype == Float32 {
 		softmaxLoop(out.f32, x.f32, outer, n, inner, log)
