@@ -18,4 +18,9 @@ var (
 	dotRowsAVX2F64  = dotRowsGo[float64]
 	axpyRowsAVX2F32 = axpyRowsGo[float32]
 	axpyRowsAVX2F64 = axpyRowsGo[float64]
+
+	dotRowsAVX512F32  = dotRowsGo[float32]
+	dotRowsAVX512F64  = dotRowsGo[float64]
+	axpyRowsAVX512F32 = axpyRowsGo[float32]
+	axpyRowsAVX512F64 = axpyRowsGo[float64]
 )

@@ -1,14 +1,16 @@
 package tensor
 
-// The matrix-vector kernels of gemv in AVX2 and FMA (gemv_amd64.s), used
-// with both the AVX2 and the AVX-512 micro-kernels: a matrix-vector
-// product streams its matrix once, so its speed is that of the loads,
-// which 32-byte vectors already keep busy.
+// The matrix-vector kernels of gemv in assembly (gemv_amd64.s), in AVX2
+// and FMA, and in AVX-512F.
 var (
-	dotRowsAVX2F32  = dotRowsAsm32
-	dotRowsAVX2F64  = dotRowsAsm64
-	axpyRowsAVX2F32 = axpyRowsAsm32
-	axpyRowsAVX2F64 = axpyRowsAsm64
+	dotRowsAVX2F32    = dotRowsAsm(dotRowsF32)
+	dotRowsAVX2F64    = dotRowsAsm(dotRowsF64)
+	axpyRowsAVX2F32   = axpyRowsAsm(axpyRowsF32)
+	axpyRowsAVX2F64   = axpyRowsAsm(axpyRowsF64)
+	dotRowsAVX512F32  = dotRowsAsm(dotRows512F32)
+	dotRowsAVX512F64  = dotRowsAsm(dotRows512F64)
+	axpyRowsAVX512F32 = axpyRowsAsm(axpyRows512F32)
+	axpyRowsAVX512F64 = axpyRowsAsm(axpyRows512F64)
 )
 
 // axpyRowsBlock is the number of rows of x that one call of the axpyRows
@@ -39,45 +41,43 @@ func axpyRowsF32(n, k int, y, alpha, x *float32, ldx int)
 //go:noescape
 func axpyRowsF64(n, k int, y, alpha, x *float64, ldx int)
 
-// dotRowsAsm32 is dotRowsGo in assembly. The slices are checked here, so
-// that the assembly cannot read or write past them.
-func dotRowsAsm32(m, k int, a []float32, lda int, x, y []float32, ldy int) {
-	if m == 0 || k == 0 {
-		return
-	}
-	_, _, _ = a[(m-1)*lda+k-1], x[k-1], y[(m-1)*ldy]
-	dotRowsF32(m, k, &a[0], lda, &x[0], &y[0], ldy)
-}
+// dotRowsF32, dotRowsF64, axpyRowsF32 and axpyRowsF64 in AVX-512F.
+//
+//go:noescape
+func dotRows512F32(m, k int, a *float32, lda int, x, y *float32, ldy int)
 
-// dotRowsAsm64 is dotRowsAsm32 for float64.
-func dotRowsAsm64(m, k int, a []float64, lda int, x, y []float64, ldy int) {
-	if m == 0 || k == 0 {
-		return
-	}
-	_, _, _ = a[(m-1)*lda+k-1], x[k-1], y[(m-1)*ldy]
-	dotRowsF64(m, k, &a[0], lda, &x[0], &y[0], ldy)
-}
+//go:noescape
+func dotRows512F64(m, k int, a *float64, lda int, x, y *float64, ldy int)
 
-// axpyRowsAsm32 is axpyRowsGo in assembly, with the slices checked here.
-func axpyRowsAsm32(y, alpha, x []float32, ldx int) {
-	n, k := len(y), len(alpha)
-	if n == 0 || k == 0 {
-		return
-	}
-	_ = x[(k-1)*ldx+n-1]
-	for p := 0; p < k; p += axpyRowsBlock {
-		axpyRowsF32(n, min(axpyRowsBlock, k-p), &y[0], &alpha[p], &x[p*ldx], ldx)
+//go:noescape
+func axpyRows512F32(n, k int, y, alpha, x *float32, ldx int)
+
+//go:noescape
+func axpyRows512F64(n, k int, y, alpha, x *float64, ldx int)
+
+// dotRowsAsm returns dotRowsGo running the assembly f. It checks the
+// slices, so that f cannot read or write past them.
+func dotRowsAsm[T float](f func(m, k int, a *T, lda int, x, y *T, ldy int)) func(m, k int, a []T, lda int, x, y []T, ldy int) {
+	return func(m, k int, a []T, lda int, x, y []T, ldy int) {
+		if m == 0 || k == 0 {
+			return
+		}
+		_, _, _ = a[(m-1)*lda+k-1], x[k-1], y[(m-1)*ldy]
+		f(m, k, &a[0], lda, &x[0], &y[0], ldy)
 	}
 }
 
-// axpyRowsAsm64 is axpyRowsAsm32 for float64.
-func axpyRowsAsm64(y, alpha, x []float64, ldx int) {
-	n, k := len(y), len(alpha)
-	if n == 0 || k == 0 {
-		return
-	}
-	_ = x[(k-1)*ldx+n-1]
-	for p := 0; p < k; p += axpyRowsBlock {
-		axpyRowsF64(n, min(axpyRowsBlock, k-p), &y[0], &alpha[p], &x[p*ldx], ldx)
+// axpyRowsAsm returns axpyRowsGo running the assembly f, axpyRowsBlock
+// rows at a time, with the slices checked.
+func axpyRowsAsm[T float](f func(n, k int, y, alpha, x *T, ldx int)) func(y, alpha, x []T, ldx int) {
+	return func(y, alpha, x []T, ldx int) {
+		n, k := len(y), len(alpha)
+		if n == 0 || k == 0 {
+			return
+		}
+		_ = x[(k-1)*ldx+n-1]
+		for p := 0; p < k; p += axpyRowsBlock {
+			f(n, min(axpyRowsBlock, k-p), &y[0], &alpha[p], &x[p*ldx], ldx)
+		}
 	}
 }
