@@ -71,7 +71,10 @@
 // value if that is not a float64 scalar; a [Node] is a 16-byte handle.
 // [Graph.Reset] empties a graph and keeps its memory, and [BackwardInto]
 // refills a [Table] in place, so a loop that builds and differentiates the
-// same scalar graph each step allocates nothing.
+// same scalar graph each step allocates nothing. From the first Reset on,
+// a graph also recycles the tensors its operations computed ([AllocOp]):
+// the values of one step, and the gradient table filled from them, are
+// valid until the next Reset, and the next step reuses their memory.
 //
 // # Conventions
 //
