@@ -39,7 +39,8 @@ func BackwardSeed(y Node, seed *tensor.Tensor, xs ...Node) *Table {
 // BackwardInto is BackwardSeed that fills t, reusing its memory: a
 // training loop that keeps one Table allocates no gradient table per step.
 // What t held before is overwritten; tensors that t.Grad returned earlier
-// stay valid. The zero Table is ready to use.
+// stay valid until the graph is Reset (see Graph.Reset). The zero Table is
+// ready to use.
 func BackwardInto(t *Table, y Node, seed *tensor.Tensor, xs ...Node) {
 	t.init("Backward", y, xs, false)
 	switch {
