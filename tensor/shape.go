@@ -21,21 +21,50 @@ func rowStrides(s Shape) []int {
 // Every strided move in this package (transpose, broadcast, slice, concat)
 // is this loop.
 func copyStrided[T float](dst []T, do int, ds []int, src []T, so int, ss []int, shape Shape) {
-	r := len(shape)
 	if shape.Size() == 0 {
 		return
 	}
+	// Drop the axes of size 1 and merge each axis into the next where both
+	// strides allow, so that the inner loop is as long as it can be: a
+	// scalar broadcast to [n, 1] becomes one loop over n elements.
+	var bufs [3][8]int
+	cs, cd, css := bufs[0][:0], bufs[1][:0], bufs[2][:0]
+	for a, n := range shape {
+		if n == 1 {
+			continue
+		}
+		if k := len(cs) - 1; k >= 0 && cd[k] == ds[a]*n && css[k] == ss[a]*n {
+			cs[k] *= n
+			cd[k], css[k] = ds[a], ss[a]
+			continue
+		}
+		cs, cd, css = append(cs, n), append(cd, ds[a]), append(css, ss[a])
+	}
+	shape, ds, ss = cs, cd, css
+	r := len(shape)
 	if r == 0 {
 		dst[do] = src[so]
 		return
 	}
 	inner := shape[r-1]
 	di, si := ds[r-1], ss[r-1]
-	idx := make([]int, r-1)
+	var idxBuf [8]int
+	idx := idxBuf[:0]
+	if r-1 <= len(idxBuf) {
+		idx = idxBuf[:r-1]
+	} else {
+		idx = make([]int, r-1)
+	}
 	for {
-		if di == 1 && si == 1 {
+		switch {
+		case di == 1 && si == 1:
 			copy(dst[do:do+inner], src[so:so+inner])
-		} else {
+		case di == 1 && si == 0:
+			v, d := src[so], dst[do:do+inner]
+			for k := range d {
+				d[k] = v
+			}
+		default:
 			for k := range inner {
 				dst[do+k*di] = src[so+k*si]
 			}
