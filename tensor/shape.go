@@ -49,7 +49,7 @@ func copyStrided[T float](dst []T, do int, ds []int, src []T, so int, ss []int, 
 	inner := shape[r-1]
 	di, si := ds[r-1], ss[r-1]
 	var idxBuf [8]int
-	idx := idxBuf[:0]
+	var idx []int
 	if r-1 <= len(idxBuf) {
 		idx = idxBuf[:r-1]
 	} else {
