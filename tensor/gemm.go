@@ -94,8 +94,12 @@ var (
 	// gemm runs the plain loops: packing costs more than it saves there.
 	gemmSmall = 512
 	// gemmParallel is the number of multiply-adds at or above which gemm
-	// splits the product across goroutines.
-	gemmParallel = 1 << 19
+	// splits the product across goroutines. Below 2²⁵ (a 322³ product)
+	// waking a second goroutine and moving the result between cores cost
+	// more than they save here: the MLP step of BENCHMARKS.md, whose
+	// products have 2.5·10⁷ multiply-adds, took 2.1 ms on two threads at
+	// 2¹⁹ and 1.5 ms at 2²⁵; 512³ and 1024³ scale the same at either.
+	gemmParallel = 1 << 25
 	// gemmWorkers, when positive, replaces GOMAXPROCS as the number of
 	// goroutines for a parallel product. Tests set it.
 	gemmWorkers = 0
