@@ -78,11 +78,20 @@ type Call struct {
 	Args []Expr
 }
 
-func (e *Num) Pos() Pos    { return e.At }
-func (e *Ref) Pos() Pos    { return e.At }
-func (e *Unary) Pos() Pos  { return e.At }
+// Pos returns the position of the number's first character.
+func (e *Num) Pos() Pos { return e.At }
+
+// Pos returns the position of the reference's first character.
+func (e *Ref) Pos() Pos { return e.At }
+
+// Pos returns the position of the unary operation's first character.
+func (e *Unary) Pos() Pos { return e.At }
+
+// Pos returns the position of the binary operation's first character.
 func (e *Binary) Pos() Pos { return e.X.Pos() }
-func (e *Call) Pos() Pos   { return e.At }
+
+// Pos returns the position of the call's first character.
+func (e *Call) Pos() Pos { return e.At }
 
 func (*Num) expr()    {}
 func (*Ref) expr()    {}
