@@ -3,6 +3,7 @@ package ad
 import (
 	"math"
 	"reflect"
+	"sync"
 
 	"github.com/seed812a03d2/backprop/tensor"
 )
@@ -200,7 +201,39 @@ func comparableOp(op Op) bool {
 	if t.Kind() == reflect.Pointer || t.Size() == 0 {
 		return true
 	}
-	return t.Comparable() && reflect.ValueOf(op).Comparable()
+	if !t.Comparable() {
+		return false
+	}
+	// Only a value holding interfaces can fail == at run time; asking the
+	// value allocates, so ask the type first.
+	return !holdsInterface(t) || reflect.ValueOf(op).Comparable()
+}
+
+// interfaceTypes caches holdsInterface by type: a property of the type,
+// shared safely by all graphs.
+var interfaceTypes sync.Map // reflect.Type → bool
+
+// holdsInterface reports whether values of t contain an interface value.
+func holdsInterface(t reflect.Type) bool {
+	if v, ok := interfaceTypes.Load(t); ok {
+		return v.(bool)
+	}
+	var has bool
+	switch t.Kind() {
+	case reflect.Interface:
+		has = true
+	case reflect.Array:
+		has = holdsInterface(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if holdsInterface(t.Field(i).Type) {
+				has = true
+				break
+			}
+		}
+	}
+	interfaceTypes.Store(t, has)
+	return has
 }
 
 // smallOps is the size of the operation table up to which code searches it
