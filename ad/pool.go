@@ -10,7 +10,9 @@ import "github.com/seed812a03d2/backprop/tensor"
 type AllocOp interface {
 	Op
 	// ForwardWith is Forward with its result, and any scratch tensor,
-	// allocated by alloc.
+	// allocated by alloc. The result must be a tensor that alloc returned,
+	// or one not from alloc at all, never a view of one: every other tensor
+	// from alloc is taken to be scratch and reused once ForwardWith returns.
 	ForwardWith(alloc tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor
 }
 
