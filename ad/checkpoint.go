@@ -18,7 +18,9 @@ import (
 // the arguments' graph, as ops.Const does, are fine): a node of another
 // graph captured by f makes the forward pass panic with a *GraphError.
 // Gradients (recorded) keeps the recomputed segments, since they are part
-// of the recorded gradient; only Backward frees them.
+// of the recorded gradient; only Backward frees them. Anomaly mode does not
+// see inside a segment's forward pass, which runs on a scratch graph: a NaN
+// made and hidden there is reported, if at all, by the backward pass.
 func Checkpoint(f func(xs []Node) Node, xs ...Node) Node {
 	return Apply(&checkpointOp{f: f}, xs...)
 }
@@ -91,10 +93,14 @@ func (o *checkpointOp) bpropAll(c Node, up Node) []Node {
 	// Values (Backward): record the segment, backpropagate through it,
 	// and keep only the results.
 	m := g.mark()
-	saved := g.detached
-	g.detached = 0
-	y, xs := o.rerun(c)
-	g.detached = saved
+	var y Node
+	var xs []Node
+	func() {
+		saved := g.detached
+		g.detached = 0
+		defer func() { g.detached = saved }() // even if f panics
+		y, xs = o.rerun(c)
+	}()
 	t := BackwardSeed(y, up.Value(), xs...)
 	grads := make([]*tensor.Tensor, len(xs))
 	for i, x := range xs {

@@ -104,3 +104,30 @@ func TestCheckpointCapturedNode(t *testing.T) {
 		t.Errorf("f capturing a node: %v; want an *ad.GraphError", err)
 	}
 }
+
+// A segment that panics when it is run again in the backward pass leaves
+// the graph recording as before.
+func TestCheckpointPanicKeepsRecording(t *testing.T) {
+	var g ad.Graph
+	x := g.ScalarVar("x", 2)
+	calls := 0
+	y := ad.Checkpoint(func(xs []ad.Node) ad.Node {
+		calls++
+		if calls == 2 {
+			panic("boom")
+		}
+		return ops.Sin(xs[0])
+	}, x)
+	func() {
+		defer func() { _ = recover() }()
+		ad.Backward(y)
+	}()
+	if !g.Recording() {
+		t.Fatal("Recording() is false after a panic inside a checkpoint's backward pass")
+	}
+	var z ad.Node
+	g.NoRecord(func() { z = ops.Mul(x, x) })
+	if z.NumInputs() != 0 {
+		t.Errorf("NoRecord result has %d inputs; want a constant", z.NumInputs())
+	}
+}
