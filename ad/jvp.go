@@ -39,7 +39,11 @@ func JVP(y Node, xs, vs []Node) Node {
 	if len(xs) != len(vs) {
 		panic(&GraphError{Op: "JVP", Reason: fmt.Sprintf("%d nodes and %d tangents", len(xs), len(vs))})
 	}
-	for i, x := range append([]Node{y}, append(xs, vs...)...) {
+	// A new slice: appending to xs could overwrite the caller's array
+	// beyond its length.
+	all := make([]Node, 0, 1+len(xs)+len(vs))
+	all = append(append(append(all, y), xs...), vs...)
+	for i, x := range all {
 		switch {
 		case x.g == nil:
 			panic(&GraphError{Op: "JVP", Reason: "zero Node"})

@@ -75,3 +75,17 @@ func TestJVPMisuse(t *testing.T) {
 		}
 	}
 }
+
+// JVP does not write into the caller's slices, even where they have room
+// beyond their length.
+func TestJVPLeavesArgumentsAlone(t *testing.T) {
+	var g ad.Graph
+	x := g.ScalarVar("x", 1)
+	spare := g.ScalarVar("spare", 2)
+	buf := []ad.Node{x, spare}
+	xs := buf[:1]
+	ad.JVP(ops.Sin(x), xs, []ad.Node{g.ScalarConst(1)})
+	if buf[1] != spare {
+		t.Errorf("JVP overwrote the caller's array beyond len(xs): %v", buf[1])
+	}
+}
