@@ -41,14 +41,19 @@ func (e *Explanation) answerLine(a Answer) string {
 
 // derivative names the derivative of the explained node with respect to
 // x: ∂u5/∂x, or in the second pass ∂²u5/∂u1∂x.
-func (e *Explanation) derivative(x string) string {
+func (e *Explanation) derivative(x string) string { return Derivative(e.Of, e.First, x) }
+
+// Derivative names the derivative of of with respect to x: ∂of/∂x, or,
+// when first is not empty, the second derivative ∂²of/∂first∂x (∂²of/∂x²
+// when first is x).
+func Derivative(of, first, x string) string {
 	switch {
-	case e.First == "":
-		return "∂" + e.Of + "/∂" + x
-	case e.First == x:
-		return "∂²" + e.Of + "/∂" + x + "²"
+	case first == "":
+		return "∂" + of + "/∂" + x
+	case first == x:
+		return "∂²" + of + "/∂" + x + "²"
 	}
-	return "∂²" + e.Of + "/∂" + e.First + "∂" + x
+	return "∂²" + of + "/∂" + first + "∂" + x
 }
 
 // headings returns the titles of the forward pass and of the calculation
@@ -127,9 +132,7 @@ func table(b *strings.Builder, rows [][]string) {
 func (e *Explanation) WriteMarkdown(w io.Writer, mermaid string) error {
 	var b strings.Builder
 	fwTitle, calcTitle := e.headings()
-	if e.First != "" {
-		calcTitle = strings.Replace(calcTitle, " (backward pass)", "", 1)
-	} else {
+	if e.First == "" {
 		calcTitle = "Complete calculation"
 	}
 	b.WriteString("## " + fwTitle + "\n\n| node | operation | inputs | value |\n|---|---|---|---|\n")

@@ -116,24 +116,13 @@ func gradCmd(args []string, stdin io.Reader, out *bytes.Buffer) error {
 		for i, w := range pg.WrtNames {
 			fmt.Fprintf(out, "∂%s/∂%s = %s\n", of, w, explain.Number(grads[i]))
 		}
-		for i, wi := range pg.WrtNames {
-			for j, wj := range pg.WrtNames {
-				if hess == nil || j < i {
-					continue // symmetric: each pair once
-				}
-				fmt.Fprintf(out, "%s = %s\n", second(of, wi, wj), explain.Number(hess[i][j]))
+		for i := range hess {
+			for j := i; j < len(hess); j++ { // symmetric: each pair once
+				fmt.Fprintf(out, "%s = %s\n", explain.Derivative(of, pg.WrtNames[i], pg.WrtNames[j]), explain.Number(hess[i][j]))
 			}
 		}
 	}
 	return nil
-}
-
-// second names a second derivative: ∂²y/∂x², ∂²y/∂x∂z.
-func second(of, x, z string) string {
-	if x == z {
-		return "∂²" + of + "/∂" + x + "²"
-	}
-	return "∂²" + of + "/∂" + x + "∂" + z
 }
 
 func mdCells(names []string, prefix string) []string {
