@@ -136,12 +136,24 @@ func binaryLoop[T float](op binop, dst, x, y []T, shape, xs, ys Shape) {
 	case n == 0:
 		return
 	case len(x) == n && len(y) == n:
+		if !splits(n, parallelGrain, n*op.cost()) {
+			binaryFlat(op, dst, x, y, 1, 1)
+			return
+		}
 		parallelElems(n, op.cost(), func(lo, hi int) { binaryFlat(op, dst[lo:hi], x[lo:hi], y[lo:hi], 1, 1) })
 		return
 	case len(x) == n && len(y) == 1:
+		if !splits(n, parallelGrain, n*op.cost()) {
+			binaryFlat(op, dst, x, y, 1, 0)
+			return
+		}
 		parallelElems(n, op.cost(), func(lo, hi int) { binaryFlat(op, dst[lo:hi], x[lo:hi], y, 1, 0) })
 		return
 	case len(x) == 1 && len(y) == n:
+		if !splits(n, parallelGrain, n*op.cost()) {
+			binaryFlat(op, dst, x, y, 0, 1)
+			return
+		}
 		parallelElems(n, op.cost(), func(lo, hi int) { binaryFlat(op, dst[lo:hi], x, y[lo:hi], 0, 1) })
 		return
 	}
@@ -151,6 +163,10 @@ func binaryLoop[T float](op binop, dst, x, y []T, shape, xs, ys Shape) {
 	r := len(shape)
 	sx, sy := broadcastStrides(xs, shape), broadcastStrides(ys, shape)
 	inner := shape[r-1]
+	if !splits(n/inner, 1, n*op.cost()) {
+		binaryRows(op, dst, x, y, shape, sx, sy, 0, n/inner)
+		return
+	}
 	parallelFor(n/inner, 1, n*op.cost(), func(lo, hi int) {
 		binaryRows(op, dst, x, y, shape, sx, sy, lo, hi)
 	})
@@ -372,7 +388,7 @@ func Map(x *Tensor, f func(float64) float64) *Tensor {
 }
 
 // Neg returns -x element-wise.
-func Neg(x *Tensor) *Tensor { return unary(x, costCheap, negLoop[float32], negLoop[float64]) }
+func Neg(x *Tensor) *Tensor { return NegWith(nil, x) }
 
 // unary applies the kernel for x's element type, of the given cost per
 // element, split across goroutines on large tensors. Each kernel is a loop
@@ -384,9 +400,15 @@ func unary(x *Tensor, cost int, f32 func(dst, src []float32), f64 func(dst, src 
 
 func unaryWith(a Alloc, x *Tensor, cost int, f32 func(dst, src []float32), f64 func(dst, src []float64)) *Tensor {
 	out := a.get(x.dtype, x.shape)
-	if x.dtype == Float32 {
+	n := x.Size()
+	switch {
+	case !splits(n, parallelGrain, n*cost) && x.dtype == Float32:
+		f32(out.f32, x.f32)
+	case !splits(n, parallelGrain, n*cost):
+		f64(out.f64, x.f64)
+	case x.dtype == Float32:
 		parallelElems(len(x.f32), cost, func(lo, hi int) { f32(out.f32[lo:hi], x.f32[lo:hi]) })
-	} else {
+	default:
 		parallelElems(len(x.f64), cost, func(lo, hi int) { f64(out.f64[lo:hi], x.f64[lo:hi]) })
 	}
 	return out
@@ -430,10 +452,10 @@ func b2i(b bool) int {
 }
 
 // Abs returns |x| element-wise.
-func Abs(x *Tensor) *Tensor { return unary(x, costCheap, absLoop[float32], absLoop[float64]) }
+func Abs(x *Tensor) *Tensor { return AbsWith(nil, x) }
 
 // Sqrt returns the square root of x element-wise.
-func Sqrt(x *Tensor) *Tensor { return unary(x, costDiv, sqrtLoop[float32], sqrtLoop[float64]) }
+func Sqrt(x *Tensor) *Tensor { return SqrtWith(nil, x) }
 
 // Square returns x*x element-wise.
 func Square(x *Tensor) *Tensor {
@@ -441,22 +463,22 @@ func Square(x *Tensor) *Tensor {
 }
 
 // Exp returns e**x element-wise.
-func Exp(x *Tensor) *Tensor { return unary(x, costTrans, expLoop[float32], expLoop[float64]) }
+func Exp(x *Tensor) *Tensor { return ExpWith(nil, x) }
 
 // Log returns the natural logarithm of x element-wise.
-func Log(x *Tensor) *Tensor { return unary(x, costTrans, logLoop[float32], logLoop[float64]) }
+func Log(x *Tensor) *Tensor { return LogWith(nil, x) }
 
 // Sin returns sin(x) element-wise.
-func Sin(x *Tensor) *Tensor { return unary(x, costTrans, sinLoop[float32], sinLoop[float64]) }
+func Sin(x *Tensor) *Tensor { return SinWith(nil, x) }
 
 // Cos returns cos(x) element-wise.
-func Cos(x *Tensor) *Tensor { return unary(x, costTrans, cosLoop[float32], cosLoop[float64]) }
+func Cos(x *Tensor) *Tensor { return CosWith(nil, x) }
 
 // Tan returns tan(x) element-wise.
-func Tan(x *Tensor) *Tensor { return unary(x, costTrans, tanLoop[float32], tanLoop[float64]) }
+func Tan(x *Tensor) *Tensor { return TanWith(nil, x) }
 
 // Tanh returns tanh(x) element-wise.
-func Tanh(x *Tensor) *Tensor { return unary(x, costTrans, tanhLoop[float32], tanhLoop[float64]) }
+func Tanh(x *Tensor) *Tensor { return TanhWith(nil, x) }
 
 // Sigmoid returns 1/(1+e**-x) element-wise, computed without overflow.
 func Sigmoid(x *Tensor) *Tensor {
@@ -464,7 +486,7 @@ func Sigmoid(x *Tensor) *Tensor {
 }
 
 // ReLU returns max(x, 0) element-wise.
-func ReLU(x *Tensor) *Tensor { return unary(x, costCheap, reluLoop[float32], reluLoop[float64]) }
+func ReLU(x *Tensor) *Tensor { return ReLUWith(nil, x) }
 
 // Sign returns -1, 0 or 1 element-wise as x is negative, zero or positive
 // (NaN stays NaN).
@@ -588,9 +610,15 @@ func ReLUGradWith(a Alloc, g, x *Tensor) *Tensor {
 		panic(&ShapeError{Op: "ReLUGrad", Shapes: []Shape{g.shape, x.shape}})
 	}
 	out := a.get(g.dtype, g.shape)
-	if g.dtype == Float32 {
+	n := g.Size()
+	switch {
+	case !splits(n, parallelGrain, n*costCheap) && g.dtype == Float32:
+		reluGradLoop32(out.f32, g.f32, x.f32)
+	case !splits(n, parallelGrain, n*costCheap):
+		reluGradLoop64(out.f64, g.f64, x.f64)
+	case g.dtype == Float32:
 		parallelElems(len(g.f32), costCheap, func(lo, hi int) { reluGradLoop32(out.f32[lo:hi], g.f32[lo:hi], x.f32[lo:hi]) })
-	} else {
+	default:
 		parallelElems(len(g.f64), costCheap, func(lo, hi int) { reluGradLoop64(out.f64[lo:hi], g.f64[lo:hi], x.f64[lo:hi]) })
 	}
 	return out

@@ -38,19 +38,27 @@ var (
 // rarely write one line.
 const parallelGrain = 16
 
+// splits reports whether parallelFor(n, grain, work, …) would split the
+// range. Hot kernels ask it first and call their loop directly when it
+// would not, so that they build no closure (a heap allocation, since
+// parallelFor hands its f to goroutines) for a serial run.
+func splits(n, grain, work int) bool {
+	return work >= parallelWork && n > grain && workers() > 1
+}
+
 // parallelFor calls f(lo, hi) on ranges that cover [0, n) once each. If
 // work ≥ parallelWork and more than one goroutine is allowed, it splits
 // [0, n) into one contiguous range per goroutine (each a multiple of grain
 // long, but the last) and runs them at once, the last on the calling
 // goroutine; otherwise it calls f(0, n).
 func parallelFor(n, grain, work int, f func(lo, hi int)) {
-	w := workers()
-	if w <= 1 || work < parallelWork || n <= grain {
+	if !splits(n, grain, work) {
 		if n > 0 {
 			f(0, n)
 		}
 		return
 	}
+	w := workers()
 	chunk := roundUp(ceilDiv(n, w), grain)
 	var wg sync.WaitGroup
 	for lo := 0; lo < n; lo += chunk {
