@@ -71,7 +71,8 @@ type Options struct {
 }
 
 // withDefaults returns o with every zero field set to its default; a nil o
-// is the zero Options. It panics on negative fields.
+// is the zero Options. It panics on a negative Order, Step, AbsTol, RelTol
+// or Directions (a negative MaxElements is a setting).
 func (o *Options) withDefaults() Options {
 	var c Options
 	if o != nil {
@@ -198,8 +199,8 @@ func superscript(n int) string {
 // directions for larger ones. Float32 inputs are converted to float64 and
 // f is checked there. See the package documentation for what is compared.
 //
-// Check panics on a negative field of opts, and with whatever f panics
-// with.
+// Check panics on a negative Order, Step, AbsTol, RelTol or Directions in
+// opts, and with whatever f panics with.
 func Check(f Func, opts *Options, xs ...*tensor.Tensor) error {
 	c := newChecker(f, opts.withDefaults(), xs)
 	c.run()
