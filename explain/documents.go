@@ -21,9 +21,11 @@ func latex(s string) string {
 	for _, r := range s {
 		switch r {
 		case '·':
-			b.WriteString(`$\cdot$` + brk)
+			b.WriteString(`$\cdot$`)
+			b.WriteString(brk)
 		case '(':
-			b.WriteString("(" + brk)
+			b.WriteByte('(')
+			b.WriteString(brk)
 		case '∂':
 			b.WriteString(`$\partial$`)
 		case '∞':

@@ -114,6 +114,7 @@ func run(args []string, stdin io.Reader, out *bytes.Buffer) error {
 			case "grad", "explain", "dot", "version":
 				return run([]string{args[1], "--help"}, stdin, out)
 			}
+			return usagef("backprop help: unknown command %q (commands: grad, explain, dot, version)", args[1])
 		}
 		out.WriteString(mainUsage)
 		return nil

@@ -26,7 +26,7 @@ func order(cmd string, p *parsed) (int, error) {
 	case v == "2":
 		return 2, nil
 	}
-	return 0, usagef("backprop %s: --order %s: want 1 or 2", cmd, v)
+	return 0, usagef("backprop %s: --order %q: want 1 or 2", cmd, v)
 }
 
 func gradCmd(args []string, stdin io.Reader, out *bytes.Buffer) error {
@@ -63,33 +63,17 @@ func gradCmd(args []string, stdin io.Reader, out *bytes.Buffer) error {
 		writeJSONString(&b, of)
 		b.WriteString(`, "value": `)
 		b.WriteString(jsonNumber(value))
-		b.WriteString(`, "grad": {`)
-		for i, w := range pg.WrtNames {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writeJSONString(&b, w)
-			b.WriteString(": ")
-			b.WriteString(jsonNumber(grads[i]))
-		}
-		b.WriteString("}")
+		b.WriteString(`, "grad": `)
+		writeJSONObject(&b, pg.WrtNames, grads)
 		if hess != nil {
 			b.WriteString(`, "hessian": {`)
-			for i, wi := range pg.WrtNames {
+			for i, w := range pg.WrtNames {
 				if i > 0 {
 					b.WriteString(", ")
 				}
-				writeJSONString(&b, wi)
-				b.WriteString(": {")
-				for j, wj := range pg.WrtNames {
-					if j > 0 {
-						b.WriteString(", ")
-					}
-					writeJSONString(&b, wj)
-					b.WriteString(": ")
-					b.WriteString(jsonNumber(hess[i][j]))
-				}
-				b.WriteString("}")
+				writeJSONString(&b, w)
+				b.WriteString(": ")
+				writeJSONObject(&b, pg.WrtNames, hess[i])
 			}
 			b.WriteString("}")
 		}
@@ -134,6 +118,21 @@ func mdCells(names []string, prefix string) []string {
 }
 
 func mdCell(s string) string { return strings.NewReplacer("|", `\|`, "_", `\_`, "*", `\*`).Replace(s) }
+
+// writeJSONObject writes {"name": value, ...} with values as jsonNumber
+// writes them.
+func writeJSONObject(b *strings.Builder, names []string, vals []float64) {
+	b.WriteByte('{')
+	for i, n := range names {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		writeJSONString(b, n)
+		b.WriteString(": ")
+		b.WriteString(jsonNumber(vals[i]))
+	}
+	b.WriteByte('}')
+}
 
 func writeJSONString(b *strings.Builder, s string) {
 	q, _ := json.Marshal(s)

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -58,5 +59,19 @@ func TestOrderUsage(t *testing.T) {
 		if code != 2 || out != "" || errOut == "" {
 			t.Errorf("backprop %v: exit %d, stdout %q, stderr %q; want a usage error", args, code, out, errOut)
 		}
+	}
+}
+
+// help on an unknown command is a usage error, and help on a command
+// prints that command's usage.
+func TestHelpCommands(t *testing.T) {
+	if out, errOut, code := run(t, "", "help", "nope"); code != 2 || out != "" || errOut == "" {
+		t.Errorf("backprop help nope: exit %d, stdout %q, stderr %q; want a usage error", code, out, errOut)
+	}
+	if out, _, code := run(t, "", "help", "grad"); code != 0 || !strings.HasPrefix(out, "Usage: backprop grad") {
+		t.Errorf("backprop help grad: exit %d, stdout %q", code, out)
+	}
+	if _, errOut, _ := run(t, "", "grad", "testdata/seed.bp", "--order="); !strings.Contains(errOut, `--order "": want 1 or 2`) {
+		t.Errorf("--order= gives %q", errOut)
 	}
 }

@@ -40,22 +40,21 @@ func renderLimit(cmd string, d *explain.Diagram) error {
 // and laid out by it and painted by renderPNG for .png.
 func writeGraph(dest string, d *explain.Diagram) error {
 	var data []byte
+	if !hasSuffix(dest, ".dot") {
+		if err := renderLimit("dot", d); err != nil {
+			return err
+		}
+	}
 	switch {
 	case hasSuffix(dest, ".dot"):
 		data = []byte(d.DOT())
 	case hasSuffix(dest, ".svg"):
-		if err := renderLimit("dot", d); err != nil {
-			return err
-		}
 		svg, err := renderSVG("dot", d.DOT())
 		if err != nil {
 			return err
 		}
 		data = svg
 	default:
-		if err := renderLimit("dot", d); err != nil {
-			return err
-		}
 		png, err := renderPNG(d.DOT())
 		if err != nil {
 			return err
