@@ -35,8 +35,10 @@ func Parse(file string, src []byte) (*Program, error) {
 // length is parsed in the memory of its longest statement. The first
 // error, a parse error or one that f returns, ends the parse and is
 // returned; statements before a parse error have been handed to f.
-func ParseEach(file string, src []byte, f func(s *Stmt) error) error {
-	return parse(file, src, nil, f, true)
+// Before the first statement, start, if not nil, is called with an upper
+// bound on the number of statements, for sizing what f fills.
+func ParseEach(file string, src []byte, start func(maxStmts int), f func(s *Stmt) error) error {
+	return parse(file, src, start, f, true)
 }
 
 // parse runs the parser over src, calling start with an upper bound on the

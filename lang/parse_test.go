@@ -216,7 +216,7 @@ func TestParseEach(t *testing.T) {
 		t.Fatal(err)
 	}
 	i := 0
-	err = lang.ParseEach("t.bp", []byte(src), func(s *lang.Stmt) error {
+	err = lang.ParseEach("t.bp", []byte(src), nil, func(s *lang.Stmt) error {
 		if got, want := s.Name+" = "+lang.Format(s.X), prog.Stmts[i].Name+" = "+lang.Format(prog.Stmts[i].X); got != want {
 			t.Fatalf("statement %d: %s; Parse gives %s", i, got, want)
 		}
@@ -227,7 +227,7 @@ func TestParseEach(t *testing.T) {
 		t.Fatalf("ParseEach: %v after %d statements; want %d", err, i, len(prog.Stmts))
 	}
 	stop := errors.New("stop")
-	if err := lang.ParseEach("t.bp", []byte(src), func(*lang.Stmt) error { return stop }); err != stop {
+	if err := lang.ParseEach("t.bp", []byte(src), nil, func(*lang.Stmt) error { return stop }); err != stop {
 		t.Errorf("ParseEach returned %v; want f's error", err)
 	}
 }

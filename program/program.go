@@ -1,7 +1,6 @@
 package program
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"slices"
@@ -66,9 +65,8 @@ func Build(p *lang.Program, opt Options) (*Graph, error) {
 // program is its graph's. Parse errors are *lang.Error values; option
 // errors are as Build's.
 func Parse(file string, src []byte, opt Options) (*Graph, error) {
-	// At most one statement a line: size the tables once.
-	b := newGraph(opt, bytes.Count(src, []byte{'\n'})+1)
-	err := lang.ParseEach(file, src, func(s *lang.Stmt) error {
+	b := newGraph(opt, 0)
+	err := lang.ParseEach(file, src, b.grow, func(s *lang.Stmt) error {
 		b.add(s)
 		return nil
 	})
@@ -94,6 +92,14 @@ func newGraph(opt Options, n int) *Graph {
 		b.set[s.Name] = s.Value // checked by finish
 	}
 	return b
+}
+
+// grow makes room for n statements.
+func (b *Graph) grow(n int) {
+	b.Nodes = slices.Grow(b.Nodes, n)
+	b.Names = slices.Grow(b.Names, n)
+	b.names = slices.Grow(b.names, n)
+	b.inputs = slices.Grow(b.inputs, n)
 }
 
 // add builds the node of the next statement.
