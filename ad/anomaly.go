@@ -20,6 +20,9 @@ import (
 // Anomaly mode costs a stack walk per operation and a scan of every
 // value; leave it off outside debugging. It affects g only.
 func (g *Graph) DetectAnomalies(on bool) {
+	if g == nil {
+		nilGraph("DetectAnomalies")
+	}
 	switch {
 	case on && g.anomaly == nil:
 		g.anomaly = &anomalyState{sites: map[int32]uintptr{}}

@@ -3,7 +3,6 @@ package ad
 import (
 	"fmt"
 	"math"
-	"strconv"
 
 	"github.com/seed812a03d2/backprop/tensor"
 )
@@ -88,8 +87,9 @@ func GradientsSeed(y, seed Node, xs ...Node) []Node {
 		seed = y.g.Const(onesLike(y))
 	}
 	if seed.g != y.g {
-		panic(&GraphError{Op: "Gradients", Reason: "seed from another graph"})
+		panic(mixedGraphs("Gradients", y, seed))
 	}
+	seed.unusable("Gradients")
 	checkSeed(y, seed.Shape(), seed.DType())
 	t.nodes[y.id-t.lo] = seed
 	t.fill()
@@ -122,15 +122,18 @@ type Table struct {
 
 // init empties t for backpropagation from y, keeping its memory.
 func (t *Table) init(fn string, y Node, xs []Node, record bool) {
-	for _, x := range append([]Node{y}, xs...) {
-		switch {
-		case x.g == nil:
-			panic(&GraphError{Op: fn, Reason: "zero Node"})
-		case x.g != y.g:
-			panic(&GraphError{Op: fn, Reason: "nodes from different graphs"})
-		case x.id >= x.g.n:
-			panic(&GraphError{Op: fn, Reason: "node " + strconv.Itoa(int(x.id)) + " is no longer on the tape (the graph was Reset)"})
+	if y.g == nil {
+		panic(&GraphError{Op: fn, Reason: "zero Node as the output"})
+	}
+	y.unusable(fn)
+	for _, x := range xs {
+		if x.g != y.g {
+			if x.g == nil {
+				panic(&GraphError{Op: fn, Reason: "zero Node in the list of nodes"})
+			}
+			panic(mixedGraphs(fn, y, x))
 		}
+		x.unusable(fn)
 	}
 	t.g, t.y, t.record, t.lo, t.mask = y.g, y, record, 0, t.mask[:0]
 	clear(t.tensors)
@@ -241,7 +244,7 @@ func (t *Table) fill() {
 				t.scalarBprop(id, r)
 				continue
 			}
-			c := Node{g, id}
+			c := g.node(id)
 			gc := t.entry(c, r)
 			if !gc.Valid() {
 				continue
@@ -252,7 +255,7 @@ func (t *Table) fill() {
 				all = m.bpropAll(c, gc)
 			}
 			for i := range r.numInputs() {
-				v := Node{g, g.inputID(r, i)}
+				v := g.node(g.inputID(r, i))
 				if !t.wanted(v.id, v.rec()) {
 					continue
 				}
@@ -300,13 +303,13 @@ func (t *Table) scalarBprop(id int32, r *record) {
 	// entry of a constant is harmless: Grad refuses to read it.
 	if t.mask == nil || t.wanted(r.in[0], x) {
 		if t.g.anomaly != nil && (t.mask != nil || x.flags&flagNeedsGrad != 0) {
-			t.g.checkBackward(Node{t.g, id}, 0, tensor.Scalar(gc), tensor.Scalar(gc*dx))
+			t.g.checkBackward(t.g.node(id), 0, tensor.Scalar(gc), tensor.Scalar(gc*dx))
 		}
 		t.scalars[r.in[0]-lo] += gc * dx
 	}
 	if y != nil && (t.mask == nil || t.wanted(r.in[1], y)) {
 		if t.g.anomaly != nil && (t.mask != nil || y.flags&flagNeedsGrad != 0) {
-			t.g.checkBackward(Node{t.g, id}, 1, tensor.Scalar(gc), tensor.Scalar(gc*dy))
+			t.g.checkBackward(t.g.node(id), 1, tensor.Scalar(gc), tensor.Scalar(gc*dy))
 		}
 		t.scalars[r.in[1]-lo] += gc * dy
 	}
@@ -391,9 +394,19 @@ func (t *Table) Scalar(n Node) float64 {
 }
 
 func (t *Table) check(n Node) {
-	if n.g != t.g {
-		panic(&GraphError{Op: "Table.Grad", Reason: "zero Node or node from another graph"})
+	if t.g == nil {
+		panic(&GraphError{Op: "Table.Grad", Reason: "empty gradient table: fill it with BackwardInto first"})
 	}
+	if !t.y.usable() {
+		panic(&StaleError{Op: "Table.Grad", ID: int(t.y.id), Table: true, Made: t.y.gen, Now: t.g.gen})
+	}
+	if n.g != t.g {
+		if n.g == nil {
+			panic(&GraphError{Op: "Table.Grad", Reason: "zero Node"})
+		}
+		panic(mixedGraphs("Table.Grad", t.y, n))
+	}
+	n.unusable("Table.Grad")
 	if n.id > t.y.id && (t.mask != nil || n.rec().flags&flagNeedsGrad != 0) {
 		return // created after y: y does not depend on it
 	}
@@ -416,6 +429,12 @@ func checkSeed(y Node, shape tensor.Shape, dtype tensor.DType) {
 }
 
 func checkContribution(c Node, i int, v, contrib Node) {
+	if contrib.g != c.g {
+		panic(&GraphError{Op: c.Op().String(), Reason: fmt.Sprintf("bprop for input %d of %v returned %v of graph %p, a node of another graph than %p", i, c, contrib, contrib.g, c.g)})
+	}
+	if !contrib.usable() {
+		contrib.unusable(c.Op().String() + " bprop")
+	}
 	if !contrib.Shape().Equal(v.Shape()) || contrib.DType() != v.DType() {
 		panic(&GraphError{Op: c.Op().String(), Reason: fmt.Sprintf("bprop for input %d returned shape %v %v for an input of shape %v %v", i, contrib.Shape(), contrib.DType(), v.Shape(), v.DType())})
 	}

@@ -140,3 +140,4 @@ func (identity) Bprop(_ Node, _ int, g Node) Node               { return g }
 func (identity) JVP(_ Node, t []Node) Node                      { return t[0] }
 func (identity) ScalarForward(x, _ float64) float64             { return x }
 func (identity) ScalarDeriv(_, _, _ float64) (float64, float64) { return 1, 0 }
+func (identity) Arity() int                                     { return 1 }

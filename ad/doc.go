@@ -76,6 +76,33 @@
 // the values of one step, and the gradient table filled from them, are
 // valid until the next Reset, and the next step reuses their memory.
 //
+// # What outlives Reset
+//
+// Reset ends a step. Exactly this holds after it:
+//
+//   - Every [Node] made before it is stale. Any use of one (as an input
+//     of an operation, in Backward, Gradients or JVP, or its Value, Shape,
+//     Name or Inputs) panics with a *[StaleError], even where the node's
+//     position on the new tape now holds a new node. Each Node carries the
+//     number of Resets of its graph, so the check is one comparison; the
+//     count wraps after 2³² Resets.
+//   - Every [Table] filled before it is stale: Grad and Scalar panic with a
+//     *StaleError. BackwardInto refills the table for the new step.
+//   - Tensors given to Var and Const stay the caller's: the graph never
+//     writes them. Persistent parameters (a model's weights) are such
+//     tensors: each step gives them to Var again, and an optimizer updates
+//     them in place after Backward and before Reset.
+//   - Tensors that operations computed, returned by Node.Value, and the
+//     entries of gradient tables, returned by Table.Grad: in the first
+//     build of a graph (before its first Reset) they are ordinary tensors
+//     that stay valid for good. From the first Reset on they belong to the
+//     graph: the next Reset frees them, and the operations of the build
+//     after it overwrite them with their own numbers. The library cannot
+//     see a tensor that was taken out before Reset, so it is the caller's
+//     to finish with it, or copy it with Clone, before calling Reset. The
+//     float64 scalars of Node.Value and Table.Scalar are copies and never
+//     change.
+//
 // # Conventions
 //
 // At kinks the local derivative takes a fixed value: relu'(0) = 0,
@@ -95,8 +122,11 @@
 // # Panics and errors
 //
 // Misusing the API is a programmer error and panics with a typed error: a
-// zero Node, nodes of two graphs in one operation, or a bprop rule that
-// returns the wrong shape panic with a *[GraphError]; operands of
+// zero Node, a nil *Graph, nodes of two graphs anywhere (in one operation,
+// in Backward's list, or returned by a bprop or JVP rule), the wrong number
+// of inputs for an operation ([Arity]), or a bprop rule that returns the
+// wrong shape panic with a *[GraphError]; a node or table used after Reset
+// panics with a *[StaleError]; operands of
 // incompatible shapes panic with the *tensor.ShapeError of the operation's
 // forward rule, which names the operation and the shapes. NaN and ±Inf are
 // values, not errors, except in anomaly mode ([Graph.DetectAnomalies]),

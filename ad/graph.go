@@ -20,6 +20,7 @@ import (
 type Graph struct {
 	chunks  [][]record       // the tape, chunkSize records a chunk
 	n       int32            // number of nodes
+	gen     uint32           // how many times the tape was emptied (Reset); nodes carry it
 	tensors []*tensor.Tensor // values that are not float64 scalars
 	lists   []int32          // inputs of nodes with more than two inputs
 	names   []string         // names by node id, where given
@@ -73,7 +74,8 @@ const naryInputs = 255
 type recentOp struct {
 	op         Op
 	code       uint32
-	comparable bool // op's dynamic type supports ==
+	comparable bool  // op's dynamic type supports ==
+	arity      uint8 // arityOf(op)
 }
 
 // The tape lives in chunks of chunkSize records, so growing it copies
@@ -90,16 +92,30 @@ func (g *Graph) at(id int32) *record {
 	return &g.chunks[id>>chunkLog][id&(chunkSize-1)]
 }
 
-// Len returns the number of nodes in g.
-func (g *Graph) Len() int { return int(g.n) }
+// Len returns the number of nodes in g, 0 for a nil *Graph.
+func (g *Graph) Len() int {
+	if g == nil {
+		return 0
+	}
+	return int(g.n)
+}
+
+// nilGraph panics with a *GraphError for the method fn called on a nil
+// *Graph.
+func nilGraph(fn string) {
+	panic(&GraphError{Op: fn, Reason: "nil *Graph (declare a graph with var g ad.Graph, or g := new(ad.Graph))"})
+}
 
 // Node returns the node with the given id, 0 ≤ id < g.Len(). It panics with
 // a *GraphError if id is out of range.
 func (g *Graph) Node(id int) Node {
+	if g == nil {
+		nilGraph("Node")
+	}
 	if id < 0 || id >= int(g.n) {
 		panic(&GraphError{Op: "Node", Reason: "node id out of range"})
 	}
-	return Node{g, int32(id)}
+	return g.node(int32(id))
 }
 
 // push appends a record for the operation with the given code and returns
@@ -137,17 +153,18 @@ func (g *Graph) grow() {
 	}
 }
 
-// code returns the code of op in g.ops, adding it if it is new. Leaves
-// (a nil op) and results recorded as constants have code 0.
-func (g *Graph) code(op Op) uint32 {
+// code returns the code of op in g.ops, adding it if it is new, and the
+// number of inputs op takes (see arityOf). Leaves (a nil op) and results
+// recorded as constants have code 0.
+func (g *Graph) code(op Op) (uint32, uint8) {
 	if g.detached > 0 {
-		return 0
+		return 0, arityOf(op)
 	}
 	for i := range g.recent {
 		// Comparing with an op of another dynamic type is false without
 		// looking further, so only the cached op must be comparable.
 		if r := &g.recent[i]; r.comparable && r.op == op {
-			return r.code
+			return r.code, r.arity
 		}
 	}
 	comparable := comparableOp(op)
@@ -188,9 +205,10 @@ func (g *Graph) code(op Op) uint32 {
 			g.codes[op] = code
 		}
 	}
-	g.recent[g.next] = recentOp{op: op, code: code, comparable: comparable}
+	arity := arityOf(op)
+	g.recent[g.next] = recentOp{op: op, code: code, comparable: comparable, arity: arity}
 	g.next = (g.next + 1) % len(g.recent)
-	return code
+	return code, arity
 }
 
 // comparableOp reports whether == on op is safe. Pointers and empty
@@ -300,6 +318,11 @@ func (g *Graph) truncate(m mark) {
 		}
 	}
 	g.n = int32(m.n)
+	if m.n == 0 {
+		// The tape is empty: every node made so far is stale, so none
+		// can stand for the node that takes its position next.
+		g.gen++
+	}
 	if p := g.pool; p != nil {
 		// Values the pool owns stay readable until Reset (a gradient table
 		// may hold them); then they are free.
@@ -327,11 +350,17 @@ func (g *Graph) truncate(m mark) {
 
 // Reset empties g for reuse, keeping its memory: building a graph of the
 // same size again allocates almost nothing. Nodes of g created before
-// Reset must not be used after it, and neither may the values that g's
-// operations computed nor gradient tables filled from g: from the first
-// Reset on, g recycles them (copy with Clone what must outlive Reset).
-// Tensors given to Var and Const stay the caller's.
+// Reset and gradient tables filled from g are stale after it: using them
+// panics with a *StaleError. The values that g's operations computed and
+// the tensors of its gradient tables are recycled from the first Reset
+// on: a value computed after a Reset is overwritten by the build that
+// follows the next Reset (copy with Clone what must outlive it). Tensors given to
+// Var and Const stay the caller's. The package documentation says in
+// full what outlives Reset.
 func (g *Graph) Reset() {
+	if g == nil {
+		nilGraph("Reset")
+	}
 	if g.pool == nil {
 		g.pool = newPool()
 	}
@@ -364,9 +393,12 @@ func (g *Graph) Const(x *tensor.Tensor) Node {
 
 // ScalarVar is Var for a float64 scalar; it allocates nothing.
 func (g *Graph) ScalarVar(name string, v float64) Node {
+	if g == nil {
+		nilGraph("ScalarVar")
+	}
 	r, id := g.push(0)
 	r.flags, r.v = flagVar|flagNeedsGrad|flagInline, math.Float64bits(v)
-	n := Node{g, id}
+	n := g.node(id)
 	if name != "" {
 		n.SetName(name)
 	}
@@ -375,29 +407,46 @@ func (g *Graph) ScalarVar(name string, v float64) Node {
 
 // ScalarConst is Const for a float64 scalar; it allocates nothing.
 func (g *Graph) ScalarConst(v float64) Node {
+	if g == nil {
+		nilGraph("ScalarConst")
+	}
 	r, id := g.push(0)
 	r.flags, r.v = flagInline, math.Float64bits(v)
-	return Node{g, id}
+	return g.node(id)
 }
 
 func (g *Graph) leaf(fn string, x *tensor.Tensor, flags uint8) Node {
+	if g == nil {
+		nilGraph(fn)
+	}
 	if x == nil {
 		panic(&GraphError{Op: fn, Reason: "nil tensor"})
 	}
 	r, id := g.push(0)
 	r.flags = flags
 	g.setValue(r, x)
-	return Node{g, id}
+	return g.node(id)
 }
 
 // NoRecord runs f with recording turned off on g: operations applied to
 // g's nodes inside f compute their values, and their results are recorded
 // as constants, so no gradient flows through them.
 func (g *Graph) NoRecord(f func()) {
+	if g == nil {
+		nilGraph("NoRecord")
+	}
+	if f == nil {
+		panic(&GraphError{Op: "NoRecord", Reason: "nil function"})
+	}
 	g.detached++
 	defer func() { g.detached-- }()
 	f()
 }
 
 // Recording reports whether operations on g are being recorded.
-func (g *Graph) Recording() bool { return g.detached == 0 }
+func (g *Graph) Recording() bool {
+	if g == nil {
+		nilGraph("Recording")
+	}
+	return g.detached == 0
+}

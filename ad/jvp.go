@@ -48,10 +48,9 @@ func JVP(y Node, xs, vs []Node) Node {
 		case x.g == nil:
 			panic(&GraphError{Op: "JVP", Reason: "zero Node"})
 		case x.g != y.g:
-			panic(&GraphError{Op: "JVP", Reason: "nodes from different graphs"})
-		case x.id >= x.g.n:
-			panic(&GraphError{Op: "JVP", Reason: fmt.Sprintf("node %d is no longer on the tape (the graph was Reset)", x.id)})
+			panic(mixedGraphs("JVP", y, x))
 		}
+		x.unusable("JVP")
 		if i > 0 && i <= len(xs) {
 			v := vs[i-1]
 			if !v.Shape().Equal(x.Shape()) || v.DType() != x.DType() {
@@ -99,8 +98,11 @@ func JVP(y Node, xs, vs []Node) Node {
 		if !any {
 			continue
 		}
-		c := Node{g, id}
+		c := g.node(id)
 		t := jvpOf(g.ops[r.op], c, in)
+		if t.Valid() && t.g != g {
+			panic(&GraphError{Op: c.Op().String(), Reason: fmt.Sprintf("JVP of %v returned %v of graph %p, a node of another graph than %p", c, t, t.g, g)})
+		}
 		if t.Valid() && (!t.Shape().Equal(c.Shape()) || t.DType() != c.DType()) {
 			panic(&GraphError{Op: c.Op().String(), Reason: fmt.Sprintf("JVP returned shape %v %v for a node of shape %v %v", t.Shape(), t.DType(), c.Shape(), c.DType())})
 		}

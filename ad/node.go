@@ -11,29 +11,50 @@ import (
 // output of an operation applied to earlier nodes, its inputs. A node's
 // value is computed when the node is created and never changes.
 //
-// A Node is a small handle (a graph and a position on its tape), passed by
-// value and comparable with ==, so it can be a map key. The zero Node
+// A Node is a small handle (a graph, a position on its tape and the
+// number of times the graph had been Reset when the node was made), passed
+// by value and comparable with ==, so it can be a map key. The zero Node
 // belongs to no graph: it is what a bprop rule returns when no gradient
-// flows, and operations panic with a *GraphError when given it.
+// flows, and operations panic with a *GraphError when given it. A node
+// made before its graph's Reset is stale: every use of it panics with a
+// *StaleError, even where a new node now has its position.
 type Node struct {
-	g  *Graph
-	id int32
+	g   *Graph
+	id  int32
+	gen uint32 // g.gen when the node was made
 }
 
+// node returns the node of g with the given id, made in g's current
+// generation.
+func (g *Graph) node(id int32) Node { return Node{g, id, g.gen} }
+
 // rec returns n's record. It panics with a *GraphError for the zero Node
-// and for a node that Reset took off the tape.
+// and with a *StaleError for a node that is no longer on the tape.
 func (n Node) rec() *record {
-	if n.g == nil {
-		panic(&GraphError{Op: "Node", Reason: "zero Node"})
-	}
-	if n.id >= n.g.n {
-		panic(&GraphError{Op: "Node", Reason: "node " + strconv.Itoa(int(n.id)) + " is no longer on the tape (the graph was Reset)"})
+	if n.g == nil || n.gen != n.g.gen || n.id >= n.g.n {
+		n.unusable("Node")
 	}
 	return n.g.at(n.id)
 }
 
+// usable reports whether n is a node of its graph's current tape.
+func (n Node) usable() bool { return n.g != nil && n.gen == n.g.gen && n.id < n.g.n }
+
+// unusable panics with the reason why fn cannot use n: n is the zero
+// Node, or stale. It returns normally if n is usable.
+func (n Node) unusable(fn string) {
+	switch {
+	case n.g == nil:
+		panic(&GraphError{Op: fn, Reason: "zero Node"})
+	case n.gen != n.g.gen:
+		panic(&StaleError{Op: fn, ID: int(n.id), Made: n.gen, Now: n.g.gen})
+	case n.id >= n.g.n:
+		panic(&StaleError{Op: fn, ID: int(n.id), Made: n.gen, Now: n.g.gen, Removed: true})
+	}
+}
+
 // Valid reports whether n belongs to a graph, that is, whether it is not
-// the zero Node.
+// the zero Node. A stale node is valid; using it panics.
 func (n Node) Valid() bool { return n.g != nil }
 
 // Graph returns the graph n belongs to.
@@ -72,7 +93,7 @@ func (n Node) Input(i int) Node {
 	if i < 0 || i >= r.numInputs() {
 		panic(&GraphError{Op: "Input", Reason: "input index " + strconv.Itoa(i) + " out of range"})
 	}
-	return Node{n.g, n.g.inputID(r, i)}
+	return n.g.node(n.g.inputID(r, i))
 }
 
 func (g *Graph) inputID(r *record, i int) int32 {
@@ -131,6 +152,9 @@ func (n Node) DType() tensor.DType {
 
 // Name returns the name given to n by Var or SetName, or "".
 func (n Node) Name() string {
+	if !n.usable() {
+		n.unusable("Name")
+	}
 	if int(n.id) < len(n.g.names) {
 		return n.g.names[n.id]
 	}
@@ -139,6 +163,9 @@ func (n Node) Name() string {
 
 // SetName names n, for traces and diagrams. Names need not be unique.
 func (n Node) SetName(name string) {
+	if !n.usable() {
+		n.unusable("SetName")
+	}
 	g := n.g
 	if g.names == nil {
 		g.names = g.firstNames[:0]
@@ -158,6 +185,9 @@ func (n Node) SetName(name string) {
 func (n Node) String() string {
 	if !n.Valid() {
 		return "<zero Node>"
+	}
+	if !n.usable() {
+		return "<stale node " + strconv.Itoa(int(n.id)) + ">"
 	}
 	if s := n.Name(); s != "" {
 		return s

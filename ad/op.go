@@ -1,6 +1,7 @@
 package ad
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 
@@ -45,11 +46,37 @@ type ScalarOp interface {
 	ScalarDeriv(x, y, z float64) (dx, dy float64)
 }
 
+// Arity is implemented by operations that take a fixed number of inputs.
+// Apply, Apply1 and Apply2 panic with a *GraphError when given another
+// number; an operation without it takes any number of inputs and must
+// check them itself.
+type Arity interface {
+	// Arity returns the number of inputs, at least 1.
+	Arity() int
+}
+
+// arityOf returns the number of inputs op takes, or 0 for any number.
+func arityOf(op Op) uint8 {
+	if a, ok := op.(Arity); ok {
+		if n := a.Arity(); n > 0 && n < naryInputs {
+			return uint8(n)
+		}
+	}
+	return 0
+}
+
+// badArity panics with a *GraphError for op, which takes arity inputs,
+// applied to n.
+func badArity(op Op, arity uint8, n int) {
+	panic(&GraphError{Op: op.String(), Reason: fmt.Sprintf("takes %d inputs, got %d", arity, n)})
+}
+
 // Apply records op applied to the inputs xs and returns the new node. All
 // inputs must belong to one graph. Apply panics with a *GraphError if xs
 // is empty, an input is the zero Node or the inputs come from different
-// graphs, and with the *tensor.ShapeError of op's forward rule if the
-// shapes do not fit.
+// graphs or the number of inputs is not op's Arity, with a *StaleError if
+// an input is stale, and with the *tensor.ShapeError of op's forward rule
+// if the shapes do not fit.
 func Apply(op Op, xs ...Node) Node {
 	if op == nil {
 		panic(&GraphError{Op: "Apply", Reason: "nil Op"})
@@ -63,6 +90,10 @@ func Apply(op Op, xs ...Node) Node {
 		return Apply2(op, xs[0], xs[1])
 	}
 	g := graphOf(op, xs...)
+	code, arity := g.code(op)
+	if arity != 0 && int(arity) != len(xs) {
+		badArity(op, arity, len(xs))
+	}
 	vals := make([]*tensor.Tensor, len(xs))
 	flags := uint8(0)
 	for i, x := range xs {
@@ -71,7 +102,7 @@ func Apply(op Op, xs ...Node) Node {
 		flags |= r.flags & flagNeedsGrad
 	}
 	v, owned := g.forward(op, vals)
-	r, id := g.push(g.code(op))
+	r, id := g.push(code)
 	if g.detached == 0 {
 		r.nin, r.in[0], r.in[1] = naryInputs, int32(len(g.lists)), int32(len(xs))
 		for _, x := range xs {
@@ -89,11 +120,14 @@ func Apply1(op Op, x Node) Node {
 		panic(&GraphError{Op: "Apply", Reason: "nil Op"})
 	}
 	g := x.g
-	if g == nil || x.id >= g.n {
+	if !x.usable() {
 		graphOf(op, x) // panics with the reason
 	}
-	xr := x.rec()
-	code := g.code(op)
+	xr := g.at(x.id)
+	code, arity := g.code(op)
+	if arity > 1 {
+		badArity(op, arity, 1)
+	}
 	if xr.flags&flagInline != 0 {
 		if so := g.scalarOp(op, code); so != nil {
 			v := so.ScalarForward(math.Float64frombits(xr.v), 0)
@@ -122,11 +156,14 @@ func Apply2(op Op, x, y Node) Node {
 		panic(&GraphError{Op: "Apply", Reason: "nil Op"})
 	}
 	g := x.g
-	if g == nil || y.g != g || x.id >= g.n || y.id >= g.n {
+	if y.g != g || !x.usable() || !y.usable() {
 		graphOf(op, x, y) // panics with the reason
 	}
-	xr, yr := x.rec(), y.rec()
-	code := g.code(op)
+	xr, yr := g.at(x.id), g.at(y.id)
+	code, arity := g.code(op)
+	if arity&^2 != 0 { // neither 0 (any number) nor 2
+		badArity(op, arity, 2)
+	}
 	if xr.flags&yr.flags&flagInline != 0 {
 		if so := g.scalarOp(op, code); so != nil {
 			v := so.ScalarForward(math.Float64frombits(xr.v), math.Float64frombits(yr.v))
@@ -153,7 +190,7 @@ func Apply2(op Op, x, y Node) Node {
 // made returns the node id that an Apply function has just recorded,
 // checked in anomaly mode.
 func (g *Graph) made(id int32) Node {
-	n := Node{g, id}
+	n := g.node(id)
 	if g.anomaly != nil {
 		g.checkForward(n)
 	}
@@ -172,16 +209,16 @@ func (g *Graph) scalarOp(op Op, code uint32) ScalarOp {
 // graphOf returns the graph of the inputs, checking that there is one.
 func graphOf(op Op, xs ...Node) *Graph {
 	var g *Graph
-	for _, x := range xs {
+	for i, x := range xs {
 		if x.g == nil {
-			panic(&GraphError{Op: op.String(), Reason: "zero Node as input"})
+			panic(&GraphError{Op: op.String(), Reason: "zero Node as input " + strconv.Itoa(i)})
 		}
 		if g != nil && x.g != g {
-			panic(&GraphError{Op: op.String(), Reason: "inputs from different graphs"})
+			panic(mixedGraphs(op.String(), xs[0], x))
 		}
 		g = x.g
-		if x.id >= g.n {
-			panic(&GraphError{Op: op.String(), Reason: "input " + strconv.Itoa(int(x.id)) + " is no longer on the tape (the graph was Reset)"})
+		if !x.usable() {
+			x.unusable(op.String())
 		}
 	}
 	return g
@@ -198,6 +235,42 @@ type GraphError struct {
 // Error formats e as "ad: add: inputs from different graphs".
 func (e *GraphError) Error() string { return "ad: " + e.Op + ": " + e.Reason }
 
+// mixedGraphs is the error for nodes x and y of two graphs given to fn
+// together. Graphs have no names, so the error names the nodes and the
+// graphs' addresses.
+func mixedGraphs(fn string, x, y Node) *GraphError {
+	return &GraphError{Op: fn, Reason: fmt.Sprintf("nodes of two graphs: %v of graph %p and %v of graph %p", x, x.g, y, y.g)}
+}
+
+// StaleError is the value the ad package panics with when a node or a
+// gradient table is used after its graph was Reset, or a node after the
+// engine removed it from the tape. Such a node's position may already
+// hold another node: the error is raised instead of silently computing
+// with that one.
+type StaleError struct {
+	Op      string // the operation or function
+	ID      int    // the node's position on the tape
+	Table   bool   // a gradient table, filled from the graph before a Reset, rather than a node
+	Made    uint32 // how many times the graph had been Reset when the node or table was made
+	Now     uint32 // how many times it has been Reset now
+	Removed bool   // the node was removed from the tape without a Reset
+}
+
+// Error formats e as "ad: sin: node 3 is stale: it was made before the
+// graph's Reset (Reset 2 times then, 3 now)".
+func (e *StaleError) Error() string {
+	what := "node " + strconv.Itoa(e.ID)
+	if e.Table {
+		what = "gradient table of node " + strconv.Itoa(e.ID)
+	}
+	if e.Removed {
+		return "ad: " + e.Op + ": " + what + " is stale: it was removed from the tape (a node a bprop rule made inside Backward)"
+	}
+	return "ad: " + e.Op + ": " + what + " is stale: it was made before the graph's Reset (Reset " +
+		strconv.FormatUint(uint64(e.Made), 10) + " times then, " + strconv.FormatUint(uint64(e.Now), 10) +
+		" now); nodes, their values and gradient tables do not outlive Reset"
+}
+
 // accumulate is the operation that sums contributions in the gradient
 // table when Gradients records the backward pass. Both inputs have one shape.
 type accumulate struct{}
@@ -211,3 +284,5 @@ func (accumulate) Bprop(_ Node, _ int, g Node) Node { return g }
 func (accumulate) ScalarForward(x, y float64) float64 { return x + y }
 
 func (accumulate) ScalarDeriv(_, _, _ float64) (float64, float64) { return 1, 1 }
+
+func (accumulate) Arity() int { return 2 }

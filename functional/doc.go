@@ -13,7 +13,8 @@
 // Shapes follow JAX: the Jacobian of f at x has shape f(x).Shape() followed
 // by x.Shape(), and so does the Hessian of a scalar f (x.Shape() twice).
 //
-// Misuse panics with an *ad.GraphError naming the transform: Grad of a
-// function whose value is not a single element, or a tangent or cotangent
-// of the wrong shape.
+// Misuse panics with an *ad.GraphError naming the transform: a nil
+// function (at once, when the transform is made), a function that returns
+// the zero Node, Grad of a function whose value is not a single element, or
+// a tangent or cotangent of the wrong shape.
 package functional

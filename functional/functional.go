@@ -15,6 +15,7 @@ type Func = func(x ad.Node) ad.Node
 // f(x) must have a single element. The gradient is recorded (reverse mode,
 // ad.Gradients), so it can be differentiated again.
 func Grad(f Func) Func {
+	checkFunc("Grad", f)
 	return func(x ad.Node) ad.Node {
 		_, d := ValueAndGrad(f)(x)
 		return d
@@ -24,8 +25,9 @@ func Grad(f Func) Func {
 // ValueAndGrad returns the function x ↦ (f(x), ∂f/∂x), which computes f
 // once for both. f(x) must have a single element.
 func ValueAndGrad(f Func) func(x ad.Node) (value, grad ad.Node) {
+	checkFunc("ValueAndGrad", f)
 	return func(x ad.Node) (ad.Node, ad.Node) {
-		y := f(x)
+		y := call("Grad", f, x)
 		if y.Shape().Size() != 1 {
 			panic(&ad.GraphError{Op: "Grad", Reason: fmt.Sprintf("f(x) has shape %v; the gradient needs a single element (use VJP or Jacobian)", y.Shape())})
 		}
@@ -36,7 +38,8 @@ func ValueAndGrad(f Func) func(x ad.Node) (value, grad ad.Node) {
 // VJP returns f(x) and the vector-Jacobian product uᵀ·∂f/∂x (reverse
 // mode), shaped like x. The cotangent u is shaped like f(x).
 func VJP(f Func, x, u ad.Node) (y, vjp ad.Node) {
-	y = f(x)
+	checkFunc("VJP", f)
+	y = call("VJP", f, x)
 	if !u.Shape().Equal(y.Shape()) || u.DType() != y.DType() {
 		panic(&ad.GraphError{Op: "VJP", Reason: fmt.Sprintf("cotangent of shape %v %v for f(x) of shape %v %v", u.Shape(), u.DType(), y.Shape(), y.DType())})
 	}
@@ -46,7 +49,8 @@ func VJP(f Func, x, u ad.Node) (y, vjp ad.Node) {
 // JVP returns f(x) and the Jacobian-vector product ∂f/∂x·v (forward
 // mode), shaped like f(x). The tangent v is shaped like x.
 func JVP(f Func, x, v ad.Node) (y, jvp ad.Node) {
-	y = f(x)
+	checkFunc("JVP", f)
+	y = call("JVP", f, x)
 	return y, ad.JVP(y, []ad.Node{x}, []ad.Node{v})
 }
 
@@ -54,7 +58,8 @@ func JVP(f Func, x, v ad.Node) (y, jvp ad.Node) {
 // pass per element of f(x): its shape is f(x).Shape() followed by
 // x.Shape(). It is the cheaper way when f(x) has fewer elements than x.
 func Jacobian(f Func, x ad.Node) ad.Node {
-	y := f(x)
+	checkFunc("Jacobian", f)
+	y := call("Jacobian", f, x)
 	rows := make([]ad.Node, y.Shape().Size())
 	for i := range rows {
 		rows[i] = ad.GradientsSeed(y, oneHot(x.Graph(), y, i), x)[0]
@@ -66,7 +71,8 @@ func Jacobian(f Func, x ad.Node) ad.Node {
 // per element of x, with the shape of Jacobian. It is the cheaper way
 // when x has fewer elements than f(x).
 func JacobianForward(f Func, x ad.Node) ad.Node {
-	y := f(x)
+	checkFunc("JacobianForward", f)
+	y := call("JacobianForward", f, x)
 	cols := make([]ad.Node, x.Shape().Size())
 	for j := range cols {
 		cols[j] = ad.JVP(y, []ad.Node{x}, []ad.Node{oneHot(x.Graph(), x, j)})
@@ -78,14 +84,36 @@ func JacobianForward(f Func, x ad.Node) ad.Node {
 // (the forward-mode Jacobian of the gradient): its shape is x.Shape()
 // twice.
 func Hessian(f Func, x ad.Node) ad.Node {
+	checkFunc("Hessian", f)
 	return JacobianForward(Grad(f), x)
 }
 
 // HVP returns the Hessian-vector product of a scalar f at x along v,
 // forward over reverse, without forming the Hessian: shaped like x.
 func HVP(f Func, x, v ad.Node) ad.Node {
+	checkFunc("HVP", f)
 	_, hv := JVP(Grad(f), x, v)
 	return hv
+}
+
+// checkFunc panics with a *ad.GraphError if the function given to the
+// transform fn is nil: at once, not when the result is first called.
+func checkFunc(fn string, f Func) {
+	if f == nil {
+		panic(&ad.GraphError{Op: "functional." + fn, Reason: "nil function"})
+	}
+}
+
+// call returns f(x), checking that x is a node and f returned one.
+func call(fn string, f Func, x ad.Node) ad.Node {
+	if !x.Valid() {
+		panic(&ad.GraphError{Op: "functional." + fn, Reason: "zero Node as the argument"})
+	}
+	y := f(x)
+	if !y.Valid() {
+		panic(&ad.GraphError{Op: "functional." + fn, Reason: "f returned the zero Node"})
+	}
+	return y
 }
 
 // oneHot returns a constant shaped like n, 1 at flat index i and 0
