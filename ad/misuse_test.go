@@ -208,3 +208,11 @@ func TestNilGraph(t *testing.T) {
 	var h ad.Graph
 	wantPanic[*ad.GraphError](t, "NoRecord(nil)", func() { h.NoRecord(nil) }, "ad: NoRecord: nil function")
 }
+
+func TestOverflowingShapesThroughOps(t *testing.T) {
+	var g ad.Graph
+	empty := g.Var("e", tensor.New(tensor.Float64, 0))
+	one := g.Var("one", tensor.Ones(tensor.Float64, 1))
+	wantPanic[*tensor.ShapeError](t, "ops.Reshape", func() { ops.Reshape(empty, 1<<32, 1<<32) }, "tensor: Reshape:", "would have more than")
+	wantPanic[*tensor.ShapeError](t, "ops.BroadcastTo", func() { ops.BroadcastTo(one, tensor.Shape{1 << 32, 1 << 32}) }, "tensor: BroadcastTo:", "would have more than")
+}

@@ -19,13 +19,8 @@ func (a Alloc) get(dtype DType, shape Shape) *Tensor {
 // reports whether it did. It is for allocators that recycle the tensors of
 // values no longer in use: nothing else may still use t.
 func Reuse(t *Tensor, dtype DType, shape ...int) bool {
-	if t.dtype != dtype || Shape(shape).Size() != t.Size() {
+	if n, ok := Shape(shape).size(); !ok || t.dtype != dtype || n != t.Size() {
 		return false
-	}
-	for _, d := range shape {
-		if d < 0 {
-			return false
-		}
 	}
 	if len(t.shape) == len(shape) {
 		copy(t.shape, shape)

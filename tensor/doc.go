@@ -38,6 +38,12 @@
 //
 //	tensor: MatMul: incompatible shapes [2 3] and [2 3]
 //
+// A shape with a negative size or more than [MaxSize] elements is invalid
+// wherever it appears (New, Reshape, BroadcastTo, the result of a
+// broadcast or a product, data given to FromFloat64s): the function panics
+// with a *ShapeError before it allocates anything.
+//
 // [Catch] turns such a panic back into an error. NaN and ±Inf are values:
-// no function checks for them.
+// no function checks for them, except [Arange], whose bounds and step
+// must be finite.
 package tensor

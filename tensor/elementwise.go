@@ -30,6 +30,7 @@ func BroadcastShapes(op string, x, y Shape) Shape {
 	if n == 0 {
 		return nil
 	}
+	checkShape(op, out, x, y)
 	return out
 }
 

@@ -100,22 +100,25 @@ func copyView(dst *Tensor, do int, ds []int, src *Tensor, so int, ss []int, shap
 // sizes do not match.
 func Reshape(x *Tensor, shape ...int) *Tensor {
 	s := Shape(shape).Clone()
-	infer, known := -1, 1
+	infer := -1
 	for i, d := range s {
 		switch {
 		case d == -1 && infer < 0:
 			infer = i
 		case d < 0:
 			panic(&ShapeError{Op: "Reshape", Shapes: []Shape{x.shape, s}, Reason: "invalid size"})
-		default:
-			known *= d
 		}
 	}
-	if infer >= 0 && known > 0 {
-		s[infer] = x.Size() / known
+	if infer >= 0 {
+		s[infer] = 1
 	}
-	if s.Size() != x.Size() || (infer >= 0 && known == 0) {
-		panic(&ShapeError{Op: "Reshape", Shapes: []Shape{x.shape, s}, Reason: "sizes differ"})
+	known := checkShape("Reshape", s, x.shape) // the product of the sizes given
+	switch {
+	case infer < 0 && known == x.Size():
+	case infer >= 0 && known > 0 && x.Size()%known == 0:
+		s[infer] = x.Size() / known
+	default:
+		panic(&ShapeError{Op: "Reshape", Shapes: []Shape{x.shape, shape}, Reason: "sizes differ"})
 	}
 	return &Tensor{shape: s, dtype: x.dtype, f64: x.f64, f32: x.f32}
 }
@@ -177,6 +180,7 @@ func InversePerm(perm []int) []int {
 // with a *ShapeError if x cannot be broadcast to shape.
 func BroadcastTo(x *Tensor, shape ...int) *Tensor {
 	s := Shape(shape)
+	checkShape("BroadcastTo", s, x.shape)
 	if !BroadcastShapes("BroadcastTo", x.shape, s).Equal(s) {
 		panic(&ShapeError{Op: "BroadcastTo", Shapes: []Shape{x.shape, s}})
 	}

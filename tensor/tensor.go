@@ -31,14 +31,74 @@ func (d DType) String() string {
 // has the empty shape.
 type Shape []int
 
+// MaxSize is the largest number of elements a shape may have: the float64
+// storage of a tensor of that size has a length in bytes that an int
+// holds. A shape with more, or with a negative size, is invalid: every
+// function of the package that takes or makes one panics with a
+// *ShapeError.
+const MaxSize = math.MaxInt / 8
+
 // Size returns the number of elements of a tensor of shape s: the product
-// of its sizes, 1 for the empty shape.
+// of its sizes, 1 for the empty shape. It panics with a *ShapeError if a
+// size is negative or the product exceeds MaxSize.
 func (s Shape) Size() int {
-	n := 1
-	for _, d := range s {
-		n *= d
+	n, ok := s.size()
+	if !ok {
+		invalidShape("Size", s)
 	}
 	return n
+}
+
+// size returns the number of elements of s, and false if s is invalid: a
+// size is negative or the product exceeds MaxSize.
+func (s Shape) size() (int, bool) {
+	n := 1
+	for _, d := range s {
+		if d < 0 {
+			return 0, false
+		}
+		if d == 0 {
+			n = 0
+		}
+	}
+	if n == 0 {
+		return 0, true
+	}
+	for _, d := range s {
+		if n > MaxSize/d {
+			return 0, false
+		}
+		n *= d
+	}
+	return n, true
+}
+
+// checkShape returns the number of elements of s, the shape that op would
+// make from the operands, or panics with a *ShapeError naming op, the
+// operands and s if s is invalid.
+func checkShape(op string, s Shape, operands ...Shape) int {
+	n, ok := s.size()
+	if !ok {
+		invalidShape(op, s, operands...)
+	}
+	return n
+}
+
+// invalidShape panics with the *ShapeError for s, an invalid shape that
+// op would make from the operands.
+func invalidShape(op string, s Shape, operands ...Shape) {
+	reason := "negative size"
+	for _, d := range s {
+		if d < 0 {
+			panic(&ShapeError{Op: op, Shapes: append(operands, s), Reason: reason})
+		}
+	}
+	reason = fmt.Sprintf("more than %d elements (the element count overflows)", MaxSize)
+	if len(operands) > 0 {
+		reason = fmt.Sprintf("the result %v would have more than %d elements", s, MaxSize)
+		panic(&ShapeError{Op: op, Shapes: operands, Reason: reason})
+	}
+	panic(&ShapeError{Op: op, Shapes: []Shape{s}, Reason: reason})
 }
 
 // Equal reports whether s and t have the same rank and sizes.
@@ -77,20 +137,17 @@ type Tensor struct {
 }
 
 // New returns a tensor of zeros of the given element type and shape.
-// It panics with a *ShapeError if a size is negative.
+// It panics with a *ShapeError if a size is negative or the shape has
+// more than MaxSize elements.
 func New(dtype DType, shape ...int) *Tensor {
 	s := Shape(shape).Clone()
-	for _, d := range s {
-		if d < 0 {
-			panic(&ShapeError{Op: "New", Shapes: []Shape{s}, Reason: "negative size"})
-		}
-	}
+	n := checkShape("New", s)
 	t := &Tensor{shape: s, dtype: dtype}
 	switch dtype {
 	case Float64:
-		t.f64 = make([]float64, s.Size())
+		t.f64 = make([]float64, n)
 	case Float32:
-		t.f32 = make([]float32, s.Size())
+		t.f32 = make([]float32, n)
 	default:
 		panic(&DTypeError{Op: "New", DTypes: []DType{dtype}})
 	}
@@ -139,27 +196,32 @@ func dataShape(op string, n int, shape []int) Shape {
 		return Shape{n}
 	}
 	s := Shape(shape).Clone()
-	if s.Size() != n {
-		panic(&ShapeError{Op: op, Shapes: []Shape{s}, Reason: fmt.Sprintf("shape needs %d elements, data has %d", s.Size(), n)})
-	}
-	for _, d := range s {
-		if d < 0 {
-			panic(&ShapeError{Op: op, Shapes: []Shape{s}, Reason: "negative size"})
-		}
+	if size := checkShape(op, s); size != n {
+		panic(&ShapeError{Op: op, Shapes: []Shape{s}, Reason: fmt.Sprintf("shape needs %d elements, data has %d", size, n)})
 	}
 	return s
 }
 
 // Arange returns the 1-d tensor start, start+step, … up to but excluding
-// stop. It panics if step is zero.
+// stop. It panics with a *ShapeError if step is zero, a bound or the step
+// is infinite or NaN, or the tensor would have more than MaxSize elements.
 func Arange(dtype DType, start, stop, step float64) *Tensor {
+	for _, a := range []struct {
+		name string
+		v    float64
+	}{{"start", start}, {"stop", stop}, {"step", step}} {
+		if math.IsInf(a.v, 0) || math.IsNaN(a.v) {
+			panic(&ShapeError{Op: "Arange", Reason: fmt.Sprintf("%s is %v", a.name, a.v)})
+		}
+	}
 	if step == 0 {
 		panic(&ShapeError{Op: "Arange", Reason: "step is zero"})
 	}
-	n := int(math.Ceil((stop - start) / step))
-	if n < 0 {
-		n = 0
+	count := math.Ceil((stop - start) / step) // may be +Inf: (stop-start) overflows
+	if count > MaxSize {
+		panic(&ShapeError{Op: "Arange", Reason: fmt.Sprintf("(%v - %v)/%v is more than %d elements", stop, start, step, MaxSize)})
 	}
+	n := int(max(count, 0))
 	t := New(dtype, n)
 	for i := range n {
 		t.setFlat(i, start+float64(i)*step)
