@@ -8,11 +8,11 @@ type Error struct {
 }
 
 // Error formats e as "file:line:col: message", or "line:col: message"
-// without a file name.
+// without a file name. Control characters in the file name are escaped.
 func (e *Error) Error() string {
 	s := e.Pos.String() + ": " + e.Msg
 	if e.File != "" {
-		s = e.File + ":" + s
+		s = Escape(e.File) + ":" + s
 	}
 	return s
 }

@@ -115,7 +115,7 @@ func (t *symtab) number(raw []byte) number {
 	case err == nil:
 		n.val = v
 	case isRange(err):
-		n.err = "number out of range: " + n.text
+		n.err = "number out of range: " + Quote(n.text)
 	default:
 		n.err = "malformed number " + n.text
 	}
@@ -136,9 +136,9 @@ func (t token) String() string {
 	case tokNewline:
 		return "end of line"
 	case tokName:
-		return "name " + t.text
+		return "name " + Quote(t.text)
 	case tokNum:
-		return "number " + t.text
+		return "number " + Quote(t.text)
 	case tokOp:
 		if t.op == '^' && t.text == "**" {
 			return "**"
@@ -228,7 +228,7 @@ func (l *lexer) number(pos Pos) token {
 		return token{kind: tokError, pos: pos, text: msg}
 	}
 	if l.off < len(l.src) && (isLetter(l.src[l.off]) || l.src[l.off] == '.') {
-		return token{kind: tokError, pos: Pos{l.line, l.col}, text: fmt.Sprintf("unexpected %q after number %s", rune(l.src[l.off]), n)}
+		return token{kind: tokError, pos: Pos{l.line, l.col}, text: fmt.Sprintf("unexpected %q after number %s", rune(l.src[l.off]), Quote(string(n)))}
 	}
 	num := l.syms.number(n)
 	if num.err != "" {
@@ -284,18 +284,18 @@ func ParseNumber(s string) (float64, error) {
 		b = b[1:]
 	}
 	if len(b) == 0 || !isDigit(b[0]) && b[0] != '.' {
-		return 0, fmt.Errorf("lang: %q is not a number", s)
+		return 0, fmt.Errorf("lang: \"%s\" is not a number", Quote(s))
 	}
 	lit, end, msg := scanNumber(b, 0)
 	if msg != "" {
 		return 0, fmt.Errorf("lang: %s", msg)
 	}
 	if end != len(b) {
-		return 0, fmt.Errorf("lang: %q is not a number", s)
+		return 0, fmt.Errorf("lang: \"%s\" is not a number", Quote(s))
 	}
 	v, err := strconv.ParseFloat(string(lit), 64)
 	if err != nil {
-		return 0, fmt.Errorf("lang: number out of range: %s", s)
+		return 0, fmt.Errorf("lang: number out of range: %s", Quote(s))
 	}
 	if neg {
 		v = -v

@@ -3,8 +3,6 @@ package lang
 import (
 	"bytes"
 	"fmt"
-	"math"
-	"unicode/utf8"
 )
 
 // Limits on the input. Programs beyond them are rejected with an error
@@ -102,39 +100,9 @@ func (p *parser) errorf(pos Pos, format string, args ...any) {
 // lexing, with the position of the first offence. It returns the number
 // of lines.
 func (p *parser) check(src []byte) (int, error) {
-	var line, col int32 = 1, 1
-	lineStart := 0
-	for i := 0; i < len(src); {
-		c := src[i]
-		if c == '\n' {
-			if line == math.MaxInt32 {
-				return 0, &Error{File: p.file, Pos: Pos{line, col}, Msg: "too many lines"}
-			}
-			line, col, lineStart = line+1, 1, i+1
-			i++
-			continue
-		}
-		if i-lineStart >= MaxLineBytes {
-			return 0, &Error{File: p.file, Pos: Pos{line, 1}, Msg: fmt.Sprintf("line longer than %d bytes", MaxLineBytes)}
-		}
-		if c == 0 {
-			return 0, &Error{File: p.file, Pos: Pos{line, col}, Msg: "binary data (NUL byte) in program"}
-		}
-		size := 1
-		if c >= utf8.RuneSelf {
-			var r rune
-			r, size = utf8.DecodeRune(src[i:])
-			if r == utf8.RuneError && size == 1 {
-				return 0, &Error{File: p.file, Pos: Pos{line, col}, Msg: "invalid UTF-8 encoding"}
-			}
-		}
-		i += size
-		col++
-	}
-	if len(bytes.TrimSpace(src)) == 0 {
-		return 0, &Error{File: p.file, Pos: Pos{1, 1}, Msg: "empty program: no statements"}
-	}
-	return int(line), nil
+	c := Checker{File: p.file}
+	c.Write(src) // Close returns its error
+	return c.Close()
 }
 
 func (p *parser) program(f func(*Stmt) error, recycle bool) (err error) {
@@ -195,11 +163,11 @@ func (p *parser) statement() *Stmt {
 	s := p.stmts.new()
 	*s = Stmt{Name: p.tok.text, NamePos: p.tok.pos}
 	if sym.fn != nil {
-		p.errorf(s.NamePos, "cannot assign to %s: it is a built-in function", s.Name)
+		p.errorf(s.NamePos, "cannot assign to %s: it is a built-in function", Quote(s.Name))
 	}
 	p.next()
 	if p.tok.kind != tokOp || p.tok.op != '=' {
-		p.errorf(p.tok.pos, "expected = after %s, found %s", s.Name, p.tok)
+		p.errorf(p.tok.pos, "expected = after %s, found %s", Quote(s.Name), p.tok)
 	}
 	p.next()
 	if p.tok.kind == tokNewline || p.tok.kind == tokEOF {
@@ -301,14 +269,14 @@ func (p *parser) primary() Expr {
 		}
 		sym := t.sym
 		if sym.fn != nil {
-			p.errorf(t.pos, "%s is a function: call it as %s(...)", t.text, t.text)
+			p.errorf(t.pos, "%s is a function: call it as %s(...)", Quote(t.text), Quote(t.text))
 		}
 		i := sym.stmt
 		if i < 0 {
 			if p.assignedLater(t.text) {
-				p.errorf(t.pos, "%s is used before it is assigned", t.text)
+				p.errorf(t.pos, "%s is used before it is assigned", Quote(t.text))
 			}
-			p.errorf(t.pos, "undefined: %s", t.text)
+			p.errorf(t.pos, "undefined: %s", Quote(t.text))
 		}
 		r := p.refs.new()
 		*r = Ref{At: t.pos, Name: t.text, Stmt: i}
@@ -361,9 +329,9 @@ func (p *parser) call(name token) Expr {
 	f := sym.fn
 	if f == nil {
 		if sym.stmt >= 0 {
-			p.errorf(name.pos, "%s is not a function", name.text)
+			p.errorf(name.pos, "%s is not a function", Quote(name.text))
 		}
-		p.errorf(name.pos, "unknown function %s", name.text)
+		p.errorf(name.pos, "unknown function %s", Quote(name.text))
 	}
 	c := p.calls.new()
 	*c = Call{At: name.pos, Func: name.text}
@@ -380,7 +348,7 @@ func (p *parser) call(name token) Expr {
 		}
 	}
 	if p.tok.kind != tokOp || p.tok.op != ')' {
-		p.errorf(p.tok.pos, "expected , or ) in the call of %s, found %s", name.text, p.tok)
+		p.errorf(p.tok.pos, "expected , or ) in the call of %s, found %s", Quote(name.text), p.tok)
 	}
 	c.Args = p.exprs(args)
 	p.depth--

@@ -136,9 +136,9 @@ func (b *Graph) finish(opt Options) error {
 	for _, s := range opt.Set {
 		if !b.isInput(s.Name) {
 			if b.latest(s.Name) >= 0 {
-				return fmt.Errorf("--set %s: %s is not an input (it is not assigned a number)", s.Name, s.Name)
+				return fmt.Errorf("--set %s: %s is not an input (it is not assigned a number)", lang.Quote(s.Name), lang.Quote(s.Name))
 			}
-			return fmt.Errorf("--set %s: no input named %s", s.Name, s.Name)
+			return fmt.Errorf("--set %s: no input named %s", lang.Quote(s.Name), lang.Quote(s.Name))
 		}
 	}
 	b.stmt = make([]int32, b.G.Len())
@@ -151,7 +151,7 @@ func (b *Graph) finish(opt Options) error {
 	b.Of = len(b.Nodes) - 1
 	if opt.Of != "" {
 		if b.Of = b.latest(opt.Of); b.Of < 0 {
-			return fmt.Errorf("--of: no node named %s", opt.Of)
+			return fmt.Errorf("--of: no node named %s", lang.Quote(opt.Of))
 		}
 	}
 	if opt.Wrt == nil {
@@ -177,7 +177,7 @@ func (b *Graph) finish(opt Options) error {
 		seen[name] = true
 		i := b.latest(name)
 		if i < 0 {
-			return fmt.Errorf("--wrt: no node named %s", name)
+			return fmt.Errorf("--wrt: no node named %s", lang.Quote(name))
 		}
 		b.Wrt = append(b.Wrt, i)
 		b.WrtNames = append(b.WrtNames, name)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/seed812a03d2/backprop/lang"
 )
 
 // flagSpec describes one flag of a command.
@@ -78,7 +80,7 @@ func parseArgs(cmd string, specs []flagSpec, args []string) (*parsed, error) {
 		}
 		if spec == nil {
 			flag, _, _ := strings.Cut(a, "=")
-			return nil, usagef("backprop %s: unknown flag %s (see backprop %s --help)", cmd, flag, cmd)
+			return nil, usagef("backprop %s: unknown flag %s (see backprop %s --help)", cmd, lang.Quote(flag), cmd)
 		}
 		dashes := "--"
 		if len(name) == 1 {
@@ -89,7 +91,7 @@ func parseArgs(cmd string, specs []flagSpec, args []string) (*parsed, error) {
 			if hasValue {
 				b, err := strconv.ParseBool(value)
 				if err != nil {
-					return nil, usagef("backprop %s: flag %s%s wants true or false, not %q", cmd, dashes, name, value)
+					return nil, usagef("backprop %s: flag %s%s wants true or false, not %s", cmd, dashes, name, quote(value))
 				}
 				v = strconv.FormatBool(b)
 			}

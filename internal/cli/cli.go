@@ -64,9 +64,25 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) 
 	return exitOK
 }
 
+// maxErrorLine is the most characters of an error line that Run prints.
+const maxErrorLine = 1000
+
+// oneLine makes s one line for the terminal: newlines become spaces,
+// other control characters are escaped (an error quoting a file name or a
+// value the user gave must not send escape sequences to the terminal),
+// and a line longer than maxErrorLine characters is cut.
 func oneLine(s string) string {
-	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", " ")
+	s = lang.Escape(strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", " "))
+	if r := []rune(s); len(r) > maxErrorLine {
+		s = string(r[:maxErrorLine]) + "…"
+	}
+	return s
 }
+
+// quote quotes s, a value from the command line, for an error message, as
+// lang.Quote does: cut after a few dozen characters, control characters
+// escaped.
+func quote(s string) string { return `"` + lang.Quote(s) + `"` }
 
 const mainUsage = `backprop explains backpropagation on computational graphs.
 
@@ -104,7 +120,7 @@ func run(args []string, stdin io.Reader, out *bytes.Buffer) error {
 			return nil
 		}
 		if len(p.args) > 0 {
-			return usagef("backprop version: takes no arguments, got %q", p.args[0])
+			return usagef("backprop version: takes no arguments, got %s", quote(p.args[0]))
 		}
 		fmt.Fprintf(out, "backprop %s\n", Version)
 		return nil
@@ -114,12 +130,12 @@ func run(args []string, stdin io.Reader, out *bytes.Buffer) error {
 			case "grad", "explain", "dot", "version":
 				return run([]string{args[1], "--help"}, stdin, out)
 			}
-			return usagef("backprop help: unknown command %q (commands: grad, explain, dot, version)", args[1])
+			return usagef("backprop help: unknown command %s (commands: grad, explain, dot, version)", quote(args[1]))
 		}
 		out.WriteString(mainUsage)
 		return nil
 	}
-	return usagef("backprop: unknown command %q (commands: grad, explain, dot, version; see backprop --help)", args[0])
+	return usagef("backprop: unknown command %s (commands: grad, explain, dot, version; see backprop --help)", quote(args[0]))
 }
 
 // commonFlags are the flags every command that reads a program takes.
@@ -164,7 +180,7 @@ func load(cmd string, p *parsed, stdin io.Reader, name string) (*program.Graph, 
 		for _, n := range strings.Split(w, ",") {
 			n = strings.TrimSpace(n)
 			if n == "" {
-				return nil, usagef("backprop %s: --wrt %q has an empty name", cmd, w)
+				return nil, usagef("backprop %s: --wrt %s has an empty name", cmd, quote(w))
 			}
 			opt.Wrt = append(opt.Wrt, n)
 		}
@@ -173,11 +189,11 @@ func load(cmd string, p *parsed, stdin io.Reader, name string) (*program.Graph, 
 		n, v, ok := strings.Cut(s, "=")
 		n = strings.TrimSpace(n)
 		if !ok || n == "" {
-			return nil, usagef("backprop %s: --set %q: want NAME=VALUE", cmd, s)
+			return nil, usagef("backprop %s: --set %s: want NAME=VALUE", cmd, quote(s))
 		}
 		f, err := lang.ParseNumber(strings.TrimSpace(v))
 		if err != nil {
-			return nil, usagef("backprop %s: --set %s: %s", cmd, s, strings.TrimPrefix(err.Error(), "lang: "))
+			return nil, usagef("backprop %s: --set %s: %s", cmd, lang.Quote(s), strings.TrimPrefix(err.Error(), "lang: "))
 		}
 		opt.Set = append(opt.Set, program.Setting{Name: n, Value: f})
 	}
@@ -237,5 +253,5 @@ func format(cmd string, p *parsed, allowed ...string) (string, error) {
 			return f, nil
 		}
 	}
-	return "", usagef("backprop %s: unknown --format %q (want %s)", cmd, f, strings.Join(allowed, ", "))
+	return "", usagef("backprop %s: unknown --format %s (want %s)", cmd, quote(f), strings.Join(allowed, ", "))
 }

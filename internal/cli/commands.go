@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/seed812a03d2/backprop/explain"
+	"github.com/seed812a03d2/backprop/lang"
 	"github.com/seed812a03d2/backprop/program"
 )
 
@@ -26,7 +27,7 @@ func order(cmd string, p *parsed) (int, error) {
 	case v == "2":
 		return 2, nil
 	}
-	return 0, usagef("backprop %s: --order %q: want 1 or 2", cmd, v)
+	return 0, usagef("backprop %s: --order %s: want 1 or 2", cmd, quote(v))
 }
 
 func gradCmd(args []string, stdin io.Reader, out *bytes.Buffer) error {
@@ -268,7 +269,7 @@ func dotCmd(args []string, stdin io.Reader, out *bytes.Buffer) error {
 	}
 	dest, toFile := p.last("o")
 	if toFile && !hasSuffix(dest, ".dot", ".svg", ".png") {
-		return usagef("backprop dot: -o %s: want a .dot, .svg or .png file", dest)
+		return usagef("backprop dot: -o %s: want a .dot, .svg or .png file", lang.Quote(dest))
 	}
 	pg, err := load("dot", p, stdin, "")
 	if err != nil {
