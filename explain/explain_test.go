@@ -175,7 +175,10 @@ func TestExplainSecond(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		h := pg.Hessian()
+		h, err := pg.Hessian()
+		if err != nil {
+			t.Fatal(err)
+		}
 		es, err := ExplainSecond(pg, Options{})
 		if err != nil {
 			t.Fatal(err)

@@ -7,4 +7,9 @@
 // before it, --of and --wrt see the last one in the program. Inputs are
 // the statements that assign a plain number; by default the gradients are
 // taken with respect to each input name, in program order.
+//
+// [Read] reads a program from an io.Reader. [Limits] bound the program
+// text, the graph's nodes and the Hessian, so that no input exhausts
+// memory or time; a program beyond one is a *[LimitError], found before
+// the work it would cost. The zero Limits are the defaults.
 package program

@@ -20,9 +20,10 @@ type Setting struct {
 // Options choose the output and the nodes to differentiate with respect
 // to, and override inputs.
 type Options struct {
-	Set []Setting // input values that replace the program's literals
-	Of  string    // the output: a name; "" means the last assigned name
-	Wrt []string  // names whose gradients are wanted; nil means every input
+	Set    []Setting // input values that replace the program's literals
+	Of     string    // the output: a name; "" means the last assigned name
+	Wrt    []string  // names whose gradients are wanted; nil means every input
+	Limits Limits    // bounds on the program's size and cost; zero means the defaults
 }
 
 // Graph is a program built into a graph: one node per statement, plus the
@@ -44,6 +45,8 @@ type Graph struct {
 	names  []string           // the name each statement assigns
 	inputs []bool             // whether each statement is an input
 	set    map[string]float64 // --set values by name
+	file   string             // the file name, for errors
+	limits Limits
 }
 
 // Build builds the graph of p with the options applied. Errors name the
@@ -51,7 +54,9 @@ type Graph struct {
 func Build(p *lang.Program, opt Options) (*Graph, error) {
 	b := newGraph(opt, len(p.Stmts))
 	for _, s := range p.Stmts {
-		b.add(s)
+		if err := b.add(s); err != nil {
+			return nil, err
+		}
 	}
 	if err := b.finish(opt); err != nil {
 		return nil, err
@@ -65,11 +70,12 @@ func Build(p *lang.Program, opt Options) (*Graph, error) {
 // program is its graph's. Parse errors are *lang.Error values; option
 // errors are as Build's.
 func Parse(file string, src []byte, opt Options) (*Graph, error) {
+	if max := opt.Limits.maxBytes(); len(src) > max {
+		return nil, &LimitError{File: file, What: "bytes of program text", Flag: "--max-input", Limit: max, Got: len(src)}
+	}
 	b := newGraph(opt, 0)
-	err := lang.ParseEach(file, src, b.grow, func(s *lang.Stmt) error {
-		b.add(s)
-		return nil
-	})
+	b.file = file
+	err := lang.ParseEach(file, src, b.grow, b.add)
 	if err != nil {
 		return nil, err
 	}
@@ -87,6 +93,7 @@ func newGraph(opt Options, n int) *Graph {
 		names:  make([]string, 0, n),
 		inputs: make([]bool, 0, n),
 		set:    map[string]float64{},
+		limits: opt.Limits,
 	}
 	for _, s := range opt.Set {
 		b.set[s.Name] = s.Value // checked by finish
@@ -102,8 +109,9 @@ func (b *Graph) grow(n int) {
 	b.inputs = slices.Grow(b.inputs, n)
 }
 
-// add builds the node of the next statement.
-func (b *Graph) add(s *lang.Stmt) {
+// add builds the node of the next statement. It returns a *LimitError if
+// the graph then has more nodes than the limit.
+func (b *Graph) add(s *lang.Stmt) error {
 	i := len(b.Nodes)
 	name := s.Name
 	if s.Def > 0 {
@@ -128,6 +136,10 @@ func (b *Graph) add(s *lang.Stmt) {
 	b.Names = append(b.Names, name)
 	b.names = append(b.names, s.Name)
 	b.inputs = append(b.inputs, s.Input)
+	if max := b.limits.maxNodes(); b.G.Len() > max {
+		return &LimitError{File: b.file, Pos: s.NamePos, What: "nodes", Flag: "--max-nodes", Limit: max}
+	}
+	return nil
 }
 
 // finish checks the options against the whole program and resolves --of
@@ -318,6 +330,9 @@ func call(name string, a []ad.Node) ad.Node {
 // Output returns the output node.
 func (b *Graph) Output() ad.Node { return b.Nodes[b.Of] }
 
+// File returns the file name the program was read from, or "".
+func (b *Graph) File() string { return b.file }
+
 // OutputName returns the display name of the output.
 func (b *Graph) OutputName() string { return b.names[b.Of] }
 
@@ -336,8 +351,12 @@ func (b *Graph) Gradients() []float64 {
 // Hessian returns the second derivatives of the output with respect to
 // the Wrt nodes: h[i][j] = ∂²y/∂x_i∂x_j. The first derivatives are
 // recorded as nodes of the graph (ad.Gradients), and each is
-// backpropagated again.
-func (b *Graph) Hessian() [][]float64 {
+// backpropagated again. It returns a *LimitError, before computing
+// anything, if the Hessian has more entries than Limits.MaxHessian.
+func (b *Graph) Hessian() ([][]float64, error) {
+	if err := b.CheckSecondOrder(); err != nil {
+		return nil, err
+	}
 	xs := b.wrtNodes()
 	h := make([][]float64, len(xs))
 	for i, d := range ad.Gradients(b.Output(), xs...) {
@@ -347,7 +366,31 @@ func (b *Graph) Hessian() [][]float64 {
 			h[i][j] = t.Scalar(x)
 		}
 	}
-	return h
+	return h, nil
+}
+
+// CheckSecondOrder returns a *LimitError if second derivatives with
+// respect to the Wrt nodes would have more entries than Limits.MaxHessian,
+// or their backward passes, one for each Wrt node, would visit more than
+// SecondOrderWork·MaxNodes nodes in all.
+func (b *Graph) CheckSecondOrder() error {
+	n := len(b.Wrt)
+	if n == 0 {
+		return nil
+	}
+	if max := b.limits.maxHessian(); n > max/n {
+		return &LimitError{File: b.file, What: fmt.Sprintf("Hessian entries (%d --wrt nodes squared)", n), Flag: "--max-hessian", Limit: max, Got: n * n}
+	}
+	// The recorded first backward pass makes about twice the graph's
+	// nodes again, and each of the n passes visits them.
+	visits, max := n*3*b.G.Len(), b.limits.maxNodes()
+	if max <= int(^uint(0)>>1)/SecondOrderWork {
+		max *= SecondOrderWork
+	}
+	if visits/n != 3*b.G.Len() || visits > max {
+		return &LimitError{File: b.file, What: fmt.Sprintf("node visits (%d backward passes, one per --wrt node, over about %d nodes)", n, 3*b.G.Len()), Flag: "--max-nodes", Limit: max, Got: visits}
+	}
+	return nil
 }
 
 func (b *Graph) wrtNodes() []ad.Node {

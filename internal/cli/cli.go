@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"github.com/seed812a03d2/backprop/lang"
@@ -143,7 +144,32 @@ var commonFlags = []flagSpec{
 	{name: "of", value: "NAME", help: "the output node (default: the last assigned name)"},
 	{name: "wrt", value: "NAME,...", repeat: true, help: "the nodes to differentiate with respect to (default: every input)"},
 	{name: "set", value: "NAME=VALUE", repeat: true, help: "override the value of an input; may repeat"},
+	{name: "max-input", value: "BYTES", help: fmt.Sprintf("refuse a program longer than BYTES (default %d, 64 MiB)", program.DefaultMaxBytes)},
 }
+
+// maxNodesFlag returns the --max-nodes flag with its default for a command.
+func maxNodesFlag(def int) flagSpec {
+	return flagSpec{name: "max-nodes", value: "N", help: fmt.Sprintf("refuse a program that makes more than N nodes (default %d)", def)}
+}
+
+// maxHessianFlag is the --max-hessian flag of the commands with --order 2.
+var maxHessianFlag = flagSpec{name: "max-hessian", value: "N", help: fmt.Sprintf("with --order 2, refuse more than N second derivatives, that is more than √N --wrt nodes (default %d: 1,000 nodes)", program.DefaultMaxHessian)}
+
+// maxNodes returns the --max-nodes flag's value, which load has checked,
+// or def.
+func maxNodes(p *parsed, def int) int {
+	if v, ok := p.last("max-nodes"); ok {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
+}
+
+// Explaining and drawing a graph take kilobytes per node, so explain and
+// dot refuse programs of more than renderMaxNodes nodes by default
+// (explaining a chain of 1,000,000 nodes takes about 6.5 GiB).
+const renderMaxNodes = 1_000_000
 
 func usage(cmd, synopsis string, specs []flagSpec) string {
 	var b strings.Builder
@@ -164,12 +190,25 @@ func usage(cmd, synopsis string, specs []flagSpec) string {
 }
 
 // load reads and parses the program named by the single positional
-// argument and builds it with the common flags.
-func load(cmd string, p *parsed, stdin io.Reader, name string) (*program.Graph, error) {
+// argument and builds it with the common flags; maxNodes is the command's
+// default for --max-nodes.
+func load(cmd string, p *parsed, stdin io.Reader, name string, maxNodes int) (*program.Graph, error) {
 	if len(p.args) != 1 {
 		return nil, usagef("backprop %s: want one FILE (or - for standard input), got %d arguments", cmd, len(p.args))
 	}
-	opt := program.Options{}
+	opt := program.Options{Limits: program.Limits{MaxNodes: maxNodes}}
+	for _, l := range []struct {
+		flag string
+		dst  *int
+	}{{"max-input", &opt.Limits.MaxBytes}, {"max-nodes", &opt.Limits.MaxNodes}, {"max-hessian", &opt.Limits.MaxHessian}} {
+		if v, ok := p.last(l.flag); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return nil, usagef("backprop %s: --%s %s: want a positive whole number", cmd, l.flag, quote(v))
+			}
+			*l.dst = n
+		}
+	}
 	if v, ok := p.last("of"); ok {
 		if v == "" {
 			return nil, usagef("backprop %s: --of needs a name", cmd)
@@ -198,49 +237,33 @@ func load(cmd string, p *parsed, stdin io.Reader, name string) (*program.Graph, 
 		opt.Set = append(opt.Set, program.Setting{Name: n, Value: f})
 	}
 	file := p.args[0]
-	var src []byte
-	var err error
+	in := stdin
 	if file == "-" {
 		if name == "" {
 			name = "-"
 		}
-		src, err = readAll(stdin)
 	} else {
 		name = file
-		src, err = os.ReadFile(file)
+		f, err := os.Open(file)
+		if err != nil {
+			return nil, fmt.Errorf("backprop %s: %v", cmd, err)
+		}
+		defer f.Close()
+		if fi, err := f.Stat(); err == nil && fi.IsDir() {
+			return nil, fmt.Errorf("backprop %s: %s is a directory, not a program", cmd, lang.Quote(file))
+		}
+		in = f
 	}
-	if err != nil {
-		return nil, fmt.Errorf("backprop %s: %v", cmd, err)
-	}
-	pg, err := program.Parse(name, src, opt)
+	pg, err := program.Read(name, in, opt)
 	if err != nil {
 		var le *lang.Error
-		if errors.As(err, &le) {
+		var lim *program.LimitError
+		if errors.As(err, &le) || errors.As(err, &lim) {
 			return nil, err // FILE:LINE:COL: message
 		}
 		return nil, fmt.Errorf("backprop %s: %v", cmd, err)
 	}
 	return pg, nil
-}
-
-// readAll reads r to the end, in one allocation where r tells its size
-// (a regular file, a *strings.Reader or *bytes.Reader).
-func readAll(r io.Reader) ([]byte, error) {
-	size := 0
-	switch r := r.(type) {
-	case interface{ Len() int }:
-		size = r.Len()
-	case *os.File:
-		if fi, err := r.Stat(); err == nil && fi.Mode().IsRegular() {
-			size = int(fi.Size())
-		}
-	}
-	if size <= 0 {
-		return io.ReadAll(r)
-	}
-	b := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
-	_, err := b.ReadFrom(r)
-	return b.Bytes(), err
 }
 
 func format(cmd string, p *parsed, allowed ...string) (string, error) {

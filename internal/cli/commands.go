@@ -13,10 +13,11 @@ import (
 )
 
 var gradFlags = append(append([]flagSpec(nil), commonFlags...),
+	maxNodesFlag(program.DefaultMaxNodes), maxHessianFlag,
 	flagSpec{name: "format", value: "FORMAT", help: "text, json or markdown (default text)"},
 	orderFlag)
 
-var orderFlag = flagSpec{name: "order", value: "N", help: "1 for gradients, 2 for second derivatives too (default 1)"}
+var orderFlag = flagSpec{name: "order", value: "N", help: "1 for gradients, 2 for the Hessian over the --wrt nodes too, at most --max-hessian entries (default 1)"}
 
 // order returns the --order flag's value, 1 or 2.
 func order(cmd string, p *parsed) (int, error) {
@@ -47,7 +48,7 @@ func gradCmd(args []string, stdin io.Reader, out *bytes.Buffer) error {
 	if err != nil {
 		return err
 	}
-	pg, err := load("grad", p, stdin, "")
+	pg, err := load("grad", p, stdin, "", program.DefaultMaxNodes)
 	if err != nil {
 		return err
 	}
@@ -55,7 +56,9 @@ func gradCmd(args []string, stdin io.Reader, out *bytes.Buffer) error {
 	grads := pg.Gradients()
 	var hess [][]float64
 	if n == 2 {
-		hess = pg.Hessian()
+		if hess, err = pg.Hessian(); err != nil {
+			return err
+		}
 	}
 	switch f {
 	case "json":
@@ -152,9 +155,10 @@ func jsonNumber(v float64) string {
 }
 
 var explainFlags = append(append([]flagSpec(nil), commonFlags...),
+	maxNodesFlag(renderMaxNodes), maxHessianFlag,
 	flagSpec{name: "format", value: "FORMAT", help: "text, markdown, latex, json or html (default text)"},
 	flagSpec{name: "in-terms-of-inputs", help: "show gradients as formulas in the input names instead of with values substituted"},
-	flagSpec{name: "order", value: "N", help: "1 for the backward pass, 2 for the second pass too: each first derivative backpropagated again (text, markdown or json; default 1)"})
+	flagSpec{name: "order", value: "N", help: "1 for the backward pass, 2 for the second pass too: each first derivative backpropagated again, for at most √(--max-hessian) --wrt nodes (text, markdown or json; default 1)"})
 
 func explainCmd(args []string, stdin io.Reader, out *bytes.Buffer, name string) error {
 	p, err := parseArgs("explain", explainFlags, args)
@@ -176,13 +180,13 @@ func explainCmd(args []string, stdin io.Reader, out *bytes.Buffer, name string) 
 	if n == 2 && (f == "latex" || f == "html") {
 		return usagef("backprop explain: --order 2 writes text, markdown or json, not %s", f)
 	}
-	pg, err := load("explain", p, stdin, name)
+	pg, err := load("explain", p, stdin, name, renderMaxNodes)
 	if err != nil {
 		return err
 	}
 	opt := explain.Options{InTermsOfInputs: p.on("in-terms-of-inputs")}
 	if n == 2 {
-		return explainSecond(pg, opt, f, out)
+		return explainSecond(pg, opt, f, out, maxNodes(p, renderMaxNodes))
 	}
 	e, err := explain.Explain(pg, opt)
 	if err != nil {
@@ -213,7 +217,14 @@ func explainCmd(args []string, stdin io.Reader, out *bytes.Buffer, name string) 
 // explainSecond writes the explanation of the first backward pass and
 // then the second pass of each first derivative: in text and markdown one
 // after the other, in JSON as an array.
-func explainSecond(pg *program.Graph, opt explain.Options, f string, out *bytes.Buffer) error {
+func explainSecond(pg *program.Graph, opt explain.Options, f string, out *bytes.Buffer, maxNodes int) error {
+	if err := pg.CheckSecondOrder(); err != nil {
+		return err
+	}
+	// Each --wrt node gets an explanation of the whole recorded graph.
+	if n, size := len(pg.Wrt), 3*pg.G.Len(); n > 0 && size > maxNodes/n {
+		return &program.LimitError{File: pg.File(), What: fmt.Sprintf("explained nodes (%d second passes, one per --wrt node, over about %d nodes)", n, size), Flag: "--max-nodes", Limit: maxNodes, Got: n * size}
+	}
 	first, err := explain.Explain(pg, opt)
 	if err != nil {
 		return fmt.Errorf("backprop explain: %v", err)
@@ -256,6 +267,7 @@ func explainSecond(pg *program.Graph, opt explain.Options, f string, out *bytes.
 }
 
 var dotFlags = append(append([]flagSpec(nil), commonFlags...),
+	maxNodesFlag(renderMaxNodes),
 	flagSpec{name: "o", value: "FILE", help: "write to FILE: .dot for DOT, .svg or .png to render (default: DOT on standard output)"})
 
 func dotCmd(args []string, stdin io.Reader, out *bytes.Buffer) error {
@@ -271,7 +283,7 @@ func dotCmd(args []string, stdin io.Reader, out *bytes.Buffer) error {
 	if toFile && !hasSuffix(dest, ".dot", ".svg", ".png") {
 		return usagef("backprop dot: -o %s: want a .dot, .svg or .png file", lang.Quote(dest))
 	}
-	pg, err := load("dot", p, stdin, "")
+	pg, err := load("dot", p, stdin, "", renderMaxNodes)
 	if err != nil {
 		return err
 	}
