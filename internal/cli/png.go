@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"image/color"
@@ -11,8 +10,8 @@ import (
 	"strings"
 
 	"github.com/fogleman/gg"
-	"github.com/goccy/go-graphviz"
 	"github.com/golang/freetype/truetype"
+	"github.com/seed812a03d2/backprop/internal/graphviz"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/goregular"
 )
@@ -22,20 +21,9 @@ import (
 // Graphviz's own PNG renderer in WebAssembly draws no lines, so the
 // painting is done here, with gg and the Go font.
 func renderPNG(src string) ([]byte, error) {
-	ctx := context.Background()
-	gv, err := graphviz.New(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("backprop dot: starting Graphviz: %v", err)
-	}
-	defer gv.Close()
-	g, err := graphviz.ParseBytes([]byte(src))
+	data, err := graphviz.Render([]byte(src), "json")
 	if err != nil {
 		return nil, fmt.Errorf("backprop dot: %v", err)
-	}
-	defer g.Close()
-	var b bytes.Buffer
-	if err := gv.Render(ctx, g, graphviz.Format("json"), &b); err != nil {
-		return nil, fmt.Errorf("backprop dot: laying out the graph: %v", err)
 	}
 	var layout struct {
 		BB      string     `json:"bb"`
@@ -43,7 +31,7 @@ func renderPNG(src string) ([]byte, error) {
 		Objects []xdrawObj `json:"objects"`
 		Edges   []xdrawObj `json:"edges"`
 	}
-	if err := json.Unmarshal(b.Bytes(), &layout); err != nil {
+	if err := json.Unmarshal(data, &layout); err != nil {
 		return nil, fmt.Errorf("backprop dot: reading the layout: %v", err)
 	}
 	bb := strings.Split(layout.BB, ",")

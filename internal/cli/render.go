@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"os"
 
-	"github.com/goccy/go-graphviz"
 	"github.com/seed812a03d2/backprop/explain"
+	"github.com/seed812a03d2/backprop/internal/graphviz"
 )
 
 // The limits of rendering in-process (dot -o FILE.svg or FILE.png, and the
@@ -70,20 +68,9 @@ func writeGraph(dest string, d *explain.Diagram) error {
 // renderSVG lays out and renders DOT source as SVG; its errors start with
 // backprop cmd.
 func renderSVG(cmd, src string) ([]byte, error) {
-	ctx := context.Background()
-	gv, err := graphviz.New(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("backprop %s: starting Graphviz: %v", cmd, err)
-	}
-	defer gv.Close()
-	g, err := graphviz.ParseBytes([]byte(src))
+	svg, err := graphviz.Render([]byte(src), "svg")
 	if err != nil {
 		return nil, fmt.Errorf("backprop %s: %v", cmd, err)
 	}
-	defer g.Close()
-	var b bytes.Buffer
-	if err := gv.Render(ctx, g, graphviz.SVG, &b); err != nil {
-		return nil, fmt.Errorf("backprop %s: rendering SVG: %v", cmd, err)
-	}
-	return b.Bytes(), nil
+	return svg, nil
 }
