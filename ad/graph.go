@@ -164,6 +164,11 @@ func (g *Graph) code(op Op) (uint32, uint8) {
 		// Comparing with an op of another dynamic type is false without
 		// looking further, so only the cached op must be comparable.
 		if r := &g.recent[i]; r.comparable && r.op == op {
+			if r.code == noCode {
+				// Known, but truncate took it off the table (as Reset does
+				// every step): add it again without asking about it again.
+				r.code = g.addOp(op, true)
+			}
 			return r.code, r.arity
 		}
 	}
@@ -184,31 +189,41 @@ func (g *Graph) code(op Op) (uint32, uint8) {
 		code, ok = g.codes[op]
 	}
 	if !ok {
-		code = uint32(len(g.ops))
-		g.ops = append(g.ops, op)
-		so, _ := op.(ScalarOp)
-		g.scalarOps = append(g.scalarOps, so)
-		if comparable && len(g.ops) > smallOps {
-			if g.codes == nil {
-				g.codes = map[Op]uint32{}
-			}
-			if len(g.codes) == 0 {
-				// The map takes over from the linear search: index what is there.
-				for c := 1; c < len(g.ops); c++ {
-					if comparableOp(g.ops[c]) {
-						if _, dup := g.codes[g.ops[c]]; !dup {
-							g.codes[g.ops[c]] = uint32(c)
-						}
-					}
-				}
-			}
-			g.codes[op] = code
-		}
+		code = g.addOp(op, comparable)
 	}
 	arity := arityOf(op)
 	g.recent[g.next] = recentOp{op: op, code: code, comparable: comparable, arity: arity}
 	g.next = (g.next + 1) % len(g.recent)
 	return code, arity
+}
+
+// noCode marks an entry of Graph.recent whose op truncate removed from the
+// table.
+const noCode = ^uint32(0)
+
+// addOp appends op, which is not on the table, to it and returns its code.
+func (g *Graph) addOp(op Op, comparable bool) uint32 {
+	code := uint32(len(g.ops))
+	g.ops = append(g.ops, op)
+	so, _ := op.(ScalarOp)
+	g.scalarOps = append(g.scalarOps, so)
+	if comparable && len(g.ops) > smallOps {
+		if g.codes == nil {
+			g.codes = map[Op]uint32{}
+		}
+		if len(g.codes) == 0 {
+			// The map takes over from the linear search: index what is there.
+			for c := 1; c < len(g.ops); c++ {
+				if comparableOp(g.ops[c]) {
+					if _, dup := g.codes[g.ops[c]]; !dup {
+						g.codes[g.ops[c]] = uint32(c)
+					}
+				}
+			}
+		}
+		g.codes[op] = code
+	}
+	return code
 }
 
 // comparableOp reports whether == on op is safe. Pointers and empty
@@ -312,8 +327,8 @@ func (g *Graph) truncate(m mark) {
 		clear(g.scalarOps[m.ops:])
 		g.ops, g.scalarOps = g.ops[:m.ops], g.scalarOps[:m.ops]
 		for i := range g.recent {
-			if int(g.recent[i].code) >= m.ops {
-				g.recent[i] = recentOp{}
+			if r := &g.recent[i]; r.code != noCode && int(r.code) >= m.ops {
+				r.code = noCode // the op stays known: see code
 			}
 		}
 	}
@@ -379,7 +394,7 @@ func (g *Graph) Reset() {
 func (g *Graph) Var(name string, x *tensor.Tensor) Node {
 	n := g.leaf("Var", x, flagVar|flagNeedsGrad)
 	if name != "" {
-		n.SetName(name)
+		g.setName(n.id, name)
 	}
 	return n
 }
@@ -400,7 +415,7 @@ func (g *Graph) ScalarVar(name string, v float64) Node {
 	r.flags, r.v = flagVar|flagNeedsGrad|flagInline, math.Float64bits(v)
 	n := g.node(id)
 	if name != "" {
-		n.SetName(name)
+		g.setName(n.id, name)
 	}
 	return n
 }

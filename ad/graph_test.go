@@ -218,3 +218,35 @@ func TestBackwardIntoReusesTheTable(t *testing.T) {
 	}
 	_ = x
 }
+
+// After Reset the operation table starts again, but the ops of the last
+// step stay known (see Graph.code): with more ops than the small table and
+// the recent cache hold, every step must still find each op's own code.
+func TestOpCodesAcrossResets(t *testing.T) {
+	const n = 40
+	ops := make([]ad.Op, n)
+	for i := range ops {
+		k := float64(i + 1)
+		ops[i] = ad.NewOp("scale", func(x []*tensor.Tensor) *tensor.Tensor { return tensor.Scalar(k * x[0].Item()) },
+			func(c ad.Node, _ int, g ad.Node) ad.Node { return ad.Apply1(ops[int(k)-1], g) }, nil)
+	}
+	var g ad.Graph
+	for round := range 4 {
+		g.Reset()
+		x := g.ScalarVar("x", 1)
+		// Each step applies the ops in another order, each twice.
+		for j := range 2 * n {
+			i := (j*7 + round*3) % n
+			y := ad.Apply1(ops[i], x)
+			if got, want := y.Scalar(), float64(i+1); got != want {
+				t.Fatalf("round %d: op %d gives %v; want %v", round, i, got, want)
+			}
+			if got := y.Op(); got != ops[i] {
+				t.Fatalf("round %d: node of op %d records another op", round, i)
+			}
+			if got := ad.Backward(y).Scalar(x); got != float64(i+1) {
+				t.Fatalf("round %d: d(op %d)/dx = %v; want %v", round, i, got, float64(i+1))
+			}
+		}
+	}
+}

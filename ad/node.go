@@ -166,11 +166,15 @@ func (n Node) SetName(name string) {
 	if !n.usable() {
 		n.unusable("SetName")
 	}
-	g := n.g
+	n.g.setName(n.id, name)
+}
+
+// setName names node id of g.
+func (g *Graph) setName(id int32, name string) {
 	if g.names == nil {
 		g.names = g.firstNames[:0]
 	}
-	if need := int(n.id) + 1; need > len(g.names) {
+	if need := int(id) + 1; need > len(g.names) {
 		if need > cap(g.names) {
 			grown := make([]string, need, max(2*cap(g.names), need, 8))
 			copy(grown, g.names)
@@ -178,7 +182,7 @@ func (n Node) SetName(name string) {
 		}
 		g.names = g.names[:need]
 	}
-	g.names[n.id] = name
+	g.names[id] = name
 }
 
 // String returns n's name, or "op#id" for an unnamed node.

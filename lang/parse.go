@@ -300,7 +300,9 @@ func (p *parser) primary() Expr {
 // a clearer message than "undefined".
 func (p *parser) assignedLater(name string) bool {
 	l := p.lex // a copy: scanning ahead does not disturb the parser
-	atLineStart := false
+	// The parser has already read the token after the name: a newline
+	// there means the lexer is at the start of the next line.
+	atLineStart := p.tok.kind == tokNewline
 	for {
 		t := l.scan()
 		switch t.kind {

@@ -90,6 +90,8 @@ func TestErrors(t *testing.T) {
 		{"assign to function", "exp = 1", "t.bp:1:1: cannot assign to exp: it is a built-in function"},
 		{"undefined", "x = y + 1", "t.bp:1:5: undefined: y"},
 		{"defined later", "x = y + 1\ny = 2", "t.bp:1:5: y is used before it is assigned"},
+		{"defined later, used at the end of the line", "b = z\nz = 2", "t.bp:1:5: z is used before it is assigned"},
+		{"defined later, after a blank line", "b = z\n\nz = 2", "t.bp:1:5: z is used before it is assigned"},
 		{"self reference", "x = x + 1", "t.bp:1:5: undefined: x"},
 		{"bad character", "x = 1 $ 2", "t.bp:1:7: unexpected character '$'"},
 		{"unicode name", "x = 1\ny = x + é", "t.bp:2:9: unexpected character 'é'"},

@@ -55,7 +55,9 @@ func matmul(a Alloc, op string, x, y *Tensor, transA, transB bool) *Tensor {
 		panic(&ShapeError{Op: op, Shapes: []Shape{xs, ys}})
 	}
 	shape := append(batch.Clone(), m, n)
-	checkShape(op, shape, xs, ys)
+	if _, ok := shape.size(); !ok {
+		invalidShape(op, shape, xs, ys)
+	}
 	out := a.get(x.dtype, shape)
 	mul := func(b, ix, iy int) {
 		if x.dtype == Float32 {

@@ -112,7 +112,10 @@ func Reshape(x *Tensor, shape ...int) *Tensor {
 	if infer >= 0 {
 		s[infer] = 1
 	}
-	known := checkShape("Reshape", s, x.shape) // the product of the sizes given
+	known, ok := s.size() // the product of the sizes given
+	if !ok {
+		invalidShape("Reshape", s, x.shape)
+	}
 	switch {
 	case infer < 0 && known == x.Size():
 	case infer >= 0 && known > 0 && x.Size()%known == 0:
@@ -180,7 +183,9 @@ func InversePerm(perm []int) []int {
 // with a *ShapeError if x cannot be broadcast to shape.
 func BroadcastTo(x *Tensor, shape ...int) *Tensor {
 	s := Shape(shape)
-	checkShape("BroadcastTo", s, x.shape)
+	if _, ok := s.size(); !ok {
+		invalidShape("BroadcastTo", s, x.shape)
+	}
 	if !BroadcastShapes("BroadcastTo", x.shape, s).Equal(s) {
 		panic(&ShapeError{Op: "BroadcastTo", Shapes: []Shape{x.shape, s}})
 	}

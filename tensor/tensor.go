@@ -44,7 +44,7 @@ const MaxSize = math.MaxInt / 8
 func (s Shape) Size() int {
 	n, ok := s.size()
 	if !ok {
-		invalidShape("Size", s)
+		invalidShape("Size", s.Clone()) // a copy, so that s does not escape
 	}
 	return n
 }
@@ -73,13 +73,14 @@ func (s Shape) size() (int, bool) {
 	return n, true
 }
 
-// checkShape returns the number of elements of s, the shape that op would
-// make from the operands, or panics with a *ShapeError naming op, the
-// operands and s if s is invalid.
-func checkShape(op string, s Shape, operands ...Shape) int {
+// checkShape returns the number of elements of s, or panics with a
+// *ShapeError naming op and s if s is invalid. Where s is made from
+// operands, callers use size and invalidShape, so that the list of
+// operands is built only for the error.
+func checkShape(op string, s Shape) int {
 	n, ok := s.size()
 	if !ok {
-		invalidShape(op, s, operands...)
+		invalidShape(op, s)
 	}
 	return n
 }
