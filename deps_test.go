@@ -22,7 +22,7 @@ var layers = map[string][]string{
 	"lang":         {},
 	"ad":           {"tensor"},
 	"ops":          {"ad", "tensor"},
-	"ad/adtest":    {"ad", "ops", "tensor"},
+	"adtest":       {"ad", "ops", "tensor"},
 	"functional":   {"ad", "ops", "tensor"},
 	"program":      {"lang", "ad", "ops", "tensor"},
 	"explain":      {"program", "lang", "ad", "tensor"},

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/seed812a03d2/backprop/ad"
-	"github.com/seed812a03d2/backprop/ad/adtest"
+	"github.com/seed812a03d2/backprop/adtest"
 	"github.com/seed812a03d2/backprop/ops"
 	"github.com/seed812a03d2/backprop/tensor"
 )
