@@ -11,7 +11,7 @@ import (
 func Example() {
 	p := lang.MustParse("seed.bp", "u1 = 4\nu2 = 2\nu3 = u1 + u2\nu4 = u3^2\nu5 = sin(u4)\n")
 	g, _ := program.Build(p, program.Options{Wrt: []string{"u1"}})
-	e, _ := explain.Explain(g, explain.Options{})
+	e := explain.Backward(g, explain.Options{})
 	for _, r := range e.Rows {
 		fmt.Printf("%s ← %s: %s, %s\n", r.V, r.C, r.Local, r.G)
 	}

@@ -69,16 +69,16 @@ func (a Answer) kind() string {
 // stay readable and do not grow exponentially.
 const maxInline = 24
 
-// Explain builds the explanation of pg's gradients.
-func Explain(pg *program.Graph, opt Options) (*Explanation, error) {
-	return explainFrom(pg, pg.Output(), wrtNodes(pg), opt, false), nil
+// Backward explains the backward pass that computes pg's gradients.
+func Backward(pg *program.Compiled, opt Options) *Explanation {
+	return explainFrom(pg, pg.Output(), wrtNodes(pg), opt, false)
 }
 
-// ExplainSecond explains the second pass: for each --wrt node x, the first
+// SecondOrder explains the second pass: for each --wrt node x, the first
 // derivative ∂y/∂x is recorded as nodes of the graph (its forward pass is
 // the first backward pass), and backpropagated again to every --wrt node,
 // giving ∂²y/∂x∂z. The forward rows are those ∂y/∂x depends on.
-func ExplainSecond(pg *program.Graph, opt Options) ([]*Explanation, error) {
+func SecondOrder(pg *program.Compiled, opt Options) []*Explanation {
 	wrt := wrtNodes(pg)
 	var out []*Explanation
 	for i, d := range ad.Gradients(pg.Output(), wrt...) {
@@ -86,10 +86,10 @@ func ExplainSecond(pg *program.Graph, opt Options) ([]*Explanation, error) {
 		e.First = pg.WrtNames[i]
 		out = append(out, e)
 	}
-	return out, nil
+	return out
 }
 
-func wrtNodes(pg *program.Graph) []ad.Node {
+func wrtNodes(pg *program.Compiled) []ad.Node {
 	wrt := make([]ad.Node, len(pg.Wrt))
 	for i, w := range pg.Wrt {
 		wrt[i] = pg.Nodes[w]
@@ -99,7 +99,7 @@ func wrtNodes(pg *program.Graph) []ad.Node {
 
 // explainFrom explains the gradients of y with respect to wrt. With
 // ancestors, the forward rows are only the nodes y depends on.
-func explainFrom(pg *program.Graph, y ad.Node, wrt []ad.Node, opt Options, ancestors bool) *Explanation {
+func explainFrom(pg *program.Compiled, y ad.Node, wrt []ad.Node, opt Options, ancestors bool) *Explanation {
 	g := pg.G
 	table := ad.Backward(y, wrt...)
 	e := &Explanation{Of: pg.OutputName(), Value: y.Scalar()}

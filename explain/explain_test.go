@@ -19,11 +19,7 @@ func explainSrc(t *testing.T, src string, opt program.Options) (*lang.Program, *
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := Explain(pg, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p, e
+	return p, Backward(pg, Options{})
 }
 
 // The operation column shows each statement's expression as written, not
@@ -162,7 +158,7 @@ func TestAnswerRows(t *testing.T) {
 
 // The second pass: its table keeps the invariants, and its answers are
 // the Hessian.
-func TestExplainSecond(t *testing.T) {
+func TestSecondOrder(t *testing.T) {
 	for _, src := range []string{
 		"u1 = 4\nu2 = 2\nu3 = u1 + u2\nu4 = u3^2\nu5 = sin(u4)\n",
 		"a = 0.7\nb = -1.3\nc = a * b + tanh(a) / (b * b)\nd = exp(c) - sqrt(a * a + 1)\n",
@@ -179,11 +175,7 @@ func TestExplainSecond(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		es, err := ExplainSecond(pg, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, e := range es {
+		for i, e := range SecondOrder(pg, Options{}) {
 			checkTable(t, e)
 			if e.First != pg.WrtNames[i] {
 				t.Errorf("First = %q; want %q", e.First, pg.WrtNames[i])

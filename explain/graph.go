@@ -34,7 +34,7 @@ type DiagramEdge struct {
 }
 
 // NewDiagram returns the diagram of pg with gradients of the output.
-func NewDiagram(pg *program.Graph) *Diagram {
+func NewDiagram(pg *program.Compiled) *Diagram {
 	g := pg.G
 	y := pg.Output()
 	table := ad.Backward(y, allNodes(g)...)

@@ -26,7 +26,7 @@ type naming struct {
 // subexpressions out; the node columns need unique names, so a second node
 // written like an earlier one (a second sin(x)) is referred to by the
 // engine's name for it, sin#7, as is a subexpression too long to repeat.
-func nameNodes(pg *program.Graph) *naming {
+func nameNodes(pg *program.Compiled) *naming {
 	g := pg.G
 	nm := &naming{ref: make([]*sym, g.Len()), op: make([]string, g.Len())}
 	text := make([]*sym, g.Len()) // as written, not necessarily unique

@@ -87,7 +87,7 @@ func (e *LimitError) Error() string {
 // (see lang.Checker), so that binary data is refused at its first bad
 // byte without reading the rest and an endless or oversized input at the
 // limit.
-func Read(file string, r io.Reader, opt Options) (*Graph, error) {
+func Read(file string, r io.Reader, opt Options) (*Compiled, error) {
 	src, err := readText(file, r, opt.Limits.maxBytes())
 	if err != nil {
 		return nil, err

@@ -26,14 +26,14 @@ type Options struct {
 	Limits Limits    // bounds on the program's size and cost; zero means the defaults
 }
 
-// Graph is a program built into a graph: one node per statement, plus the
+// Compiled is a program built into a graph: one node per statement, plus the
 // nodes of subexpressions and constants.
-type Graph struct {
+type Compiled struct {
 	Prog *lang.Program // the parsed program; nil when built by Parse
 	G    *ad.Graph
 
-	Nodes []ad.Node // the node of each statement
-	Names []string  // the display name of each statement: "c", or "c#2" for the second assignment to c
+	Nodes  []ad.Node // the node of each statement
+	Labels []string  // the display name of each statement: "c", or "c#2" for the second assignment to c
 
 	Of  int   // the statement of the output
 	Wrt []int // the statements whose gradients are wanted
@@ -42,7 +42,7 @@ type Graph struct {
 
 	stmt   []int32            // by node id: the statement of a statement node, or -1
 	consts map[uint64]ad.Node // the node of each number literal, by its bits
-	names  []string           // the name each statement assigns
+	vars   []string           // the variable each statement assigns
 	inputs []bool             // whether each statement is an input
 	set    map[string]float64 // --set values by name
 	file   string             // the file name, for errors
@@ -51,7 +51,7 @@ type Graph struct {
 
 // Build builds the graph of p with the options applied. Errors name the
 // option at fault: "--of: no node named z".
-func Build(p *lang.Program, opt Options) (*Graph, error) {
+func Build(p *lang.Program, opt Options) (*Compiled, error) {
 	b := newGraph(opt, len(p.Stmts))
 	for _, s := range p.Stmts {
 		if err := b.add(s); err != nil {
@@ -66,10 +66,10 @@ func Build(p *lang.Program, opt Options) (*Graph, error) {
 }
 
 // Parse parses a program and builds its graph in one pass, without
-// keeping the syntax tree (Graph.Prog is nil): the memory of a long
+// keeping the syntax tree (Compiled.Prog is nil): the memory of a long
 // program is its graph's. Parse errors are *lang.Error values; option
 // errors are as Build's.
-func Parse(file string, src []byte, opt Options) (*Graph, error) {
+func Parse(file string, src []byte, opt Options) (*Compiled, error) {
 	if max := opt.Limits.maxBytes(); len(src) > max {
 		return nil, &LimitError{File: file, What: "bytes of program text", Flag: "--max-input", Limit: max, Got: len(src)}
 	}
@@ -85,12 +85,12 @@ func Parse(file string, src []byte, opt Options) (*Graph, error) {
 	return b, nil
 }
 
-func newGraph(opt Options, n int) *Graph {
-	b := &Graph{
+func newGraph(opt Options, n int) *Compiled {
+	b := &Compiled{
 		G:      new(ad.Graph),
 		Nodes:  make([]ad.Node, 0, n),
-		Names:  make([]string, 0, n),
-		names:  make([]string, 0, n),
+		Labels: make([]string, 0, n),
+		vars:   make([]string, 0, n),
 		inputs: make([]bool, 0, n),
 		set:    map[string]float64{},
 		limits: opt.Limits,
@@ -102,16 +102,16 @@ func newGraph(opt Options, n int) *Graph {
 }
 
 // grow makes room for n statements.
-func (b *Graph) grow(n int) {
+func (b *Compiled) grow(n int) {
 	b.Nodes = slices.Grow(b.Nodes, n)
-	b.Names = slices.Grow(b.Names, n)
-	b.names = slices.Grow(b.names, n)
+	b.Labels = slices.Grow(b.Labels, n)
+	b.vars = slices.Grow(b.vars, n)
 	b.inputs = slices.Grow(b.inputs, n)
 }
 
 // add builds the node of the next statement. It returns a *LimitError if
 // the graph then has more nodes than the limit.
-func (b *Graph) add(s *lang.Stmt) error {
+func (b *Compiled) add(s *lang.Stmt) error {
 	i := len(b.Nodes)
 	name := s.Name
 	if s.Def > 0 {
@@ -133,8 +133,8 @@ func (b *Graph) add(s *lang.Stmt) error {
 		}
 	}
 	b.Nodes = append(b.Nodes, n)
-	b.Names = append(b.Names, name)
-	b.names = append(b.names, s.Name)
+	b.Labels = append(b.Labels, name)
+	b.vars = append(b.vars, s.Name)
 	b.inputs = append(b.inputs, s.Input)
 	if max := b.limits.maxNodes(); b.G.Len() > max {
 		return &LimitError{File: b.file, Pos: s.NamePos, What: "nodes", Flag: "--max-nodes", Limit: max}
@@ -144,7 +144,7 @@ func (b *Graph) add(s *lang.Stmt) error {
 
 // finish checks the options against the whole program and resolves --of
 // and --wrt.
-func (b *Graph) finish(opt Options) error {
+func (b *Compiled) finish(opt Options) error {
 	for _, s := range opt.Set {
 		if !b.isInput(s.Name) {
 			if b.latest(s.Name) >= 0 {
@@ -168,16 +168,16 @@ func (b *Graph) finish(opt Options) error {
 	}
 	if opt.Wrt == nil {
 		seen := map[string]bool{}
-		for i := len(b.names) - 1; i >= 0; i-- {
-			if b.inputs[i] && !seen[b.names[i]] {
-				seen[b.names[i]] = true
+		for i := len(b.vars) - 1; i >= 0; i-- {
+			if b.inputs[i] && !seen[b.vars[i]] {
+				seen[b.vars[i]] = true
 				b.Wrt = append(b.Wrt, i)
 			}
 		}
 		// In program order.
 		slices.Reverse(b.Wrt)
 		for _, i := range b.Wrt {
-			b.WrtNames = append(b.WrtNames, b.names[i])
+			b.WrtNames = append(b.WrtNames, b.vars[i])
 		}
 		return nil
 	}
@@ -198,17 +198,17 @@ func (b *Graph) finish(opt Options) error {
 }
 
 // latest returns the index of the last statement assigning name, or -1.
-func (b *Graph) latest(name string) int {
-	for i := len(b.names) - 1; i >= 0; i-- {
-		if b.names[i] == name {
+func (b *Compiled) latest(name string) int {
+	for i := len(b.vars) - 1; i >= 0; i-- {
+		if b.vars[i] == name {
 			return i
 		}
 	}
 	return -1
 }
 
-func (b *Graph) isInput(name string) bool {
-	for i, n := range b.names {
+func (b *Compiled) isInput(name string) bool {
+	for i, n := range b.vars {
 		if n == name && b.inputs[i] {
 			return true
 		}
@@ -229,7 +229,7 @@ func literal(x lang.Expr) float64 {
 }
 
 // expr builds the nodes of x and returns the node of its value.
-func (b *Graph) expr(x lang.Expr) ad.Node {
+func (b *Compiled) expr(x lang.Expr) ad.Node {
 	var n ad.Node
 	switch x := x.(type) {
 	case *lang.Num:
@@ -328,17 +328,17 @@ func call(name string, a []ad.Node) ad.Node {
 }
 
 // Output returns the output node.
-func (b *Graph) Output() ad.Node { return b.Nodes[b.Of] }
+func (b *Compiled) Output() ad.Node { return b.Nodes[b.Of] }
 
 // File returns the file name the program was read from, or "".
-func (b *Graph) File() string { return b.file }
+func (b *Compiled) File() string { return b.file }
 
 // OutputName returns the display name of the output.
-func (b *Graph) OutputName() string { return b.names[b.Of] }
+func (b *Compiled) OutputName() string { return b.vars[b.Of] }
 
 // Gradients returns the gradient of the output with respect to each Wrt
 // node, in order.
-func (b *Graph) Gradients() []float64 {
+func (b *Compiled) Gradients() []float64 {
 	xs := b.wrtNodes()
 	t := ad.Backward(b.Output(), xs...)
 	out := make([]float64, len(xs))
@@ -353,7 +353,7 @@ func (b *Graph) Gradients() []float64 {
 // recorded as nodes of the graph (ad.Gradients), and each is
 // backpropagated again. It returns a *LimitError, before computing
 // anything, if the Hessian has more entries than Limits.MaxHessian.
-func (b *Graph) Hessian() ([][]float64, error) {
+func (b *Compiled) Hessian() ([][]float64, error) {
 	if err := b.CheckSecondOrder(); err != nil {
 		return nil, err
 	}
@@ -373,7 +373,7 @@ func (b *Graph) Hessian() ([][]float64, error) {
 // respect to the Wrt nodes would have more entries than Limits.MaxHessian,
 // or their backward passes, one for each Wrt node, would visit more than
 // SecondOrderWork·MaxNodes nodes in all.
-func (b *Graph) CheckSecondOrder() error {
+func (b *Compiled) CheckSecondOrder() error {
 	n := len(b.Wrt)
 	if n == 0 {
 		return nil
@@ -393,7 +393,7 @@ func (b *Graph) CheckSecondOrder() error {
 	return nil
 }
 
-func (b *Graph) wrtNodes() []ad.Node {
+func (b *Compiled) wrtNodes() []ad.Node {
 	xs := make([]ad.Node, len(b.Wrt))
 	for i, w := range b.Wrt {
 		xs[i] = b.Nodes[w]
@@ -404,9 +404,9 @@ func (b *Graph) wrtNodes() []ad.Node {
 // Label returns a display name for any node of the graph: the statement
 // name for statement nodes, the number for constants, and the engine's
 // name (such as add#7) for the nodes of subexpressions.
-func (b *Graph) Label(n ad.Node) string {
+func (b *Compiled) Label(n ad.Node) string {
 	if i, ok := b.Statement(n); ok {
-		return b.Names[i]
+		return b.Labels[i]
 	}
 	if n.IsLeaf() && !n.IsVar() {
 		return strconv.FormatFloat(n.Scalar(), 'g', -1, 64)
@@ -415,7 +415,7 @@ func (b *Graph) Label(n ad.Node) string {
 }
 
 // Statement returns the statement index of a statement node.
-func (b *Graph) Statement(n ad.Node) (int, bool) {
+func (b *Compiled) Statement(n ad.Node) (int, bool) {
 	if n.ID() >= len(b.stmt) || b.stmt[n.ID()] < 0 {
 		return 0, false
 	}

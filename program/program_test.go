@@ -151,9 +151,9 @@ func TestParseMatchesBuild(t *testing.T) {
 			if werr != nil {
 				continue
 			}
-			if got.OutputName() != want.OutputName() || fmt.Sprint(got.Names, got.WrtNames, got.Gradients()) != fmt.Sprint(want.Names, want.WrtNames, want.Gradients()) {
+			if got.OutputName() != want.OutputName() || fmt.Sprint(got.Labels, got.WrtNames, got.Gradients()) != fmt.Sprint(want.Labels, want.WrtNames, want.Gradients()) {
 				t.Errorf("%q %+v: Parse gives %v %v %v %v; Build %v %v %v %v", src, opt,
-					got.OutputName(), got.Names, got.WrtNames, got.Gradients(), want.OutputName(), want.Names, want.WrtNames, want.Gradients())
+					got.OutputName(), got.Labels, got.WrtNames, got.Gradients(), want.OutputName(), want.Labels, want.WrtNames, want.Gradients())
 			}
 		}
 	}

@@ -192,7 +192,7 @@ func usage(cmd, synopsis string, specs []flagSpec) string {
 // load reads and parses the program named by the single positional
 // argument and builds it with the common flags; maxNodes is the command's
 // default for --max-nodes.
-func load(cmd string, p *parsed, stdin io.Reader, name string, maxNodes int) (*program.Graph, error) {
+func load(cmd string, p *parsed, stdin io.Reader, name string, maxNodes int) (*program.Compiled, error) {
 	if len(p.args) != 1 {
 		return nil, usagef("backprop %s: want one FILE (or - for standard input), got %d arguments", cmd, len(p.args))
 	}

@@ -188,10 +188,7 @@ func explainCmd(args []string, stdin io.Reader, out *bytes.Buffer, name string) 
 	if n == 2 {
 		return explainSecond(pg, opt, f, out, maxNodes(p, renderMaxNodes))
 	}
-	e, err := explain.Explain(pg, opt)
-	if err != nil {
-		return fmt.Errorf("backprop explain: %v", err)
-	}
+	e := explain.Backward(pg, opt)
 	switch f {
 	case "markdown":
 		return e.WriteMarkdown(out, explain.NewDiagram(pg).Mermaid())
@@ -217,7 +214,7 @@ func explainCmd(args []string, stdin io.Reader, out *bytes.Buffer, name string) 
 // explainSecond writes the explanation of the first backward pass and
 // then the second pass of each first derivative: in text and markdown one
 // after the other, in JSON as an array.
-func explainSecond(pg *program.Graph, opt explain.Options, f string, out *bytes.Buffer, maxNodes int) error {
+func explainSecond(pg *program.Compiled, opt explain.Options, f string, out *bytes.Buffer, maxNodes int) error {
 	if err := pg.CheckSecondOrder(); err != nil {
 		return err
 	}
@@ -225,15 +222,7 @@ func explainSecond(pg *program.Graph, opt explain.Options, f string, out *bytes.
 	if n, size := len(pg.Wrt), 3*pg.G.Len(); n > 0 && size > maxNodes/n {
 		return &program.LimitError{File: pg.File(), What: fmt.Sprintf("explained nodes (%d second passes, one per --wrt node, over about %d nodes)", n, size), Flag: "--max-nodes", Limit: maxNodes, Got: n * size}
 	}
-	first, err := explain.Explain(pg, opt)
-	if err != nil {
-		return fmt.Errorf("backprop explain: %v", err)
-	}
-	second, err := explain.ExplainSecond(pg, opt)
-	if err != nil {
-		return fmt.Errorf("backprop explain: %v", err)
-	}
-	all := append([]*explain.Explanation{first}, second...)
+	all := append([]*explain.Explanation{explain.Backward(pg, opt)}, explain.SecondOrder(pg, opt)...)
 	if f == "json" {
 		out.WriteString("[\n")
 		for i, e := range all {
