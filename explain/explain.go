@@ -20,7 +20,7 @@ type Options struct {
 // forward pass, the complete calculation table and the answers.
 type Explanation struct {
 	Of      string  // the output's name
-	First   string  // for the second pass (ExplainSecond): the first --wrt node, whose derivative ∂Of/∂First is backpropagated
+	First   string  // for the second pass (SecondOrder): the first --wrt node, whose derivative ∂Of/∂First is backpropagated
 	Value   float64 // the value of the node backpropagated: the output, or ∂Of/∂First
 	Forward []ForwardRow
 	Rows    []Row    // the complete calculation table, in the order the engine fills it

@@ -188,3 +188,22 @@ func TestSecondOrder(t *testing.T) {
 		}
 	}
 }
+
+// A variable called add assigned eleven times is labelled add#2 … add#11,
+// which are also the engine's names of the subexpressions add#10 and
+// add#11 (the hardening of issue 9): every node must still have a name of
+// its own.
+func TestNamesAreUnique(t *testing.T) {
+	src := "a = 1\n" + strings.Repeat("add = a + a*a + a*a\n", 11)
+	_, e := explainSrc(t, src, program.Options{})
+	seen := map[string]bool{}
+	for _, r := range e.Forward {
+		if seen[r.Name] {
+			t.Errorf("two forward rows are named %s", r.Name)
+		}
+		seen[r.Name] = true
+	}
+	if !seen["add#11"] || !seen["add#10′"] {
+		t.Errorf("want the statement add#11 and the subexpression add#10′ among %v", seen)
+	}
+}

@@ -31,6 +31,20 @@ func nameNodes(pg *program.Compiled) *naming {
 	nm := &naming{ref: make([]*sym, g.Len()), op: make([]string, g.Len())}
 	text := make([]*sym, g.Len()) // as written, not necessarily unique
 	seen := map[string]bool{}
+	// An engine name (add#11) may also be a statement's label: the
+	// eleventh assignment to a variable called add. Such a node is named
+	// add#11′ instead.
+	labels := make(map[string]bool, len(pg.Labels))
+	for _, l := range pg.Labels {
+		labels[l] = true
+	}
+	engineName := func(n ad.Node) string {
+		s := n.String()
+		for labels[s] {
+			s += "′"
+		}
+		return s
+	}
 	for id := range g.Len() {
 		n := g.Node(id)
 		_, isStmt := pg.Statement(n)
@@ -51,10 +65,10 @@ func nameNodes(pg *program.Compiled) *naming {
 				t = name(pg.Label(n), n.Scalar())
 				nm.ref[id] = t
 			case len(op) > maxWritten:
-				t = name(n.String(), n.Scalar())
+				t = name(engineName(n), n.Scalar())
 				nm.ref[id] = t
 			case seen[op]:
-				nm.ref[id] = name(n.String(), n.Scalar())
+				nm.ref[id] = name(engineName(n), n.Scalar())
 			default:
 				seen[op] = true
 				nm.ref[id] = t

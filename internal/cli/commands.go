@@ -88,7 +88,11 @@ func gradCmd(args []string, stdin io.Reader, out *bytes.Buffer) error {
 		for i, w := range pg.WrtNames {
 			fmt.Fprintf(out, "| ∂%s/∂%s | %s |\n", mdCell(of), mdCell(w), explain.Number(grads[i]))
 		}
-		if hess != nil {
+		switch {
+		case hess != nil && len(pg.WrtNames) == 0:
+			// A table of no columns would be malformed.
+			out.WriteString("\nNo second derivatives: the program has no inputs to differentiate with respect to.\n")
+		case hess != nil:
 			fmt.Fprintf(out, "\n| ∂²%s | %s |\n|---|", mdCell(of), strings.Join(mdCells(pg.WrtNames, "∂"), " | "))
 			out.WriteString(strings.Repeat("---|", len(pg.WrtNames)) + "\n")
 			for i, w := range pg.WrtNames {

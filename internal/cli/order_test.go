@@ -75,3 +75,27 @@ func TestHelpCommands(t *testing.T) {
 		t.Errorf("--order= gives %q", errOut)
 	}
 }
+
+// Every Markdown table that grad writes has as many cells in each row as
+// in its header, with or without --wrt names (issue 9: the Hessian table
+// was malformed for a program without inputs).
+func TestMarkdownTablesAreWellFormed(t *testing.T) {
+	for _, src := range []string{"y = sin(2)\n", "a = 3\nb = 0.5\nf = a^2 * b + sin(b)\n", "x = 1\ny = x*x\n"} {
+		out, errOut, code := run(t, src, "grad", "-", "--order", "2", "--format", "markdown")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		for _, block := range strings.Split(out, "\n\n") {
+			lines := strings.Split(strings.TrimSpace(block), "\n")
+			if !strings.HasPrefix(lines[0], "|") {
+				continue
+			}
+			cells := func(l string) int { return strings.Count(strings.ReplaceAll(l, `\|`, ""), "|") - 1 }
+			for _, l := range lines[1:] {
+				if cells(l) != cells(lines[0]) {
+					t.Errorf("program %q: the row %q has %d cells; the header %q has %d", src, l, cells(l), lines[0], cells(lines[0]))
+				}
+			}
+		}
+	}
+}
