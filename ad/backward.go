@@ -81,8 +81,18 @@ func Gradients(y Node, xs ...Node) []Node {
 // GradientsSeed is Gradients with the table seeded with the node seed
 // instead of ones (the zero Node means ones).
 func GradientsSeed(y, seed Node, xs ...Node) []Node {
-	t := new(Table)
-	t.init("Gradients", y, xs, true)
+	return gradients(y, seed, nil, xs)
+}
+
+// gradients is GradientsSeed with each step handed to observe, if it is
+// not nil (see Trace).
+func gradients(y, seed Node, observe func(Step), xs []Node) []Node {
+	t := &Table{observe: observe}
+	fn := "Gradients"
+	if observe != nil {
+		fn = "Trace"
+	}
+	t.init(fn, y, xs, true)
 	if !seed.Valid() {
 		seed = y.g.Const(onesLike(y))
 	}
@@ -113,6 +123,7 @@ type Table struct {
 	mask []bool // with xs: the nodes on paths from xs to y, by id-lo
 
 	record  bool
+	observe func(Step) // with record: handed each step (Trace)
 	scalars []float64                // entries of float64 scalar nodes, by id-lo (values)
 	tensors map[int32]*tensor.Tensor // entries of the other nodes (values)
 	nodes   []Node                   // entries by id-lo (recorded)
@@ -273,6 +284,9 @@ func (t *Table) fill() {
 					g.checkBackward(c, i, gc.Value(), contrib.Value())
 				}
 				t.add(v, contrib)
+				if t.observe != nil {
+					t.traceStep(c, i, v, gc, contrib)
+				}
 			}
 		}
 		top -= int32(off - bottom + 1)

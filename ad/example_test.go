@@ -187,3 +187,30 @@ func ExampleCheckpoint() {
 	fmt.Println(g.Len(), ad.Backward(x).Scalar(x0) > 0)
 	// Output: 11 true
 }
+
+// Trace hands over each step of the backward pass: here the worked
+// example, from the output back to the inputs.
+func ExampleTrace() {
+	var g ad.Graph
+	u1 := g.ScalarVar("u1", 4)
+	u2 := g.ScalarVar("u2", 2)
+	u3 := ops.Add(u1, u2)
+	u3.SetName("u3")
+	u4 := ops.Square(u3)
+	u4.SetName("u4")
+	u5 := ops.Sin(u4)
+	u5.SetName("u5")
+	ad.Trace(u5, func(s ad.Step) {
+		local := "(the bprop rule)"
+		if s.Local.Valid() {
+			local = fmt.Sprintf("%.4g", s.Local.Scalar())
+		}
+		fmt.Printf("%s ← %s: upstream %.4g, ∂%s/∂%s %s, contribution %.4g, G(%s) so far %.4g\n",
+			s.V, s.C, s.Upstream.Scalar(), s.C, s.V, local, s.Contribution.Scalar(), s.V, s.Total.Scalar())
+	}, u1, u2)
+	// Output:
+	// u4 ← u5: upstream 1, ∂u5/∂u4 -0.128, contribution -0.128, G(u4) so far -0.128
+	// u3 ← u4: upstream -0.128, ∂u4/∂u3 12, contribution -1.536, G(u3) so far -1.536
+	// u1 ← u3: upstream -1.536, ∂u3/∂u1 (the bprop rule), contribution -1.536, G(u1) so far -1.536
+	// u2 ← u3: upstream -1.536, ∂u3/∂u2 (the bprop rule), contribution -1.536, G(u2) so far -1.536
+}

@@ -22,7 +22,7 @@ func (absOp) ScalarForward(x, _ float64) float64 { return math.Abs(x) }
 
 func (absOp) ScalarDeriv(x, _, z float64) (float64, float64) { return tensor.SignFloat(x), 0 }
 
-func (absOp) local(c ad.Node, i int) ad.Node {
+func (absOp) Local(c ad.Node, i int) ad.Node {
 	x := c.Input(0)
 	return mask(x, tensor.Sign(x.Value()))
 }

@@ -21,7 +21,7 @@ func (cosOp) ScalarForward(x, _ float64) float64 { return math.Cos(x) }
 
 func (cosOp) ScalarDeriv(x, _, z float64) (float64, float64) { return -math.Sin(x), 0 }
 
-func (cosOp) local(c ad.Node, i int) ad.Node {
+func (cosOp) Local(c ad.Node, i int) ad.Node {
 	return Neg(Sin(c.Input(0)))
 }
 

@@ -21,7 +21,7 @@ func (divOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
 func (divOp) ScalarForward(x, y float64) float64             { return x / y }
 func (divOp) ScalarDeriv(_, y, z float64) (float64, float64) { return 1 / y, -z / y }
 
-func (divOp) local(c ad.Node, i int) ad.Node {
+func (divOp) Local(c ad.Node, i int) ad.Node {
 	y := c.Input(1)
 	if i == 0 {
 		return Div(Const(y, 1), y)

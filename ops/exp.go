@@ -21,7 +21,7 @@ func (expOp) ScalarForward(x, _ float64) float64 { return math.Exp(x) }
 
 func (expOp) ScalarDeriv(x, _, z float64) (float64, float64) { return z, 0 }
 
-func (expOp) local(c ad.Node, i int) ad.Node {
+func (expOp) Local(c ad.Node, i int) ad.Node {
 	return c
 }
 

@@ -34,7 +34,7 @@ func (gatedMulOp) ScalarForward(g, d float64) float64 {
 
 func (gatedMulOp) ScalarDeriv(g, d, _ float64) (float64, float64) { return d, g }
 
-func (gatedMulOp) local(c ad.Node, i int) ad.Node {
+func (gatedMulOp) Local(c ad.Node, i int) ad.Node {
 	return c.Input(1 - i)
 }
 

@@ -22,7 +22,7 @@ func (logOp) ScalarForward(x, _ float64) float64 { return math.Log(x) }
 
 func (logOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 1 / x, 0 }
 
-func (logOp) local(c ad.Node, i int) ad.Node {
+func (logOp) Local(c ad.Node, i int) ad.Node {
 	x := c.Input(0)
 	return Div(Const(x, 1), x)
 }

@@ -25,7 +25,7 @@ func (maximumOp) ScalarDeriv(x, y, _ float64) (float64, float64) {
 	return pick(x, y)
 }
 
-func (maximumOp) local(c ad.Node, i int) ad.Node {
+func (maximumOp) Local(c ad.Node, i int) ad.Node {
 	return share(c, i, c.Input(0).Value(), c.Input(1).Value())
 }
 
@@ -43,7 +43,7 @@ func (minimumOp) ScalarDeriv(x, y, _ float64) (float64, float64) {
 	return pick(y, x)
 }
 
-func (minimumOp) local(c ad.Node, i int) ad.Node {
+func (minimumOp) Local(c ad.Node, i int) ad.Node {
 	return share(c, i, c.Input(1).Value(), c.Input(0).Value())
 }
 

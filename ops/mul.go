@@ -20,7 +20,7 @@ func (mulOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
 func (mulOp) ScalarForward(x, y float64) float64             { return x * y }
 func (mulOp) ScalarDeriv(x, y, _ float64) (float64, float64) { return y, x }
 
-func (mulOp) local(c ad.Node, i int) ad.Node {
+func (mulOp) Local(c ad.Node, i int) ad.Node {
 	return c.Input(1 - i)
 }
 

@@ -33,7 +33,7 @@ func (powOp) ScalarDeriv(x, y, z float64) (dx, dy float64) {
 	return dx, dy
 }
 
-func (powOp) local(c ad.Node, i int) ad.Node {
+func (powOp) Local(c ad.Node, i int) ad.Node {
 	x, y := c.Input(0), c.Input(1)
 	if i == 0 {
 		// 0·0^-1 would be NaN: where x == 0 and y == 0 the derivative is 0.

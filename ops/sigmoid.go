@@ -17,7 +17,7 @@ func (sigmoidOp) ScalarForward(x, _ float64) float64        { return tensor.Sigm
 
 func (sigmoidOp) ScalarDeriv(x, _, z float64) (float64, float64) { return z * (1 - z), 0 }
 
-func (sigmoidOp) local(c ad.Node, i int) ad.Node {
+func (sigmoidOp) Local(c ad.Node, i int) ad.Node {
 	return Mul(c, Sub(Const(c, 1), c))
 }
 

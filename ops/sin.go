@@ -21,7 +21,7 @@ func (sinOp) ScalarForward(x, _ float64) float64 { return math.Sin(x) }
 
 func (sinOp) ScalarDeriv(x, _, z float64) (float64, float64) { return math.Cos(x), 0 }
 
-func (sinOp) local(c ad.Node, i int) ad.Node {
+func (sinOp) Local(c ad.Node, i int) ad.Node {
 	return Cos(c.Input(0))
 }
 

@@ -22,7 +22,7 @@ func (sqrtOp) ScalarForward(x, _ float64) float64 { return math.Sqrt(x) }
 
 func (sqrtOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 0.5 / z, 0 }
 
-func (sqrtOp) local(c ad.Node, i int) ad.Node {
+func (sqrtOp) Local(c ad.Node, i int) ad.Node {
 	return Div(Const(c, 0.5), c)
 }
 

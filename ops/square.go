@@ -16,7 +16,7 @@ func (squareOp) ScalarForward(x, _ float64) float64        { return x * x }
 
 func (squareOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 2 * x, 0 }
 
-func (squareOp) local(c ad.Node, i int) ad.Node {
+func (squareOp) Local(c ad.Node, i int) ad.Node {
 	x := c.Input(0)
 	return Mul(Const(x, 2), x)
 }

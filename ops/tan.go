@@ -21,7 +21,7 @@ func (tanOp) ScalarForward(x, _ float64) float64 { return math.Tan(x) }
 
 func (tanOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 1 + z*z, 0 }
 
-func (tanOp) local(c ad.Node, i int) ad.Node {
+func (tanOp) Local(c ad.Node, i int) ad.Node {
 	return Add(Const(c, 1), Square(c))
 }
 

@@ -21,7 +21,7 @@ func (tanhOp) ScalarForward(x, _ float64) float64 { return math.Tanh(x) }
 
 func (tanhOp) ScalarDeriv(x, _, z float64) (float64, float64) { return 1 - z*z, 0 }
 
-func (tanhOp) local(c ad.Node, i int) ad.Node {
+func (tanhOp) Local(c ad.Node, i int) ad.Node {
 	return Sub(Const(c, 1), Square(c))
 }
 
