@@ -123,7 +123,7 @@ type Table struct {
 	mask []bool // with xs: the nodes on paths from xs to y, by id-lo
 
 	record  bool
-	observe func(Step) // with record: handed each step (Trace)
+	observe func(Step)               // with record: handed each step (Trace)
 	scalars []float64                // entries of float64 scalar nodes, by id-lo (values)
 	tensors map[int32]*tensor.Tensor // entries of the other nodes (values)
 	nodes   []Node                   // entries by id-lo (recorded)
