@@ -41,6 +41,9 @@ func BackwardSeed(y Node, seed *tensor.Tensor, xs ...Node) *Table {
 // stay valid until the graph is Reset (see Graph.Reset). The zero Table is
 // ready to use.
 func BackwardInto(t *Table, y Node, seed *tensor.Tensor, xs ...Node) {
+	if t == nil {
+		panic(&GraphError{Op: "BackwardInto", Reason: "nil *Table (declare one with var t ad.Table)"})
+	}
 	t.init("Backward", y, xs, false)
 	switch {
 	case seed == nil && y.rec().flags&flagInline != 0:
@@ -408,6 +411,9 @@ func (t *Table) Scalar(n Node) float64 {
 }
 
 func (t *Table) check(n Node) {
+	if t == nil {
+		panic(&GraphError{Op: "Table.Grad", Reason: "nil *Table"})
+	}
 	if t.g == nil {
 		panic(&GraphError{Op: "Table.Grad", Reason: "empty gradient table: fill it with BackwardInto first"})
 	}

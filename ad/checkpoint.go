@@ -22,6 +22,9 @@ import (
 // see inside a segment's forward pass, which runs on a scratch graph: a NaN
 // made and hidden there is reported, if at all, by the backward pass.
 func Checkpoint(f func(xs []Node) Node, xs ...Node) Node {
+	if f == nil {
+		panic(&GraphError{Op: "Checkpoint", Reason: "nil function"})
+	}
 	return Apply(&checkpointOp{f: f}, xs...)
 }
 

@@ -216,3 +216,22 @@ func TestOverflowingShapesThroughOps(t *testing.T) {
 	wantPanic[*tensor.ShapeError](t, "ops.Reshape", func() { ops.Reshape(empty, 1<<32, 1<<32) }, "tensor: Reshape:", "would have more than")
 	wantPanic[*tensor.ShapeError](t, "ops.BroadcastTo", func() { ops.BroadcastTo(one, tensor.Shape{1 << 32, 1 << 32}) }, "tensor: BroadcastTo:", "would have more than")
 }
+
+// Found by a hostile review: a forward rule that returns nil, Checkpoint
+// of a nil function, and a nil *Table.
+func TestNilRulesAndTables(t *testing.T) {
+	var g ad.Graph
+	x := g.ScalarVar("x", 1)
+	v := g.Var("v", tensor.Ones(tensor.Float64, 2))
+	nilForward := ad.NewOp("bad", func([]*tensor.Tensor) *tensor.Tensor { return nil },
+		func(_ ad.Node, _ int, up ad.Node) ad.Node { return up }, nil)
+	wantPanic[*ad.GraphError](t, "a forward rule returning nil", func() { ad.Apply(nilForward, v) }, "ad: bad: the forward rule returned nil")
+	g.Reset() // with the pool, forward takes the AllocOp path for ops that have one; NewOp's still go through Forward
+	v = g.Var("v", tensor.Ones(tensor.Float64, 2))
+	wantPanic[*ad.GraphError](t, "a forward rule returning nil after Reset", func() { ad.Apply(nilForward, v) }, "the forward rule returned nil")
+	x = g.ScalarVar("x", 1)
+	wantPanic[*ad.GraphError](t, "Checkpoint(nil)", func() { ad.Checkpoint(nil, x) }, "ad: Checkpoint: nil function")
+	var table *ad.Table
+	wantPanic[*ad.GraphError](t, "BackwardInto(nil)", func() { ad.BackwardInto(table, ops.Sin(x), nil) }, "ad: BackwardInto: nil *Table")
+	wantPanic[*ad.GraphError](t, "(*Table)(nil).Scalar", func() { table.Scalar(x) }, "ad: Table.Grad: nil *Table")
+}

@@ -63,11 +63,18 @@ func (p *pool) put(t *tensor.Tensor) {
 func (g *Graph) forward(op Op, x []*tensor.Tensor) (*tensor.Tensor, bool) {
 	a, ok := op.(AllocOp)
 	if !ok || g.pool == nil {
-		return op.Forward(x), false
+		v := op.Forward(x)
+		if v == nil {
+			panic(&GraphError{Op: op.String(), Reason: "the forward rule returned nil"})
+		}
+		return v, false
 	}
 	p := g.pool
 	p.handed = p.handed[:0]
 	v := a.ForwardWith(p.alloc, x)
+	if v == nil {
+		panic(&GraphError{Op: op.String(), Reason: "the forward rule returned nil"})
+	}
 	owned := false
 	for _, h := range p.handed {
 		if h == v {

@@ -1,17 +1,28 @@
 package tensor
 
+import "fmt"
+
 // Alloc returns a zeroed tensor of the given element type and shape. The
 // kernels whose names end in With take one for their results, so that a
 // caller such as the autodiff engine can hand them recycled memory; a nil
 // Alloc allocates with New.
 type Alloc func(dtype DType, shape ...int) *Tensor
 
-// get allocates with a, or with New if a is nil. The shape is copied.
+// get allocates with a, or with New if a is nil. The shape is copied. It
+// panics with a *ShapeError if a returns nil or a tensor of another shape
+// or element type than asked for.
 func (a Alloc) get(dtype DType, shape Shape) *Tensor {
 	if a == nil {
 		return New(dtype, shape...)
 	}
-	return a(dtype, shape...)
+	t := a(dtype, shape...)
+	switch {
+	case t == nil:
+		panic(&ShapeError{Op: "Alloc", Shapes: []Shape{shape}, Reason: "the allocator returned nil"})
+	case t.dtype != dtype || !t.shape.Equal(shape) || t.Size() != shape.Size():
+		panic(&ShapeError{Op: "Alloc", Shapes: []Shape{shape, t.shape}, Reason: fmt.Sprintf("asked for %v, the allocator returned %v", dtype, t.dtype)})
+	}
+	return t
 }
 
 // Reuse makes t a zeroed tensor of the given shape, keeping its storage, if
@@ -67,11 +78,13 @@ func ReLUWith(a Alloc, x *Tensor) *Tensor {
 
 // SoftmaxWith is Softmax with its result allocated by a.
 func SoftmaxWith(a Alloc, x *Tensor, axis int) *Tensor {
+	notNil("Softmax", x)
 	return softmaxWith(a, x, normAxis("Softmax", axis, x.shape), false)
 }
 
 // LogSoftmaxWith is LogSoftmax with its result allocated by a.
 func LogSoftmaxWith(a Alloc, x *Tensor, axis int) *Tensor {
+	notNil("LogSoftmax", x)
 	return softmaxWith(a, x, normAxis("LogSoftmax", axis, x.shape), true)
 }
 

@@ -108,6 +108,7 @@ func binary(op binop, x, y *Tensor) *Tensor { return binaryWith(nil, op, x, y) }
 
 func binaryWith(a Alloc, op binop, x, y *Tensor) *Tensor {
 	name := binopNames[op]
+	notNil(name, x, y)
 	checkDType(name, x, y)
 	shape := BroadcastShapes(name, x.shape, y.shape)
 	out := a.get(x.dtype, shape)
@@ -371,6 +372,10 @@ func gatedMulFlat[T float](dst, g, d []T) {
 // computed in float64 and rounded. On large tensors f is called from
 // several goroutines at once, so it must be safe for concurrent use.
 func Map(x *Tensor, f func(float64) float64) *Tensor {
+	notNil("Map", x)
+	if f == nil {
+		panic(&ShapeError{Op: "Map", Shapes: []Shape{x.shape}, Reason: "nil function"})
+	}
 	out := like(x, x.shape)
 	if x.dtype == Float32 {
 		parallelElems(len(x.f32), costTrans, func(lo, hi int) {
@@ -402,6 +407,7 @@ func unary(x *Tensor, cost int, f32 func(dst, src []float32), f64 func(dst, src 
 }
 
 func unaryWith(a Alloc, x *Tensor, cost int, f32 func(dst, src []float32), f64 func(dst, src []float64)) *Tensor {
+	notNil("element-wise operation", x)
 	out := a.get(x.dtype, x.shape)
 	n := x.Size()
 	switch {
@@ -648,6 +654,7 @@ func reluGradLoop64(dst, g, x []float64) {
 // broadcast together. Values of the branch not taken, NaN included, do not
 // reach the result.
 func Where(cond, x, y *Tensor) *Tensor {
+	notNil("Where", cond, x, y)
 	checkDType("Where", x, y)
 	shape := BroadcastShapes("Where", BroadcastShapes("Where", cond.shape, x.shape), y.shape)
 	c, a, b := cond, x, y

@@ -101,3 +101,12 @@ func normAxis(op string, axis int, s Shape) int {
 	}
 	return a
 }
+
+// notNil panics with a *ShapeError naming op if one of xs is nil.
+func notNil(op string, xs ...*Tensor) {
+	for _, x := range xs {
+		if x == nil {
+			panic(&ShapeError{Op: op, Reason: "nil *Tensor"})
+		}
+	}
+}

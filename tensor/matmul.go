@@ -31,6 +31,7 @@ func MatMulWith(a Alloc, x, y *Tensor, transA, transB bool) *Tensor {
 // matmul is MatMul with x transposed if transA and y if transB, reporting
 // errors as op, with the result allocated by a.
 func matmul(a Alloc, op string, x, y *Tensor, transA, transB bool) *Tensor {
+	notNil(op, x, y)
 	checkDType(op, x, y)
 	xs, ys := x.shape, y.shape
 	if len(xs) < 2 || len(ys) < 2 {

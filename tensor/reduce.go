@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"fmt"
 	"math"
 	"slices"
 )
@@ -68,6 +69,11 @@ func NormAxes(op string, axes []int, s Shape) []int {
 // ReducedShape returns the shape of x reduced over axes (normalised as by
 // NormAxes), with or without the reduced axes kept as size 1.
 func ReducedShape(s Shape, axes []int, keepDims bool) Shape {
+	for _, a := range axes {
+		if a < 0 || a >= len(s) {
+			panic(&ShapeError{Op: "ReducedShape", Shapes: []Shape{s}, Reason: fmt.Sprintf("axis %d out of range for rank %d (normalise axes with NormAxes)", a, len(s))})
+		}
+	}
 	var out Shape
 	for i, d := range s {
 		if slices.Contains(axes, i) {
@@ -82,6 +88,7 @@ func ReducedShape(s Shape, axes []int, keepDims bool) Shape {
 }
 
 func reduce(name string, op redop, x *Tensor, axes []int, keepDims bool) *Tensor {
+	notNil(name, x)
 	axes = NormAxes(name, axes, x.shape)
 	cur := x
 	for i := len(axes) - 1; i >= 0; i-- {
@@ -112,6 +119,13 @@ func reduceAxis(op redop, x *Tensor, axis int) *Tensor {
 	shape := x.shape.Clone()
 	shape[axis] = 1
 	out := like(x, shape)
+	switch {
+	case out.Size() == 0:
+		return out // nothing to compute, however long the reduced axis
+	case x.Size() == 0:
+		out.Fill(float64(redInit[float64](op))) // reducing an empty axis
+		return out
+	}
 	outer, n, inner := outerInner(x.shape, axis)
 	if x.dtype == Float32 {
 		reduceLoop(op, out.f32, x.f32, outer, n, inner)
@@ -246,6 +260,7 @@ func scalarLike(x *Tensor, v float64) *Tensor {
 // LogSumExp returns log(sum(exp(x))) over axis, computed stably by
 // subtracting the maximum first. With keepDims the axis stays as size 1.
 func LogSumExp(x *Tensor, axis int, keepDims bool) *Tensor {
+	notNil("LogSumExp", x)
 	axis = normAxis("LogSumExp", axis, x.shape)
 	out := reduceAxis(redMax, x, axis)
 	outer, n, inner := outerInner(x.shape, axis)
@@ -286,6 +301,7 @@ func lseLoop[T float](m, x []T, outer, n, inner int) {
 // Softmax returns exp(x) / sum(exp(x)) over axis, computed stably as
 // exp(x-m) / sum(exp(x-m)) with m the maximum.
 func Softmax(x *Tensor, axis int) *Tensor {
+	notNil("Softmax", x)
 	axis = normAxis("Softmax", axis, x.shape)
 	return softmax(x, axis, false)
 }
@@ -293,6 +309,7 @@ func Softmax(x *Tensor, axis int) *Tensor {
 // LogSoftmax returns x - LogSumExp(x) over axis, computed stably as
 // (x-m) - log(sum(exp(x-m))) with m the maximum.
 func LogSoftmax(x *Tensor, axis int) *Tensor {
+	notNil("LogSoftmax", x)
 	axis = normAxis("LogSoftmax", axis, x.shape)
 	return softmax(x, axis, true)
 }
@@ -300,6 +317,7 @@ func LogSoftmax(x *Tensor, axis int) *Tensor {
 func softmax(x *Tensor, axis int, log bool) *Tensor { return softmaxWith(nil, x, axis, log) }
 
 func softmaxWith(a Alloc, x *Tensor, axis int, log bool) *Tensor {
+	notNil("Softmax", x)
 	out := a.get(x.dtype, x.shape)
 	outer, n, inner := outerInner(x.shape, axis)
 	if x.dtype == Float32 {

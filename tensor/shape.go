@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -99,6 +100,7 @@ func copyView(dst *Tensor, do int, ds []int, src *Tensor, so int, ss []int, shap
 // One size may be -1: it is inferred. It panics with a *ShapeError if the
 // sizes do not match.
 func Reshape(x *Tensor, shape ...int) *Tensor {
+	notNil("Reshape", x)
 	s := Shape(shape).Clone()
 	infer := -1
 	for i, d := range s {
@@ -130,6 +132,7 @@ func Reshape(x *Tensor, shape ...int) *Tensor {
 // of x. With no perm it reverses the axes. It panics with a *ShapeError if
 // perm is not a permutation of the axes.
 func Transpose(x *Tensor, perm ...int) *Tensor {
+	notNil("Transpose", x)
 	r := x.Rank()
 	if len(perm) == 0 {
 		perm = make([]int, r)
@@ -182,6 +185,7 @@ func InversePerm(perm []int) []int {
 // BroadcastTo returns x broadcast to shape under NumPy's rules. It panics
 // with a *ShapeError if x cannot be broadcast to shape.
 func BroadcastTo(x *Tensor, shape ...int) *Tensor {
+	notNil("BroadcastTo", x)
 	s := Shape(shape)
 	if _, ok := s.size(); !ok {
 		invalidShape("BroadcastTo", s, x.shape)
@@ -199,6 +203,7 @@ func BroadcastTo(x *Tensor, shape ...int) *Tensor {
 // adjoint of BroadcastTo. It panics with a *ShapeError if shape does not
 // broadcast to x's shape.
 func SumTo(x *Tensor, shape ...int) *Tensor {
+	notNil("SumTo", x)
 	s := Shape(shape)
 	if !BroadcastShapes("SumTo", s, x.shape).Equal(x.shape) {
 		panic(&ShapeError{Op: "SumTo", Shapes: []Shape{x.shape, s}})
@@ -233,7 +238,8 @@ func (r Range) len() int {
 	if r.Stop <= r.Start {
 		return 0
 	}
-	return (r.Stop - r.Start + r.step() - 1) / r.step()
+	// 1 + (span-1)/step: no sum that could overflow for a huge step.
+	return 1 + (r.Stop-r.Start-1)/r.step()
 }
 
 // sliceView returns the shape of x[ranges] and its offset and strides in x.
@@ -250,7 +256,9 @@ func sliceView(op string, x Shape, ranges []Range) (Shape, int, []int) {
 		}
 		shape[i] = r.len()
 		off += r.Start * st[i]
-		st[i] *= r.step()
+		if shape[i] > 1 { // with one element the stride is unused, and step may be huge
+			st[i] *= r.step()
+		}
 	}
 	return shape, off, st
 }
@@ -259,6 +267,7 @@ func sliceView(op string, x Shape, ranges []Range) (Shape, int, []int) {
 // axes without a range are taken whole. It panics with a *ShapeError if a
 // range is out of bounds.
 func Slice(x *Tensor, ranges ...Range) *Tensor {
+	notNil("Slice", x)
 	shape, off, st := sliceView("Slice", x.shape, ranges)
 	out := like(x, shape)
 	copyView(out, 0, rowStrides(shape), x, off, st, shape)
@@ -269,6 +278,7 @@ func Slice(x *Tensor, ranges ...Range) *Tensor {
 // place that ranges select: the adjoint of Slice. It panics with a
 // *ShapeError if x does not fit the selection.
 func Embed(x *Tensor, shape Shape, ranges ...Range) *Tensor {
+	notNil("Embed", x)
 	sel, off, st := sliceView("Embed", shape, ranges)
 	if !sel.Equal(x.shape) {
 		panic(&ShapeError{Op: "Embed", Shapes: []Shape{x.shape, sel}})
@@ -281,6 +291,7 @@ func Embed(x *Tensor, shape Shape, ranges ...Range) *Tensor {
 // Concat joins tensors of equal element type along axis; their other sizes
 // must be equal. It panics with a *ShapeError otherwise.
 func Concat(axis int, xs ...*Tensor) *Tensor {
+	notNil("Concat", xs...)
 	if len(xs) == 0 {
 		panic(&ShapeError{Op: "Concat", Reason: "no tensors"})
 	}
@@ -304,7 +315,13 @@ func Concat(axis int, xs ...*Tensor) *Tensor {
 			}
 			panic(&ShapeError{Op: "Concat", Shapes: shapes, Reason: fmt.Sprintf("sizes differ off axis %d", axis)})
 		}
+		if shape[axis] > math.MaxInt-x.shape[axis] {
+			panic(&ShapeError{Op: "Concat", Shapes: []Shape{first, x.shape}, Reason: fmt.Sprintf("axis %d would have more than %d elements", axis, math.MaxInt)})
+		}
 		shape[axis] += x.shape[axis]
+	}
+	if _, ok := shape.size(); !ok {
+		invalidShape("Concat", shape, first)
 	}
 	out := like(xs[0], shape)
 	ds := rowStrides(shape)
@@ -318,6 +335,7 @@ func Concat(axis int, xs ...*Tensor) *Tensor {
 
 // Stack joins tensors of equal shape along a new axis at position axis.
 func Stack(axis int, xs ...*Tensor) *Tensor {
+	notNil("Stack", xs...)
 	if len(xs) == 0 {
 		panic(&ShapeError{Op: "Stack", Reason: "no tensors"})
 	}

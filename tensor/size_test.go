@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/seed812a03d2/backprop/tensor"
 )
@@ -85,5 +86,90 @@ func TestArangeBounds(t *testing.T) {
 	}
 	if got := tensor.Arange(tensor.Float64, 0, 1, 0.25).String(); got != "[0 0.25 0.5 0.75]" {
 		t.Errorf("Arange(0, 1, 0.25) = %s; want [0 0.25 0.5 0.75]", got)
+	}
+}
+
+// Found by a hostile review: empty tensors with huge axes, huge slice
+// steps, overflowing concatenations and allocators that break their
+// contract.
+func TestHugeAxesAndBadAllocators(t *testing.T) {
+	empty := tensor.New(tensor.Float64, tensor.MaxSize, 0)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if got := tensor.SumTo(empty, 0).Shape(); !got.Equal(tensor.Shape{0}) {
+			t.Errorf("SumTo([MaxSize 0], 0) has shape %v", got)
+		}
+		if got := tensor.Sum(empty, []int{0}, false).Shape(); !got.Equal(tensor.Shape{0}) {
+			t.Errorf("Sum over the long axis of [MaxSize 0] has shape %v", got)
+		}
+		if got := empty.String(); len(got) > 100 {
+			t.Errorf("String of [MaxSize 0] is %d bytes", len(got))
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("reducing an empty tensor with a huge axis did not finish in 10 s")
+	}
+	if got := tensor.Zeros(tensor.Float64, 2, 0).String(); got != "[[] []]" {
+		t.Errorf("small empty tensors print as before: %q", got)
+	}
+	if got := tensor.Max(tensor.New(tensor.Float64, 2, 0), []int{1}, false).String(); got != "[-Inf -Inf]" {
+		t.Errorf("Max over an empty axis = %s; want [-Inf -Inf]", got)
+	}
+	x := tensor.FromFloat64s([]float64{1, 2, 3, 4, 5})
+	for _, step := range []int{5, math.MaxInt - 1, math.MaxInt} {
+		if got := tensor.Slice(x, tensor.Range{Start: 0, Stop: 5, Step: step}).String(); got != "[1]" {
+			t.Errorf("Slice(x, 0:5:%d) = %s; want [1]", step, got)
+		}
+	}
+	if got := tensor.Slice(x, tensor.Range{Start: 1, Stop: 5, Step: 2}).String(); got != "[2 4]" {
+		t.Errorf("Slice(x, 1:5:2) = %s; want [2 4]", got)
+	}
+	huge := tensor.New(tensor.Float64, math.MaxInt, 0)
+	if err := tensor.Catch(func() { tensor.Concat(0, huge, huge) }); err == nil || !strings.Contains(err.Error(), "tensor: Concat:") {
+		t.Errorf("Concat of two [MaxInt 0]: %v; want a ShapeError naming Concat", err)
+	}
+	a := tensor.FromFloat64s([]float64{1, 2, 3})
+	for name, alloc := range map[string]tensor.Alloc{
+		"nil":      func(tensor.DType, ...int) *tensor.Tensor { return nil },
+		"too few":  func(d tensor.DType, _ ...int) *tensor.Tensor { return tensor.New(d, 1) },
+		"too many": func(d tensor.DType, _ ...int) *tensor.Tensor { return tensor.New(d, 7) },
+		"float32":  func(_ tensor.DType, s ...int) *tensor.Tensor { return tensor.New(tensor.Float32, s...) },
+	} {
+		if err := tensor.Catch(func() { tensor.AddWith(alloc, a, a) }); err == nil || !strings.Contains(err.Error(), "tensor: Alloc:") {
+			t.Errorf("AddWith with an allocator returning %s: %v; want a ShapeError", name, err)
+		}
+	}
+	if err := tensor.Catch(func() { tensor.ReducedShape(tensor.Shape{2, 3}, []int{5}, false) }); err == nil {
+		t.Error("ReducedShape with axis 5 of a rank-2 shape: no error")
+	}
+}
+
+func TestNilTensorsAreShapeErrors(t *testing.T) {
+	x := tensor.FromFloat64s([]float64{1, 2})
+	for name, f := range map[string]func(){
+		"Add":         func() { tensor.Add(nil, x) },
+		"Sin":         func() { tensor.Sin(nil) },
+		"Sum":         func() { tensor.Sum(nil, nil, false) },
+		"MatMul":      func() { tensor.MatMul(x, nil) },
+		"Concat":      func() { tensor.Concat(0, x, nil) },
+		"Stack":       func() { tensor.Stack(0, nil) },
+		"Reshape":     func() { tensor.Reshape(nil, 2) },
+		"Transpose":   func() { tensor.Transpose(nil) },
+		"BroadcastTo": func() { tensor.BroadcastTo(nil, 2) },
+		"SumTo":       func() { tensor.SumTo(nil) },
+		"Slice":       func() { tensor.Slice(nil) },
+		"Embed":       func() { tensor.Embed(nil, tensor.Shape{2}) },
+		"Where":       func() { tensor.Where(nil, x, x) },
+		"Softmax":     func() { tensor.Softmax(nil, 0) },
+		"LogSumExp":   func() { tensor.LogSumExp(nil, 0, false) },
+		"Clone":       func() { (*tensor.Tensor)(nil).Clone() },
+		"Map":         func() { tensor.Map(x, nil) },
+	} {
+		if err := tensor.Catch(f); err == nil || !strings.Contains(err.Error(), "tensor: ") {
+			t.Errorf("%s with a nil argument: %v; want a ShapeError", name, err)
+		}
 	}
 }

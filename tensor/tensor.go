@@ -31,12 +31,13 @@ func (d DType) String() string {
 // has the empty shape.
 type Shape []int
 
-// MaxSize is the largest number of elements a shape may have: the float64
-// storage of a tensor of that size has a length in bytes that an int
-// holds. A shape with more, or with a negative size, is invalid: every
-// function of the package that takes or makes one panics with a
-// *ShapeError.
-const MaxSize = math.MaxInt / 8
+// MaxSize is the largest number of elements a shape may have: 2⁴⁴ on
+// 64-bit platforms, whose float64 storage (128 TiB) is within what Go can
+// allocate at all (2⁴⁸ bytes), and 2²⁸ on 32-bit ones. A shape with more,
+// or with a negative size, is invalid: every function of the package that
+// takes or makes one panics with a *ShapeError. (A valid shape can still
+// be more than the machine's memory: that is the caller's to bound.)
+const MaxSize = 1 << (28 + 16*(math.MaxInt>>62))
 
 // Size returns the number of elements of a tensor of shape s: the product
 // of its sizes, 1 for the empty shape. It panics with a *ShapeError if a
@@ -347,6 +348,7 @@ func (t *Tensor) Fill(v float64) {
 
 // Clone returns a deep copy of t.
 func (t *Tensor) Clone() *Tensor {
+	notNil("Clone", t)
 	c := &Tensor{shape: t.shape.Clone(), dtype: t.dtype}
 	if t.dtype == Float32 {
 		c.f32 = append([]float32(nil), t.f32...)
@@ -359,6 +361,7 @@ func (t *Tensor) Clone() *Tensor {
 // AsType returns t converted to the element type d (t itself if it already
 // has that type).
 func (t *Tensor) AsType(d DType) *Tensor {
+	notNil("AsType", t)
 	if t.dtype == d {
 		return t
 	}
@@ -377,6 +380,19 @@ func like(t *Tensor, shape Shape) *Tensor {
 // String formats t like a nested list: a scalar as "3", a vector as
 // "[1 2 3]", a matrix as "[[1 2] [3 4]]".
 func (t *Tensor) String() string {
+	if t.Size() == 0 && len(t.shape) > 1 {
+		// Nested empty lists, one per row: bounded for a huge empty tensor.
+		rows := 1
+		for _, d := range t.shape[:len(t.shape)-1] {
+			if d == 0 {
+				break
+			}
+			rows *= min(d, 1000)
+			if rows > 64 {
+				return "[](empty, shape " + t.shape.String() + ")"
+			}
+		}
+	}
 	var b strings.Builder
 	var rec func(axis, off int) int
 	rec = func(axis, off int) int {
