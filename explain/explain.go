@@ -153,9 +153,11 @@ func explainFrom(pg *program.Compiled, y ad.Node, wrt []ad.Node, opt Options, an
 
 	// The nodes on paths from the wrt nodes to y, and their consumers there.
 	onPath := make([]bool, g.Len())
+	for _, x := range wrt {
+		onPath[x.ID()] = true // one pass, not a search per node: linear in the --wrt list
+	}
 	for id := range g.Len() {
 		n := g.Node(id)
-		onPath[id] = isIn(n, wrt)
 		for _, x := range inputs(n) {
 			if onPath[x.ID()] {
 				onPath[id] = true
@@ -322,15 +324,6 @@ func localNumeric(c, v ad.Node) float64 {
 }
 
 func inputs(n ad.Node) []ad.Node { return n.Inputs() }
-
-func isIn(n ad.Node, xs []ad.Node) bool {
-	for _, x := range xs {
-		if x == n {
-			return true
-		}
-	}
-	return false
-}
 
 func symsOf(table []*sym, in []ad.Node) []*sym {
 	out := make([]*sym, len(in))

@@ -40,13 +40,15 @@ type Compiled struct {
 	// WrtNames are the names the user gave for Wrt (or the inputs' names).
 	WrtNames []string
 
-	stmt   []int32            // by node id: the statement of a statement node, or -1
-	consts map[uint64]ad.Node // the node of each number literal, by its bits
-	vars   []string           // the variable each statement assigns
-	inputs []bool             // whether each statement is an input
-	set    map[string]float64 // --set values by name
-	file   string             // the file name, for errors
-	limits Limits
+	stmt       []int32            // by node id: the statement of a statement node, or -1
+	consts     map[uint64]ad.Node // the node of each number literal, by its bits
+	vars       []string           // the variable each statement assigns
+	inputs     []bool             // whether each statement is an input
+	set        map[string]float64 // --set values by name
+	file       string             // the file name, for errors
+	last       map[string]int     // the last statement assigning each variable, made by latest
+	inputNames map[string]bool    // the variables assigned a number somewhere, made by isInput
+	limits     Limits
 }
 
 // Build builds the graph of p with the options applied. Errors name the
@@ -199,21 +201,30 @@ func (b *Compiled) finish(opt Options) error {
 
 // latest returns the index of the last statement assigning name, or -1.
 func (b *Compiled) latest(name string) int {
-	for i := len(b.vars) - 1; i >= 0; i-- {
-		if b.vars[i] == name {
-			return i
+	if b.last == nil {
+		// One pass over the statements, so that many names (--wrt with
+		// thousands) cost linear time, not a search each.
+		b.last = make(map[string]int, len(b.vars))
+		for i, v := range b.vars {
+			b.last[v] = i
 		}
+	}
+	if i, ok := b.last[name]; ok {
+		return i
 	}
 	return -1
 }
 
 func (b *Compiled) isInput(name string) bool {
-	for i, n := range b.vars {
-		if n == name && b.inputs[i] {
-			return true
+	if b.inputNames == nil {
+		b.inputNames = map[string]bool{}
+		for i, n := range b.vars {
+			if b.inputs[i] {
+				b.inputNames[n] = true
+			}
 		}
 	}
-	return false
+	return b.inputNames[name]
 }
 
 // literal returns the value of a signed or unsigned number literal.
