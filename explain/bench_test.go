@@ -2,6 +2,7 @@ package explain
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -31,6 +32,33 @@ func BenchmarkExplainSum(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				Backward(pg, Options{})
+			}
+		})
+	}
+}
+
+// BenchmarkExplainChain explains and writes, as text, the chain of the
+// engine's benchmarks cut to n statements of x = sin(x)*0.9 + x*0.1 (4n
+// operations). The text is written as it goes, not built first.
+//
+//	go test -run='^$' -bench=ExplainChain -benchmem ./explain
+func BenchmarkExplainChain(b *testing.B) {
+	for _, n := range []int{2500, 25000} {
+		var src strings.Builder
+		src.WriteString("x = 0.5\n")
+		for range n {
+			src.WriteString("x = sin(x)*0.9 + x*0.1\n")
+		}
+		pg, err := program.Parse("chain.bp", []byte(src.String()), program.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("statements=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := Backward(pg, Options{}).WriteText(io.Discard); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -67,41 +68,46 @@ func (e *Explanation) headings() (forward, calculation string) {
 		"Complete calculation (second pass: backpropagation of " + d + ")"
 }
 
-// WriteText writes the explanation as aligned Unicode tables.
+// WriteText writes the explanation as aligned Unicode tables. It writes
+// as it goes, through a buffer, without building the text first.
 func (e *Explanation) WriteText(w io.Writer) error {
-	var b strings.Builder
+	b := bufio.NewWriter(w)
 	fwTitle, calcTitle := e.headings()
 	b.WriteString(fwTitle + "\n")
-	fw := [][]string{{"node", "operation", "inputs", "value"}}
-	for _, r := range e.Forward {
-		fw = append(fw, []string{r.Name, r.Op, r.Inputs, Number(r.Value)})
-	}
-	table(&b, fw)
+	table(b, []string{"node", "operation", "inputs", "value"}, len(e.Forward), func(i int) []string {
+		r := e.Forward[i]
+		return []string{r.Name, r.Op, r.Inputs, Number(r.Value)}
+	})
 	b.WriteString("\n" + calcTitle + "\n")
-	rows := [][]string{{"V", "C", "op", "∂C/∂V", "inputs", "contribution", "G"}}
-	for _, r := range e.Rows {
-		rows = append(rows, []string{r.V, r.C, r.Op, r.Local, r.Inputs, withValue(r.Contribution, r.ContribValue), withValue(r.G, r.GValue)})
-	}
-	for _, a := range e.Inputs {
-		rows = append(rows, []string{a.Node, a.kind(), "", "", "", "", withValue(a.Expr, a.Value)})
-	}
-	table(&b, rows)
+	table(b, []string{"V", "C", "op", "∂C/∂V", "inputs", "contribution", "G"}, len(e.Rows)+len(e.Inputs), func(i int) []string {
+		if i < len(e.Rows) {
+			r := e.Rows[i]
+			return []string{r.V, r.C, r.Op, r.Local, r.Inputs, withValue(r.Contribution, r.ContribValue), withValue(r.G, r.GValue)}
+		}
+		a := e.Inputs[i-len(e.Rows)]
+		return []string{a.Node, a.kind(), "", "", "", "", withValue(a.Expr, a.Value)}
+	})
 	b.WriteString("\n")
 	for _, a := range e.Inputs {
 		b.WriteString(e.answerLine(a))
 		b.WriteByte('\n')
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
 }
 
-// table writes rows as a box-drawn table with the first row as header.
-func table(b *strings.Builder, rows [][]string) {
-	width := make([]int, len(rows[0]))
-	for _, r := range rows {
+// table writes a box-drawn table of the header and n rows, row(i) giving
+// row i: a first pass measures the columns, a second writes the rows, so
+// that the table is never held whole.
+func table(b *bufio.Writer, header []string, n int, row func(i int) []string) {
+	width := make([]int, len(header))
+	measure := func(r []string) {
 		for i, c := range r {
 			width[i] = max(width[i], utf8.RuneCountInString(c))
 		}
+	}
+	measure(header)
+	for i := range n {
+		measure(row(i))
 	}
 	line := func(l, m, r string) {
 		b.WriteString(l)
@@ -109,20 +115,29 @@ func table(b *strings.Builder, rows [][]string) {
 			if i > 0 {
 				b.WriteString(m)
 			}
-			b.WriteString(strings.Repeat("─", w+2))
+			for range w + 2 {
+				b.WriteString("─")
+			}
 		}
 		b.WriteString(r + "\n")
 	}
-	line("┌", "┬", "┐")
-	for k, r := range rows {
+	cells := func(r []string) {
 		b.WriteString("│")
 		for i, c := range r {
-			b.WriteString(" " + c + strings.Repeat(" ", width[i]-utf8.RuneCountInString(c)) + " │")
+			b.WriteByte(' ')
+			b.WriteString(c)
+			for range width[i] - utf8.RuneCountInString(c) {
+				b.WriteByte(' ')
+			}
+			b.WriteString(" │")
 		}
 		b.WriteByte('\n')
-		if k == 0 {
-			line("├", "┼", "┤")
-		}
+	}
+	line("┌", "┬", "┐")
+	cells(header)
+	line("├", "┼", "┤")
+	for i := range n {
+		cells(row(i))
 	}
 	line("└", "┴", "┘")
 }
@@ -130,21 +145,21 @@ func table(b *strings.Builder, rows [][]string) {
 // WriteMarkdown writes the explanation as GitHub-flavoured Markdown tables
 // followed by the graph as a Mermaid diagram (see Mermaid).
 func (e *Explanation) WriteMarkdown(w io.Writer, mermaid string) error {
-	var b strings.Builder
+	b := bufio.NewWriter(w)
 	fwTitle, calcTitle := e.headings()
 	if e.First == "" {
 		calcTitle = "Complete calculation"
 	}
 	b.WriteString("## " + fwTitle + "\n\n| node | operation | inputs | value |\n|---|---|---|---|\n")
 	for _, r := range e.Forward {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", md(r.Name), md(r.Op), md(r.Inputs), Number(r.Value))
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", md(r.Name), md(r.Op), md(r.Inputs), Number(r.Value))
 	}
 	b.WriteString("\n## " + calcTitle + "\n\n| V | C | op | ∂C/∂V | inputs | contribution | G |\n|---|---|---|---|---|---|---|\n")
 	for _, r := range e.Rows {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", md(r.V), md(r.C), md(r.Op), md(r.Local), md(r.Inputs), md(withValue(r.Contribution, r.ContribValue)), md(withValue(r.G, r.GValue)))
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n", md(r.V), md(r.C), md(r.Op), md(r.Local), md(r.Inputs), md(withValue(r.Contribution, r.ContribValue)), md(withValue(r.G, r.GValue)))
 	}
 	for _, a := range e.Inputs {
-		fmt.Fprintf(&b, "| %s | %s | | | | | %s |\n", md(a.Node), a.kind(), md(withValue(a.Expr, a.Value)))
+		fmt.Fprintf(b, "| %s | %s | | | | | %s |\n", md(a.Node), a.kind(), md(withValue(a.Expr, a.Value)))
 	}
 	b.WriteString("\n")
 	for _, a := range e.Inputs {
@@ -153,8 +168,7 @@ func (e *Explanation) WriteMarkdown(w io.Writer, mermaid string) error {
 	if mermaid != "" {
 		b.WriteString("## Graph\n\n```mermaid\n" + mermaid + "```\n")
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
 }
 
 // md escapes the characters that Markdown tables and emphasis would eat.

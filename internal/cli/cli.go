@@ -38,7 +38,7 @@ const (
 // program name) and returns its exit status. Output goes to stdout only
 // when the command succeeds; an error is one line on stderr.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
-	var out bytes.Buffer
+	out := &output{stdout: stdout}
 	defer func() {
 		// The last resort: no user sees a stack trace.
 		if r := recover(); r != nil {
@@ -49,7 +49,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) 
 			status = exitError
 		}
 	}()
-	err := run(args, stdin, &out)
+	err := run(args, stdin, out)
 	if err != nil {
 		fmt.Fprintln(stderr, oneLine(err.Error()))
 		var ue *usageError
@@ -58,7 +58,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) 
 		}
 		return exitError
 	}
-	if _, err := stdout.Write(out.Bytes()); err != nil {
+	if _, err := out.flush(); err != nil {
 		fmt.Fprintf(stderr, "backprop: %v\n", err)
 		return exitError
 	}
@@ -72,6 +72,31 @@ const maxErrorLine = 1000
 // other control characters are escaped (an error quoting a file name or a
 // value the user gave must not send escape sequences to the terminal),
 // and a line longer than maxErrorLine characters is cut.
+// output is what a command writes: kept in a buffer, and written to
+// standard output only when the command succeeds, unless the command
+// streams a big result once every check has passed.
+type output struct {
+	bytes.Buffer
+	stdout   io.Writer
+	streamed bool
+}
+
+// stream returns standard output for writing the rest directly, after
+// what is buffered. A command calls it only when nothing but an error
+// writing can fail any more.
+func (o *output) stream() io.Writer {
+	o.flush()
+	o.streamed = true
+	return o.stdout
+}
+
+// flush writes what is buffered to standard output.
+func (o *output) flush() (int, error) {
+	n, err := o.stdout.Write(o.Bytes())
+	o.Reset()
+	return n, err
+}
+
 func oneLine(s string) string {
 	s = lang.Escape(strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", " "))
 	if r := []rune(s); len(r) > maxErrorLine {
@@ -100,7 +125,7 @@ FILE is a graph program, or - for standard input. Run backprop COMMAND --help
 for the flags of a command.
 `
 
-func run(args []string, stdin io.Reader, out *bytes.Buffer) error {
+func run(args []string, stdin io.Reader, out *output) error {
 	if len(args) == 0 {
 		return explainCmd([]string{"-"}, strings.NewReader(SeedProgram), out, "worked-example.bp")
 	}
@@ -168,8 +193,8 @@ func maxNodes(p *parsed, def int) int {
 
 // Explaining and drawing a graph take kilobytes per node, so explain and
 // dot refuse programs of more than renderMaxNodes nodes by default
-// (explaining a chain of 1,000,000 nodes takes about 6.5 GiB).
-const renderMaxNodes = 1_000_000
+// (explaining a chain of 1,000,000 nodes takes about 2.7 GiB and 20 s).
+const renderMaxNodes = 2_000_000
 
 func usage(cmd, synopsis string, specs []flagSpec) string {
 	var b strings.Builder

@@ -31,7 +31,7 @@ func order(cmd string, p *parsed) (int, error) {
 	return 0, usagef("backprop %s: --order %s: want 1 or 2", cmd, quote(v))
 }
 
-func gradCmd(args []string, stdin io.Reader, out *bytes.Buffer) error {
+func gradCmd(args []string, stdin io.Reader, out *output) error {
 	p, err := parseArgs("grad", gradFlags, args)
 	if err != nil {
 		return err
@@ -164,7 +164,7 @@ var explainFlags = append(append([]flagSpec(nil), commonFlags...),
 	flagSpec{name: "in-terms-of-inputs", help: "show gradients as formulas in the input names instead of with values substituted"},
 	flagSpec{name: "order", value: "N", help: "1 for the backward pass, 2 for the second pass too: each first derivative backpropagated again, for at most √(--max-hessian) --wrt nodes (text, markdown or json; default 1)"})
 
-func explainCmd(args []string, stdin io.Reader, out *bytes.Buffer, name string) error {
+func explainCmd(args []string, stdin io.Reader, out *output, name string) error {
 	p, err := parseArgs("explain", explainFlags, args)
 	if err != nil {
 		return err
@@ -193,13 +193,8 @@ func explainCmd(args []string, stdin io.Reader, out *bytes.Buffer, name string) 
 		return explainSecond(pg, opt, f, out, maxNodes(p, renderMaxNodes))
 	}
 	e := explain.Backward(pg, opt)
+	var werr error
 	switch f {
-	case "markdown":
-		return e.WriteMarkdown(out, explain.NewDiagram(pg).Mermaid())
-	case "json":
-		return e.WriteJSON(out)
-	case "latex":
-		return e.WriteLaTeX(out)
 	case "html":
 		d := explain.NewDiagram(pg)
 		if err := renderLimit("explain", d); err != nil {
@@ -211,14 +206,27 @@ func explainCmd(args []string, stdin io.Reader, out *bytes.Buffer, name string) 
 			return err
 		}
 		return e.WriteHTML(out, string(svg), "")
+	// Nothing can fail now but writing: the other formats stream, so that
+	// the explanation of a big graph is not held a second time as text.
+	case "markdown":
+		werr = e.WriteMarkdown(out.stream(), explain.NewDiagram(pg).Mermaid())
+	case "json":
+		werr = e.WriteJSON(out.stream())
+	case "latex":
+		werr = e.WriteLaTeX(out.stream())
+	default:
+		werr = e.WriteText(out.stream())
 	}
-	return e.WriteText(out)
+	if werr != nil {
+		return fmt.Errorf("backprop explain: %v", werr)
+	}
+	return nil
 }
 
 // explainSecond writes the explanation of the first backward pass and
 // then the second pass of each first derivative: in text and markdown one
 // after the other, in JSON as an array.
-func explainSecond(pg *program.Compiled, opt explain.Options, f string, out *bytes.Buffer, maxNodes int) error {
+func explainSecond(pg *program.Compiled, opt explain.Options, f string, out *output, maxNodes int) error {
 	if err := pg.CheckSecondOrder(); err != nil {
 		return err
 	}
@@ -263,7 +271,7 @@ var dotFlags = append(append([]flagSpec(nil), commonFlags...),
 	maxNodesFlag(renderMaxNodes),
 	flagSpec{name: "o", value: "FILE", help: "write to FILE: .dot for DOT, .svg or .png to render (default: DOT on standard output)"})
 
-func dotCmd(args []string, stdin io.Reader, out *bytes.Buffer) error {
+func dotCmd(args []string, stdin io.Reader, out *output) error {
 	p, err := parseArgs("dot", dotFlags, args)
 	if err != nil {
 		return err
