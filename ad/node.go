@@ -31,7 +31,7 @@ func (g *Graph) node(id int32) Node { return Node{g, id, g.gen} }
 // rec returns n's record. It panics with a *GraphError for the zero Node
 // and with a *StaleError for a node that is no longer on the tape.
 func (n Node) rec() *record {
-	if n.g == nil || n.gen != n.g.gen || n.id >= n.g.n {
+	if !n.usable() {
 		n.unusable("Node")
 	}
 	return n.g.at(n.id)

@@ -344,6 +344,10 @@ func (b *Compiled) Output() ad.Node { return b.Nodes[b.Of] }
 // File returns the file name the program was read from, or "".
 func (b *Compiled) File() string { return b.file }
 
+// MaxNodes returns the node limit the program was built under (see
+// Limits.MaxNodes), with the default in place of zero.
+func (b *Compiled) MaxNodes() int { return b.limits.maxNodes() }
+
 // OutputName returns the display name of the output.
 func (b *Compiled) OutputName() string { return b.vars[b.Of] }
 

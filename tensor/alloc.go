@@ -19,8 +19,8 @@ func (a Alloc) get(dtype DType, shape Shape) *Tensor {
 	switch {
 	case t == nil:
 		panic(&ShapeError{Op: "Alloc", Shapes: []Shape{shape}, Reason: "the allocator returned nil"})
-	case t.dtype != dtype || !t.shape.Equal(shape) || t.Size() != shape.Size():
-		panic(&ShapeError{Op: "Alloc", Shapes: []Shape{shape, t.shape}, Reason: fmt.Sprintf("asked for %v, the allocator returned %v", dtype, t.dtype)})
+	case t.dtype != dtype || !t.shape.Equal(shape):
+		panic(&ShapeError{Op: "Alloc", Reason: fmt.Sprintf("asked for %v %v, the allocator returned %v %v", dtype, shape, t.dtype, t.shape)})
 	}
 	return t
 }

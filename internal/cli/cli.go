@@ -36,7 +36,8 @@ const (
 
 // Run runs the backprop command with the given arguments (without the
 // program name) and returns its exit status. Output goes to stdout only
-// when the command succeeds; an error is one line on stderr.
+// when the command succeeds (a long explanation is written as it is made,
+// once nothing but writing can fail); an error is one line on stderr.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) (status int) {
 	out := &output{stdout: stdout}
 	defer func() {
@@ -77,8 +78,7 @@ const maxErrorLine = 1000
 // streams a big result once every check has passed.
 type output struct {
 	bytes.Buffer
-	stdout   io.Writer
-	streamed bool
+	stdout io.Writer
 }
 
 // stream returns standard output for writing the rest directly, after
@@ -86,7 +86,6 @@ type output struct {
 // writing can fail any more.
 func (o *output) stream() io.Writer {
 	o.flush()
-	o.streamed = true
 	return o.stdout
 }
 
@@ -179,17 +178,6 @@ func maxNodesFlag(def int) flagSpec {
 
 // maxHessianFlag is the --max-hessian flag of the commands with --order 2.
 var maxHessianFlag = flagSpec{name: "max-hessian", value: "N", help: fmt.Sprintf("with --order 2, refuse more than N second derivatives, that is more than √N --wrt nodes (default %d: 1,000 nodes)", program.DefaultMaxHessian)}
-
-// maxNodes returns the --max-nodes flag's value, which load has checked,
-// or def.
-func maxNodes(p *parsed, def int) int {
-	if v, ok := p.last("max-nodes"); ok {
-		if n, err := strconv.Atoi(v); err == nil {
-			return n
-		}
-	}
-	return def
-}
 
 // Explaining and drawing a graph take kilobytes per node, so explain and
 // dot refuse programs of more than renderMaxNodes nodes by default

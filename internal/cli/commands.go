@@ -190,7 +190,7 @@ func explainCmd(args []string, stdin io.Reader, out *output, name string) error 
 	}
 	opt := explain.Options{InTermsOfInputs: p.on("in-terms-of-inputs")}
 	if n == 2 {
-		return explainSecond(pg, opt, f, out, maxNodes(p, renderMaxNodes))
+		return explainSecond(pg, opt, f, out)
 	}
 	e := explain.Backward(pg, opt)
 	var werr error
@@ -226,12 +226,12 @@ func explainCmd(args []string, stdin io.Reader, out *output, name string) error 
 // explainSecond writes the explanation of the first backward pass and
 // then the second pass of each first derivative: in text and markdown one
 // after the other, in JSON as an array.
-func explainSecond(pg *program.Compiled, opt explain.Options, f string, out *output, maxNodes int) error {
+func explainSecond(pg *program.Compiled, opt explain.Options, f string, out *output) error {
 	if err := pg.CheckSecondOrder(); err != nil {
 		return err
 	}
 	// Each --wrt node gets an explanation of the whole recorded graph.
-	if n, size := len(pg.Wrt), 3*pg.G.Len(); n > 0 && size > maxNodes/n {
+	if n, size, maxNodes := len(pg.Wrt), 3*pg.G.Len(), pg.MaxNodes(); n > 0 && size > maxNodes/n {
 		return &program.LimitError{File: pg.File(), What: fmt.Sprintf("explained nodes (%d second passes, one per --wrt node, over about %d nodes)", n, size), Flag: "--max-nodes", Limit: maxNodes, Got: n * size}
 	}
 	all := append([]*explain.Explanation{explain.Backward(pg, opt)}, explain.SecondOrder(pg, opt)...)
