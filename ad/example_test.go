@@ -211,6 +211,6 @@ func ExampleTrace() {
 	// Output:
 	// u4 ← u5: upstream 1, ∂u5/∂u4 -0.128, contribution -0.128, G(u4) so far -0.128
 	// u3 ← u4: upstream -0.128, ∂u4/∂u3 12, contribution -1.536, G(u3) so far -1.536
-	// u1 ← u3: upstream -1.536, ∂u3/∂u1 (the bprop rule), contribution -1.536, G(u1) so far -1.536
-	// u2 ← u3: upstream -1.536, ∂u3/∂u2 (the bprop rule), contribution -1.536, G(u2) so far -1.536
+	// u1 ← u3: upstream -1.536, ∂u3/∂u1 1, contribution -1.536, G(u1) so far -1.536
+	// u2 ← u3: upstream -1.536, ∂u3/∂u2 1, contribution -1.536, G(u2) so far -1.536
 }

@@ -27,11 +27,11 @@ func TestTraceWorkedExample(t *testing.T) {
 		up, local    float64 // local is NaN where the operation states none
 		contrib, sum float64
 	}{
-		{u4, u5, 0, 1, c, c, c},                         // ∂u5/∂u4 = cos(u4)
-		{u3, u4, 0, c, 6, 6 * c, 6 * c},                 // ∂u4/∂u3 = u3, once per use
-		{u3, u4, 1, c, 6, 6 * c, 12 * c},                // the running sum
-		{u1, u3, 0, 12 * c, math.NaN(), 12 * c, 12 * c}, // add: its bprop is the rule
-		{u2, u3, 1, 12 * c, math.NaN(), 12 * c, 12 * c},
+		{u4, u5, 0, 1, c, c, c},                // ∂u5/∂u4 = cos(u4)
+		{u3, u4, 0, c, 6, 6 * c, 6 * c},        // ∂u4/∂u3 = u3, once per use
+		{u3, u4, 1, c, 6, 6 * c, 12 * c},       // the running sum
+		{u1, u3, 0, 12 * c, 1, 12 * c, 12 * c}, // ∂u3/∂u1 = 1
+		{u2, u3, 1, 12 * c, 1, 12 * c, 12 * c},
 	}
 	if len(steps) != len(want) {
 		t.Fatalf("%d steps; want %d", len(steps), len(want))

@@ -1,5 +1,15 @@
-// Package ops holds backprop's differentiable operations, one per file,
-// each with its forward rule and its bprop rule.
+// Package ops holds backprop's differentiable operations, each with its
+// forward rule and its bprop rule, one file per family.
+//
+// The element-wise operations are stated once each in the table of
+// rules.go: name, inputs, forward kernel, scalar twin and local
+// derivatives. Their functions, scalar fast paths, local derivatives as
+// nodes (which the engine's trace shows), bprop and forward-mode rules are
+// generated from it (elementwise_gen.go; go generate ./ops), so the rules
+// cannot disagree. Adding an element-wise operation is adding a row.
+// Reductions (reduce.go, softmax.go), shapes (reshape.go, transpose.go,
+// broadcast.go, slice.go, concat.go) and linear algebra (matmul.go) state
+// their bprop rules directly.
 //
 // Every function takes and returns ad.Node and records one operation on
 // the inputs' graph. Every bprop rule is written with these same
@@ -12,7 +22,8 @@
 //
 // Element-wise, with NumPy broadcasting: [Add], [Sub], [Mul], [Div], [Neg],
 // [Pow] (tensor exponents too; [PowConst]), [Square], [Sqrt], [Exp], [Log],
-// [Sin], [Cos], [Tan], [Tanh], [Sigmoid], [ReLU], [Abs], [Maximum],
+// [Sin], [Cos], [Tan], [Tanh], [Sigmoid], [ReLU], [Softplus], [LogSigmoid],
+// [Erf], [GELU], [Abs], [Maximum],
 // [Minimum], [Where], [Identity], [GatedMul]. Reductions over axes: [Sum], [Mean], [Max], [Min]
 // (and their KeepDims forms), [LogSumExp]. Along an axis: [Softmax],
 // [LogSoftmax]. Linear algebra: [MatMul] (batched). Shapes: [Reshape],

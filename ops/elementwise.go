@@ -1,6 +1,8 @@
 package ops
 
 import (
+	"math"
+
 	"github.com/seed812a03d2/backprop/ad"
 	"github.com/seed812a03d2/backprop/tensor"
 )
@@ -25,3 +27,95 @@ func mask(x ad.Node, m *tensor.Tensor) ad.Node {
 func unbroadcast(c ad.Node, i int, d ad.Node) ad.Node {
 	return SumTo(d, c.Input(i).Shape())
 }
+
+// The element-wise operations are generated from the table in rules.go;
+// these are the helpers the generated code calls.
+
+// sel is a if cond holds and b otherwise: where in a scalar derivative.
+func sel(cond bool, a, b float64) float64 {
+	if cond {
+		return a
+	}
+	return b
+}
+
+// maximum is the larger of x and y, NaN if either is: tensor.Maximum on
+// scalars.
+func maximum(x, y float64) float64 {
+	if x > y || math.IsNaN(x) {
+		return x
+	}
+	return y
+}
+
+// minimum is the smaller of x and y, NaN if either is.
+func minimum(x, y float64) float64 {
+	if x < y || math.IsNaN(x) {
+		return x
+	}
+	return y
+}
+
+// lit is the number v as a scalar tensor of c's element type.
+func lit(c ad.Node, v float64) *tensor.Tensor { return tensor.Full(c.DType(), v) }
+
+// Comparisons of tensors as masks of 0s and 1s, false where an operand is
+// NaN, as in Go.
+func gt(a, b *tensor.Tensor) *tensor.Tensor  { return tensor.Greater(a, b) }
+func lt(a, b *tensor.Tensor) *tensor.Tensor  { return tensor.Greater(b, a) }
+func eq(a, b *tensor.Tensor) *tensor.Tensor  { return tensor.Equal(a, b) }
+func ge(a, b *tensor.Tensor) *tensor.Tensor  { return tensor.Maximum(gt(a, b), eq(a, b)) }
+func le(a, b *tensor.Tensor) *tensor.Tensor  { return tensor.Maximum(lt(a, b), eq(a, b)) }
+func ne(a, b *tensor.Tensor) *tensor.Tensor  { return not(eq(a, b)) }
+func and(a, b *tensor.Tensor) *tensor.Tensor { return tensor.Mul(a, b) }
+func or(a, b *tensor.Tensor) *tensor.Tensor  { return tensor.Maximum(a, b) }
+func not(a *tensor.Tensor) *tensor.Tensor    { return tensor.Sub(tensor.Ones(a.DType()), a) }
+
+// choose is where(m, a, b) in a local derivative: a where the mask m is
+// set and b elsewhere. Where m is set everywhere or nowhere it is a or b
+// alone, without a Where in the recorded gradient, so that the usual case
+// stays as simple as the formula.
+func choose(c ad.Node, m *tensor.Tensor, a, b func() ad.Node) ad.Node {
+	all, none := true, true
+	for _, v := range m.Data() {
+		if v != 0 {
+			none = false
+		} else {
+			all = false
+		}
+	}
+	switch {
+	case all:
+		return a()
+	case none:
+		return b()
+	}
+	return Where(mask(c, m), a(), b())
+}
+
+// reluBprop passes g where x > 0, in one fused pass (reluGrad): g times
+// ReLU's local derivative, where(x > 0, 1, 0). Where x ≤ 0 nothing
+// passes, not even a NaN in g.
+func reluBprop(c ad.Node, _ int, g ad.Node) ad.Node { return reluGrad(g, c.Input(0)) }
+
+func reluJVP(c ad.Node, t []ad.Node) ad.Node { return reluGrad(t[0], c.Input(0)) }
+
+// reluGrad is linear in its first input with a piecewise constant mask,
+// so its own bprop and forward-mode rule are itself, and its second input
+// gets no gradient.
+func reluGradBprop(c ad.Node, i int, u ad.Node) ad.Node {
+	if i == 1 {
+		return ad.Node{}
+	}
+	return reluGrad(u, c.Input(1))
+}
+
+func reluGradJVP(c ad.Node, t []ad.Node) ad.Node {
+	if !t[0].Valid() {
+		return ad.Node{}
+	}
+	return reluGrad(t[0], c.Input(1))
+}
+
+// PowConst returns x raised to the constant p.
+func PowConst(x ad.Node, p float64) ad.Node { return Pow(x, Const(x, p)) }

@@ -100,6 +100,14 @@ func gradCases() []gradCase {
 		{"maximum scalar", f2(ops.Maximum), []*tensor.Tensor{s(0.3), s(-0.2)}, true},
 		{"minimum", f2(ops.Minimum), []*tensor.Tensor{any(26, 2, 3), any(27, 2, 1)}, true},
 		{"minimum scalar", f2(ops.Minimum), []*tensor.Tensor{s(0.3), s(-0.2)}, true},
+		{"softplus", f1(ops.Softplus), []*tensor.Tensor{uniform(64, -6, 6, 2, 3)}, true},
+		{"softplus scalar", f1(ops.Softplus), []*tensor.Tensor{s(-0.8)}, true},
+		{"log sigmoid", f1(ops.LogSigmoid), []*tensor.Tensor{uniform(65, -6, 6, 2, 3)}, true},
+		{"log sigmoid scalar", f1(ops.LogSigmoid), []*tensor.Tensor{s(1.3)}, true},
+		{"erf", f1(ops.Erf), []*tensor.Tensor{any(66, 2, 3)}, true},
+		{"erf scalar", f1(ops.Erf), []*tensor.Tensor{s(0.4)}, true},
+		{"gelu", f1(ops.GELU), []*tensor.Tensor{uniform(67, -4, 4, 2, 3)}, true},
+		{"gelu scalar", f1(ops.GELU), []*tensor.Tensor{s(-0.9)}, true},
 		{"where", func(xs ...ad.Node) ad.Node {
 			cond := xs[0].Graph().Const(tensor.FromFloat64s([]float64{1, 0, 1}, 3).AsType(xs[0].DType()))
 			return ops.Where(cond, ops.Sin(xs[0]), ops.Mul(xs[1], xs[1]))

@@ -31,6 +31,15 @@ func TestKinks(t *testing.T) {
 		{"sigmoid at -1000", ops.Sigmoid, -1000, 0, 0},
 		{"sigmoid at 1000", ops.Sigmoid, 1000, 1, 0},
 		{"tanh at 100", ops.Tanh, 100, 1, 0},
+		{"softplus at 1000", ops.Softplus, 1000, 1000, 1},
+		{"softplus at -1000", ops.Softplus, -1000, 0, 0},
+		{"log sigmoid at -1000", ops.LogSigmoid, -1000, -1000, 1},
+		{"log sigmoid at 1000", ops.LogSigmoid, 1000, 0, 0},
+		{"erf at 0", ops.Erf, 0, 0, 2 / math.Sqrt(math.Pi)},
+		{"erf at +Inf", ops.Erf, inf, 1, 0},
+		{"gelu at 0", ops.GELU, 0, 0, 0.5},
+		{"gelu at -1000", ops.GELU, -1000, 0, 0},
+		{"gelu at 1000", ops.GELU, 1000, 1000, 1},
 	}
 	for _, tt := range unary {
 		for _, shape := range []tensor.Shape{nil, {1}} {
@@ -114,4 +123,34 @@ func TestLogSumExpIsStable(t *testing.T) {
 // same reports whether a and b are equal or both NaN.
 func same(a, b float64) bool {
 	return a == b || (math.IsNaN(a) && math.IsNaN(b))
+}
+
+// TestKnownValues checks the newer activations, values and derivatives,
+// scalars and tensors, against their closed forms computed with Python's
+// math module (C's libm, not Go's): erf, Φ(x) = erfc(-x/√2)/2, φ, log1p
+// and exp.
+func TestKnownValues(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		op      func(ad.Node) ad.Node
+		x, y, d float64
+	}{
+		{"erf", ops.Erf, 0.5, 0.5204998778130465, 0.8787825789354448},
+		{"gelu", ops.GELU, 1, 0.8413447460685429, 1.0833154705876864},
+		{"gelu", ops.GELU, -2, -0.04550026389635844, -0.0852318010781969},
+		{"softplus", ops.Softplus, 0, 0.6931471805599453, 0.5},
+		{"softplus", ops.Softplus, 2, 2.1269280110429727, 0.8807970779778823},
+		{"log sigmoid", ops.LogSigmoid, 0, -0.6931471805599453, 0.5},
+		{"log sigmoid", ops.LogSigmoid, -3, -3.048587351573742, 0.9525741268224334},
+	} {
+		for _, shape := range []tensor.Shape{nil, {2}} {
+			var g ad.Graph
+			x := g.Var("x", tensor.Full(tensor.Float64, tt.x, shape...))
+			y := tt.op(x)
+			d := ad.Backward(ops.Sum(y)).Grad(x).Data()[0]
+			if got := y.Value().Data()[0]; math.Abs(got-tt.y) > 1e-15*math.Max(1, math.Abs(tt.y)) || math.Abs(d-tt.d) > 1e-15*math.Max(1, math.Abs(tt.d)) {
+				t.Errorf("%s(%v) %v = %.17g, derivative %.17g; want %.17g, %.17g", tt.name, tt.x, shape, got, d, tt.y, tt.d)
+			}
+		}
+	}
 }
