@@ -318,13 +318,15 @@ func (t *Table) scalarBprop(id int32, r *record) {
 	}
 	// Without a mask every input is in the table's range, and adding to the
 	// entry of a constant is harmless: Grad refuses to read it.
-	if t.mask == nil || t.wanted(r.in[0], x) {
+	// A zero local derivative contributes zero, as GatedMul has it, even
+	// of a NaN or infinite upstream gradient.
+	if dx != 0 && (t.mask == nil || t.wanted(r.in[0], x)) {
 		if t.g.anomaly != nil && (t.mask != nil || x.flags&flagNeedsGrad != 0) {
 			t.g.checkBackward(t.g.node(id), 0, tensor.Scalar(gc), tensor.Scalar(gc*dx))
 		}
 		t.scalars[r.in[0]-lo] += gc * dx
 	}
-	if y != nil && (t.mask == nil || t.wanted(r.in[1], y)) {
+	if y != nil && dy != 0 && (t.mask == nil || t.wanted(r.in[1], y)) {
 		if t.g.anomaly != nil && (t.mask != nil || y.flags&flagNeedsGrad != 0) {
 			t.g.checkBackward(t.g.node(id), 1, tensor.Scalar(gc), tensor.Scalar(gc*dy))
 		}

@@ -112,10 +112,12 @@
 // A zero upstream gradient contributes zero, whatever the local
 // derivative: in where(x > 0, sqrt(x), x) at x = -1 the sqrt branch's
 // local derivative is NaN, but its upstream gradient is 0, so x's gradient
-// is 1, not NaN. Backward's float64 scalar path skips a node whose entry is
-// exactly zero; the element-wise operations of package ops apply their
-// local derivatives with ops.GatedMul, which is 0 where the gradient is 0,
-// on tensors and in recorded Gradients alike. Operations that mix elements
+// is 1, not NaN. Likewise a zero local derivative contributes zero,
+// whatever the upstream gradient (relu at x < 0 passes on 0 even of a NaN).
+// Backward's float64 scalar path skips a node whose entry is exactly zero
+// and a local derivative that is exactly zero; the element-wise operations
+// of package ops apply their local derivatives with ops.GatedMul, which is
+// 0 where either is 0, on tensors and in recorded Gradients alike. Operations that mix elements
 // (MatMul, the reductions) use plain arithmetic, so there a zero gradient
 // times an infinite input is NaN.
 //

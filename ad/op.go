@@ -286,3 +286,6 @@ func (accumulate) ScalarForward(x, y float64) float64 { return x + y }
 func (accumulate) ScalarDeriv(_, _, _ float64) (float64, float64) { return 1, 1 }
 
 func (accumulate) Arity() int { return 2 }
+
+// Local is 1 for both inputs: the trace shows it.
+func (accumulate) Local(c Node, _ int) Node { return c.g.Const(tensor.Ones(c.DType())) }

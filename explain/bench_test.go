@@ -31,7 +31,7 @@ func BenchmarkExplainSum(b *testing.B) {
 		b.Run(fmt.Sprintf("inputs=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				Backward(pg, Options{})
+				Backward(graphOf(pg), Options{})
 			}
 		})
 	}
@@ -56,7 +56,7 @@ func BenchmarkExplainChain(b *testing.B) {
 		b.Run(fmt.Sprintf("statements=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := Backward(pg, Options{}).WriteText(io.Discard); err != nil {
+				if err := Backward(graphOf(pg), Options{}).WriteText(io.Discard); err != nil {
 					b.Fatal(err)
 				}
 			}

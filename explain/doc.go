@@ -1,7 +1,7 @@
 // Package explain shows backpropagation step by step: the forward pass,
-// the complete calculation table and the answers, for a program built by
-// package program, as text, Markdown, LaTeX, JSON or HTML; and the graph
-// as a Mermaid or Graphviz DOT diagram.
+// the complete calculation table and the answers, for any graph of the
+// engine, as text, Markdown, LaTeX, JSON or HTML; and the graph as a
+// Mermaid or Graphviz DOT diagram.
 //
 // # The complete calculation table
 //
@@ -17,9 +17,29 @@
 // its consumers have contributed. A row for each --wrt node follows with
 // its final gradient, marked (input) or, for another node, (wrt).
 //
-// A zero upstream gradient contributes zero whatever the local derivative,
-// as in the engine: in y = 0·log(x) at x = 0 the row for x shows 0, not
-// 0·∞ = NaN.
+// The table is the engine's own trace (ad.Trace), not a second
+// derivation: each row is a step of the backward pass, ∂C/∂V is the local
+// derivative that C's operation states (printed with node names and
+// folded: 2·u3, not 2·u3^(2 - 1)), and every number is the engine's. An
+// operation that states a bprop rule instead of a local derivative (a
+// matrix product, the shape operations) leaves ∂C/∂V empty, and its
+// contribution is the rule as a textbook writes it: for y = W·x, the row
+// for W reads G[y]·xᵀ; broadcasting shows as the sum that undoes it.
+//
+// A zero upstream gradient, or a zero local derivative, contributes zero
+// whatever the other is, as in the engine: such a row says so in words,
+// "0 (G[y] is 0)" or "0 (∂C/∂V is 0)", instead of a formula that would
+// read 0·∞ = NaN.
+//
+// # Any graph
+//
+// [Backward] explains a [Graph]: an output node of any ad.Graph, the
+// nodes to differentiate with respect to, and a way to name nodes
+// (package program names them from the source; by default a node's own
+// name is used, and an unnamed node is shown by its expression). Tensor
+// nodes are shown by their values: all elements up to
+// Options.MaxElements ([DefaultMaxElements]), and beyond it the shape
+// with the minimum, maximum and mean (see [Tensor] for the JSON form).
 //
 // # Symbolic gradients
 //

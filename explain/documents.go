@@ -66,15 +66,15 @@ func (e *Explanation) WriteLaTeX(w io.Writer) error {
 	head := "node & operation & inputs & value \\\\\n"
 	fmt.Fprintf(&b, "\\section*{Forward pass}\n\\begin{longtable}{L{.13}L{.3}L{.3}L{.21}}\n\\hline\n%s\\hline\n\\endhead\n", head)
 	for _, r := range e.Forward {
-		fmt.Fprintf(&b, "%s & %s & %s & %s \\\\\n", latex(r.Name), latex(r.Op), latex(r.Inputs), latex(Number(r.Value)))
+		fmt.Fprintf(&b, "%s & %s & %s & %s \\\\\n", latex(r.Name), latex(r.Op), latex(r.Inputs), latex(shown(r.Value, r.Tensor)))
 	}
 	head = "$V$ & $C$ & op & $\\partial C/\\partial V$ & inputs & contribution & $G$ \\\\\n"
 	fmt.Fprintf(&b, "\\hline\n\\end{longtable}\n\n\\section*{Complete calculation}\n{\\footnotesize\n\\begin{longtable}{L{.09}L{.09}L{.11}L{.11}L{.14}L{.18}L{.18}}\n\\hline\n%s\\hline\n\\endhead\n", head)
 	for _, r := range e.Rows {
-		fmt.Fprintf(&b, "%s & %s & %s & %s & %s & %s & %s \\\\\n", latex(r.V), latex(r.C), latex(r.Op), latex(r.Local), latex(r.Inputs), latex(withValue(r.Contribution, r.ContribValue)), latex(withValue(r.G, r.GValue)))
+		fmt.Fprintf(&b, "%s & %s & %s & %s & %s & %s & %s \\\\\n", latex(r.V), latex(r.C), latex(r.Op), latex(r.Local), latex(r.Inputs), latex(withValue(r.Contribution, r.ContribValue, r.ContribTensor)), latex(withValue(r.G, r.GValue, r.GTensor)))
 	}
 	for _, a := range e.Inputs {
-		fmt.Fprintf(&b, "%s & (input) & & & & & %s \\\\\n", latex(a.Wrt), latex(withValue(a.Expr, a.Value)))
+		fmt.Fprintf(&b, "%s & (input) & & & & & %s \\\\\n", latex(a.Wrt), latex(withValue(a.Expr, a.Value, a.Tensor)))
 	}
 	b.WriteString("\\hline\n\\end{longtable}}\n\n")
 	for _, a := range e.Inputs {
@@ -104,14 +104,14 @@ th{background:#eee}
 <table><tr><th>node</th><th>operation</th><th>inputs</th><th>value</th></tr>
 `)
 	for _, r := range e.Forward {
-		row(&b, r.Name, r.Op, r.Inputs, Number(r.Value))
+		row(&b, r.Name, r.Op, r.Inputs, shown(r.Value, r.Tensor))
 	}
 	b.WriteString("</table>\n<h2>Complete calculation</h2>\n<table><tr><th>V</th><th>C</th><th>op</th><th>∂C/∂V</th><th>inputs</th><th>contribution</th><th>G</th></tr>\n")
 	for _, r := range e.Rows {
-		row(&b, r.V, r.C, r.Op, r.Local, r.Inputs, withValue(r.Contribution, r.ContribValue), withValue(r.G, r.GValue))
+		row(&b, r.V, r.C, r.Op, r.Local, r.Inputs, withValue(r.Contribution, r.ContribValue, r.ContribTensor), withValue(r.G, r.GValue, r.GTensor))
 	}
 	for _, a := range e.Inputs {
-		row(&b, a.Wrt, "(input)", "", "", "", "", withValue(a.Expr, a.Value))
+		row(&b, a.Wrt, "(input)", "", "", "", "", withValue(a.Expr, a.Value, a.Tensor))
 	}
 	b.WriteString("</table>\n")
 	for _, a := range e.Inputs {

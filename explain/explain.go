@@ -2,29 +2,94 @@ package explain
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/seed812a03d2/backprop/ad"
-	"github.com/seed812a03d2/backprop/program"
+	"github.com/seed812a03d2/backprop/tensor"
 )
 
-// Options choose how expressions are shown.
+// Graph is a computation to explain: its output, the nodes to
+// differentiate it with respect to, and how to call its nodes.
+type Graph struct {
+	Of  ad.Node   // the output
+	Wrt []ad.Node // the nodes whose gradients are wanted
+	// Name returns the name to show for node n, or "" when it has none:
+	// the node is then shown by its expression as written (sin(x)), or,
+	// when that is long or taken, by the engine's name for it (sin#7).
+	// Nil means each node's own name (ad.Node.Name).
+	Name func(n ad.Node) string
+	// OfName and WrtNames are what the answers call the output and the
+	// Wrt nodes, ∂OfName/∂WrtNames[i]; empty means the names the nodes are
+	// shown by.
+	OfName   string
+	WrtNames []string
+}
+
+func (gr Graph) name(n ad.Node) string {
+	if gr.Name != nil {
+		return gr.Name(n)
+	}
+	return n.Name()
+}
+
+func (gr Graph) ofName() string {
+	if gr.OfName != "" {
+		return gr.OfName
+	}
+	return shownName(gr, gr.Of)
+}
+
+func (gr Graph) wrtName(i int) string {
+	if i < len(gr.WrtNames) && gr.WrtNames[i] != "" {
+		return gr.WrtNames[i]
+	}
+	return shownName(gr, gr.Wrt[i])
+}
+
+// shownName is n's name, or the engine's.
+func shownName(gr Graph, n ad.Node) string {
+	if s := gr.name(n); s != "" {
+		return s
+	}
+	return n.String()
+}
+
+// DefaultMaxElements is the number of elements up to which a tensor is
+// shown whole; a bigger one is shown by its shape and the minimum,
+// maximum and mean of its elements.
+const DefaultMaxElements = 16
+
+// Options choose how expressions and values are shown.
 type Options struct {
 	// InTermsOfInputs shows gradients as formulas in the input names
 	// (∂u5/∂u1 = 2·(u1 + u2)·cos((u1 + u2)^2)) instead of with the values
 	// substituted (12·cos(36)).
 	InTermsOfInputs bool
+	// MaxElements is the number of elements up to which a tensor is shown
+	// whole; 0 means DefaultMaxElements.
+	MaxElements int
+}
+
+func (o Options) maxElements() int {
+	if o.MaxElements > 0 {
+		return o.MaxElements
+	}
+	return DefaultMaxElements
 }
 
 // Explanation is the step-by-step account of one backpropagation: the
-// forward pass, the complete calculation table and the answers.
+// forward pass, the complete calculation table and the answers. Values of
+// scalar nodes are float64 fields; a tensor node's value is in the Tensor
+// field beside, which is nil for scalars.
 type Explanation struct {
 	Of      string  // the output's name
-	First   string  // for the second pass (SecondOrder): the first --wrt node, whose derivative ∂Of/∂First is backpropagated
+	First   string  // for the second pass (SecondOrder): the first Wrt node, whose derivative ∂Of/∂First is backpropagated
 	Value   float64 // the value of the node backpropagated: the output, or ∂Of/∂First
+	Tensor  *Tensor
 	Forward []ForwardRow
 	Rows    []Row    // the complete calculation table, in the order the engine fills it
-	Inputs  []Answer // a row per --wrt node with its final gradient
+	Inputs  []Answer // a row per Wrt node with its final gradient
 }
 
 // ForwardRow is one node of the forward pass.
@@ -33,27 +98,39 @@ type ForwardRow struct {
 	Op     string  // the operation on the inputs' names, "u1 + u2"; "input" for an input
 	Inputs string  // the inputs' values, "u1 = 4, u2 = 2"
 	Value  float64 // the node's value
+	Tensor *Tensor
 }
 
-// Row is one (node V, consumer C) row of the complete calculation table.
+// Row is one (node V, consumer C) row of the complete calculation table:
+// one step of the engine's trace (two for a consumer that uses V twice).
 type Row struct {
-	V, C         string  // the node and its consumer
-	Op           string  // C's operation, "sin(u4)"
-	Local        string  // ∂C/∂V as a formula in node names, "cos(u4)"
-	Inputs       string  // C's input values, "u4 = 36"
-	Contribution string  // ∂C/∂V at the inputs times grad_table[C], "12·cos(36)"
-	ContribValue float64 // its value
-	G            string  // grad_table[V] once all V's consumers have contributed
-	GValue       float64
+	V, C string // the node and its consumer
+	Op   string // C's operation, "sin(u4)"
+	// Local is ∂C/∂V, the operation's own local derivative, in node names:
+	// "cos(u4)". It is empty for an operation that states its bprop rule
+	// instead (matmul, the shape operations): then Contribution is that rule.
+	Local         string
+	Inputs        string  // C's input values, "u4 = 36"
+	Contribution  string  // ∂C/∂V at the inputs times grad_table[C], "12·cos(36)"; "0 (G[C] is 0)" or "0 (∂C/∂V is 0)" where either is 0, even if the other is ∞ or NaN
+	ContribValue  float64 // its value: the engine's
+	ContribTensor *Tensor
+	G             string  // grad_table[V] once all V's consumers have contributed
+	GValue        float64 // the engine's
+	GTensor       *Tensor
+
+	local, contrib *sym // while the table is built
+	contribNodes   []ad.Node
+	why            string // why a contribution is 0 whatever the formula
 }
 
 // Answer is the gradient of the output with respect to one node.
 type Answer struct {
-	Wrt   string // the name asked for
-	Node  string // the node's name in the tables: "x#2" for a later assignment to x
-	Input bool   // whether the node is an input
-	Expr  string // symbolic, "12·cos(36)"
-	Value float64
+	Wrt    string // the name asked for
+	Node   string // the node's name in the tables: "x#2" for a later assignment to x
+	Input  bool   // whether the node is an input
+	Expr   string // symbolic, "12·cos(36)"
+	Value  float64
+	Tensor *Tensor
 }
 
 // kind is the consumer column of an answer's row in the calculation table.
@@ -69,40 +146,36 @@ func (a Answer) kind() string {
 // stay readable and do not grow exponentially.
 const maxInline = 24
 
-// Backward explains the backward pass that computes pg's gradients.
-func Backward(pg *program.Compiled, opt Options) *Explanation {
-	return explainFrom(pg, pg.Output(), wrtNodes(pg), opt, false)
+// Backward explains the backward pass from gr.Of to gr.Wrt, as the engine
+// takes it: the rows are the steps of ad.Trace, and every number is the
+// engine's. The trace is recorded on gr.Of's graph, as ad.Gradients would
+// record it.
+func Backward(gr Graph, opt Options) *Explanation {
+	return explainFrom(gr, gr.Of, opt, false)
 }
 
-// SecondOrder explains the second pass: for each --wrt node x, the first
-// derivative ∂y/∂x is recorded as nodes of the graph (its forward pass is
-// the first backward pass), and backpropagated again to every --wrt node,
-// giving ∂²y/∂x∂z. The forward rows are those ∂y/∂x depends on.
-func SecondOrder(pg *program.Compiled, opt Options) []*Explanation {
-	wrt := wrtNodes(pg)
+// SecondOrder explains the second pass: for each node x of gr.Wrt, the
+// first derivative ∂y/∂x is recorded as nodes of the graph (its forward
+// pass is the first backward pass), and backpropagated again to every
+// node of gr.Wrt, giving ∂²y/∂x∂z. The forward rows are those ∂y/∂x
+// depends on.
+func SecondOrder(gr Graph, opt Options) []*Explanation {
 	var out []*Explanation
-	for i, d := range ad.Gradients(pg.Output(), wrt...) {
-		e := explainFrom(pg, d, wrt, opt, true)
-		e.First = pg.WrtNames[i]
+	for i, d := range ad.Gradients(gr.Of, gr.Wrt...) {
+		e := explainFrom(gr, d, opt, true)
+		e.First = gr.wrtName(i)
 		out = append(out, e)
 	}
 	return out
 }
 
-func wrtNodes(pg *program.Compiled) []ad.Node {
-	wrt := make([]ad.Node, len(pg.Wrt))
-	for i, w := range pg.Wrt {
-		wrt[i] = pg.Nodes[w]
-	}
-	return wrt
-}
-
-// explainFrom explains the gradients of y with respect to wrt. With
+// explainFrom explains the gradients of y with respect to gr.Wrt. With
 // ancestors, the forward rows are only the nodes y depends on.
-func explainFrom(pg *program.Compiled, y ad.Node, wrt []ad.Node, opt Options, ancestors bool) *Explanation {
-	g := pg.G
-	table := ad.Backward(y, wrt...)
-	e := &Explanation{Of: pg.OutputName(), Value: y.Scalar()}
+func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool) *Explanation {
+	g := y.Graph()
+	wrt := gr.Wrt
+	maxEl := opt.maxElements()
+	e := &Explanation{Of: gr.ofName(), Value: scalarOf(y), Tensor: tensorOf(y, maxEl)}
 	var needed []bool
 	if ancestors {
 		needed = make([]bool, y.ID()+1)
@@ -117,16 +190,28 @@ func explainFrom(pg *program.Compiled, y ad.Node, wrt []ad.Node, opt Options, an
 	}
 
 	// How every node is shown, and in the other mode its formula in the
-	// inputs.
-	nm := nameNodes(pg)
+	// inputs. The nodes are those up to y: the trace records its own
+	// after them, and an earlier explanation may have recorded others.
+	n0 := g.Len()
+	fw := y.ID() + 1 // the forward rows
+	var skip func(int) bool
+	if needed != nil {
+		skip = func(id int) bool { return id >= len(needed) || !needed[id] }
+	}
+	nm := nameNodes(g, n0, gr.name, skip)
 	ref := nm.ref
 	formula := ref
 	if opt.InTermsOfInputs {
-		formula = make([]*sym, g.Len())
+		formula = make([]*sym, n0)
 	}
-	for id := range g.Len() {
+	values := make([]*sym, n0) // the nodes with their values put in: numbers, and names for tensors
+	for id := range n0 {
 		n := g.Node(id)
 		in := inputs(n)
+		values[id] = ref[id]
+		if n.Shape().Size() == 1 && len(n.Shape()) == 0 {
+			values[id] = num(n.Scalar())
+		}
 		if opt.InTermsOfInputs {
 			formula[id] = ref[id]
 			if !n.IsLeaf() {
@@ -136,88 +221,118 @@ func explainFrom(pg *program.Compiled, y ad.Node, wrt []ad.Node, opt Options, an
 					formula[id] = ref[id]
 				}
 			}
+			values[id] = formula[id]
 		}
 		switch {
-		case needed != nil && (id >= len(needed) || !needed[id]):
+		case id >= fw || needed != nil && !needed[id]:
 		case n.IsVar():
-			e.Forward = append(e.Forward, ForwardRow{Name: ref[id].String(), Op: "input", Value: n.Scalar()})
+			e.Forward = append(e.Forward, ForwardRow{Name: ref[id].String(), Op: "input", Value: scalarOf(n), Tensor: tensorOf(n, maxEl)})
 		case !n.IsLeaf():
 			e.Forward = append(e.Forward, ForwardRow{
 				Name:   ref[id].String(),
 				Op:     nm.op[id],
-				Inputs: inputValues(in, ref),
-				Value:  n.Scalar(),
+				Inputs: inputValues(in, ref, maxEl),
+				Value:  scalarOf(n),
+				Tensor: tensorOf(n, maxEl),
 			})
 		}
 	}
 
-	// The nodes on paths from the wrt nodes to y, and their consumers there.
-	onPath := make([]bool, g.Len())
-	for _, x := range wrt {
-		onPath[x.ID()] = true // one pass, not a search per node: linear in the --wrt list
-	}
-	for id := range g.Len() {
-		n := g.Node(id)
-		for _, x := range inputs(n) {
-			if onPath[x.ID()] {
-				onPath[id] = true
-			}
-		}
-	}
-	reaches := make([]bool, g.Len()) // reaches y
-	reaches[y.ID()] = true
-	consumers := make([][]ad.Node, g.Len())
-	for id := y.ID(); id >= 0; id-- {
-		n := g.Node(id)
-		if !reaches[id] {
-			continue
-		}
-		for _, x := range inputs(n) {
-			reaches[x.ID()] = true
-		}
-	}
-	for id := range y.ID() + 1 {
-		n := g.Node(id)
-		if !onPath[id] || !reaches[id] {
-			continue
-		}
-		for _, x := range inputs(n) {
-			cs := consumers[x.ID()]
-			if onPath[x.ID()] && reaches[x.ID()] && (len(cs) == 0 || cs[len(cs)-1] != n) {
-				consumers[x.ID()] = append(cs, n) // once, even if n uses x twice
-			}
-		}
-	}
-
-	// The symbolic gradient table, filled as the engine fills the
-	// numeric one: nodes in reverse order of creation (reverse topological
-	// order), so every consumer's entry is complete before its inputs'
-	// entries are summed. V's rows are its consumers in order of creation.
-	gsym := make([]*sym, g.Len())
+	// The backward pass, as the engine takes it: consumers C in reverse
+	// order of creation, each one's entry complete. Each step becomes part
+	// of a row; a consumer that uses V twice (x·x) takes two steps for one
+	// row. The symbolic G of a consumer is the sum of its rows, complete
+	// when its first step as a consumer comes.
+	rows := make([][]Row, n0)      // by V, in the order the steps came
+	contribs := make([][]*sym, n0) // by V: the symbolic contributions
+	total := make([]ad.Node, n0)   // by V: the engine's running total
+	gsym := make([]*sym, n0)       // by node: its symbolic G, once complete
 	gsym[y.ID()] = num(1)
 	gref := func(c ad.Node) *sym { // G[C] as it appears inside other expressions
-		s := gsym[c.ID()]
-		if s.size() > maxInline {
-			return name("G["+ref[c.ID()].String()+"]", table.Scalar(c))
+		id := c.ID()
+		if gsym[id] == nil {
+			gsym[id] = sumOfSyms(contribs[id])
+		}
+		s := gsym[id]
+		if s.size() > maxInline || total[id].Valid() && !isScalar(total[id]) {
+			return name("G["+ref[id].String()+"]", scalarOf(total[id]))
 		}
 		return s
 	}
-	for id := y.ID() - 1; id >= 0; id-- {
-		cs := consumers[id]
-		if len(cs) == 0 {
+	names := &printer{n0: n0, orig: ref}
+	vals := &printer{n0: n0, orig: values}
+	var last ad.Step
+	grads := ad.Trace(y, func(s ad.Step) {
+		v, c := s.V.ID(), s.C.ID()
+		total[v] = s.Total
+		up := gref(s.C)
+		local, localVal := names.local(s), vals.local(s)
+		var contrib *sym
+		why := ""
+		switch {
+		case isScalar(s.Upstream) && s.Upstream.Scalar() == 0:
+			why = "G[" + ref[c].String() + "] is 0" // said in words: 0·∞ would read NaN
+		case s.Local.Valid() && isScalar(s.Local) && s.Local.Scalar() == 0:
+			why = "∂C/∂V is 0" // a zero local derivative passes nothing on, not even a NaN
+		case s.Local.Valid() && !isScalar(s.Local) && !isScalar(s.Upstream):
+			contrib = infix(localVal, " ⊙ ", up, pProduct)
+		case s.Local.Valid():
+			contrib = mul(localVal, up)
+		default:
+			contrib = vals.contribution(s, up)
+		}
+		rs := rows[v]
+		if k := len(rs) - 1; k >= 0 && last.V == s.V && last.C == s.C {
+			// The second use of V by C: one row, the uses summed.
+			r := &rs[k]
+			if r.local != nil && local != nil {
+				r.local = add(r.local, local)
+			} else {
+				r.local = nil // a bprop rule: the contribution says it
+			}
+			r.contrib = addMaybe(r.contrib, contrib)
+			r.contribNodes = append(r.contribNodes, s.Contribution)
+			if r.contrib != nil {
+				r.why = ""
+			}
+			contribs[v][len(contribs[v])-1] = r.contrib
+			last = s
+			return
+		}
+		last = s
+		r := Row{
+			V: ref[v].String(), C: ref[c].String(), Op: nm.op[c],
+			Inputs: inputValues(inputs(s.C), ref, maxEl),
+			local:  local, contrib: contrib, contribNodes: []ad.Node{s.Contribution}, why: why,
+		}
+		rows[v] = append(rs, r)
+		contribs[v] = append(contribs[v], contrib)
+	}, wrt...)
+
+	// The rows: V in reverse order of creation, its consumers in order of
+	// creation (the trace gave them in reverse).
+	for id := n0 - 1; id >= 0; id-- {
+		rs := rows[id]
+		if len(rs) == 0 {
 			continue
 		}
-		v := g.Node(id)
-		first := len(e.Rows)
-		var sum []*sym
-		for _, c := range cs {
-			e.Rows = append(e.Rows, contribution(table, v, c, nm, formula, gref, opt, &sum))
+		if gsym[id] == nil {
+			gsym[id] = sumOfSyms(contribs[id])
 		}
-		gsym[id] = add(sum...)
-		gs := display(gsym[id], table.Scalar(v))
-		for k := first; k < len(e.Rows); k++ {
-			e.Rows[k].G = gs
-			e.Rows[k].GValue = table.Scalar(v)
+		gs := display(gsym[id], scalarOf(total[id]))
+		for k := len(rs) - 1; k >= 0; k-- {
+			r := rs[k]
+			if r.local != nil {
+				r.Local = r.local.String()
+			}
+			r.ContribValue, r.ContribTensor = sumOf(r.contribNodes, maxEl)
+			if r.contrib == nil {
+				r.Contribution = "0 (" + r.why + ")"
+			} else {
+				r.Contribution = display(r.contrib, r.ContribValue)
+			}
+			r.G, r.GValue, r.GTensor = gs, scalarOf(total[id]), tensorOf(total[id], maxEl)
+			e.Rows = append(e.Rows, r)
 		}
 	}
 	for i, x := range wrt {
@@ -226,14 +341,51 @@ func explainFrom(pg *program.Compiled, y ad.Node, wrt []ad.Node, opt Options, an
 			s = num(0) // y does not depend on x
 		}
 		e.Inputs = append(e.Inputs, Answer{
-			Wrt:   pg.WrtNames[i],
-			Node:  ref[x.ID()].String(),
-			Input: x.IsVar(),
-			Expr:  display(s, table.Scalar(x)),
-			Value: table.Scalar(x),
+			Wrt:    gr.wrtName(i),
+			Node:   ref[x.ID()].String(),
+			Input:  x.IsVar(),
+			Expr:   display(s, scalarOf(grads[i])),
+			Value:  scalarOf(grads[i]),
+			Tensor: tensorOf(grads[i], maxEl),
 		})
 	}
 	return e
+}
+
+// sumOfSyms adds the symbolic contributions to one node; nil ones are
+// zero.
+func sumOfSyms(terms []*sym) *sym {
+	var ts []*sym
+	for _, t := range terms {
+		if t != nil {
+			ts = append(ts, t)
+		}
+	}
+	return add(ts...)
+}
+
+// addMaybe adds two contributions, either of which may be nil (zero, said
+// in words).
+func addMaybe(a, b *sym) *sym {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	return add(a, b)
+}
+
+// sumOf returns the sum of the engine's contributions of one row: one, or
+// two for a consumer that uses V twice.
+func sumOf(ns []ad.Node, maxEl int) (float64, *Tensor) {
+	if len(ns) == 1 {
+		return scalarOf(ns[0]), tensorOf(ns[0], maxEl)
+	}
+	if isScalar(ns[0]) {
+		return ns[0].Scalar() + ns[1].Scalar(), nil
+	}
+	return math.NaN(), newTensor(tensor.Add(ns[0].Value(), ns[1].Value()), maxEl)
 }
 
 // maxShown is the size beyond which a symbolic gradient is shown by its
@@ -249,80 +401,6 @@ func display(s *sym, v float64) string {
 	return s.String()
 }
 
-// contribution computes the row for node v and its consumer c and adds the
-// symbolic contribution to sum.
-func contribution(table *ad.Table, v, c ad.Node, nm *naming, formula []*sym, gref func(ad.Node) *sym, opt Options, sum *[]*sym) Row {
-	ref := nm.ref
-	in := inputs(c)
-	names := symsOf(ref, in)
-	vals := make([]*sym, len(in))
-	for k, x := range in {
-		vals[k] = num(x.Scalar())
-		if opt.InTermsOfInputs {
-			vals[k] = formula[x.ID()]
-		}
-	}
-	var row Row
-	row.V, row.C = ref[v.ID()].String(), ref[c.ID()].String()
-	row.Op = nm.op[c.ID()]
-	row.Inputs = inputValues(in, ref)
-	// The same input may appear twice (x·x): C contributes once per use.
-	var local, localVal *sym
-	for k, x := range in {
-		if x != v {
-			continue
-		}
-		l := localDeriv(c, k, names)
-		lv := localDeriv(c, k, vals)
-		if local == nil {
-			local, localVal = l, lv
-		} else {
-			local, localVal = add(local, l), add(localVal, lv)
-		}
-	}
-	row.Local = local.String()
-	upstream := table.Scalar(c)
-	contrib := mul(localVal, gref(c))
-	row.ContribValue = localNumeric(c, v) * upstream
-	if upstream == 0 {
-		// The engine's rule: a zero upstream gradient contributes zero,
-		// whatever the local derivative (so 0·∞ is 0 here, not NaN).
-		contrib, row.ContribValue = num(0), 0
-	}
-	*sum = append(*sum, contrib)
-	row.Contribution = display(contrib, contrib.value)
-	return row
-}
-
-// localNumeric returns ∂C/∂V at the inputs from the operation's own
-// ScalarDeriv, summed over the positions where v is an input.
-func localNumeric(c, v ad.Node) float64 {
-	in := inputs(c)
-	so, ok := c.Op().(ad.ScalarOp)
-	if !ok || len(in) > 2 {
-		d := 0.0
-		for k, x := range in {
-			if x == v {
-				d += localAt(c, k)
-			}
-		}
-		return d
-	}
-	x, y := in[0].Scalar(), 0.0
-	if len(in) == 2 {
-		y = in[1].Scalar()
-	}
-	dx, dy := so.ScalarDeriv(x, y, c.Scalar())
-	d := 0.0
-	if in[0] == v {
-		d += dx
-	}
-	if len(in) == 2 && in[1] == v {
-		d += dy
-	}
-	return d
-}
-
 func inputs(n ad.Node) []ad.Node { return n.Inputs() }
 
 func symsOf(table []*sym, in []ad.Node) []*sym {
@@ -334,8 +412,9 @@ func symsOf(table []*sym, in []ad.Node) []*sym {
 }
 
 // inputValues lists the named inputs of a node with their values:
-// "u1 = 4, u2 = 2". Constants are left out: they show in the operation.
-func inputValues(in []ad.Node, ref []*sym) string {
+// "u1 = 4, u2 = 2", and a tensor's shape: "W: [2 3]". Constants are left
+// out: they show in the operation.
+func inputValues(in []ad.Node, ref []*sym, maxEl int) string {
 	var parts []string
 	seen := map[ad.Node]bool{}
 	for _, x := range in {
@@ -343,7 +422,11 @@ func inputValues(in []ad.Node, ref []*sym) string {
 			continue
 		}
 		seen[x] = true
-		parts = append(parts, fmt.Sprintf("%s = %s", ref[x.ID()], formatNum(x.Scalar())))
+		if isScalar(x) {
+			parts = append(parts, fmt.Sprintf("%s = %s", ref[x.ID()], formatNum(x.Scalar())))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s: %v", ref[x.ID()], x.Shape()))
+		}
 	}
 	return strings.Join(parts, ", ")
 }

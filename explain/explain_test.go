@@ -9,6 +9,11 @@ import (
 	"github.com/seed812a03d2/backprop/program"
 )
 
+// graphOf is what the command explains for a program.
+func graphOf(pg *program.Compiled) Graph {
+	return Graph{Of: pg.Output(), Wrt: pg.WrtNodes(), Name: pg.Name, OfName: pg.OutputName(), WrtNames: pg.WrtNames}
+}
+
 func explainSrc(t *testing.T, src string, opt program.Options) (*lang.Program, *Explanation) {
 	t.Helper()
 	p, err := lang.Parse("test.bp", []byte(src))
@@ -19,7 +24,7 @@ func explainSrc(t *testing.T, src string, opt program.Options) (*lang.Program, *
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p, Backward(pg, Options{})
+	return p, Backward(graphOf(pg), Options{})
 }
 
 // The operation column shows each statement's expression as written, not
@@ -175,7 +180,7 @@ func TestSecondOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i, e := range SecondOrder(pg, Options{}) {
+		for i, e := range SecondOrder(graphOf(pg), Options{}) {
 			checkTable(t, e)
 			if e.First != pg.WrtNames[i] {
 				t.Errorf("First = %q; want %q", e.First, pg.WrtNames[i])

@@ -2,10 +2,10 @@ package explain
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/seed812a03d2/backprop/ad"
-	"github.com/seed812a03d2/backprop/program"
 )
 
 // Diagram is the graph of a program for drawing: one box per node on the
@@ -18,30 +18,37 @@ type Diagram struct {
 
 // DiagramNode is a node of the diagram.
 type DiagramNode struct {
-	ID    string  // a stable identifier: n0, n1, …
-	Name  string  // the node's name or expression
-	Op    string  // its operation, or "input"
-	Value float64 // its value
-	Grad  float64 // grad_table entry: the output's gradient with respect to it
+	ID         string  // a stable identifier: n0, n1, …
+	Name       string  // the node's name or expression
+	Op         string  // its operation, or "input"
+	Value      float64 // its value, for a scalar
+	Grad       float64 // grad_table entry: the output's gradient with respect to it, for a scalar
+	Tensor     *Tensor // its value, for a tensor
+	GradTensor *Tensor
 }
 
 // DiagramEdge is an arrow from an input to its consumer, labelled with the
 // local derivative.
 type DiagramEdge struct {
 	From, To string  // node IDs
-	Local    string  // ∂To/∂From as a formula
-	Value    float64 // its value at the inputs
+	Local    string  // ∂To/∂From as a formula: the operation's own local derivative; "" if it states a bprop rule instead
+	Value    float64 // its value at the inputs, for a scalar
 }
 
-// NewDiagram returns the diagram of pg with gradients of the output.
-func NewDiagram(pg *program.Compiled) *Diagram {
-	g := pg.G
-	y := pg.Output()
-	table := ad.Backward(y, allNodes(g)...)
-	nm := nameNodes(pg)
+// NewDiagram returns the diagram of the nodes up to gr.Of (in order of
+// creation) with the gradients of the output; gr.Wrt is not used: every
+// node gets its gradient. The local derivatives on the edges are recorded
+// on the graph, as the trace records them.
+func NewDiagram(gr Graph) *Diagram {
+	y := gr.Of
+	g := y.Graph()
+	n0 := y.ID() + 1
+	table := ad.Backward(y, allNodes(g, n0)...)
+	nm := nameNodes(g, n0, gr.name, nil)
+	names := &printer{n0: n0, orig: nm.ref}
 	d := &Diagram{}
 	ids := map[int]string{}
-	for id := range g.Len() {
+	for id := range n0 {
 		n := g.Node(id)
 		if n.IsLeaf() && !n.IsVar() {
 			continue
@@ -52,18 +59,29 @@ func NewDiagram(pg *program.Compiled) *Diagram {
 			op = nm.op[id]
 		}
 		ids[id] = fmt.Sprintf("n%d", len(d.Nodes))
-		d.Nodes = append(d.Nodes, DiagramNode{ID: ids[id], Name: nm.ref[id].String(), Op: op, Value: n.Scalar(), Grad: table.Scalar(n)})
+		dn := DiagramNode{ID: ids[id], Name: nm.ref[id].String(), Op: op, Value: scalarOf(n), Tensor: tensorOf(n, 6)}
+		if gr := table.Grad(n); len(gr.Shape()) == 0 {
+			dn.Grad = gr.Item()
+		} else {
+			dn.Grad, dn.GradTensor = math.NaN(), newTensor(gr, 6)
+		}
+		d.Nodes = append(d.Nodes, dn)
 		for k, x := range in {
 			if from, ok := ids[x.ID()]; ok {
-				d.Edges = append(d.Edges, DiagramEdge{From: from, To: ids[id], Local: localDeriv(n, k, symsOf(nm.ref, in)).String(), Value: localAt(n, k)})
+				e := DiagramEdge{From: from, To: ids[id], Value: math.NaN()}
+				if l, ok := n.Op().(ad.LocalOp); ok {
+					local := l.Local(n, k)
+					e.Local, e.Value = names.sym(local).String(), scalarOf(local)
+				}
+				d.Edges = append(d.Edges, e)
 			}
 		}
 	}
 	return d
 }
 
-func allNodes(g *ad.Graph) []ad.Node {
-	out := make([]ad.Node, g.Len())
+func allNodes(g *ad.Graph, n int) []ad.Node {
+	out := make([]ad.Node, n)
 	for i := range out {
 		out[i] = g.Node(i)
 	}
@@ -79,7 +97,7 @@ func (d *Diagram) Mermaid() string {
 		if n.Op != "input" && n.Op != n.Name {
 			label += " = " + n.Op
 		}
-		fmt.Fprintf(&b, "  %s[\"%s<br/>value %s<br/>grad %s\"]\n", n.ID, mermaidEscape(label), Number(n.Value), Number(n.Grad))
+		fmt.Fprintf(&b, "  %s[\"%s<br/>value %s<br/>grad %s\"]\n", n.ID, mermaidEscape(label), shown(n.Value, n.Tensor), shown(n.Grad, n.GradTensor))
 	}
 	for _, e := range d.Edges {
 		fmt.Fprintf(&b, "  %s -- \"%s\" --> %s\n", e.From, mermaidEscape(e.Local), e.To)
@@ -111,7 +129,7 @@ func (d *Diagram) DOT() string {
 		} else if n.Op == "input" {
 			label += " (input)"
 		}
-		fmt.Fprintf(&b, "  %s [label=%s];\n", n.ID, dotQuote(fmt.Sprintf("%s\nvalue = %s\ngrad = %s", label, Number(n.Value), Number(n.Grad))))
+		fmt.Fprintf(&b, "  %s [label=%s];\n", n.ID, dotQuote(fmt.Sprintf("%s\nvalue = %s\ngrad = %s", label, shown(n.Value, n.Tensor), shown(n.Grad, n.GradTensor))))
 	}
 	for _, e := range d.Edges {
 		fmt.Fprintf(&b, "  %s -> %s [xlabel=%s];\n", e.From, e.To, dotQuote(e.Local))

@@ -26,18 +26,28 @@ func Number(v float64) string {
 }
 
 // withValue writes a symbolic expression and its value: "12·cos(36) =
-// -1.535564275528856", or just the value when the expression is it.
-func withValue(expr string, v float64) string {
-	if expr == Number(v) || expr == formatNum(v) {
-		return Number(v)
+// -1.535564275528856", or just the value when the expression is it. A
+// tensor value t, if not nil, is shown instead of v.
+func withValue(expr string, v float64, t *Tensor) string {
+	val := shown(v, t)
+	if expr == val || t == nil && expr == formatNum(v) {
+		return val
 	}
-	return expr + " = " + Number(v)
+	return expr + " = " + val
+}
+
+// shown writes a value: the number v, or the tensor t if it is not nil.
+func shown(v float64, t *Tensor) string {
+	if t != nil {
+		return t.String()
+	}
+	return Number(v)
 }
 
 // Answer line: ∂u5/∂u1 = 12·cos(36) = -1.535564275528856; in the second
 // pass ∂²u5/∂u1∂u2 = ….
 func (e *Explanation) answerLine(a Answer) string {
-	return e.derivative(a.Wrt) + " = " + withValue(a.Expr, a.Value)
+	return e.derivative(a.Wrt) + " = " + withValue(a.Expr, a.Value, a.Tensor)
 }
 
 // derivative names the derivative of the explained node with respect to
@@ -76,16 +86,16 @@ func (e *Explanation) WriteText(w io.Writer) error {
 	b.WriteString(fwTitle + "\n")
 	table(b, []string{"node", "operation", "inputs", "value"}, len(e.Forward), func(i int) []string {
 		r := e.Forward[i]
-		return []string{r.Name, r.Op, r.Inputs, Number(r.Value)}
+		return []string{r.Name, r.Op, r.Inputs, shown(r.Value, r.Tensor)}
 	})
 	b.WriteString("\n" + calcTitle + "\n")
 	table(b, []string{"V", "C", "op", "∂C/∂V", "inputs", "contribution", "G"}, len(e.Rows)+len(e.Inputs), func(i int) []string {
 		if i < len(e.Rows) {
 			r := e.Rows[i]
-			return []string{r.V, r.C, r.Op, r.Local, r.Inputs, withValue(r.Contribution, r.ContribValue), withValue(r.G, r.GValue)}
+			return []string{r.V, r.C, r.Op, r.Local, r.Inputs, withValue(r.Contribution, r.ContribValue, r.ContribTensor), withValue(r.G, r.GValue, r.GTensor)}
 		}
 		a := e.Inputs[i-len(e.Rows)]
-		return []string{a.Node, a.kind(), "", "", "", "", withValue(a.Expr, a.Value)}
+		return []string{a.Node, a.kind(), "", "", "", "", withValue(a.Expr, a.Value, a.Tensor)}
 	})
 	b.WriteString("\n")
 	for _, a := range e.Inputs {
@@ -152,14 +162,14 @@ func (e *Explanation) WriteMarkdown(w io.Writer, mermaid string) error {
 	}
 	b.WriteString("## " + fwTitle + "\n\n| node | operation | inputs | value |\n|---|---|---|---|\n")
 	for _, r := range e.Forward {
-		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", md(r.Name), md(r.Op), md(r.Inputs), Number(r.Value))
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", md(r.Name), md(r.Op), md(r.Inputs), shown(r.Value, r.Tensor))
 	}
 	b.WriteString("\n## " + calcTitle + "\n\n| V | C | op | ∂C/∂V | inputs | contribution | G |\n|---|---|---|---|---|---|---|\n")
 	for _, r := range e.Rows {
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n", md(r.V), md(r.C), md(r.Op), md(r.Local), md(r.Inputs), md(withValue(r.Contribution, r.ContribValue)), md(withValue(r.G, r.GValue)))
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n", md(r.V), md(r.C), md(r.Op), md(r.Local), md(r.Inputs), md(withValue(r.Contribution, r.ContribValue, r.ContribTensor)), md(withValue(r.G, r.GValue, r.GTensor)))
 	}
 	for _, a := range e.Inputs {
-		fmt.Fprintf(b, "| %s | %s | | | | | %s |\n", md(a.Node), a.kind(), md(withValue(a.Expr, a.Value)))
+		fmt.Fprintf(b, "| %s | %s | | | | | %s |\n", md(a.Node), a.kind(), md(withValue(a.Expr, a.Value, a.Tensor)))
 	}
 	b.WriteString("\n")
 	for _, a := range e.Inputs {
@@ -188,48 +198,57 @@ func (v jsonNumber) MarshalJSON() ([]byte, error) {
 	return []byte(Number(f)), nil
 }
 
+// jsonValue is a value for JSON: a number (see jsonNumber), or the tensor
+// t if it is not nil.
+func jsonValue(v float64, t *Tensor) any {
+	if t != nil {
+		return t
+	}
+	return jsonNumber(v)
+}
+
 // WriteJSON writes the explanation as one JSON object: a machine-readable
 // trace of the same rows.
 func (e *Explanation) WriteJSON(w io.Writer) error {
 	type fwd struct {
-		Node   string     `json:"node"`
-		Op     string     `json:"op"`
-		Inputs string     `json:"inputs"`
-		Value  jsonNumber `json:"value"`
+		Node   string `json:"node"`
+		Op     string `json:"op"`
+		Inputs string `json:"inputs"`
+		Value  any    `json:"value"`
 	}
 	type row struct {
-		V            string     `json:"V"`
-		C            string     `json:"C"`
-		Op           string     `json:"op"`
-		Local        string     `json:"local"`
-		Inputs       string     `json:"inputs"`
-		Contribution string     `json:"contribution"`
-		ContribValue jsonNumber `json:"contribution_value"`
-		G            string     `json:"G"`
-		GValue       jsonNumber `json:"G_value"`
+		V            string `json:"V"`
+		C            string `json:"C"`
+		Op           string `json:"op"`
+		Local        string `json:"local"`
+		Inputs       string `json:"inputs"`
+		Contribution string `json:"contribution"`
+		ContribValue any    `json:"contribution_value"`
+		G            string `json:"G"`
+		GValue       any    `json:"G_value"`
 	}
 	type answer struct {
-		Wrt   string     `json:"wrt"`
-		Node  string     `json:"node"`
-		Expr  string     `json:"expr"`
-		Value jsonNumber `json:"value"`
+		Wrt   string `json:"wrt"`
+		Node  string `json:"node"`
+		Expr  string `json:"expr"`
+		Value any    `json:"value"`
 	}
 	out := struct {
-		Of      string     `json:"of"`
-		First   string     `json:"first,omitempty"` // the second pass backpropagates ∂of/∂first
-		Value   jsonNumber `json:"value"`
-		Forward []fwd      `json:"forward"`
-		Rows    []row      `json:"rows"`
-		Answers []answer   `json:"answers"`
-	}{Of: e.Of, First: e.First, Value: jsonNumber(e.Value), Forward: []fwd{}, Rows: []row{}, Answers: []answer{}}
+		Of      string   `json:"of"`
+		First   string   `json:"first,omitempty"` // the second pass backpropagates ∂of/∂first
+		Value   any      `json:"value"`
+		Forward []fwd    `json:"forward"`
+		Rows    []row    `json:"rows"`
+		Answers []answer `json:"answers"`
+	}{Of: e.Of, First: e.First, Value: jsonValue(e.Value, e.Tensor), Forward: []fwd{}, Rows: []row{}, Answers: []answer{}}
 	for _, r := range e.Forward {
-		out.Forward = append(out.Forward, fwd{r.Name, r.Op, r.Inputs, jsonNumber(r.Value)})
+		out.Forward = append(out.Forward, fwd{r.Name, r.Op, r.Inputs, jsonValue(r.Value, r.Tensor)})
 	}
 	for _, r := range e.Rows {
-		out.Rows = append(out.Rows, row{r.V, r.C, r.Op, r.Local, r.Inputs, r.Contribution, jsonNumber(r.ContribValue), r.G, jsonNumber(r.GValue)})
+		out.Rows = append(out.Rows, row{r.V, r.C, r.Op, r.Local, r.Inputs, r.Contribution, jsonValue(r.ContribValue, r.ContribTensor), r.G, jsonValue(r.GValue, r.GTensor)})
 	}
 	for _, a := range e.Inputs {
-		out.Answers = append(out.Answers, answer{a.Wrt, a.Node, a.Expr, jsonNumber(a.Value)})
+		out.Answers = append(out.Answers, answer{a.Wrt, a.Node, a.Expr, jsonValue(a.Value, a.Tensor)})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/seed812a03d2/backprop/ad"
-	"github.com/seed812a03d2/backprop/program"
 )
 
 // maxWritten is the length beyond which a subexpression's node is called
@@ -22,53 +21,68 @@ type naming struct {
 	op  []string // by node id: the operation on its inputs as written; "" for leaves
 }
 
-// nameNodes names every node of pg's graph. The operation column writes
-// subexpressions out; the node columns need unique names, so a second node
-// written like an earlier one (a second sin(x)) is referred to by the
-// engine's name for it, sin#7, as is a subexpression too long to repeat.
-func nameNodes(pg *program.Compiled) *naming {
-	g := pg.G
-	nm := &naming{ref: make([]*sym, g.Len()), op: make([]string, g.Len())}
-	text := make([]*sym, g.Len()) // as written, not necessarily unique
+// nameNodes names the first n0 nodes of g, with nameOf giving the names
+// of the named ones. The operation column writes subexpressions out; the
+// node columns need unique names, so a second node written like an
+// earlier one (a second sin(x)) is referred to by the engine's name for
+// it, sin#7, as is a subexpression too long to repeat.
+//
+// Nodes for which skip is true (if skip is not nil) are not shown: they
+// are called by the engine's name and claim no expression.
+func nameNodes(g *ad.Graph, n0 int, nameOf func(ad.Node) string, skip func(id int) bool) *naming {
+	nm := &naming{ref: make([]*sym, n0), op: make([]string, n0)}
+	text := make([]*sym, n0) // as written, not necessarily unique
 	seen := map[string]bool{}
-	// An engine name (add#11) may also be a statement's label: the
-	// eleventh assignment to a variable called add. Such a node is named
-	// add#11′ instead.
-	labels := make(map[string]bool, len(pg.Labels))
-	for _, l := range pg.Labels {
-		labels[l] = true
+	labels := make([]string, n0)
+	taken := map[string]bool{}
+	for id := range n0 {
+		labels[id] = nameOf(g.Node(id))
+		taken[labels[id]] = true
 	}
+	// An engine name (add#11) may also be a node's name: the eleventh
+	// assignment to a variable called add. Such a node is named add#11′
+	// instead.
 	engineName := func(n ad.Node) string {
 		s := n.String()
-		for labels[s] {
+		for taken[s] {
 			s += "′"
 		}
 		return s
 	}
-	for id := range g.Len() {
+	for id := range n0 {
 		n := g.Node(id)
-		_, isStmt := pg.Statement(n)
+		label := labels[id]
 		switch {
-		case n.IsLeaf() && !n.IsVar():
-			nm.ref[id] = num(n.Scalar())
+		case skip != nil && skip(id) && !n.IsLeaf():
+			nm.ref[id] = name(engineName(n), scalarOf(n))
+			text[id] = nm.ref[id]
+		case n.IsLeaf() && !n.IsVar() && label == "":
+			if isScalar(n) {
+				nm.ref[id] = num(n.Scalar())
+			} else {
+				nm.ref[id] = name(newTensor(n.Value(), 6).String(), nanValue)
+			}
 			text[id] = nm.ref[id]
 		case n.IsLeaf():
-			nm.ref[id] = name(pg.Label(n), n.Scalar())
+			if label == "" {
+				label = engineName(n)
+			}
+			nm.ref[id] = name(label, scalarOf(n))
 			text[id] = nm.ref[id]
 		default:
 			op, prec := written(n, symsOf(text, n.Inputs()))
 			nm.op[id] = op
-			t := name(op, n.Scalar())
+			t := name(op, scalarOf(n))
 			t.prec0 = prec
 			switch {
-			case isStmt:
-				t = name(pg.Label(n), n.Scalar())
+			case label != "":
+				t = name(label, scalarOf(n))
 				nm.ref[id] = t
 			case len(op) > maxWritten:
-				t = name(engineName(n), n.Scalar())
+				t = name(engineName(n), scalarOf(n))
 				nm.ref[id] = t
 			case seen[op]:
-				nm.ref[id] = name(engineName(n), n.Scalar())
+				nm.ref[id] = name(engineName(n), scalarOf(n))
 			default:
 				seen[op] = true
 				nm.ref[id] = t
@@ -110,6 +124,8 @@ func written(n ad.Node, in []*sym) (string, int) {
 		return binary("·", pProduct)
 	case "div":
 		return binary("/", pProduct)
+	case "matmul":
+		return binary(" @ ", pProduct)
 	case "neg":
 		b.WriteByte('-')
 		operand(in[0], in[0].prec() < pPow)

@@ -38,11 +38,12 @@
 // y ≥ 0. Outside their domains operations give NaN or ±Inf, as float64
 // arithmetic does; these are values, not errors.
 //
-// # A zero upstream gradient contributes zero
+// # A zero upstream gradient or local derivative contributes zero
 //
 // Element-wise bprop rules apply their local derivative d to the upstream
-// gradient g with [GatedMul], which is g·d except that it is 0 where g is
-// 0, even where d is ±Inf or NaN. So a branch that where, relu or max does
+// gradient g with [GatedMul], which is g·d except that it is 0 where g or
+// d is 0, even where the other is ±Inf or NaN (relu at x < 0 passes on
+// 0 even of a NaN gradient, as its fused rule does and as PyTorch's does). So a branch that where, relu or max does
 // not take passes on a zero gradient, not NaN: where(x > 0, sqrt(x), x) at
 // x = -1 has gradient 1. GatedMul's own derivatives are those of g·d, so
 // second derivatives are unchanged where g happens to be 0 (sin(x)^2 at 0

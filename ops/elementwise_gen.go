@@ -245,11 +245,13 @@ func (o identityOp) JVP(c ad.Node, t []ad.Node) ad.Node {
 }
 
 // GatedMul returns x·y element-wise, with broadcasting, except that it is
-// 0 wherever x is 0, even where y is ±Inf or NaN. Bprop rules use it to
-// apply a local derivative y to an upstream gradient x, so that a zero
-// upstream gradient contributes zero whatever the local derivative: in
+// 0 wherever x or y is 0, even where the other is ±Inf or NaN. Bprop rules
+// use it to apply a local derivative y to an upstream gradient x, so that a
+// zero upstream gradient contributes zero whatever the local derivative (in
 // where(x > 0, sqrt(x), x) at x = -1 the sqrt branch gets a zero gradient
-// and passes on 0, not 0·NaN.
+// and passes on 0, not 0·NaN), and a zero local derivative contributes
+// zero whatever the upstream gradient (relu at x < 0 passes on 0, even of a
+// NaN).
 //
 // Its local derivatives are those of x·y (for x also where x is 0: the
 // limit), so gradients of gradients are those of x·y.
@@ -266,7 +268,7 @@ func (gatedmulOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Gat
 func (gatedmulOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
 	return tensor.GatedMulWith(a, x[0], x[1])
 }
-func (gatedmulOp) ScalarForward(x, y float64) float64             { return sel(x == 0, 0, x*y) }
+func (gatedmulOp) ScalarForward(x, y float64) float64             { return sel(x == 0 || y == 0, 0, x*y) }
 func (gatedmulOp) ScalarDeriv(x, y, z float64) (float64, float64) { return y, x }
 
 func (gatedmulOp) Local(c ad.Node, i int) ad.Node {

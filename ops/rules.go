@@ -67,10 +67,11 @@ var rules = []Rule{
 	{Func: "Identity", Name: "identity", Args: "x", Scalar: "x", Kernel: "identity",
 		Doc: "Identity returns a new node with x's value. It gives an assignment y = x a node of its own.",
 		D:   []string{"1"}},
-	{Func: "GatedMul", Name: "gatedmul", Args: "x, y", Scalar: "sel(x == 0, 0, x*y)", Kernel: "GatedMul", KernelWith: "GatedMulWith",
-		Doc: "GatedMul returns x·y element-wise, with broadcasting, except that it is 0 wherever x is 0, even where y is ±Inf or NaN. " +
+	{Func: "GatedMul", Name: "gatedmul", Args: "x, y", Scalar: "sel(x == 0 || y == 0, 0, x*y)", Kernel: "GatedMul", KernelWith: "GatedMulWith",
+		Doc: "GatedMul returns x·y element-wise, with broadcasting, except that it is 0 wherever x or y is 0, even where the other is ±Inf or NaN. " +
 			"Bprop rules use it to apply a local derivative y to an upstream gradient x, so that a zero upstream gradient contributes zero " +
-			"whatever the local derivative: in where(x > 0, sqrt(x), x) at x = -1 the sqrt branch gets a zero gradient and passes on 0, not 0·NaN.\n\n" +
+			"whatever the local derivative (in where(x > 0, sqrt(x), x) at x = -1 the sqrt branch gets a zero gradient and passes on 0, not 0·NaN), " +
+			"and a zero local derivative contributes zero whatever the upstream gradient (relu at x < 0 passes on 0, even of a NaN).\n\n" +
 			"Its local derivatives are those of x·y (for x also where x is 0: the limit), so gradients of gradients are those of x·y.",
 		D: []string{"y", "x"}},
 

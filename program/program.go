@@ -354,7 +354,7 @@ func (b *Compiled) OutputName() string { return b.vars[b.Of] }
 // Gradients returns the gradient of the output with respect to each Wrt
 // node, in order.
 func (b *Compiled) Gradients() []float64 {
-	xs := b.wrtNodes()
+	xs := b.WrtNodes()
 	t := ad.Backward(b.Output(), xs...)
 	out := make([]float64, len(xs))
 	for i, x := range xs {
@@ -372,7 +372,7 @@ func (b *Compiled) Hessian() ([][]float64, error) {
 	if err := b.CheckSecondOrder(); err != nil {
 		return nil, err
 	}
-	xs := b.wrtNodes()
+	xs := b.WrtNodes()
 	h := make([][]float64, len(xs))
 	for i, d := range ad.Gradients(b.Output(), xs...) {
 		t := ad.Backward(d, xs...)
@@ -408,14 +408,6 @@ func (b *Compiled) CheckSecondOrder() error {
 	return nil
 }
 
-func (b *Compiled) wrtNodes() []ad.Node {
-	xs := make([]ad.Node, len(b.Wrt))
-	for i, w := range b.Wrt {
-		xs[i] = b.Nodes[w]
-	}
-	return xs
-}
-
 // Label returns a display name for any node of the graph: the statement
 // name for statement nodes, the number for constants, and the engine's
 // name (such as add#7) for the nodes of subexpressions.
@@ -435,4 +427,24 @@ func (b *Compiled) Statement(n ad.Node) (int, bool) {
 		return 0, false
 	}
 	return int(b.stmt[n.ID()]), true
+}
+
+// Name returns the name of a statement's node, as the tables show it
+// ("c", or "c#2" for the second assignment to c), and "" for any other
+// node: the names explain.Graph.Name asks for.
+func (b *Compiled) Name(n ad.Node) string {
+	if i, ok := b.Statement(n); ok {
+		return b.Labels[i]
+	}
+	return ""
+}
+
+// WrtNodes returns the nodes whose gradients are wanted, in the order of
+// WrtNames.
+func (b *Compiled) WrtNodes() []ad.Node {
+	out := make([]ad.Node, len(b.Wrt))
+	for i, w := range b.Wrt {
+		out[i] = b.Nodes[w]
+	}
+	return out
 }

@@ -81,9 +81,10 @@ func Sub(x, y *Tensor) *Tensor { return binary(opSub, x, y) }
 func Mul(x, y *Tensor) *Tensor { return binary(opMul, x, y) }
 
 // GatedMul returns x·y element-wise, with broadcasting, except that it is
-// 0 wherever x is 0, even where y is ±Inf or NaN. It is how a gradient
-// (x) meets a local derivative (y): a zero upstream gradient contributes
-// zero, whatever the local derivative.
+// 0 wherever x or y is 0, even where the other is ±Inf or NaN. It is how a
+// gradient (x) meets a local derivative (y): a zero upstream gradient
+// contributes zero, whatever the local derivative, and a zero local
+// derivative contributes zero, whatever the gradient.
 func GatedMul(x, y *Tensor) *Tensor { return binary(opGatedMul, x, y) }
 
 // Div returns x / y element-wise, with broadcasting.
@@ -343,7 +344,7 @@ func apply[T float](op binop, a, b T) T {
 }
 
 func gatedMul[T float](g, d T) T {
-	if g == 0 {
+	if g == 0 || d == 0 {
 		return 0
 	}
 	return g * d
@@ -351,19 +352,19 @@ func gatedMul[T float](g, d T) T {
 
 // gatedMulFlat sets dst[i] = gatedMul(g[i], d[i]) without a branch: which
 // gradients are 0 (after a ReLU, say) is random, and a branch per element
-// mispredicts often. Masking the bits of g·d to +0 where g is 0 keeps ±Inf
-// and NaN in d from reaching dst.
+// mispredicts often. Masking the bits of g·d to +0 where g or d is 0 keeps
+// ±Inf and NaN in the other from reaching dst.
 func gatedMulFlat[T float](dst, g, d []T) {
 	switch dst := any(dst).(type) {
 	case []float32:
 		g, d := any(g).([]float32)[:len(dst)], any(d).([]float32)[:len(dst)]
 		for i := range dst {
-			dst[i] = math.Float32frombits(math.Float32bits(g[i]*d[i]) & -uint32(b2i(g[i] != 0)))
+			dst[i] = math.Float32frombits(math.Float32bits(g[i]*d[i]) & -uint32(b2i(g[i] != 0)&b2i(d[i] != 0)))
 		}
 	case []float64:
 		g, d := any(g).([]float64)[:len(dst)], any(d).([]float64)[:len(dst)]
 		for i := range dst {
-			dst[i] = math.Float64frombits(math.Float64bits(g[i]*d[i]) & -uint64(b2i(g[i] != 0)))
+			dst[i] = math.Float64frombits(math.Float64bits(g[i]*d[i]) & -uint64(b2i(g[i] != 0)&b2i(d[i] != 0)))
 		}
 	}
 }

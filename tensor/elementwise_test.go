@@ -68,7 +68,7 @@ var binaryCases = []binaryCase{
 	{"Sub", tensor.Sub, func(a, b float64) float64 { return a - b }},
 	{"Mul", tensor.Mul, func(a, b float64) float64 { return a * b }},
 	{"GatedMul", tensor.GatedMul, func(a, b float64) float64 {
-		if a == 0 {
+		if a == 0 || b == 0 {
 			return 0
 		}
 		return a * b
@@ -193,7 +193,7 @@ func TestBinaryValues(t *testing.T) {
 		{"Minimum", tensor.Minimum, v(1, nan, 2, inf), v(2, 3, nan, 5), []float64{1, nan, nan, 5}},
 		{"Greater", tensor.Greater, v(2, 1, 1, nan, 1, inf), v(1, 1, 2, 1, nan, 1e38), []float64{1, 0, 0, 0, 0, 1}},
 		{"Equal", tensor.Equal, v(1, 1, 0, nan, inf), v(1, 2, negZ, nan, inf), []float64{1, 0, 1, 0, 1}},
-		{"GatedMul", tensor.GatedMul, v(0, 0, negZ, 2, inf, nan), v(inf, nan, -inf, 3, 0, 0), []float64{0, 0, 0, 6, nan, nan}},
+		{"GatedMul", tensor.GatedMul, v(0, 0, negZ, 2, inf, nan), v(inf, nan, -inf, 3, 0, 0), []float64{0, 0, 0, 6, 0, 0}},
 	}
 	for _, tt := range tests {
 		for _, d := range dtypes {

@@ -192,11 +192,11 @@ func explainCmd(args []string, stdin io.Reader, out *output, name string) error 
 	if n == 2 {
 		return explainSecond(pg, opt, f, out)
 	}
-	e := explain.Backward(pg, opt)
+	e := explain.Backward(explainGraph(pg), opt)
 	var werr error
 	switch f {
 	case "html":
-		d := explain.NewDiagram(pg)
+		d := explain.NewDiagram(explainGraph(pg))
 		if err := renderLimit("explain", d); err != nil {
 			return e.WriteHTML(out, "", fmt.Sprintf("The graph has %d nodes, %d with the virtual nodes of its long edges: too big to draw here "+
 				"(the limits are %d and %d). backprop dot FILE -o graph.dot writes it for Graphviz.", len(d.Nodes), d.LayoutSize(), maxRenderNodes, maxLayoutSize))
@@ -209,7 +209,7 @@ func explainCmd(args []string, stdin io.Reader, out *output, name string) error 
 	// Nothing can fail now but writing: the other formats stream, so that
 	// the explanation of a big graph is not held a second time as text.
 	case "markdown":
-		werr = e.WriteMarkdown(out.stream(), explain.NewDiagram(pg).Mermaid())
+		werr = e.WriteMarkdown(out.stream(), explain.NewDiagram(explainGraph(pg)).Mermaid())
 	case "json":
 		werr = e.WriteJSON(out.stream())
 	case "latex":
@@ -223,6 +223,12 @@ func explainCmd(args []string, stdin io.Reader, out *output, name string) error 
 	return nil
 }
 
+// explainGraph is what explain and dot show of a program: its output and
+// --wrt nodes, named as in the source.
+func explainGraph(pg *program.Compiled) explain.Graph {
+	return explain.Graph{Of: pg.Output(), Wrt: pg.WrtNodes(), Name: pg.Name, OfName: pg.OutputName(), WrtNames: pg.WrtNames}
+}
+
 // explainSecond writes the explanation of the first backward pass and
 // then the second pass of each first derivative: in text and markdown one
 // after the other, in JSON as an array.
@@ -234,7 +240,7 @@ func explainSecond(pg *program.Compiled, opt explain.Options, f string, out *out
 	if n, size, maxNodes := len(pg.Wrt), 3*pg.G.Len(), pg.MaxNodes(); n > 0 && size > maxNodes/n {
 		return &program.LimitError{File: pg.File(), What: fmt.Sprintf("explained nodes (%d second passes, one per --wrt node, over about %d nodes)", n, size), Flag: "--max-nodes", Limit: maxNodes, Got: n * size}
 	}
-	all := append([]*explain.Explanation{explain.Backward(pg, opt)}, explain.SecondOrder(pg, opt)...)
+	all := append([]*explain.Explanation{explain.Backward(explainGraph(pg), opt)}, explain.SecondOrder(explainGraph(pg), opt)...)
 	if f == "json" {
 		out.WriteString("[\n")
 		for i, e := range all {
@@ -288,7 +294,7 @@ func dotCmd(args []string, stdin io.Reader, out *output) error {
 	if err != nil {
 		return err
 	}
-	d := explain.NewDiagram(pg)
+	d := explain.NewDiagram(explainGraph(pg))
 	if !toFile {
 		out.WriteString(d.DOT())
 		return nil
