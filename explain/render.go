@@ -30,7 +30,7 @@ func Number(v float64) string {
 // tensor value t, if not nil, is shown instead of v.
 func withValue(expr string, v float64, t *Tensor) string {
 	val := shown(v, t)
-	if expr == val || t == nil && expr == formatNum(v) {
+	if expr == val || t == nil && expr == formatNum(v) || strings.HasPrefix(expr, val+" (") {
 		return val
 	}
 	return expr + " = " + val
