@@ -2,7 +2,6 @@ package explain
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/seed812a03d2/backprop/ad"
@@ -118,9 +117,9 @@ type Row struct {
 	GValue        float64 // the engine's
 	GTensor       *Tensor
 
-	local, contrib *sym // while the table is built
-	contribNodes   []ad.Node
-	why            string // why a contribution is 0 whatever the formula
+	local, contrib *sym           // while the table is built
+	contribT       *tensor.Tensor // the engine's contribution, for a tensor
+	why            string         // why a contribution is 0 whatever the formula
 }
 
 // Answer is the gradient of the output with respect to one node.
@@ -209,7 +208,7 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool) *Explanation 
 		n := g.Node(id)
 		in := inputs(n)
 		values[id] = ref[id]
-		if n.Shape().Size() == 1 && len(n.Shape()) == 0 {
+		if isScalar(n) {
 			values[id] = num(n.Scalar())
 		}
 		if opt.InTermsOfInputs {
@@ -231,7 +230,7 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool) *Explanation 
 			e.Forward = append(e.Forward, ForwardRow{
 				Name:   ref[id].String(),
 				Op:     nm.op[id],
-				Inputs: inputValues(in, ref, maxEl),
+				Inputs: inputValues(in, ref),
 				Value:  scalarOf(n),
 				Tensor: tensorOf(n, maxEl),
 			})
@@ -291,7 +290,11 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool) *Explanation 
 				r.local = nil // a bprop rule: the contribution says it
 			}
 			r.contrib = addMaybe(r.contrib, contrib)
-			r.contribNodes = append(r.contribNodes, s.Contribution)
+			if r.contribT != nil {
+				r.contribT = tensor.Add(r.contribT, s.Contribution.Value())
+			} else {
+				r.ContribValue += s.Contribution.Scalar()
+			}
 			if r.contrib != nil {
 				r.why = ""
 			}
@@ -302,8 +305,12 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool) *Explanation 
 		last = s
 		r := Row{
 			V: ref[v].String(), C: ref[c].String(), Op: nm.op[c],
-			Inputs: inputValues(inputs(s.C), ref, maxEl),
-			local:  local, contrib: contrib, contribNodes: []ad.Node{s.Contribution}, why: why,
+			Inputs: inputValues(inputs(s.C), ref),
+			local:  local, contrib: contrib, why: why,
+			ContribValue: scalarOf(s.Contribution),
+		}
+		if !isScalar(s.Contribution) {
+			r.contribT = s.Contribution.Value()
 		}
 		rows[v] = append(rs, r)
 		contribs[v] = append(contribs[v], contrib)
@@ -325,7 +332,9 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool) *Explanation 
 			if r.local != nil {
 				r.Local = r.local.String()
 			}
-			r.ContribValue, r.ContribTensor = sumOf(r.contribNodes, maxEl)
+			if r.contribT != nil {
+				r.ContribTensor = newTensor(r.contribT, maxEl)
+			}
 			if r.contrib == nil {
 				r.Contribution = "0 (" + r.why + ")"
 			} else {
@@ -376,18 +385,6 @@ func addMaybe(a, b *sym) *sym {
 	return add(a, b)
 }
 
-// sumOf returns the sum of the engine's contributions of one row: one, or
-// two for a consumer that uses V twice.
-func sumOf(ns []ad.Node, maxEl int) (float64, *Tensor) {
-	if len(ns) == 1 {
-		return scalarOf(ns[0]), tensorOf(ns[0], maxEl)
-	}
-	if isScalar(ns[0]) {
-		return ns[0].Scalar() + ns[1].Scalar(), nil
-	}
-	return math.NaN(), newTensor(tensor.Add(ns[0].Value(), ns[1].Value()), maxEl)
-}
-
 // maxShown is the size beyond which a symbolic gradient is shown by its
 // value alone: a node with thousands of consumers has a sum of thousands
 // of terms, which helps nobody read the table.
@@ -414,7 +411,7 @@ func symsOf(table []*sym, in []ad.Node) []*sym {
 // inputValues lists the named inputs of a node with their values:
 // "u1 = 4, u2 = 2", and a tensor's shape: "W: [2 3]". Constants are left
 // out: they show in the operation.
-func inputValues(in []ad.Node, ref []*sym, maxEl int) string {
+func inputValues(in []ad.Node, ref []*sym) string {
 	var parts []string
 	seen := map[ad.Node]bool{}
 	for _, x := range in {

@@ -59,11 +59,11 @@ func NewDiagram(gr Graph) *Diagram {
 			op = nm.op[id]
 		}
 		ids[id] = fmt.Sprintf("n%d", len(d.Nodes))
-		dn := DiagramNode{ID: ids[id], Name: nm.ref[id].String(), Op: op, Value: scalarOf(n), Tensor: tensorOf(n, 6)}
-		if gr := table.Grad(n); len(gr.Shape()) == 0 {
-			dn.Grad = gr.Item()
+		dn := DiagramNode{ID: ids[id], Name: nm.ref[id].String(), Op: op, Value: scalarOf(n), Tensor: tensorOf(n, maxInFormula)}
+		if grad := table.Grad(n); len(grad.Shape()) == 0 {
+			dn.Grad = grad.Item()
 		} else {
-			dn.Grad, dn.GradTensor = math.NaN(), newTensor(gr, 6)
+			dn.Grad, dn.GradTensor = math.NaN(), newTensor(grad, maxInFormula)
 		}
 		d.Nodes = append(d.Nodes, dn)
 		for k, x := range in {

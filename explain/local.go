@@ -54,7 +54,7 @@ func (p *printer) sym(n ad.Node) *sym {
 	case n.IsLeaf() && isScalar(n):
 		s = num(n.Scalar())
 	case n.IsLeaf():
-		s = name(newTensor(n.Value(), 6).String(), nanValue)
+		s = name(newTensor(n.Value(), maxInFormula).String(), nanValue)
 	default:
 		in := n.Inputs()
 		args := make([]*sym, len(in))
@@ -69,6 +69,10 @@ func (p *printer) sym(n ad.Node) *sym {
 	p.memo[id] = s
 	return s
 }
+
+// maxInFormula is the number of elements up to which a tensor constant
+// inside a formula, or in a diagram's box, is written out.
+const maxInFormula = 6
 
 // nanValue is the value of a tensor's symbol: symbols fold numbers only.
 var nanValue = math.NaN()
@@ -90,7 +94,8 @@ func opExpr(n ad.Node, in []*sym) *sym {
 		}
 		return infix(a, "·", b, pProduct)
 	}
-	if !isScalar(n) {
+	// Operations on tensors; a sum may have a scalar result.
+	if !isScalar(n) || len(in) == 1 && !isScalar(n.Input(0)) {
 		switch op {
 		case "mul", "gatedmul":
 			if !isScalar(n.Input(0)) && !isScalar(n.Input(1)) {
@@ -98,7 +103,7 @@ func opExpr(n ad.Node, in []*sym) *sym {
 			}
 		case "transpose":
 			return postfix(in[0], "ᵀ")
-		case "sumto", "sum":
+		case "sumto": // the sum that undoes broadcasting, over leading axes and axes of size 1
 			return call("sum", v, in[0], name(axesOf(n), v))
 		case "reshape":
 			return in[0] // a view: the value shows the shape
@@ -125,10 +130,6 @@ func opExpr(n ad.Node, in []*sym) *sym {
 		return call(op[:3], v, in...)
 	case "square":
 		return pow(in[0], num(2))
-	case "sumto", "broadcast", "reshape":
-		if len(n.Shape()) == 0 || n.Shape().Equal(n.Input(0).Shape()) {
-			return in[0]
-		}
 	}
 	return call(op, v, in...)
 }

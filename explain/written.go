@@ -60,7 +60,7 @@ func nameNodes(g *ad.Graph, n0 int, nameOf func(ad.Node) string, skip func(id in
 			if isScalar(n) {
 				nm.ref[id] = num(n.Scalar())
 			} else {
-				nm.ref[id] = name(newTensor(n.Value(), 6).String(), nanValue)
+				nm.ref[id] = name(newTensor(n.Value(), maxInFormula).String(), nanValue)
 			}
 			text[id] = nm.ref[id]
 		case n.IsLeaf():
