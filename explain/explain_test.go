@@ -16,7 +16,7 @@ func graphOf(pg *program.Compiled) Graph {
 
 func explainSrc(t *testing.T, src string, opt program.Options) (*lang.Program, *Explanation) {
 	t.Helper()
-	p, err := lang.Parse("test.bp", []byte(src))
+	p, err := program.Syntax.Parse("test.bp", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ s = j + k + l + m + n + o + p + q + r + f + g + h + i
 		if strings.Contains(op, "#") {
 			continue // a long subexpression is called by its node's name
 		}
-		again, err := lang.Parse("op", []byte(strings.Join(lines[:i], "\n")+"\nt = "+strings.ReplaceAll(op, "·", "*")))
+		again, err := program.Syntax.Parse("op", []byte(strings.Join(lines[:i], "\n")+"\nt = "+strings.ReplaceAll(op, "·", "*")))
 		if err != nil {
 			t.Errorf("%s: operation %q does not parse: %v", s.Name, op, err)
 			continue
@@ -168,7 +168,7 @@ func TestSecondOrder(t *testing.T) {
 		"u1 = 4\nu2 = 2\nu3 = u1 + u2\nu4 = u3^2\nu5 = sin(u4)\n",
 		"a = 0.7\nb = -1.3\nc = a * b + tanh(a) / (b * b)\nd = exp(c) - sqrt(a * a + 1)\n",
 	} {
-		p, err := lang.Parse("test.bp", []byte(src))
+		p, err := program.Syntax.Parse("test.bp", []byte(src))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,8 +10,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/seed812a03d2/backprop/lang"
 	"github.com/seed812a03d2/backprop/program"
+	"github.com/seed812a03d2/backprop/tensor"
 )
 
 // On random programs, inputs at 0, ±Inf and NaN included, every formula
@@ -30,7 +30,7 @@ func TestFormulasEvaluateToTheirValues(t *testing.T) {
 		var set []program.Setting
 		for _, n := range names {
 			fmt.Fprintf(&src, "%s = 1\n", n)
-			set = append(set, program.Setting{Name: n, Value: specials[r.IntN(len(specials))]})
+			set = append(set, program.Setting{Name: n, Value: tensor.Scalar(specials[r.IntN(len(specials))])})
 		}
 		for i := range 2 + r.IntN(5) {
 			pick := func() string { return names[r.IntN(len(names))] }
@@ -54,7 +54,7 @@ func TestFormulasEvaluateToTheirValues(t *testing.T) {
 			fmt.Fprintf(&src, "%s = %s\n", n, e)
 			names = append(names, n)
 		}
-		p, err := lang.Parse("random.bp", []byte(src.String()))
+		p, err := program.Syntax.Parse("random.bp", []byte(src.String()))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,7 +84,7 @@ func TestFormulasEvaluateToTheirValues(t *testing.T) {
 			}
 		}
 		for i, a := range e.Inputs {
-			if !sameNumber(a.Value, want[i]) {
+			if !sameNumber(a.Value, want[i].Item()) {
 				t.Errorf("%s\n∂/∂%s = %v; grad gives %v", ctx, a.Wrt, a.Value, want[i])
 			}
 		}

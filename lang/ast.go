@@ -25,8 +25,8 @@ type Stmt struct {
 	Name    string
 	X       Expr
 	NamePos Pos
-	// Input reports whether X is a plain number literal, optionally signed:
-	// such a name is an input of the graph.
+	// Input reports whether X is a plain number literal, optionally signed,
+	// or a tensor literal: such a name is an input of the graph.
 	Input bool
 	// Def is the number of the assignment to Name this statement makes: 0
 	// for the first, 1 for the second, … A name may be assigned again; each
@@ -34,7 +34,7 @@ type Stmt struct {
 	Def int
 }
 
-// Expr is an expression: *Num, *Ref, *Unary, *Binary or *Call.
+// Expr is an expression: *Num, *Tensor, *Ref, *Unary, *Binary or *Call.
 type Expr interface {
 	// Pos returns the position of the expression's first character.
 	Pos() Pos
@@ -46,6 +46,15 @@ type Num struct {
 	At    Pos
 	Text  string  // as written
 	Value float64 // its value; literals too large for float64 are errors
+}
+
+// Tensor is a tensor literal: [0.05, 0.10], or [[1, 2], [3, 4]] with
+// one list per row. Its elements are numbers, optionally signed.
+type Tensor struct {
+	At     Pos
+	Shape  []int     // the size of each axis: [2 2] for [[1, 2], [3, 4]]
+	Values []float64 // the elements in row-major order
+	Texts  []string  // the elements as written, with their signs
 }
 
 // Ref is a reference to a name assigned earlier.
@@ -64,22 +73,35 @@ type Unary struct {
 	X  Expr
 }
 
-// Binary is a binary operation: Op is one of + - * / ^ (** is written ^).
+// Binary is a binary operation: Op is one of + - * / ^ (** is written ^)
+// and @, the matrix product.
 type Binary struct {
 	X, Y  Expr
 	OpPos Pos
 	Op    byte
 }
 
-// Call is a call of a built-in function.
+// Call is a call of a built-in function: its positional arguments, then
+// its named ones (sum(x, axis=1)).
 type Call struct {
-	At   Pos
-	Func string
-	Args []Expr
+	At    Pos
+	Func  string
+	Args  []Expr
+	Named []Named
+}
+
+// Named is a named argument of a call: Name=X.
+type Named struct {
+	At   Pos // the position of the name
+	Name string
+	X    Expr
 }
 
 // Pos returns the position of the number's first character.
 func (e *Num) Pos() Pos { return e.At }
+
+// Pos returns the position of the literal's opening bracket.
+func (e *Tensor) Pos() Pos { return e.At }
 
 // Pos returns the position of the reference's first character.
 func (e *Ref) Pos() Pos { return e.At }
@@ -94,6 +116,7 @@ func (e *Binary) Pos() Pos { return e.X.Pos() }
 func (e *Call) Pos() Pos { return e.At }
 
 func (*Num) expr()    {}
+func (*Tensor) expr() {}
 func (*Ref) expr()    {}
 func (*Unary) expr()  {}
 func (*Binary) expr() {}

@@ -21,11 +21,11 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(src)
 	}
-	for _, s := range []string{"x = (((1", "x = -(1)", "x = 1\nx = x^-x**2", "x = 1e999", "y = max(1,", "\xff"} {
+	for _, s := range []string{"x = (((1", "x = -(1)", "x = 1\nx = x^-x**2", "x = 1e999", "y = max(1,", "\xff", "x = [[1, 2], [3", "W = [[1]]\ny = sum(W @ W, axis=-1)"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		p, err := lang.Parse("f.bp", src)
+		p, err := syn.Parse("f.bp", src)
 		if err != nil {
 			var le *lang.Error
 			if !errors.As(err, &le) || le.Pos.Line < 1 || le.Pos.Col < 1 {
@@ -34,7 +34,7 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		text := p.String()
-		q, err := lang.Parse("f.bp", []byte(text))
+		q, err := syn.Parse("f.bp", []byte(text))
 		if err != nil {
 			t.Fatalf("Parse(%q) is valid but its String %q is not: %v", src, text, err)
 		}

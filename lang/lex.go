@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -14,7 +15,7 @@ const (
 	tokNewline
 	tokName
 	tokNum
-	tokOp    // one of + - * / ^ ( ) , = (** is read as ^)
+	tokOp    // one of + - * / ^ @ ( ) [ ] , = (** is read as ^)
 	tokError // text is the message
 )
 
@@ -54,16 +55,17 @@ type symbol struct {
 	count int32 // the assignments so far
 }
 
-// newSymtab returns a symbol table with room for about n names.
-func newSymtab(n int) *symtab {
+// newSymtab returns a symbol table with room for about n names, holding
+// the built-in functions funcs.
+func newSymtab(n int, funcs []Func) *symtab {
 	size := 64
-	for size < 2*(n+len(Funcs)) {
+	for size < 2*(n+len(funcs)) {
 		size *= 2
 	}
 	t := &symtab{table: make([]*symbol, size), seed: maphash.MakeSeed(), nums: map[string]number{}}
 	t.slab.next = n
-	for i := range Funcs {
-		t.intern([]byte(Funcs[i].Name)).fn = &Funcs[i]
+	for i := range funcs {
+		t.intern([]byte(funcs[i].Name)).fn = &funcs[i]
 	}
 	return t
 }
@@ -206,7 +208,7 @@ func (l *lexer) scan() token {
 		return token{kind: tokOp, pos: pos, op: '^', text: "**"}
 	}
 	switch c {
-	case '+', '-', '*', '/', '^', '(', ')', ',', '=':
+	case '+', '-', '*', '/', '^', '@', '(', ')', '[', ']', ',', '=':
 		l.off++
 		l.col++
 		return token{kind: tokOp, pos: pos, op: c}
@@ -305,3 +307,43 @@ func ParseNumber(s string) (float64, error) {
 
 func isLetter(c byte) bool { return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
+
+// ParseLiteral parses s, a number literal as ParseNumber reads it or a
+// tensor literal as a program writes it ("[[1, 2], [3, 4]]"), and returns
+// its shape (empty for a number) and its elements in row-major order.
+// The --set flag of the backprop command reads its values with it. Errors
+// give the column in s.
+func ParseLiteral(s string) (shape []int, values []float64, err error) {
+	if !strings.HasPrefix(strings.TrimSpace(s), "[") {
+		v, err := ParseNumber(s)
+		if err != nil {
+			return nil, nil, err
+		}
+		return []int{}, []float64{v}, nil
+	}
+	p := &parser{}
+	src := []byte(s)
+	if _, err := p.check(src); err != nil {
+		return nil, nil, fmt.Errorf("lang: %s", err)
+	}
+	p.syms = newSymtab(0, nil)
+	p.lex = lexer{src: src, line: 1, col: 1, syms: p.syms}
+	var t *Tensor
+	err = p.catch(func() {
+		p.next()
+		for p.tok.kind == tokNewline {
+			p.next()
+		}
+		t = p.tensor().(*Tensor)
+		for p.tok.kind == tokNewline {
+			p.next()
+		}
+		if p.tok.kind != tokEOF {
+			p.errorf(p.tok.pos, "unexpected %s after the tensor literal", p.tok)
+		}
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("lang: %s", err)
+	}
+	return t.Shape, t.Values, nil
+}

@@ -3,6 +3,9 @@ package lang
 import (
 	"bytes"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 )
 
 // Limits on the input. Programs beyond them are rejected with an error
@@ -15,9 +18,9 @@ const (
 // Parse parses a graph program. file names the source in errors. The first
 // error found is returned as an *Error with its position. A UTF-8 byte
 // order mark at the very start of src is skipped.
-func Parse(file string, src []byte) (*Program, error) {
+func (sy *Syntax) Parse(file string, src []byte) (*Program, error) {
 	prog := &Program{}
-	err := parse(file, src, func(lines int) { prog.Stmts = make([]*Stmt, 0, lines) }, func(s *Stmt) error {
+	err := sy.parse(file, src, func(lines int) { prog.Stmts = make([]*Stmt, 0, lines) }, func(s *Stmt) error {
 		prog.Stmts = append(prog.Stmts, s)
 		return nil
 	}, false)
@@ -35,14 +38,14 @@ func Parse(file string, src []byte) (*Program, error) {
 // returned; statements before a parse error have been handed to f.
 // Before the first statement, start, if not nil, is called with an upper
 // bound on the number of statements, for sizing what f fills.
-func ParseEach(file string, src []byte, start func(maxStmts int), f func(s *Stmt) error) error {
-	return parse(file, src, start, f, true)
+func (sy *Syntax) ParseEach(file string, src []byte, start func(maxStmts int), f func(s *Stmt) error) error {
+	return sy.parse(file, src, start, f, true)
 }
 
 // parse runs the parser over src, calling start with an upper bound on the
 // number of statements and f on each; with recycle, the tree's memory is
 // reused from one statement to the next.
-func parse(file string, src []byte, start func(lines int), f func(*Stmt) error, recycle bool) error {
+func (sy *Syntax) parse(file string, src []byte, start func(lines int), f func(*Stmt) error, recycle bool) error {
 	p := &parser{file: file}
 	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
 	lines, err := p.check(src)
@@ -55,15 +58,15 @@ func parse(file string, src []byte, start func(lines int), f func(*Stmt) error, 
 	if start != nil {
 		start(lines)
 	}
-	p.syms = newSymtab(lines)
+	p.syms = newSymtab(lines, sy.funcs)
 	p.lex = lexer{src: src, line: 1, col: 1, syms: p.syms}
 	return p.program(f, recycle)
 }
 
 // MustParse is Parse for sources known to be valid, such as built-in
 // examples: it panics on an error.
-func MustParse(file string, src string) *Program {
-	prog, err := Parse(file, []byte(src))
+func (sy *Syntax) MustParse(file string, src string) *Program {
+	prog, err := sy.Parse(file, []byte(src))
 	if err != nil {
 		panic(err)
 	}
@@ -85,6 +88,7 @@ type parser struct {
 	refs     slab[Ref]
 	nums     slab[Num]
 	calls    slab[Call]
+	tensors  slab[Tensor]
 	argBuf   []Expr
 	ntok     int // tokens consumed since the start of the expression
 }
@@ -105,7 +109,8 @@ func (p *parser) check(src []byte) (int, error) {
 	return c.Close()
 }
 
-func (p *parser) program(f func(*Stmt) error, recycle bool) (err error) {
+// catch runs f and returns the error it bails out with, if any.
+func (p *parser) catch(f func()) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			b, ok := r.(bail)
@@ -115,6 +120,19 @@ func (p *parser) program(f func(*Stmt) error, recycle bool) (err error) {
 			err = b.err
 		}
 	}()
+	f()
+	return nil
+}
+
+func (p *parser) program(f func(*Stmt) error, recycle bool) error {
+	var err error
+	if perr := p.catch(func() { err = p.statements(f, recycle) }); perr != nil {
+		return perr
+	}
+	return err
+}
+
+func (p *parser) statements(f func(*Stmt) error, recycle bool) error {
 	p.next()
 	for p.tok.kind != tokEOF {
 		if p.tok.kind == tokNewline {
@@ -144,6 +162,7 @@ func (p *parser) recycle() {
 	p.refs.reset()
 	p.nums.reset()
 	p.calls.reset()
+	p.tensors.reset()
 	p.argBuf = p.argBuf[:0]
 }
 
@@ -185,9 +204,13 @@ func (p *parser) statement() *Stmt {
 	return s
 }
 
-// isLiteral reports whether x, parsed from ntok tokens, is a plain number
-// literal with at most one sign: -4 is, -(4) and (4) are not.
+// isLiteral reports whether x, parsed from ntok tokens, is a tensor
+// literal or a plain number literal with at most one sign: -4 is, -(4) and
+// (4) are not.
 func isLiteral(x Expr, ntok int) bool {
+	if _, ok := x.(*Tensor); ok {
+		return true
+	}
 	if u, ok := x.(*Unary); ok {
 		x = u.X
 		ntok--
@@ -207,10 +230,10 @@ func (p *parser) expr() Expr {
 	return x
 }
 
-// term parses a product: unary (('*' | '/') unary)*.
+// term parses a product: unary (('*' | '/' | '@') unary)*.
 func (p *parser) term() Expr {
 	x := p.unary()
-	for p.tok.kind == tokOp && (p.tok.op == '*' || p.tok.op == '/') {
+	for p.tok.kind == tokOp && (p.tok.op == '*' || p.tok.op == '/' || p.tok.op == '@') {
 		op, pos := p.tok.op, p.tok.pos
 		p.next()
 		x = p.binary(pos, op, x, p.unary())
@@ -281,6 +304,8 @@ func (p *parser) primary() Expr {
 		r := p.refs.new()
 		*r = Ref{At: t.pos, Name: t.text, Stmt: i}
 		return r
+	case t.kind == tokOp && t.op == '[':
+		return p.tensor()
 	case t.kind == tokOp && t.op == '(':
 		p.enter(t.pos)
 		p.next()
@@ -292,8 +317,100 @@ func (p *parser) primary() Expr {
 		p.next()
 		return x
 	}
-	p.errorf(t.pos, "expected a number, a name or (, found %s", t)
+	p.errorf(t.pos, "expected a number, a name, [ or (, found %s", t)
 	return nil
+}
+
+// tensor parses a tensor literal: '[' elements ']', where the elements
+// are all signed numbers or all tensor literals of the same shape.
+// Newlines inside the brackets are ignored, so a matrix may be written one
+// row per line.
+func (p *parser) tensor() Expr {
+	t := p.tensors.new()
+	*t = Tensor{At: p.tok.pos}
+	rank := -1 // unknown until the first number is reached
+	p.list(t, 0, &rank)
+	t.Shape = t.Shape[:rank]
+	return t
+}
+
+// list parses one bracketed list at the given depth of t. The size of
+// each axis is set by the first list at its depth; every later one must
+// match it.
+func (p *parser) list(t *Tensor, depth int, rank *int) {
+	open := p.tok.pos
+	p.enter(open)
+	p.next()
+	p.skipNewlines()
+	if depth == len(t.Shape) {
+		t.Shape = append(t.Shape, -1) // set when the first list at this depth ends
+	}
+	n := 0
+	for {
+		if p.tok.kind == tokOp && p.tok.op == ']' && n == 0 {
+			p.errorf(p.tok.pos, "empty tensor literal: a list needs at least one element")
+		}
+		if p.tok.kind == tokOp && p.tok.op == '[' {
+			if *rank >= 0 && depth+1 >= *rank {
+				p.errorf(p.tok.pos, "expected a number in this row of the tensor literal at %v, found [", t.At)
+			}
+			p.list(t, depth+1, rank)
+		} else {
+			if *rank < 0 {
+				*rank = depth + 1
+			} else if depth+1 < *rank {
+				p.errorf(p.tok.pos, "expected [ for a row of the tensor literal at %v, found %s", t.At, p.tok)
+			}
+			p.element(t)
+		}
+		n++
+		p.skipNewlines()
+		if p.tok.kind == tokOp && p.tok.op == ',' {
+			p.next()
+			p.skipNewlines()
+			if p.tok.kind == tokOp && p.tok.op == ']' {
+				break // a trailing comma
+			}
+			continue
+		}
+		break
+	}
+	if p.tok.kind != tokOp || p.tok.op != ']' {
+		p.errorf(p.tok.pos, "expected , or ] in the tensor literal at %v, found %s", t.At, p.tok)
+	}
+	switch {
+	case t.Shape[depth] < 0:
+		t.Shape[depth] = n
+	case t.Shape[depth] != n:
+		p.errorf(open, "ragged tensor literal: this row has %d %s, the first row at this depth has %d", n, plural(n, "element"), t.Shape[depth])
+	}
+	p.depth--
+	p.next()
+}
+
+// element parses a signed number inside a tensor literal.
+func (p *parser) element(t *Tensor) {
+	sign := ""
+	if p.tok.kind == tokOp && (p.tok.op == '-' || p.tok.op == '+') {
+		sign = string(p.tok.op)
+		p.next()
+	}
+	if p.tok.kind != tokNum {
+		p.errorf(p.tok.pos, "expected a number in the tensor literal at %v, found %s", t.At, p.tok)
+	}
+	v := p.tok.val
+	if sign == "-" {
+		v = -v
+	}
+	t.Values = append(t.Values, v)
+	t.Texts = append(t.Texts, sign+p.tok.text)
+	p.next()
+}
+
+func (p *parser) skipNewlines() {
+	for p.tok.kind == tokNewline {
+		p.next()
+	}
 }
 
 // assignedLater reports whether the rest of the source assigns name, for
@@ -341,7 +458,14 @@ func (p *parser) call(name token) Expr {
 	args := buf[:0]
 	if p.tok.kind != tokOp || p.tok.op != ')' {
 		for {
-			args = append(args, p.expr())
+			if p.tok.kind == tokName && p.peekIs('=') {
+				c.Named = append(c.Named, p.named(f, c))
+			} else {
+				if len(c.Named) > 0 {
+					p.errorf(p.tok.pos, "positional argument after %s= in the call of %s", c.Named[len(c.Named)-1].Name, Quote(name.text))
+				}
+				args = append(args, p.expr())
+			}
 			if p.tok.kind == tokOp && p.tok.op == ',' {
 				p.next()
 				continue
@@ -355,11 +479,39 @@ func (p *parser) call(name token) Expr {
 	c.Args = p.exprs(args)
 	p.depth--
 	p.next()
-	if len(c.Args) != f.Arity {
-		p.errorf(name.pos, "%s takes %d %s, got %d", f.Name, f.Arity, plural(f.Arity, "argument"), len(c.Args))
+	if n := len(c.Args); n < f.MinArgs || f.MaxArgs >= 0 && n > f.MaxArgs {
+		p.errorf(name.pos, "%s takes %s, got %d", f.Name, f.arity(), n)
 	}
 	return c
 }
+
+// peekIs reports whether the token after the current one is the operator
+// op.
+func (p *parser) peekIs(op byte) bool {
+	l := p.lex // a copy: scanning ahead does not disturb the parser
+	t := l.scan()
+	return t.kind == tokOp && t.op == op
+}
+
+// named parses NAME = EXPR, a named argument of a call of f.
+func (p *parser) named(f *Func, c *Call) Named {
+	a := Named{At: p.tok.pos, Name: p.tok.text}
+	if slices.ContainsFunc(c.Named, func(b Named) bool { return b.Name == a.Name }) {
+		p.errorf(a.At, "%s= given twice in the call of %s", a.Name, f.Name)
+	}
+	if !slices.Contains(f.Named, a.Name) {
+		if len(f.Named) == 0 {
+			p.errorf(a.At, "%s takes no named arguments, got %s=", f.Name, Quote(a.Name))
+		}
+		p.errorf(a.At, "%s has no argument %s (it takes %s=)", f.Name, Quote(a.Name), strings.Join(f.Named, "=, "))
+	}
+	p.next() // the name
+	p.next() // =
+	a.X = p.expr()
+	return a
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
 
 func plural(n int, word string) string {
 	if n == 1 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -35,10 +36,14 @@ func TestParseAndFormat(t *testing.T) {
 		{"double minus in parentheses", "x = 1\ny = -(-x) + -(+x)", "x = 1\ny = - -x + - +x\n"},
 		{"calls", "x = 1\ny = pow(x, 2) + max(x, -x) * min(1, x)", "x = 1\ny = pow(x, 2) + max(x, -x) * min(1, x)\n"},
 		{"reassignment", "x = 1\nx = x + 1\ny = x", "x = 1\nx = x + 1\ny = x\n"},
+		{"tensor literals", "x = [0.05, -0.10]\nW = [[0.15, 0.20],\n  [+0.25, 3e-1],\n]", "x = [0.05, -0.10]\nW = [[0.15, 0.20], [+0.25, 3e-1]]\n"},
+		{"matrix product", "W = [[1]]\nx = [[2]]\ny = W @ x * 2 + (W @ x) @ x", "W = [[1]]\nx = [[2]]\ny = W @ x * 2 + W @ x @ x\n"},
+		{"product of a product", "W = [[1]]\ny = W @ (W @ W)", "W = [[1]]\ny = W @ (W @ W)\n"},
+		{"named arguments", "W = [[1]]\ny = sum(W, axis=-1) + max(W, axis = 0) + sum(W)", "W = [[1]]\ny = sum(W, axis=-1) + max(W, axis=0) + sum(W)\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := lang.Parse("t.bp", []byte(tt.src))
+			p, err := syn.Parse("t.bp", []byte(tt.src))
 			if err != nil {
 				t.Fatalf("Parse(%q): %v", tt.src, err)
 			}
@@ -49,8 +54,45 @@ func TestParseAndFormat(t *testing.T) {
 	}
 }
 
+func TestTensorLiterals(t *testing.T) {
+	p := syn.MustParse("t.bp", "a = [1, -2, 3]\nb = [[1, 2], [3, 4], [5, 6]]\nc = [[[1], [2]]]\nd = -[1]\ne = [1] + [2]")
+	want := []struct {
+		shape []int
+		vals  []float64
+	}{{[]int{3}, []float64{1, -2, 3}}, {[]int{3, 2}, []float64{1, 2, 3, 4, 5, 6}}, {[]int{1, 2, 1}, []float64{1, 2}}}
+	for i, w := range want {
+		x := p.Stmts[i].X.(*lang.Tensor)
+		if !slices.Equal(x.Shape, w.shape) || !slices.Equal(x.Values, w.vals) || !p.Stmts[i].Input {
+			t.Errorf("statement %d: shape %v, values %v, input %v; want %v, %v, true", i+1, x.Shape, x.Values, p.Stmts[i].Input, w.shape, w.vals)
+		}
+	}
+	if p.Stmts[3].Input || p.Stmts[4].Input {
+		t.Errorf("-[1] and [1] + [2] are inputs; want computed")
+	}
+}
+
+func TestParseLiteral(t *testing.T) {
+	shape, vals, err := lang.ParseLiteral("[[1, -2], [3, 4e1]]")
+	if err != nil || !slices.Equal(shape, []int{2, 2}) || !slices.Equal(vals, []float64{1, -2, 3, 40}) {
+		t.Errorf("ParseLiteral: %v %v %v", shape, vals, err)
+	}
+	if shape, vals, err := lang.ParseLiteral("-2.5"); err != nil || len(shape) != 0 || !slices.Equal(vals, []float64{-2.5}) {
+		t.Errorf("ParseLiteral(-2.5): %v %v %v", shape, vals, err)
+	}
+	for s, want := range map[string]string{
+		"[[1, 2], [3]]": "lang: 1:10: ragged tensor literal: this row has 1 element, the first row at this depth has 2",
+		"[1, 2] + 1":    "lang: 1:8: unexpected + after the tensor literal",
+		"[1, x]":        "lang: 1:5: expected a number in the tensor literal at 1:1, found name x",
+		"nan":           `lang: "nan" is not a number`,
+	} {
+		if _, _, err := lang.ParseLiteral(s); err == nil || err.Error() != want {
+			t.Errorf("ParseLiteral(%q) error = %v; want %q", s, err, want)
+		}
+	}
+}
+
 func TestStatementFacts(t *testing.T) {
-	p := lang.MustParse("t.bp", "a = -4\nb = +2\nc = (3)\nd = a\na = a + b\ne = a\nf = -(1)\ng = 1e3 # big")
+	p := syn.MustParse("t.bp", "a = -4\nb = +2\nc = (3)\nd = a\na = a + b\ne = a\nf = -(1)\ng = 1e3 # big")
 	inputs := []bool{true, true, false, false, false, false, false, true}
 	for i, s := range p.Stmts {
 		if s.Input != inputs[i] {
@@ -85,7 +127,22 @@ func TestErrors(t *testing.T) {
 		{"unknown function", "x = foo(1)", "t.bp:1:5: unknown function foo"},
 		{"variable called", "x = 1\ny = x(2)", "t.bp:2:5: x is not a function"},
 		{"wrong arity", "x = sin(1, 2)", "t.bp:1:5: sin takes 1 argument, got 2"},
-		{"no arguments", "x = max()", "t.bp:1:5: max takes 2 arguments, got 0"},
+		{"no arguments", "x = pow()", "t.bp:1:5: pow takes 2 arguments, got 0"},
+		{"one or two", "x = max(1, 2, 3)", "t.bp:1:5: max takes 1 or 2 arguments, got 3"},
+		{"at least", "x = reshape(1)", "t.bp:1:5: reshape takes at least 2 arguments, got 1"},
+		{"ragged rows", "x = [[1, 2], [3]]", "t.bp:1:14: ragged tensor literal: this row has 1 element, the first row at this depth has 2"},
+		{"ragged deeper", "x = [[[1], [2]], [[3], [4], [5]]]", "t.bp:1:18: ragged tensor literal: this row has 3 elements, the first row at this depth has 2"},
+		{"ragged rows on lines", "x = [[1, 2],\n     [3, 4, 5]]", "t.bp:2:6: ragged tensor literal: this row has 3 elements, the first row at this depth has 2"},
+		{"number among rows", "x = [[1, 2], 3]", "t.bp:1:14: expected [ for a row of the tensor literal at 1:5, found number 3"},
+		{"row among numbers", "x = [1, [2]]", "t.bp:1:9: expected a number in this row of the tensor literal at 1:5, found ["},
+		{"empty literal", "x = []", "t.bp:1:6: empty tensor literal: a list needs at least one element"},
+		{"name in literal", "x = 1\ny = [x, 2]", "t.bp:2:6: expected a number in the tensor literal at 2:5, found name x"},
+		{"unclosed literal", "x = [1, 2", "t.bp:1:10: expected , or ] in the tensor literal at 1:5, found end of file"},
+		{"unknown named argument", "x = [1]\ny = sum(x, axes=0)", "t.bp:2:12: sum has no argument axes (it takes axis=)"},
+		{"named argument twice", "x = [1]\ny = sum(x, axis=0, axis=0)", "t.bp:2:20: axis= given twice in the call of sum"},
+		{"no named arguments", "x = sin(1, axis=0)", "t.bp:1:12: sin takes no named arguments, got axis="},
+		{"positional after named", "x = [1]\ny = sum(x, axis=0, 1)", "t.bp:2:20: positional argument after axis= in the call of sum"},
+		{"matrix product needs operands", "x = [1] @", "t.bp:1:10: expected a number, a name, [ or (, found end of file"},
 		{"function as value", "x = sin + 1", "t.bp:1:5: sin is a function: call it as sin(...)"},
 		{"assign to function", "exp = 1", "t.bp:1:1: cannot assign to exp: it is a built-in function"},
 		{"undefined", "x = y + 1", "t.bp:1:5: undefined: y"},
@@ -108,11 +165,11 @@ func TestErrors(t *testing.T) {
 		{"missing comma", "x = pow(1 2)", "t.bp:1:11: expected , or ) in the call of pow, found number 2"},
 		{"non-UTF-8", "x = 1\ny = \xff", "t.bp:2:5: invalid UTF-8 encoding"},
 		{"binary", "x = 1\x00", "t.bp:1:6: binary data (NUL byte) in program"},
-		{"error on a later line", "x = 1\ny = 2\nz = (x +", "t.bp:3:9: expected a number, a name or (, found end of file"},
+		{"error on a later line", "x = 1\ny = 2\nz = (x +", "t.bp:3:9: expected a number, a name, [ or (, found end of file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := lang.Parse("t.bp", []byte(tt.src))
+			_, err := syn.Parse("t.bp", []byte(tt.src))
 			if err == nil || err.Error() != tt.want {
 				t.Errorf("Parse(%q) error = %v; want %q", tt.src, err, tt.want)
 			}
@@ -126,24 +183,24 @@ func TestErrors(t *testing.T) {
 
 func TestLimits(t *testing.T) {
 	deep := "x = " + strings.Repeat("(", 100000) + "1" + strings.Repeat(")", 100000)
-	_, err := lang.Parse("t.bp", []byte(deep))
+	_, err := syn.Parse("t.bp", []byte(deep))
 	if err == nil || !strings.Contains(err.Error(), "nested more than") {
 		t.Errorf("100,000 nested parentheses: error %v; want a nesting error", err)
 	}
 	minus := "x = " + strings.Repeat("-", 100000) + "1"
-	if _, err := lang.Parse("t.bp", []byte(minus)); err == nil || !strings.Contains(err.Error(), "t.bp:1:") {
+	if _, err := syn.Parse("t.bp", []byte(minus)); err == nil || !strings.Contains(err.Error(), "t.bp:1:") {
 		t.Errorf("100,000 unary minuses: error %v; want a positioned error", err)
 	}
 	long := "x = " + strings.Repeat("1 + ", lang.MaxLineBytes/4) + "1"
-	if _, err := lang.Parse("t.bp", []byte(long)); err == nil || err.Error() != "t.bp:1:1: line longer than 1048576 bytes" {
+	if _, err := syn.Parse("t.bp", []byte(long)); err == nil || err.Error() != "t.bp:1:1: line longer than 1048576 bytes" {
 		t.Errorf("a line of megabytes: error %v", err)
 	}
 	plus := "x = " + strings.Repeat("+", 100000) + "1"
-	if _, err := lang.Parse("t.bp", []byte(plus)); err == nil || !strings.Contains(err.Error(), "t.bp:1:") {
+	if _, err := syn.Parse("t.bp", []byte(plus)); err == nil || !strings.Contains(err.Error(), "t.bp:1:") {
 		t.Errorf("100,000 unary pluses: error %v; want a positioned error", err)
 	}
 	ok := "x = " + strings.Repeat("(", lang.MaxDepth-1) + "1" + strings.Repeat(")", lang.MaxDepth-1)
-	if _, err := lang.Parse("t.bp", []byte(ok)); err != nil {
+	if _, err := syn.Parse("t.bp", []byte(ok)); err != nil {
 		t.Errorf("%d nested parentheses: %v", lang.MaxDepth-1, err)
 	}
 }
@@ -158,12 +215,12 @@ func TestTestdataRoundTrips(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := lang.Parse(f, src)
+		p, err := syn.Parse(f, src)
 		if err != nil {
 			t.Errorf("%v", err)
 			continue
 		}
-		q, err := lang.Parse(f, []byte(p.String()))
+		q, err := syn.Parse(f, []byte(p.String()))
 		if err != nil || q.String() != p.String() {
 			t.Errorf("%s does not round-trip: %v\n%s\n%v", f, err, p, q)
 		}
@@ -213,12 +270,12 @@ func TestParseEach(t *testing.T) {
 		fmt.Fprintf(&b, "x%d = sin(x%d) * (%d + max(1, -x%d^2))\n", i+1, i, i, i)
 	}
 	src := "x0 = 0.5\n" + b.String()
-	prog, err := lang.Parse("t.bp", []byte(src))
+	prog, err := syn.Parse("t.bp", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
 	i := 0
-	err = lang.ParseEach("t.bp", []byte(src), nil, func(s *lang.Stmt) error {
+	err = syn.ParseEach("t.bp", []byte(src), nil, func(s *lang.Stmt) error {
 		if got, want := s.Name+" = "+lang.Format(s.X), prog.Stmts[i].Name+" = "+lang.Format(prog.Stmts[i].X); got != want {
 			t.Fatalf("statement %d: %s; Parse gives %s", i, got, want)
 		}
@@ -229,7 +286,7 @@ func TestParseEach(t *testing.T) {
 		t.Fatalf("ParseEach: %v after %d statements; want %d", err, i, len(prog.Stmts))
 	}
 	stop := errors.New("stop")
-	if err := lang.ParseEach("t.bp", []byte(src), nil, func(*lang.Stmt) error { return stop }); err != stop {
+	if err := syn.ParseEach("t.bp", []byte(src), nil, func(*lang.Stmt) error { return stop }); err != stop {
 		t.Errorf("ParseEach returned %v; want f's error", err)
 	}
 }

@@ -37,7 +37,7 @@ func prec(x Expr) int {
 		switch x.Op {
 		case '+', '-':
 			return precSum
-		case '*', '/':
+		case '*', '/', '@':
 			return precProduct
 		}
 		return precPower
@@ -59,6 +59,8 @@ func format(b *strings.Builder, x Expr) {
 	switch x := x.(type) {
 	case *Num:
 		b.WriteString(x.Text)
+	case *Tensor:
+		formatTensor(b, x.Shape, x.Texts)
 	case *Ref:
 		b.WriteString(x.Name)
 	case *Call:
@@ -69,6 +71,14 @@ func format(b *strings.Builder, x Expr) {
 				b.WriteString(", ")
 			}
 			format(b, a)
+		}
+		for i, a := range x.Named {
+			if i > 0 || len(x.Args) > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(a.Name)
+			b.WriteByte('=')
+			format(b, a.X)
 		}
 		b.WriteByte(')')
 	case *Unary:
@@ -94,6 +104,24 @@ func format(b *strings.Builder, x Expr) {
 		b.WriteByte(' ')
 		operand(b, x.Y, prec(x.Y) <= p)
 	}
+}
+
+// formatTensor writes the elements of a tensor of the given shape as
+// nested lists: [[1, 2], [3, 4]].
+func formatTensor(b *strings.Builder, shape []int, elems []string) {
+	if len(shape) == 0 {
+		b.WriteString(elems[0])
+		return
+	}
+	step := len(elems) / max(shape[0], 1)
+	b.WriteByte('[')
+	for i := range shape[0] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		formatTensor(b, shape[1:], elems[i*step:(i+1)*step])
+	}
+	b.WriteByte(']')
 }
 
 // isSigned reports whether x is a unary expression, whose sign is set

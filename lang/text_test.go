@@ -83,7 +83,7 @@ func TestErrorsQuoteShortly(t *testing.T) {
 		"x = 1" + strings.Repeat("1", 1_000_000) + "e999\n", // number out of range
 		long + " 1\n", // expected =
 	} {
-		_, err := lang.Parse("t.bp", []byte(src))
+		_, err := syn.Parse("t.bp", []byte(src))
 		if err == nil || len(err.Error()) > 200 {
 			t.Errorf("error for a megabyte-long token is %d bytes: %.120s", len(err.Error()), err)
 		}
@@ -91,7 +91,7 @@ func TestErrorsQuoteShortly(t *testing.T) {
 	if _, err := lang.ParseNumber(long); err == nil || len(err.Error()) > 200 {
 		t.Errorf("ParseNumber of a megabyte: error of %d bytes", len(err.Error()))
 	}
-	_, err := lang.Parse("evil\x1b]0;title\x07.bp", []byte("x = y"))
+	_, err := syn.Parse("evil\x1b]0;title\x07.bp", []byte("x = y"))
 	if err == nil || strings.ContainsAny(err.Error(), "\x1b\x07") {
 		t.Errorf("a file name with escape sequences is printed raw: %q", err)
 	}

@@ -66,7 +66,7 @@ func LogSoftmax(x ad.Node, axis int) ad.Node {
 
 type logSoftmaxOp struct{ axis int }
 
-func (o *logSoftmaxOp) String() string { return "logsoftmax" }
+func (o *logSoftmaxOp) String() string { return "log_softmax" }
 
 func (o *logSoftmaxOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 	return tensor.LogSoftmax(x[0], o.axis)

@@ -16,6 +16,8 @@ const (
 	DefaultMaxBytes   = 64 << 20   // bytes of program text
 	DefaultMaxNodes   = 10_000_000 // nodes of the graph
 	DefaultMaxHessian = 1_000_000  // entries of the Hessian: 1,000 Wrt nodes
+	// DefaultMaxElements is 128 MiB of float64 for one tensor.
+	DefaultMaxElements = 1 << 24 // elements of one tensor
 )
 
 // Limits bound what a program may cost, so that no input exhausts memory
@@ -34,6 +36,10 @@ type Limits struct {
 	// number of Wrt nodes, for Hessian and second-order explanations.
 	// Computing it takes one backward pass per Wrt node.
 	MaxHessian int
+	// MaxElements bounds the elements of each tensor a statement makes,
+	// checked before the operation runs: broadcasting and the matrix
+	// product can make a tensor far larger than their operands.
+	MaxElements int
 }
 
 // SecondOrderWork is how many times MaxNodes the backward passes of second
@@ -53,12 +59,15 @@ func limit(v, def int) int {
 func (l Limits) maxBytes() int   { return limit(l.MaxBytes, DefaultMaxBytes) }
 func (l Limits) maxNodes() int   { return limit(l.MaxNodes, DefaultMaxNodes) }
 func (l Limits) maxHessian() int { return limit(l.MaxHessian, DefaultMaxHessian) }
+func (l Limits) maxElements() int {
+	return limit(l.MaxElements, DefaultMaxElements)
+}
 
 // LimitError reports a program beyond one of its Limits.
 type LimitError struct {
 	File  string
 	Pos   lang.Pos // where the limit was passed, or the zero Pos
-	What  string   // "bytes of program text", "nodes" or "Hessian entries"
+	What  string   // "bytes of program text", "nodes", "Hessian entries" or "elements"
 	Flag  string   // the backprop command's flag that sets the limit: "--max-nodes"
 	Limit int
 	Got   int // the amount asked for, where it is known, or 0

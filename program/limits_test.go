@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/seed812a03d2/backprop/lang"
 	"github.com/seed812a03d2/backprop/program"
 )
 
@@ -30,7 +29,7 @@ func TestLimitsFromGo(t *testing.T) {
 			return err
 		}, "s.bp:4:1: over the limit of 3 nodes (see --max-nodes)"},
 		{"Build, MaxNodes", func() error {
-			_, err := program.Build(lang.MustParse("s.bp", seed), program.Options{Limits: program.Limits{MaxNodes: 4}})
+			_, err := program.Build(program.Syntax.MustParse("s.bp", seed), program.Options{Limits: program.Limits{MaxNodes: 4}})
 			return err
 		}, "4:1: over the limit of 4 nodes (see --max-nodes)"},
 		{"Hessian, MaxHessian", func() error {

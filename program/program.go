@@ -1,6 +1,7 @@
 package program
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -9,12 +10,14 @@ import (
 	"github.com/seed812a03d2/backprop/ad"
 	"github.com/seed812a03d2/backprop/lang"
 	"github.com/seed812a03d2/backprop/ops"
+	"github.com/seed812a03d2/backprop/tensor"
 )
 
-// Setting overrides the value of an input, as --set NAME=VALUE does.
+// Setting overrides the value of an input, as --set NAME=VALUE does: a
+// scalar (tensor.Scalar) or a tensor of any shape.
 type Setting struct {
 	Name  string
-	Value float64
+	Value *tensor.Tensor
 }
 
 // Options choose the output and the nodes to differentiate with respect
@@ -40,14 +43,14 @@ type Compiled struct {
 	// WrtNames are the names the user gave for Wrt (or the inputs' names).
 	WrtNames []string
 
-	stmt       []int32            // by node id: the statement of a statement node, or -1
-	consts     map[uint64]ad.Node // the node of each number literal, by its bits
-	vars       []string           // the variable each statement assigns
-	inputs     []bool             // whether each statement is an input
-	set        map[string]float64 // --set values by name
-	file       string             // the file name, for errors
-	last       map[string]int     // the last statement assigning each variable, made by latest
-	inputNames map[string]bool    // the variables assigned a number somewhere, made by isInput
+	stmt       []int32                   // by node id: the statement of a statement node, or -1
+	consts     map[uint64]ad.Node        // the node of each number literal, by its bits
+	vars       []string                  // the variable each statement assigns
+	inputs     []bool                    // whether each statement is an input
+	set        map[string]*tensor.Tensor // --set values by name
+	file       string                    // the file name, for errors
+	last       map[string]int            // the last statement assigning each variable, made by latest
+	inputNames map[string]bool           // the variables assigned a number somewhere, made by isInput
 	limits     Limits
 }
 
@@ -77,7 +80,7 @@ func Parse(file string, src []byte, opt Options) (*Compiled, error) {
 	}
 	b := newGraph(opt, 0)
 	b.file = file
-	err := lang.ParseEach(file, src, b.grow, b.add)
+	err := Syntax.ParseEach(file, src, b.grow, b.add)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +97,7 @@ func newGraph(opt Options, n int) *Compiled {
 		Labels: make([]string, 0, n),
 		vars:   make([]string, 0, n),
 		inputs: make([]bool, 0, n),
-		set:    map[string]float64{},
+		set:    map[string]*tensor.Tensor{},
 		limits: opt.Limits,
 	}
 	for _, s := range opt.Set {
@@ -111,22 +114,34 @@ func (b *Compiled) grow(n int) {
 	b.inputs = slices.Grow(b.inputs, n)
 }
 
-// add builds the node of the next statement. It returns a *LimitError if
-// the graph then has more nodes than the limit.
-func (b *Compiled) add(s *lang.Stmt) error {
+// add builds the node of the next statement. It returns a *lang.Error
+// for a statement whose operands do not fit (shapes, arguments), and a
+// *LimitError if the graph then has more nodes than the limit.
+func (b *Compiled) add(s *lang.Stmt) (err error) {
 	i := len(b.Nodes)
 	name := s.Name
 	if s.Def > 0 {
 		name = s.Name + "#" + strconv.Itoa(s.Def+1)
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			f, ok := r.(failure)
+			if !ok {
+				panic(r)
+			}
+			err = f.err
+		}
+	}()
 	var n ad.Node
 	switch {
 	case s.Input:
-		v := literal(s.X)
-		if o, ok := b.set[s.Name]; ok {
-			v = o
+		if v, ok := b.set[s.Name]; ok {
+			n = b.G.Var(name, v)
+		} else if t, ok := s.X.(*lang.Tensor); ok {
+			n = b.G.Var(name, tensorOf(t))
+		} else {
+			n = b.G.ScalarVar(name, literal(s.X))
 		}
-		n = b.G.ScalarVar(name, v)
 	default:
 		n = b.expr(s.X)
 		if reused(b.Nodes[:i], n) || n.IsLeaf() {
@@ -142,6 +157,20 @@ func (b *Compiled) add(s *lang.Stmt) error {
 		return &LimitError{File: b.file, Pos: s.NamePos, What: "nodes", Flag: "--max-nodes", Limit: max}
 	}
 	return nil
+}
+
+// failure is what the builder panics with to unwind from an expression
+// whose operands do not fit; add recovers it.
+type failure struct{ err error }
+
+// fail reports an error at pos.
+func (b *Compiled) fail(pos lang.Pos, format string, args ...any) {
+	panic(failure{&lang.Error{File: b.file, Pos: pos, Msg: fmt.Sprintf(format, args...)}})
+}
+
+// tensorOf returns the value of a tensor literal.
+func tensorOf(t *lang.Tensor) *tensor.Tensor {
+	return tensor.FromFloat64s(slices.Clone(t.Values), t.Shape...)
 }
 
 // finish checks the options against the whole program and resolves --of
@@ -167,6 +196,13 @@ func (b *Compiled) finish(opt Options) error {
 		if b.Of = b.latest(opt.Of); b.Of < 0 {
 			return fmt.Errorf("--of: no node named %s", lang.Quote(opt.Of))
 		}
+	}
+	if s := b.Output().Shape(); s.Size() != 1 {
+		what := "the output"
+		if opt.Of != "" {
+			what = "--of"
+		}
+		return fmt.Errorf("%s: %s has shape %v, and gradients are of a single number: reduce it (sum(%s), mean(%s)) or choose another with --of", what, lang.Quote(b.vars[b.Of]), s, b.vars[b.Of], b.vars[b.Of])
 	}
 	if opt.Wrt == nil {
 		seen := map[string]bool{}
@@ -239,7 +275,8 @@ func literal(x lang.Expr) float64 {
 	return x.(*lang.Num).Value
 }
 
-// expr builds the nodes of x and returns the node of its value.
+// expr builds the nodes of x and returns the node of its value. It
+// panics with a failure, for add to report, where the operands do not fit.
 func (b *Compiled) expr(x lang.Expr) ad.Node {
 	var n ad.Node
 	switch x := x.(type) {
@@ -256,6 +293,8 @@ func (b *Compiled) expr(x lang.Expr) ad.Node {
 		}
 		b.consts[k] = c
 		return c
+	case *lang.Tensor:
+		return b.G.Const(tensorOf(x))
 	case *lang.Ref:
 		return b.Nodes[x.Stmt]
 	case *lang.Unary:
@@ -265,6 +304,14 @@ func (b *Compiled) expr(x lang.Expr) ad.Node {
 		n = ops.Neg(b.expr(x.X))
 	case *lang.Binary:
 		l, r := b.expr(x.X), b.expr(x.Y)
+		if x.Op == '@' {
+			return b.matmul(x.OpPos, l, r)
+		}
+		what := operatorNames[x.Op]
+		if err := ops.Broadcastable(what, l.Shape(), r.Shape()); err != nil {
+			b.fail(x.OpPos, "%v", err)
+		}
+		b.checkSize(x.OpPos, what, broadcastSize(l.Shape(), r.Shape()))
 		switch x.Op {
 		case '+':
 			n = ops.Add(l, r)
@@ -278,18 +325,180 @@ func (b *Compiled) expr(x lang.Expr) ad.Node {
 			n = ops.Pow(l, r)
 		}
 	case *lang.Call:
-		var buf [2]ad.Node // the built-in functions take one or two arguments
-		args := buf[:0]
-		if len(x.Args) > len(buf) {
-			args = make([]ad.Node, 0, len(x.Args))
-		}
-		args = args[:len(x.Args)]
-		for i, a := range x.Args {
-			args[i] = b.expr(a)
-		}
-		n = call(x.Func, args)
+		n = b.call(x)
 	}
 	return n
+}
+
+// operatorNames name the element-wise operators in errors.
+var operatorNames = map[byte]string{'+': "addition", '-': "subtraction", '*': "multiplication", '/': "division", '^': "power"}
+
+// broadcastSize returns the number of elements of x and y broadcast
+// together, saturating at MaxInt.
+func broadcastSize(x, y tensor.Shape) int {
+	n := 1
+	for i := 1; i <= max(len(x), len(y)); i++ {
+		d := 1
+		if i <= len(x) {
+			d = x[len(x)-i]
+		}
+		if i <= len(y) && y[len(y)-i] != 1 {
+			d = y[len(y)-i]
+		}
+		if d == 0 {
+			return 0
+		}
+		if n > math.MaxInt/d {
+			n = math.MaxInt
+			continue
+		}
+		n *= d
+	}
+	return n
+}
+
+// checkSize fails if an operation would make a tensor of more elements
+// than the limit.
+func (b *Compiled) checkSize(pos lang.Pos, what string, n int) {
+	if max := b.limits.maxElements(); n > max {
+		panic(failure{&LimitError{File: b.file, Pos: pos, What: "elements in the result of the " + what, Flag: "--max-elements", Limit: max, Got: n}})
+	}
+}
+
+// matmul records x @ y as NumPy reads it: matrices (and batches of them)
+// multiply over their last two axes, a vector on the left is a row and
+// on the right a column, and two vectors give their inner product.
+func (b *Compiled) matmul(pos lang.Pos, x, y ad.Node) ad.Node {
+	xs, ys := x.Shape(), y.Shape()
+	if len(xs) == 0 || len(ys) == 0 {
+		b.fail(pos, "matrix product of %v and %v: a scalar has no rows or columns (multiply by it with *)", xs, ys)
+	}
+	if len(xs) == 1 && len(ys) == 1 {
+		if xs[0] != ys[0] {
+			b.fail(pos, "matrix product of %v and %v: vector lengths %d and %d differ", xs, ys, xs[0], ys[0])
+		}
+		return ops.Sum(ops.Mul(x, y))
+	}
+	mx, my := xs, ys
+	if len(xs) == 1 {
+		mx = tensor.Shape{1, xs[0]}
+	}
+	if len(ys) == 1 {
+		my = tensor.Shape{ys[0], 1}
+	}
+	k, ky := mx[len(mx)-1], my[len(my)-2]
+	if k != ky {
+		b.fail(pos, "matrix product of %v and %v: inner sizes %d and %d differ", xs, ys, k, ky)
+	}
+	bx, by := mx[:len(mx)-2], my[:len(my)-2]
+	if err := ops.Broadcastable("batch", bx, by); err != nil {
+		b.fail(pos, "matrix product of %v and %v: batch shapes %v and %v do not broadcast", xs, ys, bx, by)
+	}
+	rows, cols := mx[len(mx)-2], my[len(my)-1]
+	n := broadcastSize(bx, by)
+	if rows > 0 && n > math.MaxInt/rows {
+		n = math.MaxInt
+	} else {
+		n *= rows
+	}
+	if cols > 0 && n > math.MaxInt/cols {
+		n = math.MaxInt
+	} else {
+		n *= cols
+	}
+	b.checkSize(pos, "matrix product", n)
+	if len(xs) == 1 {
+		x = ops.Reshape(x, 1, xs[0])
+	}
+	if len(ys) == 1 {
+		y = ops.Reshape(y, ys[0], 1)
+	}
+	z := ops.MatMul(x, y)
+	switch {
+	case len(xs) == 1:
+		// [1 n] rows: drop the row axis.
+		s := z.Shape()
+		z = ops.Reshape(z, append(s[:len(s)-2:len(s)-2], s[len(s)-1])...)
+	case len(ys) == 1:
+		s := z.Shape()
+		z = ops.Reshape(z, s[:len(s)-1]...)
+	}
+	return z
+}
+
+// call records a call of a built-in function from the table of ops.
+func (b *Compiled) call(c *lang.Call) ad.Node {
+	f := funcByName[c.Func] // the parser checked the name and the count
+	var buf [2]ad.Node
+	a := ops.Args{X: buf[:0]}
+	nx := min(len(c.Args), f.MaxArgs)
+	for i, e := range c.Args {
+		if i < nx {
+			a.X = append(a.X, b.expr(e))
+			continue
+		}
+		a.Ints = append(a.Ints, b.intArg(c, e))
+	}
+	if f.Ints > 0 && len(a.Ints) < f.Ints {
+		b.fail(c.At, "%s takes at least %d integer %s after %s", f.Name, f.Ints, plural(f.Ints, "argument"), plural(nx, "its operand"))
+	}
+	for _, na := range c.Named {
+		a.Axis, a.HasAxis = b.intArg(c, na.X), true
+	}
+	var n ad.Node
+	err := catch(func() {
+		var err error
+		if n, err = f.Apply(a); err != nil {
+			b.fail(c.At, "%v", err)
+		}
+	})
+	if err != nil {
+		b.fail(c.At, "%s: %v", f.Name, err)
+	}
+	return n
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+// intArg returns the value of an integer argument of a call: a number
+// literal, optionally signed, with an integer value.
+func (b *Compiled) intArg(c *lang.Call, x lang.Expr) int {
+	u, neg := x, false
+	if un, ok := x.(*lang.Unary); ok {
+		u, neg = un.X, un.Op == '-'
+	}
+	num, ok := u.(*lang.Num)
+	if !ok || num.Value != math.Trunc(num.Value) || math.Abs(num.Value) > 1<<40 {
+		b.fail(x.Pos(), "%s: this argument must be an integer, written as a number (such as 1 or -1)", c.Func)
+	}
+	if neg {
+		return -int(num.Value)
+	}
+	return int(num.Value)
+}
+
+// catch runs f and returns the shape or type error of the tensor package
+// that it panics with, if any: a safety net under the checks of expr,
+// which should find every such fault first.
+func catch(f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			e, ok := r.(error)
+			var se *tensor.ShapeError
+			var de *tensor.DTypeError
+			if !ok || !errors.As(e, &se) && !errors.As(e, &de) {
+				panic(r)
+			}
+			err = e
+		}
+	}()
+	f()
+	return nil
 }
 
 // reused reports whether n is the node of an earlier statement: only a
@@ -301,41 +510,6 @@ func reused(earlier []ad.Node, n ad.Node) bool {
 	// Statement nodes are created in order, so an earlier statement's node
 	// has an id no greater than the last one's.
 	return n.ID() <= earlier[len(earlier)-1].ID() && slices.Contains(earlier, n)
-}
-
-// call applies the built-in function name (checked by the parser).
-func call(name string, a []ad.Node) ad.Node {
-	switch name {
-	case "abs":
-		return ops.Abs(a[0])
-	case "cos":
-		return ops.Cos(a[0])
-	case "exp":
-		return ops.Exp(a[0])
-	case "log":
-		return ops.Log(a[0])
-	case "max":
-		return ops.Maximum(a[0], a[1])
-	case "min":
-		return ops.Minimum(a[0], a[1])
-	case "pow":
-		return ops.Pow(a[0], a[1])
-	case "relu":
-		return ops.ReLU(a[0])
-	case "sigmoid":
-		return ops.Sigmoid(a[0])
-	case "sin":
-		return ops.Sin(a[0])
-	case "sqrt":
-		return ops.Sqrt(a[0])
-	case "square":
-		return ops.Square(a[0])
-	case "tan":
-		return ops.Tan(a[0])
-	case "tanh":
-		return ops.Tanh(a[0])
-	}
-	panic("program: function " + name + " has no operation")
 }
 
 // Output returns the output node.
@@ -352,13 +526,14 @@ func (b *Compiled) MaxNodes() int { return b.limits.maxNodes() }
 func (b *Compiled) OutputName() string { return b.vars[b.Of] }
 
 // Gradients returns the gradient of the output with respect to each Wrt
-// node, in order.
-func (b *Compiled) Gradients() []float64 {
+// node, in order: a tensor of the node's shape each (a scalar for a
+// number).
+func (b *Compiled) Gradients() []*tensor.Tensor {
 	xs := b.WrtNodes()
 	t := ad.Backward(b.Output(), xs...)
-	out := make([]float64, len(xs))
+	out := make([]*tensor.Tensor, len(xs))
 	for i, x := range xs {
-		out[i] = t.Scalar(x)
+		out[i] = t.Grad(x)
 	}
 	return out
 }
@@ -393,6 +568,11 @@ func (b *Compiled) CheckSecondOrder() error {
 	if n == 0 {
 		return nil
 	}
+	for i, w := range b.Wrt {
+		if s := b.Nodes[w].Shape(); len(s) > 0 {
+			return fmt.Errorf("second derivatives are with respect to numbers, and %s has shape %v: choose numbers with --wrt", lang.Quote(b.WrtNames[i]), s)
+		}
+	}
 	if max := b.limits.maxHessian(); n > max/n {
 		return &LimitError{File: b.file, What: fmt.Sprintf("Hessian entries (%d --wrt nodes squared)", n), Flag: "--max-hessian", Limit: max, Got: n * n}
 	}
@@ -415,7 +595,7 @@ func (b *Compiled) Label(n ad.Node) string {
 	if i, ok := b.Statement(n); ok {
 		return b.Labels[i]
 	}
-	if n.IsLeaf() && !n.IsVar() {
+	if n.IsLeaf() && !n.IsVar() && len(n.Shape()) == 0 {
 		return strconv.FormatFloat(n.Scalar(), 'g', -1, 64)
 	}
 	return n.String()

@@ -2,22 +2,28 @@ package program_test
 
 import (
 	"fmt"
+	"github.com/seed812a03d2/backprop/tensor"
 	"math"
 	"testing"
 
-	"github.com/seed812a03d2/backprop/lang"
 	"github.com/seed812a03d2/backprop/program"
 )
 
 func Example() {
-	p := lang.MustParse("seed.bp", "u1 = 4\nu2 = 2\nu3 = u1 + u2\nu4 = u3^2\nu5 = sin(u4)\n")
+	p := program.Syntax.MustParse("seed.bp", "u1 = 4\nu2 = 2\nu3 = u1 + u2\nu4 = u3^2\nu5 = sin(u4)\n")
 	g, err := program.Build(p, program.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(g.OutputName(), g.Output().Scalar(), g.WrtNames, g.Gradients())
-	// Output: u5 -0.9917788534431158 [u1 u2] [-1.535564275528856 -1.535564275528856]
+	fmt.Println(g.OutputName(), g.Output().Scalar(), g.WrtNames)
+	for _, d := range g.Gradients() {
+		fmt.Println(d.Item())
+	}
+	// Output:
+	// u5 -0.9917788534431158 [u1 u2]
+	// -1.535564275528856
+	// -1.535564275528856
 }
 
 func TestOptions(t *testing.T) {
@@ -37,15 +43,15 @@ func TestOptions(t *testing.T) {
 		// --wrt c sees the last c, the output itself.
 		{"wrt the output", program.Options{Wrt: []string{"c", "d"}}, "c", -4, []string{"c", "d"}, []float64{1, 0}},
 		// With a = 5: c = 5·(-3) + 5 = -10, ∂/∂b = 5.
-		{"set", program.Options{Set: []program.Setting{{Name: "a", Value: 5}}}, "c", -10, []string{"a", "b"}, []float64{-2, 5}},
+		{"set", program.Options{Set: []program.Setting{{Name: "a", Value: tensor.Scalar(5)}}}, "c", -10, []string{"a", "b"}, []float64{-2, 5}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g, err := program.Build(lang.MustParse("t.bp", src), tt.opt)
+			g, err := program.Build(program.Syntax.MustParse("t.bp", src), tt.opt)
 			if err != nil {
 				t.Fatal(err)
 			}
-			grads := g.Gradients()
+			grads := scalars(g.Gradients())
 			if g.OutputName() != tt.of || g.Output().Scalar() != tt.value || fmt.Sprint(g.WrtNames) != fmt.Sprint(tt.wrt) || fmt.Sprint(grads) != fmt.Sprint(tt.gradients) {
 				t.Errorf("Build(%+v): %s = %v, ∂/∂%v = %v; want %s = %v, ∂/∂%v = %v", tt.opt, g.OutputName(), g.Output().Scalar(), g.WrtNames, grads, tt.of, tt.value, tt.wrt, tt.gradients)
 			}
@@ -54,7 +60,7 @@ func TestOptions(t *testing.T) {
 }
 
 func TestEachStatementIsANode(t *testing.T) {
-	g, err := program.Build(lang.MustParse("t.bp", "x = 3\ny = x\nz = (2)\nw = y * z\n"), program.Options{})
+	g, err := program.Build(program.Syntax.MustParse("t.bp", "x = 3\ny = x\nz = (2)\nw = y * z\n"), program.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +71,7 @@ func TestEachStatementIsANode(t *testing.T) {
 		}
 		seen[n.ID()] = true
 	}
-	if got := g.Gradients(); len(got) != 1 || got[0] != 2 {
+	if got := scalars(g.Gradients()); len(got) != 1 || got[0] != 2 {
 		t.Errorf("∂w/∂x = %v; want [2]", got)
 	}
 	if g.Label(g.Nodes[1]) != "y" {
@@ -81,11 +87,11 @@ func TestOptionErrors(t *testing.T) {
 	}{
 		{program.Options{Of: "z"}, "--of: no node named z"},
 		{program.Options{Wrt: []string{"x", "q"}}, "--wrt: no node named q"},
-		{program.Options{Set: []program.Setting{{Name: "q", Value: 1}}}, "--set q: no input named q"},
-		{program.Options{Set: []program.Setting{{Name: "y", Value: 1}}}, "--set y: y is not an input (it is not assigned a number)"},
+		{program.Options{Set: []program.Setting{{Name: "q", Value: tensor.Scalar(1)}}}, "--set q: no input named q"},
+		{program.Options{Set: []program.Setting{{Name: "y", Value: tensor.Scalar(1)}}}, "--set y: y is not an input (it is not assigned a number)"},
 	}
 	for _, tt := range tests {
-		_, err := program.Build(lang.MustParse("t.bp", src), tt.opt)
+		_, err := program.Build(program.Syntax.MustParse("t.bp", src), tt.opt)
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("Build(%+v) error = %v; want %q", tt.opt, err, tt.want)
 		}
@@ -94,7 +100,7 @@ func TestOptionErrors(t *testing.T) {
 
 func TestHessian(t *testing.T) {
 	// f = a²·b + sin(b): ∂²/∂a² = 2b, ∂²/∂a∂b = 2a, ∂²/∂b² = -sin(b).
-	p := lang.MustParse("h.bp", "a = 3\nb = 0.5\nf = a^2 * b + sin(b)\n")
+	p := program.Syntax.MustParse("h.bp", "a = 3\nb = 0.5\nf = a^2 * b + sin(b)\n")
 	g, err := program.Build(p, program.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +118,7 @@ func TestHessian(t *testing.T) {
 		}
 	}
 	// The worked example: ∂²u5/∂u1² = 2·cos(36) - 144·sin(36).
-	p = lang.MustParse("seed.bp", "u1 = 4\nu2 = 2\nu3 = u1 + u2\nu4 = u3^2\nu5 = sin(u4)\n")
+	p = program.Syntax.MustParse("seed.bp", "u1 = 4\nu2 = 2\nu3 = u1 + u2\nu4 = u3^2\nu5 = sin(u4)\n")
 	if g, err = program.Build(p, program.Options{Wrt: []string{"u1"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -135,12 +141,12 @@ func TestParseMatchesBuild(t *testing.T) {
 	opts := []program.Options{
 		{},
 		{Of: "c", Wrt: []string{"a", "c"}},
-		{Set: []program.Setting{{Name: "x", Value: 5}}},
-		{Set: []program.Setting{{Name: "w", Value: 5}}},
+		{Set: []program.Setting{{Name: "x", Value: tensor.Scalar(5)}}},
+		{Set: []program.Setting{{Name: "w", Value: tensor.Scalar(5)}}},
 		{Wrt: []string{"nope"}},
 	}
 	for _, src := range srcs {
-		p := lang.MustParse("t.bp", src)
+		p := program.Syntax.MustParse("t.bp", src)
 		for _, opt := range opts {
 			want, werr := program.Build(p, opt)
 			got, gerr := program.Parse("t.bp", []byte(src), opt)
@@ -151,13 +157,22 @@ func TestParseMatchesBuild(t *testing.T) {
 			if werr != nil {
 				continue
 			}
-			if got.OutputName() != want.OutputName() || fmt.Sprint(got.Labels, got.WrtNames, got.Gradients()) != fmt.Sprint(want.Labels, want.WrtNames, want.Gradients()) {
+			if got.OutputName() != want.OutputName() || fmt.Sprint(got.Labels, got.WrtNames, scalars(got.Gradients())) != fmt.Sprint(want.Labels, want.WrtNames, scalars(want.Gradients())) {
 				t.Errorf("%q %+v: Parse gives %v %v %v %v; Build %v %v %v %v", src, opt,
-					got.OutputName(), got.Labels, got.WrtNames, got.Gradients(), want.OutputName(), want.Labels, want.WrtNames, want.Gradients())
+					got.OutputName(), got.Labels, got.WrtNames, scalars(got.Gradients()), want.OutputName(), want.Labels, want.WrtNames, scalars(want.Gradients()))
 			}
 		}
 	}
-	if _, err := program.Parse("bad.bp", []byte("x = 1\ny = x +\n"), program.Options{}); err == nil || err.Error() != "bad.bp:2:8: expected a number, a name or (, found end of line" {
+	if _, err := program.Parse("bad.bp", []byte("x = 1\ny = x +\n"), program.Options{}); err == nil || err.Error() != "bad.bp:2:8: expected a number, a name, [ or (, found end of line" {
 		t.Errorf("Parse of a syntax error: %v", err)
 	}
+}
+
+// scalars returns the values of scalar gradients.
+func scalars(ts []*tensor.Tensor) []float64 {
+	out := make([]float64, len(ts))
+	for i, t := range ts {
+		out[i] = t.Item()
+	}
+	return out
 }

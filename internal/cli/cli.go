@@ -12,6 +12,7 @@ import (
 
 	"github.com/seed812a03d2/backprop/lang"
 	"github.com/seed812a03d2/backprop/program"
+	"github.com/seed812a03d2/backprop/tensor"
 )
 
 // Version is the command's version.
@@ -243,11 +244,11 @@ func load(cmd string, p *parsed, stdin io.Reader, name string, maxNodes int) (*p
 		if !ok || n == "" {
 			return nil, usagef("backprop %s: --set %s: want NAME=VALUE", cmd, quote(s))
 		}
-		f, err := lang.ParseNumber(strings.TrimSpace(v))
+		shape, vals, err := lang.ParseLiteral(strings.TrimSpace(v))
 		if err != nil {
 			return nil, usagef("backprop %s: --set %s: %s", cmd, lang.Quote(s), strings.TrimPrefix(err.Error(), "lang: "))
 		}
-		opt.Set = append(opt.Set, program.Setting{Name: n, Value: f})
+		opt.Set = append(opt.Set, program.Setting{Name: n, Value: tensor.FromFloat64s(vals, shape...)})
 	}
 	file := p.args[0]
 	in := stdin

@@ -118,7 +118,7 @@ func TestBadInput(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{"syntax error", "x = 1 +\n", []string{"grad", "-"}, 1, "-:1:8: expected a number, a name or (, found end of line"},
+		{"syntax error", "x = 1 +\n", []string{"grad", "-"}, 1, "-:1:8: expected a number, a name, [ or (, found end of line"},
 		{"unknown --of", "x = 1\n", []string{"grad", "-", "--of", "z"}, 1, "backprop grad: --of: no node named z"},
 		{"unknown --wrt", "x = 1\n", []string{"grad", "-", "--wrt", "x,z"}, 1, "backprop grad: --wrt: no node named z"},
 		{"unknown --set", "x = 1\n", []string{"grad", "-", "--set", "z=1"}, 1, "backprop grad: --set z: no input named z"},

@@ -10,6 +10,7 @@ import (
 	"github.com/seed812a03d2/backprop/explain"
 	"github.com/seed812a03d2/backprop/lang"
 	"github.com/seed812a03d2/backprop/program"
+	"github.com/seed812a03d2/backprop/tensor"
 )
 
 var gradFlags = append(append([]flagSpec(nil), commonFlags...),
@@ -52,7 +53,7 @@ func gradCmd(args []string, stdin io.Reader, out *output) error {
 	if err != nil {
 		return err
 	}
-	of, value := pg.OutputName(), pg.Output().Scalar()
+	of, value := pg.OutputName(), pg.Output().Value()
 	grads := pg.Gradients()
 	var hess [][]float64
 	if n == 2 {
@@ -66,9 +67,9 @@ func gradCmd(args []string, stdin io.Reader, out *output) error {
 		b.WriteString(`{"of": `)
 		writeJSONString(&b, of)
 		b.WriteString(`, "value": `)
-		b.WriteString(jsonNumber(value))
+		writeValues(&b, value, jsonNumber)
 		b.WriteString(`, "grad": `)
-		writeJSONObject(&b, pg.WrtNames, grads)
+		writeJSONTensors(&b, pg.WrtNames, grads)
 		if hess != nil {
 			b.WriteString(`, "hessian": {`)
 			for i, w := range pg.WrtNames {
@@ -84,9 +85,9 @@ func gradCmd(args []string, stdin io.Reader, out *output) error {
 		b.WriteString("}\n")
 		out.WriteString(b.String())
 	case "markdown":
-		fmt.Fprintf(out, "| node | value |\n|---|---|\n| %s | %s |\n\n| gradient | value |\n|---|---|\n", mdCell(of), explain.Number(value))
+		fmt.Fprintf(out, "| node | value |\n|---|---|\n| %s | %s |\n\n| gradient | value |\n|---|---|\n", mdCell(of), text(value))
 		for i, w := range pg.WrtNames {
-			fmt.Fprintf(out, "| ∂%s/∂%s | %s |\n", mdCell(of), mdCell(w), explain.Number(grads[i]))
+			fmt.Fprintf(out, "| ∂%s/∂%s | %s |\n", mdCell(of), mdCell(w), text(grads[i]))
 		}
 		switch {
 		case hess != nil && len(pg.WrtNames) == 0:
@@ -104,9 +105,9 @@ func gradCmd(args []string, stdin io.Reader, out *output) error {
 			}
 		}
 	default:
-		fmt.Fprintf(out, "%s = %s\n", of, explain.Number(value))
+		fmt.Fprintf(out, "%s = %s\n", of, text(value))
 		for i, w := range pg.WrtNames {
-			fmt.Fprintf(out, "∂%s/∂%s = %s\n", of, w, explain.Number(grads[i]))
+			fmt.Fprintf(out, "∂%s/∂%s = %s\n", of, w, text(grads[i]))
 		}
 		for i := range hess {
 			for j := i; j < len(hess); j++ { // symmetric: each pair once
@@ -140,6 +141,55 @@ func writeJSONObject(b *strings.Builder, names []string, vals []float64) {
 		b.WriteString(jsonNumber(vals[i]))
 	}
 	b.WriteByte('}')
+}
+
+// writeJSONTensors writes {"name": value, ...}, each value a number or,
+// for a tensor, its elements as nested arrays.
+func writeJSONTensors(b *strings.Builder, names []string, vals []*tensor.Tensor) {
+	b.WriteByte('{')
+	for i, n := range names {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		writeJSONString(b, n)
+		b.WriteString(": ")
+		writeValues(b, vals[i], jsonNumber)
+	}
+	b.WriteByte('}')
+}
+
+// text formats a value as the text and Markdown outputs show it: a
+// number, or a tensor's elements as nested lists, [[1, 2], [3, 4]].
+func text(t *tensor.Tensor) string {
+	var b strings.Builder
+	writeValues(&b, t, explain.Number)
+	return b.String()
+}
+
+// writeValues writes t's elements as nested lists with num formatting
+// each: a scalar as one number.
+func writeValues(b *strings.Builder, t *tensor.Tensor, num func(float64) string) {
+	vals, shape := t.Float64s(), t.Shape()
+	if t.DType() != tensor.Float64 {
+		vals = t.Data()
+	}
+	var nest func(axis, off int) int
+	nest = func(axis, off int) int {
+		if axis == len(shape) {
+			b.WriteString(num(vals[off]))
+			return off + 1
+		}
+		b.WriteByte('[')
+		for i := range shape[axis] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			off = nest(axis+1, off)
+		}
+		b.WriteByte(']')
+		return off
+	}
+	nest(0, 0)
 }
 
 func writeJSONString(b *strings.Builder, s string) {
