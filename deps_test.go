@@ -25,7 +25,7 @@ var layers = map[string][]string{
 	"adtest":       {"ad", "ops", "tensor"},
 	"functional":   {"ad", "ops", "tensor"},
 	"program":      {"lang", "ad", "ops", "tensor"},
-	"explain":      {"ad", "tensor"},
+	"explain":      {"ad", "ops", "tensor"},
 	"internal/cli": {"explain", "program", "lang", "ad", "ops", "tensor", "internal/graphviz"},
 	// A copy of a third-party binding (see its doc.go), used by the command.
 	"internal/graphviz":                 {"internal/graphviz/internal/cgraph", "internal/graphviz/internal/gvc", "internal/graphviz/internal/wasm"},

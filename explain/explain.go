@@ -280,6 +280,11 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool) *Explanation 
 		default:
 			contrib = vals.contribution(s, up)
 		}
+		if contrib != nil && s.Local.Valid() && !s.V.Shape().Equal(s.C.Shape()) {
+			// The bprop sums the product back to V's shape, where V was
+			// broadcast.
+			contrib = sumBack(contrib, s.C.Shape(), s.V.Shape(), scalarOf(s.Contribution))
+		}
 		rs := rows[v]
 		if k := len(rs) - 1; k >= 0 && last.V == s.V && last.C == s.C {
 			// The second use of V by C: one row, the uses summed.

@@ -97,7 +97,11 @@ func (d *Diagram) Mermaid() string {
 		if n.Op != "input" && n.Op != n.Name {
 			label += " = " + n.Op
 		}
-		fmt.Fprintf(&b, "  %s[\"%s<br/>value %s<br/>grad %s\"]\n", n.ID, mermaidEscape(label), shown(n.Value, n.Tensor), shown(n.Grad, n.GradTensor))
+		label = mermaidEscape(label)
+		if n.Tensor != nil {
+			label += "<br/>shape " + fmt.Sprint(n.Tensor.Shape)
+		}
+		fmt.Fprintf(&b, "  %s[\"%s<br/>value %s<br/>grad %s\"]\n", n.ID, label, shown(n.Value, n.Tensor), shown(n.Grad, n.GradTensor))
 	}
 	for _, e := range d.Edges {
 		fmt.Fprintf(&b, "  %s -- \"%s\" --> %s\n", e.From, mermaidEscape(e.Local), e.To)
@@ -128,6 +132,9 @@ func (d *Diagram) DOT() string {
 			label += " = " + n.Op
 		} else if n.Op == "input" {
 			label += " (input)"
+		}
+		if n.Tensor != nil {
+			label += "\nshape = " + fmt.Sprint(n.Tensor.Shape)
 		}
 		fmt.Fprintf(&b, "  %s [label=%s];\n", n.ID, dotQuote(fmt.Sprintf("%s\nvalue = %s\ngrad = %s", label, shown(n.Value, n.Tensor), shown(n.Grad, n.GradTensor))))
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/seed812a03d2/backprop/ad"
+	"github.com/seed812a03d2/backprop/ops"
+	"github.com/seed812a03d2/backprop/tensor"
 )
 
 // printer writes the nodes the trace recorded (local derivatives and
@@ -104,7 +106,7 @@ func opExpr(n ad.Node, in []*sym) *sym {
 		case "transpose":
 			return postfix(in[0], "ᵀ")
 		case "sumto": // the sum that undoes broadcasting, over leading axes and axes of size 1
-			return call("sum", v, in[0], name(axesOf(n), v))
+			return sumBack(in[0], n.Input(0).Shape(), n.Shape(), v)
 		case "reshape":
 			return in[0] // a view: the value shows the shape
 		case "broadcast":
@@ -126,10 +128,14 @@ func opExpr(n ad.Node, in []*sym) *sym {
 		return pow(in[0], in[1])
 	case "identity":
 		return in[0]
-	case "maximum", "minimum":
-		return call(op[:3], v, in...)
 	case "square":
 		return pow(in[0], num(2))
+	}
+	if f, extra := ops.Written(n); f != "" {
+		for _, e := range extra {
+			in = append(in, name(e, v))
+		}
+		return call(f, v, in...)
 	}
 	return call(op, v, in...)
 }
@@ -143,9 +149,18 @@ func matmulOf(op string) (ta, tb, ok bool) {
 	return strings.Contains(op, "xᵀ"), strings.Contains(op, "yᵀ"), true
 }
 
-// axesOf names the axes that a sum of n's input leaves out: "axis 0".
-func axesOf(n ad.Node) string {
-	in, out := n.Input(0).Shape(), n.Shape()
+// sumBack writes the sum that undoes broadcasting x from shape out to
+// shape in: sum(x) to a scalar, sum(x, axis 0) otherwise.
+func sumBack(x *sym, in, out tensor.Shape, v float64) *sym {
+	if out.Size() == 1 {
+		return call("sum", v, x)
+	}
+	return call("sum", v, x, name(axesOf(in, out), v))
+}
+
+// axesOf names the axes that a sum from shape in to shape out leaves out:
+// "axis 0".
+func axesOf(in, out tensor.Shape) string {
 	var axes []string
 	lead := len(in) - len(out)
 	for i := range in {

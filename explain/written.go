@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/seed812a03d2/backprop/ad"
+	"github.com/seed812a03d2/backprop/ops"
 )
 
 // maxWritten is the length beyond which a subexpression's node is called
@@ -144,10 +145,12 @@ func written(n ad.Node, in []*sym) (string, int) {
 	case "identity":
 		return in[0].String(), in[0].prec()
 	}
-	f := n.Op().String()
-	switch f {
-	case "maximum", "minimum":
-		f = f[:3]
+	// A function of the language, written as a program calls it (the
+	// engine's maximum is max(a, b), a sum over one axis is sum(x,
+	// axis=1)); other operations by the engine's name for them.
+	f, extra := ops.Written(n)
+	if f == "" {
+		f = n.Op().String()
 	}
 	b.WriteString(f)
 	b.WriteByte('(')
@@ -156,6 +159,10 @@ func written(n ad.Node, in []*sym) (string, int) {
 			b.WriteString(", ")
 		}
 		operand(x, false)
+	}
+	for _, e := range extra {
+		b.WriteString(", ")
+		b.WriteString(e)
 	}
 	b.WriteByte(')')
 	return b.String(), pAtom

@@ -559,8 +559,10 @@ func (b *Compiled) Hessian() ([][]float64, error) {
 	return h, nil
 }
 
-// CheckSecondOrder returns a *LimitError if second derivatives with
-// respect to the Wrt nodes would have more entries than Limits.MaxHessian,
+// CheckSecondOrder returns an error if a Wrt node is a tensor (second
+// derivatives are with respect to numbers), and a *LimitError if second
+// derivatives with respect to the Wrt nodes would have more entries than
+// Limits.MaxHessian,
 // or their backward passes, one for each Wrt node, would visit more than
 // SecondOrderWork·MaxNodes nodes in all.
 func (b *Compiled) CheckSecondOrder() error {
@@ -570,7 +572,7 @@ func (b *Compiled) CheckSecondOrder() error {
 	}
 	for i, w := range b.Wrt {
 		if s := b.Nodes[w].Shape(); len(s) > 0 {
-			return fmt.Errorf("second derivatives are with respect to numbers, and %s has shape %v: choose numbers with --wrt", lang.Quote(b.WrtNames[i]), s)
+			return fmt.Errorf("--order 2: %s has shape %v, and second derivatives are with respect to numbers: choose them with --wrt", lang.Quote(b.WrtNames[i]), s)
 		}
 	}
 	if max := b.limits.maxHessian(); n > max/n {

@@ -168,8 +168,9 @@ func run(args []string, stdin io.Reader, out *output) error {
 var commonFlags = []flagSpec{
 	{name: "of", value: "NAME", help: "the output node (default: the last assigned name)"},
 	{name: "wrt", value: "NAME,...", repeat: true, help: "the nodes to differentiate with respect to (default: every input)"},
-	{name: "set", value: "NAME=VALUE", repeat: true, help: "override the value of an input; may repeat"},
+	{name: "set", value: "NAME=VALUE", repeat: true, help: "override the value of an input with a number or a tensor literal ([[1, 2], [3, 4]]); may repeat"},
 	{name: "max-input", value: "BYTES", help: fmt.Sprintf("refuse a program longer than BYTES (default %d, 64 MiB)", program.DefaultMaxBytes)},
+	{name: "max-elements", value: "N", help: fmt.Sprintf("refuse an operation that would make a tensor of more than N elements (default %d)", program.DefaultMaxElements)},
 }
 
 // maxNodesFlag returns the --max-nodes flag with its default for a command.
@@ -214,7 +215,7 @@ func load(cmd string, p *parsed, stdin io.Reader, name string, maxNodes int) (*p
 	for _, l := range []struct {
 		flag string
 		dst  *int
-	}{{"max-input", &opt.Limits.MaxBytes}, {"max-nodes", &opt.Limits.MaxNodes}, {"max-hessian", &opt.Limits.MaxHessian}} {
+	}{{"max-input", &opt.Limits.MaxBytes}, {"max-nodes", &opt.Limits.MaxNodes}, {"max-hessian", &opt.Limits.MaxHessian}, {"max-elements", &opt.Limits.MaxElements}} {
 		if v, ok := p.last(l.flag); ok {
 			n, err := strconv.Atoi(v)
 			if err != nil || n <= 0 {

@@ -16,6 +16,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
+// network is the worked example of a neural network in matrix form.
+const network = "../../examples/network/network.bp"
+
 func run(t *testing.T, stdin string, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
@@ -42,6 +45,14 @@ func TestGolden(t *testing.T) {
 		{"grad-markdown.golden", []string{"grad", "testdata/seed.bp", "--format=markdown"}},
 		{"grad-micrograd.golden", []string{"grad", "testdata/micrograd.bp", "--format", "json"}},
 		{"dot.golden", []string{"dot", "testdata/seed.bp"}},
+		// The neural network of examples/network, in matrix form.
+		{"network-grad-text.golden", []string{"grad", network}},
+		{"network-grad-json.golden", []string{"grad", network, "--format", "json"}},
+		{"network-grad-markdown.golden", []string{"grad", network, "--format", "markdown", "--wrt", "W2,b2"}},
+		{"network-explain-text.golden", []string{"explain", network, "--wrt", "W1,b1"}},
+		{"network-explain-json.golden", []string{"explain", network, "--wrt", "W2", "--format", "json"}},
+		{"network-dot.golden", []string{"dot", network}},
+		{"network-set.golden", []string{"grad", network, "--wrt", "W1", "--set", "x=[[1], [-1]]", "--set", "W1=[[0.1, 0.2], [0.3, 0.4]]"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) { golden(t, tt.golden, tt.args...) })
