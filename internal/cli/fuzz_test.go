@@ -22,7 +22,7 @@ import (
 //	go test ./internal/cli -run='^$' -fuzz=FuzzCommand -fuzztime=3m
 func FuzzCommand(f *testing.F) {
 	seeds, _ := filepath.Glob("../../lang/testdata/*.bp")
-	seeds = append(seeds, "testdata/seed.bp", "testdata/micrograd.bp")
+	seeds = append(seeds, "testdata/seed.bp", "testdata/micrograd.bp", network)
 	lines := []string{
 		"grad\n-",
 		"grad\n-\n--format\njson",
@@ -34,6 +34,8 @@ func FuzzCommand(f *testing.F) {
 		"explain\n-\n--in-terms-of-inputs\n--format=markdown",
 		"dot\n-",
 		"grad\n-\n--set\nu1=3\n--of\nu4",
+		"grad\n-\n--set\nW1=[[1, 2], [3, 4]]\n--wrt\nW1",
+		"grad\n-\n--max-elements\n3",
 		"grad\n-\n--max-nodes\n3",
 		"grad\n-\n--max-input\n10",
 		"explain\n-\n--max-hessian\n1\n--order\n2",
