@@ -7,9 +7,16 @@
 // nodes (which the engine's trace shows), bprop and forward-mode rules are
 // generated from it (elementwise_gen.go; go generate ./ops), so the rules
 // cannot disagree. Adding an element-wise operation is adding a row.
-// Reductions (reduce.go, softmax.go), shapes (reshape.go, transpose.go,
-// broadcast.go, slice.go, concat.go) and linear algebra (matmul.go) state
-// their bprop rules directly.
+// The other families state their rules once each too, one file each, with
+// a table of the derivatives at its head: reductions.go (sum, mean, max,
+// min and logsumexp by their local derivatives, from which both the bprop
+// and the forward-mode rule follow; softmax and log_softmax by their
+// bprops), shapes.go (linear operations and their adjoints: reshape,
+// transpose, broadcast and sum-to, slice and embed, concat) and linalg.go
+// (the matrix product). Twins are one operation: max and min differ in
+// their kernel only, broadcast and sum-to are one operation in two
+// directions, as are slice and embed. funcs.go is the table of the
+// functions that graph programs call by name (Funcs).
 //
 // Every function takes and returns ad.Node and records one operation on
 // the inputs' graph. Every bprop rule is written with these same

@@ -63,9 +63,9 @@ func binary(name, doc string, f func(x, y ad.Node) ad.Node) Func {
 		}}
 }
 
-// reduction is a function over all elements or over axis=K. With two
+// reductionFunc is a function over all elements or over axis=K. With two
 // operands and no axis, pair is applied element-wise instead (max(a, b)).
-func reduction(name, doc string, f func(ad.Node, ...int) ad.Node, pair func(x, y ad.Node) ad.Node) Func {
+func reductionFunc(name, doc string, f func(ad.Node, ...int) ad.Node, pair func(x, y ad.Node) ad.Node) Func {
 	fn := Func{Name: name, Doc: doc, MinArgs: 1, MaxArgs: 1, Ints: -1, Axis: true}
 	if pair != nil {
 		fn.MaxArgs = 2
@@ -132,12 +132,12 @@ var funcs = func() []Func {
 		unary("tan", "tan(x)", Tan),
 		unary("tanh", "tanh(x)", Tanh),
 		binary("pow", "a raised to b, as a^b", Pow),
-		reduction("max", "max(a, b): the larger of a and b element-wise, at a tie each gets half the gradient; "+
+		reductionFunc("max", "max(a, b): the larger of a and b element-wise, at a tie each gets half the gradient; "+
 			"max(x): the largest element, max(x, axis=K) over axis K, ties share the gradient", Max, Maximum),
-		reduction("min", "min(a, b): the smaller of a and b element-wise, at a tie each gets half the gradient; "+
+		reductionFunc("min", "min(a, b): the smaller of a and b element-wise, at a tie each gets half the gradient; "+
 			"min(x): the smallest element, min(x, axis=K) over axis K, ties share the gradient", Min, Minimum),
-		reduction("sum", "sum(x): the sum of all elements; sum(x, axis=K) over axis K, which is removed", Sum, nil),
-		reduction("mean", "mean(x): the mean of all elements; mean(x, axis=K) over axis K, which is removed", Mean, nil),
+		reductionFunc("sum", "sum(x): the sum of all elements; sum(x, axis=K) over axis K, which is removed", Sum, nil),
+		reductionFunc("mean", "mean(x): the mean of all elements; mean(x, axis=K) over axis K, which is removed", Mean, nil),
 		overAxis("softmax", "exp(x)/Σ exp(x) over the last axis, or axis=K, computed stably", Softmax),
 		overAxis("log_softmax", "x - logsumexp(x) over the last axis, or axis=K, computed stably", LogSoftmax),
 		{Name: "logsumexp", Doc: "log(Σ exp(x)) over all elements, or over axis=K (removed), computed stably",
@@ -274,34 +274,22 @@ func Written(n ad.Node) (name string, extra []string) {
 	case minimumOp:
 		return "min", nil
 	case *reduceOp:
-		name := redNames[o.kind]
+		name := reductions[o.kind].name
 		switch {
 		case o.keep:
 			return "", nil // only bprop rules reduce keeping the axes
-		case len(o.axes) == len(x):
+		case len(o.axes) == len(x) && (o.kind != redLogSumExp || len(x) == 1):
 			return name, nil
 		case len(o.axes) == 1:
 			return name, axis(o.axes[0])
 		}
 		return "", nil
-	case *softmaxOp:
+	case *normOp:
+		name := normalisations[o.kind].name
 		if o.axis == len(x)-1 {
-			return "softmax", nil
+			return name, nil
 		}
-		return "softmax", axis(o.axis)
-	case *logSoftmaxOp:
-		if o.axis == len(x)-1 {
-			return "log_softmax", nil
-		}
-		return "log_softmax", axis(o.axis)
-	case *lseOp:
-		if o.keep {
-			return "", nil
-		}
-		if len(x) == 1 {
-			return "logsumexp", nil
-		}
-		return "logsumexp", axis(o.axis)
+		return name, axis(o.axis)
 	case *transposeOp:
 		reversed := true
 		for i, p := range o.perm {

@@ -1,5 +1,11 @@
 package ops
 
+// The linear-algebra family: the matrix product, batched. For z = x·y its
+// bprop is g·yᵀ for x and xᵀ·g for y, each summed over batch axes that
+// were broadcast; its forward-mode rule is the product rule ẋ·y + x·ẏ.
+// The transposes are never formed: the bprops are products of the same
+// operation with its operands marked transposed.
+
 import (
 	"github.com/seed812a03d2/backprop/ad"
 	"github.com/seed812a03d2/backprop/tensor"
