@@ -1,7 +1,6 @@
 package explain
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/seed812a03d2/backprop/ad"
@@ -116,8 +115,12 @@ type Row struct {
 	G             string  // grad_table[V] once all V's consumers have contributed
 	GValue        float64 // the engine's
 	GTensor       *Tensor
+}
 
-	local, contrib *sym           // while the table is built
+// building is a row while the table is built.
+type building struct {
+	Row
+	local, contrib *sym           // its formulas
 	contribT       *tensor.Tensor // the engine's contribution, for a tensor
 	why            string         // why a contribution is 0 whatever the formula
 }
@@ -199,6 +202,13 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool) *Explanation 
 	}
 	nm := nameNodes(g, n0, gr.name, skip)
 	ref := nm.ref
+	refStr := make([]string, n0) // ref[id].String(), made once
+	refOf := func(id int) string {
+		if refStr[id] == "" {
+			refStr[id] = ref[id].String()
+		}
+		return refStr[id]
+	}
 	formula := ref
 	if opt.InTermsOfInputs {
 		formula = make([]*sym, n0)
@@ -225,12 +235,12 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool) *Explanation 
 		switch {
 		case id >= fw || needed != nil && !needed[id]:
 		case n.IsVar():
-			e.Forward = append(e.Forward, ForwardRow{Name: ref[id].String(), Op: "input", Value: scalarOf(n), Tensor: tensorOf(n, maxEl)})
+			e.Forward = append(e.Forward, ForwardRow{Name: refOf(id), Op: "input", Value: scalarOf(n), Tensor: tensorOf(n, maxEl)})
 		case !n.IsLeaf():
 			e.Forward = append(e.Forward, ForwardRow{
-				Name:   ref[id].String(),
+				Name:   refOf(id),
 				Op:     nm.op[id],
-				Inputs: inputValues(in, ref),
+				Inputs: inputValues(in, refOf),
 				Value:  scalarOf(n),
 				Tensor: tensorOf(n, maxEl),
 			})
@@ -242,27 +252,97 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool) *Explanation 
 	// of a row; a consumer that uses V twice (x·x) takes two steps for one
 	// row. The symbolic G of a consumer is the sum of its rows, complete
 	// when its first step as a consumer comes.
-	rows := make([][]Row, n0)      // by V, in the order the steps came
+	//
+	// V's rows are complete once the trace has passed below V (its
+	// consumers were all made after it): they are then written out as
+	// text and what was kept to build them is let go, so that memory
+	// follows the nodes whose rows are still open, not the whole table.
+	// The order is the same: V in reverse order of creation.
+	isWrt := make([]bool, n0)
+	for _, x := range wrt {
+		isWrt[x.ID()] = true
+	}
+	open := make([][]building, n0) // by V: its rows so far, in the order the steps came
 	contribs := make([][]*sym, n0) // by V: the symbolic contributions
 	total := make([]ad.Node, n0)   // by V: the engine's running total
 	gsym := make([]*sym, n0)       // by node: its symbolic G, once complete
 	gsym[y.ID()] = num(1)
-	gref := func(c ad.Node) *sym { // G[C] as it appears inside other expressions
-		id := c.ID()
+	gOf := func(id int) *sym {
 		if gsym[id] == nil {
 			gsym[id] = sumOfSyms(contribs[id])
 		}
-		s := gsym[id]
+		return gsym[id]
+	}
+	gref := func(c ad.Node) *sym { // G[C] as it appears inside other expressions
+		id := c.ID()
+		s := gOf(id)
 		if s.size() > maxInline || total[id].Valid() && !isScalar(total[id]) {
-			return name("G["+ref[id].String()+"]", scalarOf(total[id]))
+			return name("G["+refOf(id)+"]", scalarOf(total[id]))
 		}
 		return s
 	}
+	// flush writes out V's rows, now complete.
+	flush := func(id int) {
+		rs := open[id]
+		if len(rs) == 0 {
+			return
+		}
+		gs := display(gOf(id), scalarOf(total[id]))
+		gv, gt := scalarOf(total[id]), tensorOf(total[id], maxEl)
+		for k := len(rs) - 1; k >= 0; k-- {
+			b := &rs[k]
+			r := b.Row
+			if b.local != nil {
+				r.Local = b.local.String()
+			}
+			if b.contribT != nil {
+				r.ContribTensor = newTensor(b.contribT, maxEl)
+			}
+			if b.contrib == nil {
+				r.Contribution = "0 (" + b.why + ")"
+			} else {
+				r.Contribution = display(b.contrib, r.ContribValue)
+			}
+			r.G, r.GValue, r.GTensor = gs, gv, gt
+			e.Rows = append(e.Rows, r)
+		}
+		open[id], contribs[id] = nil, nil
+		if !isWrt[id] {
+			// Its G is still needed while it is a consumer, and for an
+			// answer; a consumer's rows come before its inputs'.
+			total[id] = ad.Node{}
+		}
+	}
+	next := n0 - 1 // the nodes above next have had their rows written
+	edges := 0     // a bound on the rows: one per input that needs a gradient
+	for id := range fw {
+		for _, x := range g.Node(id).Inputs() {
+			if x.NeedsGrad() {
+				edges++
+			}
+		}
+	}
+	e.Rows = make([]Row, 0, edges)
 	names := &printer{n0: n0, orig: ref}
 	vals := &printer{n0: n0, orig: values}
 	var last ad.Step
+	var lastC = -1
+	var cInputs string // the inputs column of consumer lastC
 	grads := ad.Trace(y, func(s ad.Step) {
 		v, c := s.V.ID(), s.C.ID()
+		if c != lastC {
+			// The trace moved on to a new consumer: every node above it
+			// is complete, and the last consumer's G is no longer needed
+			// except as an answer or inside the rows still open.
+			for ; next > c; next-- {
+				flush(next)
+			}
+			if lastC >= 0 && !isWrt[lastC] {
+				gsym[lastC] = nil
+			}
+			lastC = c
+			cInputs = inputValues(inputs(s.C), refOf)
+		}
 		total[v] = s.Total
 		up := gref(s.C)
 		local, localVal := names.local(s), vals.local(s)
@@ -270,7 +350,7 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool) *Explanation 
 		why := ""
 		switch {
 		case isScalar(s.Upstream) && s.Upstream.Scalar() == 0:
-			why = "G[" + ref[c].String() + "] is 0" // said in words: 0·∞ would read NaN
+			why = "G[" + refOf(c) + "] is 0" // said in words: 0·∞ would read NaN
 		case s.Local.Valid() && isScalar(s.Local) && s.Local.Scalar() == 0:
 			why = "∂C/∂V is 0" // a zero local derivative passes nothing on, not even a NaN
 		case s.Local.Valid() && !isScalar(s.Local) && !isScalar(s.Upstream):
@@ -285,7 +365,7 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool) *Explanation 
 			// broadcast.
 			contrib = sumBack(contrib, s.C.Shape(), s.V.Shape(), scalarOf(s.Contribution))
 		}
-		rs := rows[v]
+		rs := open[v]
 		if k := len(rs) - 1; k >= 0 && last.V == s.V && last.C == s.C {
 			// The second use of V by C: one row, the uses summed.
 			r := &rs[k]
@@ -308,46 +388,22 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool) *Explanation 
 			return
 		}
 		last = s
-		r := Row{
-			V: ref[v].String(), C: ref[c].String(), Op: nm.op[c],
-			Inputs: inputValues(inputs(s.C), ref),
-			local:  local, contrib: contrib, why: why,
-			ContribValue: scalarOf(s.Contribution),
+		b := building{
+			Row: Row{
+				V: refOf(v), C: refOf(c), Op: nm.op[c],
+				Inputs:       cInputs,
+				ContribValue: scalarOf(s.Contribution),
+			},
+			local: local, contrib: contrib, why: why,
 		}
 		if !isScalar(s.Contribution) {
-			r.contribT = s.Contribution.Value()
+			b.contribT = s.Contribution.Value()
 		}
-		rows[v] = append(rs, r)
+		open[v] = append(rs, b)
 		contribs[v] = append(contribs[v], contrib)
 	}, wrt...)
-
-	// The rows: V in reverse order of creation, its consumers in order of
-	// creation (the trace gave them in reverse).
-	for id := n0 - 1; id >= 0; id-- {
-		rs := rows[id]
-		if len(rs) == 0 {
-			continue
-		}
-		if gsym[id] == nil {
-			gsym[id] = sumOfSyms(contribs[id])
-		}
-		gs := display(gsym[id], scalarOf(total[id]))
-		for k := len(rs) - 1; k >= 0; k-- {
-			r := rs[k]
-			if r.local != nil {
-				r.Local = r.local.String()
-			}
-			if r.contribT != nil {
-				r.ContribTensor = newTensor(r.contribT, maxEl)
-			}
-			if r.contrib == nil {
-				r.Contribution = "0 (" + r.why + ")"
-			} else {
-				r.Contribution = display(r.contrib, r.ContribValue)
-			}
-			r.G, r.GValue, r.GTensor = gs, scalarOf(total[id]), tensorOf(total[id], maxEl)
-			e.Rows = append(e.Rows, r)
-		}
+	for ; next >= 0; next-- {
+		flush(next)
 	}
 	for i, x := range wrt {
 		s := gsym[x.ID()]
@@ -416,7 +472,7 @@ func symsOf(table []*sym, in []ad.Node) []*sym {
 // inputValues lists the named inputs of a node with their values:
 // "u1 = 4, u2 = 2", and a tensor's shape: "W: [2 3]". Constants are left
 // out: they show in the operation.
-func inputValues(in []ad.Node, ref []*sym) string {
+func inputValues(in []ad.Node, ref func(id int) string) string {
 	var parts []string
 	seen := map[ad.Node]bool{}
 	for _, x := range in {
@@ -425,9 +481,9 @@ func inputValues(in []ad.Node, ref []*sym) string {
 		}
 		seen[x] = true
 		if isScalar(x) {
-			parts = append(parts, fmt.Sprintf("%s = %s", ref[x.ID()], formatNum(x.Scalar())))
+			parts = append(parts, ref(x.ID())+" = "+formatNum(x.Scalar()))
 		} else {
-			parts = append(parts, fmt.Sprintf("%s: %v", ref[x.ID()], x.Shape()))
+			parts = append(parts, ref(x.ID())+": "+x.Shape().String())
 		}
 	}
 	return strings.Join(parts, ", ")

@@ -17,9 +17,16 @@ import (
 type printer struct {
 	n0   int
 	orig []*sym
-	memo map[int]*sym
+	// memo holds the formulas of the nodes the current step recorded,
+	// which are few: a step's nodes are printed once each.
+	memo []memoEntry
 	up   ad.Node // for a bprop rule: the upstream gradient, shown as upSym
 	upS  *sym
+}
+
+type memoEntry struct {
+	id int
+	s  *sym
 }
 
 // local returns step s's local derivative as a formula, or nil when the
@@ -28,6 +35,7 @@ func (p *printer) local(s ad.Step) *sym {
 	if !s.Local.Valid() {
 		return nil
 	}
+	p.memo = p.memo[:0]
 	return p.sym(s.Local)
 }
 
@@ -35,8 +43,8 @@ func (p *printer) local(s ad.Step) *sym {
 // upstream gradient shown as up: g·xᵀ for a matrix product.
 func (p *printer) contribution(s ad.Step, up *sym) *sym {
 	p.up, p.upS = s.Upstream, up
-	p.memo = nil // the memo depends on how the upstream gradient is shown
-	defer func() { p.up, p.upS, p.memo = ad.Node{}, nil, nil }()
+	p.memo = p.memo[:0] // the memo depends on how the upstream gradient is shown
+	defer func() { p.up, p.upS, p.memo = ad.Node{}, nil, p.memo[:0] }()
 	return p.sym(s.Contribution)
 }
 
@@ -48,8 +56,10 @@ func (p *printer) sym(n ad.Node) *sym {
 	case id < p.n0:
 		return p.orig[id]
 	}
-	if s, ok := p.memo[id]; ok {
-		return s
+	for _, m := range p.memo {
+		if m.id == id {
+			return m.s
+		}
 	}
 	var s *sym
 	switch {
@@ -65,10 +75,7 @@ func (p *printer) sym(n ad.Node) *sym {
 		}
 		s = opExpr(n, args)
 	}
-	if p.memo == nil {
-		p.memo = map[int]*sym{}
-	}
-	p.memo[id] = s
+	p.memo = append(p.memo, memoEntry{id, s})
 	return s
 }
 

@@ -30,7 +30,8 @@ func Number(v float64) string {
 // tensor value t, if not nil, is shown instead of v.
 func withValue(expr string, v float64, t *Tensor) string {
 	val := shown(v, t)
-	if expr == val || t == nil && expr == formatNum(v) || strings.HasPrefix(expr, val+" (") {
+	// formatNum differs from Number only at the infinities.
+	if expr == val || t == nil && math.IsInf(v, 0) && expr == formatNum(v) || strings.HasPrefix(expr, val) && strings.HasPrefix(expr[len(val):], " (") {
 		return val
 	}
 	return expr + " = " + val
@@ -89,10 +90,19 @@ func (e *Explanation) WriteText(w io.Writer) error {
 		return []string{r.Name, r.Op, r.Inputs, shown(r.Value, r.Tensor)}
 	})
 	b.WriteString("\n" + calcTitle + "\n")
+	cells := make([]string, 7)
+	lastG := -1 // the row whose G column gCell holds: rows of one V share it
+	var gCell string
 	table(b, []string{"V", "C", "op", "∂C/∂V", "inputs", "contribution", "G"}, len(e.Rows)+len(e.Inputs), func(i int) []string {
 		if i < len(e.Rows) {
-			r := e.Rows[i]
-			return []string{r.V, r.C, r.Op, r.Local, r.Inputs, withValue(r.Contribution, r.ContribValue, r.ContribTensor), withValue(r.G, r.GValue, r.GTensor)}
+			r := &e.Rows[i]
+			if lastG < 0 || i != lastG+1 || !sameG(&e.Rows[lastG], r) {
+				gCell = withValue(r.G, r.GValue, r.GTensor)
+			}
+			lastG = i
+			cells[0], cells[1], cells[2], cells[3], cells[4] = r.V, r.C, r.Op, r.Local, r.Inputs
+			cells[5], cells[6] = withValue(r.Contribution, r.ContribValue, r.ContribTensor), gCell
+			return cells
 		}
 		a := e.Inputs[i-len(e.Rows)]
 		return []string{a.Node, a.kind(), "", "", "", "", withValue(a.Expr, a.Value, a.Tensor)}
@@ -104,6 +114,14 @@ func (e *Explanation) WriteText(w io.Writer) error {
 	}
 	return b.Flush()
 }
+
+// sameG reports whether two rows show the same G: rows of one V.
+func sameG(a, b *Row) bool {
+	return a.V == b.V && a.G == b.G && a.GTensor == b.GTensor && (a.GValue == b.GValue || a.GValue != a.GValue && b.GValue != b.GValue)
+}
+
+// spaces pads the cells of text tables.
+var spaces = strings.Repeat(" ", 256)
 
 // table writes a box-drawn table of the header and n rows, row(i) giving
 // row i: a first pass measures the columns, a second writes the rows, so
@@ -136,8 +154,8 @@ func table(b *bufio.Writer, header []string, n int, row func(i int) []string) {
 		for i, c := range r {
 			b.WriteByte(' ')
 			b.WriteString(c)
-			for range width[i] - utf8.RuneCountInString(c) {
-				b.WriteByte(' ')
+			for pad := width[i] - utf8.RuneCountInString(c); pad > 0; pad -= len(spaces) {
+				b.WriteString(spaces[:min(pad, len(spaces))])
 			}
 			b.WriteString(" │")
 		}

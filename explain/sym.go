@@ -19,6 +19,10 @@ type sym struct {
 	value float64 // the numeric value, for checks
 	sz    int     // size, once computed
 	prec0 int     // symName: the precedence of the text, if it is not a plain name
+	// text is s as written, once it has been: a sym shared by many
+	// formulas (a gradient table entry inside every later one) is then
+	// copied instead of written again.
+	text string
 }
 
 type symKind uint8
@@ -256,6 +260,22 @@ func formatNum(v float64) string {
 }
 
 func (s *sym) write(b *strings.Builder) {
+	if s.text != "" {
+		b.WriteString(s.text)
+		return
+	}
+	if s.kind == symName {
+		b.WriteString(s.name)
+		return
+	}
+	start := b.Len()
+	s.write1(b)
+	// The builder never changes what it has written, so the text can
+	// share its memory.
+	s.text = b.String()[start:]
+}
+
+func (s *sym) write1(b *strings.Builder) {
 	switch s.kind {
 	case symNum:
 		b.WriteString(formatNum(s.num))
