@@ -71,7 +71,7 @@ func (e *Explanation) WriteLaTeX(w io.Writer) error {
 	head = "$V$ & $C$ & op & $\\partial C/\\partial V$ & inputs & contribution & $G$ \\\\\n"
 	fmt.Fprintf(&b, "\\hline\n\\end{longtable}\n\n\\section*{Complete calculation}\n{\\footnotesize\n\\begin{longtable}{L{.09}L{.09}L{.11}L{.11}L{.14}L{.18}L{.18}}\n\\hline\n%s\\hline\n\\endhead\n", head)
 	for _, r := range e.Rows {
-		fmt.Fprintf(&b, "%s & %s & %s & %s & %s & %s & %s \\\\\n", latex(r.V), latex(r.C), latex(r.Op), latex(r.Local), latex(r.Inputs), latex(withValue(r.Contribution, r.ContribValue, r.ContribTensor)), latex(withValue(r.G, r.GValue, r.GTensor)))
+		fmt.Fprintf(&b, "%s & %s & %s & %s & %s & %s & %s \\\\\n", latex(r.V), latex(r.C), latex(r.Op), latex(r.Local), latex(r.Inputs), latex(r.contribText()), latex(r.gText()))
 	}
 	for _, a := range e.Inputs {
 		fmt.Fprintf(&b, "%s & (input) & & & & & %s \\\\\n", latex(a.Wrt), latex(withValue(a.Expr, a.Value, a.Tensor)))
@@ -108,7 +108,7 @@ th{background:#eee}
 	}
 	b.WriteString("</table>\n<h2>Complete calculation</h2>\n<table><tr><th>V</th><th>C</th><th>op</th><th>∂C/∂V</th><th>inputs</th><th>contribution</th><th>G</th></tr>\n")
 	for _, r := range e.Rows {
-		row(&b, r.V, r.C, r.Op, r.Local, r.Inputs, withValue(r.Contribution, r.ContribValue, r.ContribTensor), withValue(r.G, r.GValue, r.GTensor))
+		row(&b, r.V, r.C, r.Op, r.Local, r.Inputs, r.contribText(), r.gText())
 	}
 	for _, a := range e.Inputs {
 		row(&b, a.Wrt, "(input)", "", "", "", "", withValue(a.Expr, a.Value, a.Tensor))

@@ -115,6 +115,38 @@ type Row struct {
 	G             string  // grad_table[V] once all V's consumers have contributed
 	GValue        float64 // the engine's
 	GTensor       *Tensor
+
+	// The contribution and G columns with their values, as the tables
+	// show them (withValue), when made with the row: Contribution and G
+	// share their memory.
+	contribCell, gCell string
+}
+
+// contribText returns the contribution with its value, as the tables
+// show it.
+func (r *Row) contribText() string {
+	if r.contribCell != "" {
+		return r.contribCell
+	}
+	return withValue(r.Contribution, r.ContribValue, r.ContribTensor)
+}
+
+// gText returns G with its value, as the tables show it.
+func (r *Row) gText() string {
+	if r.gCell != "" {
+		return r.gCell
+	}
+	return withValue(r.G, r.GValue, r.GTensor)
+}
+
+// cell returns expr with its value as withValue writes it, and expr
+// itself sharing the cell's memory where the cell begins with it.
+func cell(expr string, v float64, t *Tensor) (string, string) {
+	c := withValue(expr, v, t)
+	if len(c) > len(expr) && c[:len(expr)] == expr {
+		return c[:len(expr)], c
+	}
+	return expr, c
 }
 
 // building is a row while the table is built.
@@ -153,7 +185,24 @@ const maxInline = 24
 // engine's. The trace is recorded on gr.Of's graph, as ad.Gradients would
 // record it.
 func Backward(gr Graph, opt Options) *Explanation {
-	return explainFrom(gr, gr.Of, opt, false)
+	return explainFrom(gr, gr.Of, opt, false, nil)
+}
+
+// Streamed explains the backward pass as Backward does, for a graph whose
+// calculation table is too big to hold: start, if not nil, is called with
+// the explanation once its forward rows are made (Rows is empty), then each
+// row of the table is handed to row as soon as the engine's trace has
+// completed it, in the table's order, and is kept nowhere; the
+// explanation returned has the answers. The rows are those Backward would
+// give. WriteMarkdownStreamed and WriteJSONStreamed write with it.
+func Streamed(gr Graph, opt Options, start func(*Explanation), row func(*Row)) *Explanation {
+	return explainFrom(gr, gr.Of, opt, false, &stream{start, row})
+}
+
+// stream is where explainFrom hands its parts as they are made.
+type stream struct {
+	start func(*Explanation)
+	row   func(*Row)
 }
 
 // SecondOrder explains the second pass: for each node x of gr.Wrt, the
@@ -164,7 +213,7 @@ func Backward(gr Graph, opt Options) *Explanation {
 func SecondOrder(gr Graph, opt Options) []*Explanation {
 	var out []*Explanation
 	for i, d := range ad.Gradients(gr.Of, gr.Wrt...) {
-		e := explainFrom(gr, d, opt, true)
+		e := explainFrom(gr, d, opt, true, nil)
 		e.First = gr.wrtName(i)
 		out = append(out, e)
 	}
@@ -172,8 +221,9 @@ func SecondOrder(gr Graph, opt Options) []*Explanation {
 }
 
 // explainFrom explains the gradients of y with respect to gr.Wrt. With
-// ancestors, the forward rows are only the nodes y depends on.
-func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool) *Explanation {
+// ancestors, the forward rows are only the nodes y depends on. With st,
+// the rows go to st.row instead of e.Rows.
+func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *Explanation {
 	g := y.Graph()
 	wrt := gr.Wrt
 	maxEl := opt.maxElements()
@@ -214,6 +264,8 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool) *Explanation 
 		formula = make([]*sym, n0)
 	}
 	values := make([]*sym, n0) // the nodes with their values put in: numbers, and names for tensors
+	fwInputs := make([]string, n0) // by node: the inputs column of its forward row
+	e.Forward = make([]ForwardRow, 0, fw)
 	for id := range n0 {
 		n := g.Node(id)
 		in := inputs(n)
@@ -237,10 +289,11 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool) *Explanation 
 		case n.IsVar():
 			e.Forward = append(e.Forward, ForwardRow{Name: refOf(id), Op: "input", Value: scalarOf(n), Tensor: tensorOf(n, maxEl)})
 		case !n.IsLeaf():
+			fwInputs[id] = inputValues(in, refOf)
 			e.Forward = append(e.Forward, ForwardRow{
 				Name:   refOf(id),
 				Op:     nm.op[id],
-				Inputs: inputValues(in, refOf),
+				Inputs: fwInputs[id],
 				Value:  scalarOf(n),
 				Tensor: tensorOf(n, maxEl),
 			})
@@ -287,8 +340,8 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool) *Explanation 
 		if len(rs) == 0 {
 			return
 		}
-		gs := display(gOf(id), scalarOf(total[id]))
 		gv, gt := scalarOf(total[id]), tensorOf(total[id], maxEl)
+		gs, gc := cell(display(gOf(id), gv), gv, gt)
 		for k := len(rs) - 1; k >= 0; k-- {
 			b := &rs[k]
 			r := b.Row
@@ -303,26 +356,36 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool) *Explanation 
 			} else {
 				r.Contribution = display(b.contrib, r.ContribValue)
 			}
-			r.G, r.GValue, r.GTensor = gs, gv, gt
+			r.Contribution, r.contribCell = cell(r.Contribution, r.ContribValue, r.ContribTensor)
+			r.G, r.GValue, r.GTensor, r.gCell = gs, gv, gt, gc
+			if st != nil {
+				st.row(&r)
+				continue
+			}
 			e.Rows = append(e.Rows, r)
 		}
 		open[id], contribs[id] = nil, nil
 		if !isWrt[id] {
-			// Its G is still needed while it is a consumer, and for an
-			// answer; a consumer's rows come before its inputs'.
+			// Every later step is of nodes made before this one, so
+			// nothing refers to it by name again; an answer still does.
 			total[id] = ad.Node{}
+			ref[id], values[id], refStr[id], nm.op[id], fwInputs[id] = nil, nil, "", "", ""
 		}
 	}
 	next := n0 - 1 // the nodes above next have had their rows written
-	edges := 0     // a bound on the rows: one per input that needs a gradient
-	for id := range fw {
-		for _, x := range g.Node(id).Inputs() {
-			if x.NeedsGrad() {
-				edges++
+	if st == nil {
+		edges := 0 // a bound on the rows: one per input that needs a gradient
+		for id := range fw {
+			for _, x := range g.Node(id).Inputs() {
+				if x.NeedsGrad() {
+					edges++
+				}
 			}
 		}
+		e.Rows = make([]Row, 0, edges)
+	} else if st.start != nil {
+		st.start(e) // which may write the forward rows and let them go
 	}
-	e.Rows = make([]Row, 0, edges)
 	names := &printer{n0: n0, orig: ref}
 	vals := &printer{n0: n0, orig: values}
 	var last ad.Step
@@ -341,7 +404,9 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool) *Explanation 
 				gsym[lastC] = nil
 			}
 			lastC = c
-			cInputs = inputValues(inputs(s.C), refOf)
+			if cInputs = fwInputs[c]; cInputs == "" {
+				cInputs = inputValues(inputs(s.C), refOf)
+			}
 		}
 		total[v] = s.Total
 		up := gref(s.C)

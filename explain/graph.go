@@ -1,7 +1,9 @@
 package explain
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 
@@ -71,7 +73,7 @@ func NewDiagram(gr Graph) *Diagram {
 				e := DiagramEdge{From: from, To: ids[id], Value: math.NaN()}
 				if l, ok := n.Op().(ad.LocalOp); ok {
 					local := l.Local(n, k)
-					e.Local, e.Value = names.sym(local).String(), scalarOf(local)
+					e.Local, e.Value = names.formula(local).String(), scalarOf(local)
 				}
 				d.Edges = append(d.Edges, e)
 			}
@@ -91,6 +93,14 @@ func allNodes(g *ad.Graph, n int) []ad.Node {
 // Mermaid returns the diagram as a Mermaid flowchart.
 func (d *Diagram) Mermaid() string {
 	var b strings.Builder
+	d.WriteMermaid(&b)
+	return b.String()
+}
+
+// WriteMermaid writes the diagram as a Mermaid flowchart, as Mermaid
+// returns it.
+func (d *Diagram) WriteMermaid(w io.Writer) error {
+	b := bufio.NewWriter(w)
 	b.WriteString("flowchart LR\n")
 	for _, n := range d.Nodes {
 		label := n.Name
@@ -101,12 +111,12 @@ func (d *Diagram) Mermaid() string {
 		if n.Tensor != nil {
 			label += "<br/>shape " + fmt.Sprint(n.Tensor.Shape)
 		}
-		fmt.Fprintf(&b, "  %s[\"%s<br/>value %s<br/>grad %s\"]\n", n.ID, label, shown(n.Value, n.Tensor), shown(n.Grad, n.GradTensor))
+		fmt.Fprintf(b, "  %s[\"%s<br/>value %s<br/>grad %s\"]\n", n.ID, label, shown(n.Value, n.Tensor), shown(n.Grad, n.GradTensor))
 	}
 	for _, e := range d.Edges {
-		fmt.Fprintf(&b, "  %s -- \"%s\" --> %s\n", e.From, mermaidEscape(e.Local), e.To)
+		fmt.Fprintf(b, "  %s -- \"%s\" --> %s\n", e.From, mermaidEscape(e.Local), e.To)
 	}
-	return b.String()
+	return b.Flush()
 }
 
 func mermaidEscape(s string) string {

@@ -35,8 +35,14 @@ func (p *printer) local(s ad.Step) *sym {
 	if !s.Local.Valid() {
 		return nil
 	}
+	return p.formula(s.Local)
+}
+
+// formula returns node n as a formula, as local does for a local
+// derivative.
+func (p *printer) formula(n ad.Node) *sym {
 	p.memo = p.memo[:0]
-	return p.sym(s.Local)
+	return p.sym(n)
 }
 
 // contribution returns the bprop rule of step s as a formula, with the
@@ -188,7 +194,7 @@ func infix(a *sym, op string, b *sym, prec int) *sym {
 	s.WriteString(op)
 	group(&s, b, b.prec() <= prec)
 	t := name(s.String(), nanValue)
-	t.prec0 = prec
+	t.prec0 = int8(prec)
 	return t
 }
 

@@ -2,13 +2,14 @@ package explain
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // Number formats v with full float64 precision (the shortest form that
@@ -91,17 +92,11 @@ func (e *Explanation) WriteText(w io.Writer) error {
 	})
 	b.WriteString("\n" + calcTitle + "\n")
 	cells := make([]string, 7)
-	lastG := -1 // the row whose G column gCell holds: rows of one V share it
-	var gCell string
 	table(b, []string{"V", "C", "op", "∂C/∂V", "inputs", "contribution", "G"}, len(e.Rows)+len(e.Inputs), func(i int) []string {
 		if i < len(e.Rows) {
 			r := &e.Rows[i]
-			if lastG < 0 || i != lastG+1 || !sameG(&e.Rows[lastG], r) {
-				gCell = withValue(r.G, r.GValue, r.GTensor)
-			}
-			lastG = i
 			cells[0], cells[1], cells[2], cells[3], cells[4] = r.V, r.C, r.Op, r.Local, r.Inputs
-			cells[5], cells[6] = withValue(r.Contribution, r.ContribValue, r.ContribTensor), gCell
+			cells[5], cells[6] = r.contribText(), r.gText()
 			return cells
 		}
 		a := e.Inputs[i-len(e.Rows)]
@@ -115,9 +110,22 @@ func (e *Explanation) WriteText(w io.Writer) error {
 	return b.Flush()
 }
 
-// sameG reports whether two rows show the same G: rows of one V.
-func sameG(a, b *Row) bool {
-	return a.V == b.V && a.G == b.G && a.GTensor == b.GTensor && (a.GValue == b.GValue || a.GValue != a.GValue && b.GValue != b.GValue)
+// runeCount returns the number of characters of s, which is valid UTF-8:
+// its bytes less the continuation bytes (10xxxxxx), counted eight at a
+// time.
+func runeCount(s string) int {
+	n, i := len(s), 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		n -= bits.OnesCount64(w & ^(w << 1) & 0x8080808080808080)
+	}
+	for ; i < len(s); i++ {
+		if s[i]&0xC0 == 0x80 {
+			n--
+		}
+	}
+	return n
 }
 
 // spaces pads the cells of text tables.
@@ -130,7 +138,7 @@ func table(b *bufio.Writer, header []string, n int, row func(i int) []string) {
 	width := make([]int, len(header))
 	measure := func(r []string) {
 		for i, c := range r {
-			width[i] = max(width[i], utf8.RuneCountInString(c))
+			width[i] = max(width[i], runeCount(c))
 		}
 	}
 	measure(header)
@@ -154,7 +162,7 @@ func table(b *bufio.Writer, header []string, n int, row func(i int) []string) {
 		for i, c := range r {
 			b.WriteByte(' ')
 			b.WriteString(c)
-			for pad := width[i] - utf8.RuneCountInString(c); pad > 0; pad -= len(spaces) {
+			for pad := width[i] - runeCount(c); pad > 0; pad -= len(spaces) {
 				b.WriteString(spaces[:min(pad, len(spaces))])
 			}
 			b.WriteString(" │")
@@ -174,6 +182,42 @@ func table(b *bufio.Writer, header []string, n int, row func(i int) []string) {
 // followed by the graph as a Mermaid diagram (see Mermaid).
 func (e *Explanation) WriteMarkdown(w io.Writer, mermaid string) error {
 	b := bufio.NewWriter(w)
+	e.markdownHead(b)
+	for i := range e.Rows {
+		markdownRow(b, &e.Rows[i])
+	}
+	e.markdownTail(b)
+	if mermaid != "" {
+		b.WriteString("## Graph\n\n```mermaid\n" + mermaid + "```\n")
+	}
+	return b.Flush()
+}
+
+// WriteMarkdownStreamed writes the explanation of gr's backward pass as
+// Backward(gr, opt).WriteMarkdown would, with each row of the calculation
+// table written as soon as the engine completes it and then let go (see
+// Streamed): memory follows the graph, not the table. diagram, if not
+// nil, writes the Mermaid diagram (see Diagram.WriteMermaid) after the
+// tables.
+func WriteMarkdownStreamed(w io.Writer, gr Graph, opt Options, diagram func(io.Writer) error) error {
+	b := bufio.NewWriter(w)
+	e := Streamed(gr, opt, func(e *Explanation) {
+		e.markdownHead(b)
+		e.Forward = nil // written
+	}, func(r *Row) { markdownRow(b, r) })
+	e.markdownTail(b)
+	if diagram != nil {
+		b.WriteString("## Graph\n\n```mermaid\n")
+		if err := diagram(b); err != nil {
+			return err
+		}
+		b.WriteString("```\n")
+	}
+	return b.Flush()
+}
+
+// markdownHead writes the forward table and the calculation table's head.
+func (e *Explanation) markdownHead(b *bufio.Writer) {
 	fwTitle, calcTitle := e.headings()
 	if e.First == "" {
 		calcTitle = "Complete calculation"
@@ -183,9 +227,19 @@ func (e *Explanation) WriteMarkdown(w io.Writer, mermaid string) error {
 		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", md(r.Name), md(r.Op), md(r.Inputs), shown(r.Value, r.Tensor))
 	}
 	b.WriteString("\n## " + calcTitle + "\n\n| V | C | op | ∂C/∂V | inputs | contribution | G |\n|---|---|---|---|---|---|---|\n")
-	for _, r := range e.Rows {
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n", md(r.V), md(r.C), md(r.Op), md(r.Local), md(r.Inputs), md(withValue(r.Contribution, r.ContribValue, r.ContribTensor)), md(withValue(r.G, r.GValue, r.GTensor)))
+}
+
+func markdownRow(b *bufio.Writer, r *Row) {
+	for _, c := range [...]string{r.V, r.C, r.Op, r.Local, r.Inputs, r.contribText(), r.gText()} {
+		b.WriteString("| ")
+		mdTo(b, c)
+		b.WriteByte(' ')
 	}
+	b.WriteString("|\n")
+}
+
+// markdownTail writes the answers' rows and lines.
+func (e *Explanation) markdownTail(b *bufio.Writer) {
 	for _, a := range e.Inputs {
 		fmt.Fprintf(b, "| %s | %s | | | | | %s |\n", md(a.Node), a.kind(), md(withValue(a.Expr, a.Value, a.Tensor)))
 	}
@@ -193,17 +247,15 @@ func (e *Explanation) WriteMarkdown(w io.Writer, mermaid string) error {
 	for _, a := range e.Inputs {
 		b.WriteString(md(e.answerLine(a)) + "\n\n")
 	}
-	if mermaid != "" {
-		b.WriteString("## Graph\n\n```mermaid\n" + mermaid + "```\n")
-	}
-	return b.Flush()
 }
 
 // md escapes the characters that Markdown tables and emphasis would eat.
-func md(s string) string {
-	r := strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "^", `\^`)
-	return r.Replace(s)
-}
+func md(s string) string { return mdEscaper.Replace(s) }
+
+// mdTo writes md(s) to b.
+func mdTo(b *bufio.Writer, s string) { mdEscaper.WriteString(b, s) }
+
+var mdEscaper = strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "^", `\^`)
 
 // jsonNumber is a float64 that encodes non-finite values as strings.
 type jsonNumber float64
@@ -228,48 +280,152 @@ func jsonValue(v float64, t *Tensor) any {
 // WriteJSON writes the explanation as one JSON object: a machine-readable
 // trace of the same rows.
 func (e *Explanation) WriteJSON(w io.Writer) error {
-	type fwd struct {
-		Node   string `json:"node"`
-		Op     string `json:"op"`
-		Inputs string `json:"inputs"`
-		Value  any    `json:"value"`
+	j := newJSONWriter(w)
+	e.jsonHead(j)
+	for i := range e.Rows {
+		j.row(&e.Rows[i])
 	}
-	type row struct {
-		V            string `json:"V"`
-		C            string `json:"C"`
-		Op           string `json:"op"`
-		Local        string `json:"local"`
-		Inputs       string `json:"inputs"`
-		Contribution string `json:"contribution"`
-		ContribValue any    `json:"contribution_value"`
-		G            string `json:"G"`
-		GValue       any    `json:"G_value"`
+	e.jsonTail(j)
+	return j.flush()
+}
+
+// WriteJSONStreamed writes the explanation of gr's backward pass as
+// Backward(gr, opt).WriteJSON would, with each row written as soon as the
+// engine completes it and then let go (see Streamed).
+func WriteJSONStreamed(w io.Writer, gr Graph, opt Options) error {
+	j := newJSONWriter(w)
+	e := Streamed(gr, opt, func(e *Explanation) {
+		e.jsonHead(j)
+		e.Forward = nil // written
+	}, j.row)
+	e.jsonTail(j)
+	return j.flush()
+}
+
+// jsonWriter writes an explanation's JSON object a part at a time, with
+// the layout json.Encoder gives the whole (two-space indents, no HTML
+// escaping).
+type jsonWriter struct {
+	b   *bufio.Writer
+	buf bytes.Buffer
+	enc *json.Encoder
+	n   int // elements so far in the open array
+	err error
+}
+
+func newJSONWriter(w io.Writer) *jsonWriter {
+	j := &jsonWriter{b: bufio.NewWriter(w)}
+	j.enc = json.NewEncoder(&j.buf)
+	j.enc.SetEscapeHTML(false)
+	return j
+}
+
+// value writes v encoded at the given depth of nesting.
+func (j *jsonWriter) value(depth int, v any) {
+	j.buf.Reset()
+	j.enc.SetIndent(strings.Repeat("  ", depth), "  ")
+	if err := j.enc.Encode(v); err != nil && j.err == nil {
+		j.err = err
 	}
-	type answer struct {
-		Wrt   string `json:"wrt"`
-		Node  string `json:"node"`
-		Expr  string `json:"expr"`
-		Value any    `json:"value"`
+	j.b.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
+}
+
+// field writes "key": v as a member of the outer object.
+func (j *jsonWriter) field(key string, v any, first bool) {
+	if !first {
+		j.b.WriteString(",")
 	}
-	out := struct {
-		Of      string   `json:"of"`
-		First   string   `json:"first,omitempty"` // the second pass backpropagates ∂of/∂first
-		Value   any      `json:"value"`
-		Forward []fwd    `json:"forward"`
-		Rows    []row    `json:"rows"`
-		Answers []answer `json:"answers"`
-	}{Of: e.Of, First: e.First, Value: jsonValue(e.Value, e.Tensor), Forward: []fwd{}, Rows: []row{}, Answers: []answer{}}
+	j.b.WriteString("\n  ")
+	j.value(1, key)
+	j.b.WriteString(": ")
+	j.value(1, v)
+}
+
+// open starts the array member key; elem adds an element; close ends it.
+func (j *jsonWriter) open(key string) {
+	j.b.WriteString(",\n  ")
+	j.value(1, key)
+	j.b.WriteString(": [")
+	j.n = 0
+}
+
+func (j *jsonWriter) elem(v any) {
+	if j.n > 0 {
+		j.b.WriteByte(',')
+	}
+	j.n++
+	j.b.WriteString("\n    ")
+	j.value(2, v)
+}
+
+func (j *jsonWriter) close() {
+	if j.n > 0 {
+		j.b.WriteString("\n  ")
+	}
+	j.b.WriteByte(']')
+}
+
+func (j *jsonWriter) flush() error {
+	j.b.WriteString("\n}\n")
+	if err := j.b.Flush(); err != nil {
+		return err
+	}
+	return j.err
+}
+
+type jsonFwd struct {
+	Node   string `json:"node"`
+	Op     string `json:"op"`
+	Inputs string `json:"inputs"`
+	Value  any    `json:"value"`
+}
+
+type jsonRow struct {
+	V            string `json:"V"`
+	C            string `json:"C"`
+	Op           string `json:"op"`
+	Local        string `json:"local"`
+	Inputs       string `json:"inputs"`
+	Contribution string `json:"contribution"`
+	ContribValue any    `json:"contribution_value"`
+	G            string `json:"G"`
+	GValue       any    `json:"G_value"`
+}
+
+type jsonAnswer struct {
+	Wrt   string `json:"wrt"`
+	Node  string `json:"node"`
+	Expr  string `json:"expr"`
+	Value any    `json:"value"`
+}
+
+// jsonHead writes the object's start, its forward rows and the start of
+// its rows.
+func (e *Explanation) jsonHead(j *jsonWriter) {
+	j.b.WriteString("{")
+	j.field("of", e.Of, true)
+	if e.First != "" {
+		j.field("first", e.First, false) // the second pass backpropagates ∂of/∂first
+	}
+	j.field("value", jsonValue(e.Value, e.Tensor), false)
+	j.open("forward")
 	for _, r := range e.Forward {
-		out.Forward = append(out.Forward, fwd{r.Name, r.Op, r.Inputs, jsonValue(r.Value, r.Tensor)})
+		j.elem(jsonFwd{r.Name, r.Op, r.Inputs, jsonValue(r.Value, r.Tensor)})
 	}
-	for _, r := range e.Rows {
-		out.Rows = append(out.Rows, row{r.V, r.C, r.Op, r.Local, r.Inputs, r.Contribution, jsonValue(r.ContribValue, r.ContribTensor), r.G, jsonValue(r.GValue, r.GTensor)})
-	}
+	j.close()
+	j.open("rows")
+}
+
+func (j *jsonWriter) row(r *Row) {
+	j.elem(jsonRow{r.V, r.C, r.Op, r.Local, r.Inputs, r.Contribution, jsonValue(r.ContribValue, r.ContribTensor), r.G, jsonValue(r.GValue, r.GTensor)})
+}
+
+// jsonTail ends the rows and writes the answers.
+func (e *Explanation) jsonTail(j *jsonWriter) {
+	j.close()
+	j.open("answers")
 	for _, a := range e.Inputs {
-		out.Answers = append(out.Answers, answer{a.Wrt, a.Node, a.Expr, jsonValue(a.Value, a.Tensor)})
+		j.elem(jsonAnswer{a.Wrt, a.Node, a.Expr, jsonValue(a.Value, a.Tensor)})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	j.close()
 }

@@ -13,13 +13,13 @@ import (
 // and functions of numbers stay unevaluated, as cos(36).
 type sym struct {
 	kind  symKind
+	prec0 int8    // symName: the precedence of the text, if it is not a plain name
+	sz    int32   // size, once computed
 	num   float64 // symNum; the coefficient of symMul; the constant of symAdd
 	name  string  // symName; the function of symCall
 	args  []*sym  // symCall arguments; factors of symMul; terms of symAdd; base and exponent of symPow
 	value float64 // the numeric value, for checks
-	sz    int     // size, once computed
-	prec0 int     // symName: the precedence of the text, if it is not a plain name
-	// text is s as written, once it has been: a sym shared by many
+	// text is s as String wrote it, once it has: a sym shared by many
 	// formulas (a gradient table entry inside every later one) is then
 	// copied instead of written again.
 	text string
@@ -199,9 +199,9 @@ func (s *sym) size() int {
 		for _, a := range s.args {
 			n = min(n+a.size(), 1<<30)
 		}
-		s.sz = n
+		s.sz = int32(n)
 	}
-	return s.sz
+	return int(s.sz)
 }
 
 // Precedence levels, loosest first.
@@ -234,17 +234,25 @@ func (s *sym) prec() int {
 		}
 	case symName:
 		if s.prec0 != 0 {
-			return s.prec0
+			return int(s.prec0)
 		}
 	}
 	return pAtom
 }
 
-// String prints s with · for products and minimal parentheses.
+// String prints s with · for products and minimal parentheses. The text
+// is kept: a sym printed once (a gradient table entry) is copied into the
+// formulas that contain it instead of written again.
 func (s *sym) String() string {
-	var b strings.Builder
-	s.write(&b)
-	return b.String()
+	if s.text == "" && s.kind != symName {
+		var b strings.Builder
+		s.write1(&b)
+		s.text = strings.Clone(b.String()) // without the builder's spare capacity
+	}
+	if s.kind == symName {
+		return s.name
+	}
+	return s.text
 }
 
 func formatNum(v float64) string {
@@ -260,19 +268,18 @@ func formatNum(v float64) string {
 }
 
 func (s *sym) write(b *strings.Builder) {
-	if s.text != "" {
+	switch {
+	case s.text != "":
 		b.WriteString(s.text)
-		return
-	}
-	if s.kind == symName {
+	case s.kind == symName:
 		b.WriteString(s.name)
-		return
+	case s.kind == symNum:
+		// A node's value appears in many formulas: format it once.
+		s.text = formatNum(s.num)
+		b.WriteString(s.text)
+	default:
+		s.write1(b)
 	}
-	start := b.Len()
-	s.write1(b)
-	// The builder never changes what it has written, so the text can
-	// share its memory.
-	s.text = b.String()[start:]
 }
 
 func (s *sym) write1(b *strings.Builder) {

@@ -2,7 +2,9 @@ package explain
 
 import (
 	"math"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestSymFolding(t *testing.T) {
@@ -56,6 +58,19 @@ func TestSymFolding(t *testing.T) {
 // precedence of its text.
 func subexpr(text string, prec int) *sym {
 	s := name(text, 0)
-	s.prec0 = prec
+	s.prec0 = int8(prec)
 	return s
+}
+
+func TestRuneCount(t *testing.T) {
+	for _, s := range []string{"", "a", "·", "0.9·cos(0.4649329589680943)·G[x#3]", "∂²u5/∂u1∂u2 = 12·cos(36)", "ᵀ⊙∞ abc", strings.Repeat("é", 17) + "x", "日本語のテキスト 1234567"} {
+		for i := range len(s) + 1 {
+			if !utf8.ValidString(s[i:]) {
+				continue
+			}
+			if got, want := runeCount(s[i:]), utf8.RuneCountInString(s[i:]); got != want {
+				t.Errorf("runeCount(%q) = %d; want %d", s[i:], got, want)
+			}
+		}
+	}
 }

@@ -74,7 +74,7 @@ func nameNodes(g *ad.Graph, n0 int, nameOf func(ad.Node) string, skip func(id in
 			op, prec := written(n, symsOf(text, n.Inputs()))
 			nm.op[id] = op
 			t := name(op, scalarOf(n))
-			t.prec0 = prec
+			t.prec0 = int8(prec)
 			switch {
 			case label != "":
 				t = name(label, scalarOf(n))

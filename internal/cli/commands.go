@@ -242,8 +242,24 @@ func explainCmd(args []string, stdin io.Reader, out *output, name string) error 
 	if n == 2 {
 		return explainSecond(pg, opt, f, out)
 	}
-	e := explain.Backward(explainGraph(pg), opt)
+	// Markdown and JSON are written as the engine goes: no row of the
+	// table is held (explain.Streamed). Nothing can fail now but writing.
 	var werr error
+	switch f {
+	case "markdown":
+		werr = explain.WriteMarkdownStreamed(out.stream(), explainGraph(pg), opt, func(w io.Writer) error {
+			return explain.NewDiagram(explainGraph(pg)).WriteMermaid(w)
+		})
+	case "json":
+		werr = explain.WriteJSONStreamed(out.stream(), explainGraph(pg), opt)
+	}
+	if f == "markdown" || f == "json" {
+		if werr != nil {
+			return fmt.Errorf("backprop explain: %v", werr)
+		}
+		return nil
+	}
+	e := explain.Backward(explainGraph(pg), opt)
 	switch f {
 	case "html":
 		d := explain.NewDiagram(explainGraph(pg))
@@ -258,10 +274,6 @@ func explainCmd(args []string, stdin io.Reader, out *output, name string) error 
 		return e.WriteHTML(out, string(svg), "")
 	// Nothing can fail now but writing: the other formats stream, so that
 	// the explanation of a big graph is not held a second time as text.
-	case "markdown":
-		werr = e.WriteMarkdown(out.stream(), explain.NewDiagram(explainGraph(pg)).Mermaid())
-	case "json":
-		werr = e.WriteJSON(out.stream())
 	case "latex":
 		werr = e.WriteLaTeX(out.stream())
 	default:

@@ -1,0 +1,72 @@
+package explain
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/seed812a03d2/backprop/program"
+)
+
+// The streamed writers write what the writers of a held explanation
+// write, byte for byte: on the worked example, the network of examples/,
+// a program with shared subexpressions and many consumers, and random
+// programs.
+func TestStreamedEqualsHeld(t *testing.T) {
+	network, err := os.ReadFile("../examples/network/network.bp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srcs := []string{
+		"u1 = 4\nu2 = 2\nu3 = u1 + u2\nu4 = u3^2\nu5 = sin(u4)\n",
+		string(network),
+		"x = 0.5\ny = x * x + sin(x) * x\nz = y * y + x\nw = z / y - max(z, x)\n",
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 50 {
+		var b strings.Builder
+		b.WriteString("a = 0.5\nb = -1.5\n")
+		names := []string{"a", "b"}
+		for i := range 6 {
+			pick := func() string { return names[r.IntN(len(names))] }
+			fmt.Fprintf(&b, "v%d = %s(%s) * %s + %s\n", i, []string{"sin", "exp", "tanh", "sigmoid"}[r.IntN(4)], pick(), pick(), pick())
+			names = append(names, fmt.Sprintf("v%d", i))
+		}
+		srcs = append(srcs, b.String())
+	}
+	for _, src := range srcs {
+		pg, err := program.Parse("s.bp", []byte(src), program.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gr := graphOf(pg)
+		for _, opt := range []Options{{}, {InTermsOfInputs: true}} {
+			var held, streamed bytes.Buffer
+			d := NewDiagram(gr)
+			if err := Backward(gr, opt).WriteMarkdown(&held, d.Mermaid()); err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteMarkdownStreamed(&streamed, gr, opt, func(w io.Writer) error { return NewDiagram(gr).WriteMermaid(w) }); err != nil {
+				t.Fatal(err)
+			}
+			if held.String() != streamed.String() {
+				t.Errorf("markdown of\n%s\nheld:\n%s\nstreamed:\n%s", src, held.String(), streamed.String())
+			}
+			held.Reset()
+			streamed.Reset()
+			if err := Backward(gr, opt).WriteJSON(&held); err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteJSONStreamed(&streamed, gr, opt); err != nil {
+				t.Fatal(err)
+			}
+			if held.String() != streamed.String() {
+				t.Errorf("JSON of\n%s\nheld:\n%s\nstreamed:\n%s", src, held.String(), streamed.String())
+			}
+		}
+	}
+}
