@@ -263,7 +263,7 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 	if opt.InTermsOfInputs {
 		formula = make([]*sym, n0)
 	}
-	values := make([]*sym, n0) // the nodes with their values put in: numbers, and names for tensors
+	values := make([]*sym, n0)     // the nodes with their values put in: numbers, and names for tensors
 	fwInputs := make([]string, n0) // by node: the inputs column of its forward row
 	e.Forward = make([]ForwardRow, 0, fw)
 	for id := range n0 {
