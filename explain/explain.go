@@ -341,7 +341,10 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 			return
 		}
 		gv, gt := scalarOf(total[id]), tensorOf(total[id], maxEl)
-		gs, gc := cell(display(gOf(id), gv), gv, gt)
+		gs, gc := display(gOf(id), gv), ""
+		if st == nil {
+			gs, gc = cell(gs, gv, gt)
+		}
 		for k := len(rs) - 1; k >= 0; k-- {
 			b := &rs[k]
 			r := b.Row
@@ -356,8 +359,12 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 			} else {
 				r.Contribution = display(b.contrib, r.ContribValue)
 			}
-			r.Contribution, r.contribCell = cell(r.Contribution, r.ContribValue, r.ContribTensor)
-			r.G, r.GValue, r.GTensor, r.gCell = gs, gv, gt, gc
+			r.G, r.GValue, r.GTensor = gs, gv, gt
+			if st == nil {
+				// Held for the text table, which writes each cell twice.
+				r.Contribution, r.contribCell = cell(r.Contribution, r.ContribValue, r.ContribTensor)
+				r.gCell = gc
+			}
 			if st != nil {
 				st.row(&r)
 				continue

@@ -70,3 +70,19 @@ func TestStreamedEqualsHeld(t *testing.T) {
 		}
 	}
 }
+
+// The JSON writer's direct path writes strings as the encoder does.
+func TestJSONStrings(t *testing.T) {
+	for _, s := range []string{"", "x#3·0.1", `a"b`, `a\b`, "tab\there", "line\nbreak", "\u2028\u2029", "<&>", "0.9·cos(0.46) = ∞", "\x01\x1f", "é\u00a0"} {
+		var direct, enc bytes.Buffer
+		j := newJSONWriter(&direct)
+		j.str(s)
+		j.b.Flush()
+		k := newJSONWriter(&enc)
+		k.value(2, s)
+		k.b.Flush()
+		if direct.String() != enc.String() {
+			t.Errorf("%q: direct %s, encoder %s", s, direct.String(), enc.String())
+		}
+	}
+}
