@@ -212,12 +212,25 @@ type stream struct {
 // depends on.
 func SecondOrder(gr Graph, opt Options) []*Explanation {
 	var out []*Explanation
+	SecondOrderEach(gr, opt, func(e *Explanation) error {
+		out = append(out, e)
+		return nil
+	})
+	return out
+}
+
+// SecondOrderEach is SecondOrder handing each explanation to f as soon as
+// it is made, so that one is held at a time. It stops at f's first error
+// and returns it.
+func SecondOrderEach(gr Graph, opt Options, f func(*Explanation) error) error {
 	for i, d := range ad.Gradients(gr.Of, gr.Wrt...) {
 		e := explainFrom(gr, d, opt, true, nil)
 		e.First = gr.wrtName(i)
-		out = append(out, e)
+		if err := f(e); err != nil {
+			return err
+		}
 	}
-	return out
+	return nil
 }
 
 // explainFrom explains the gradients of y with respect to gr.Wrt. With

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -293,6 +292,33 @@ func explainCmd(args []string, stdin io.Reader, out *output, name string) error 
 
 // explainGraph is what explain and dot show of a program: its output and
 // --wrt nodes, named as in the source.
+// holdNewline writes to w all but a final newline, which it holds back
+// until more follows: it joins JSON objects into an array.
+type holdNewline struct {
+	w       io.Writer
+	pending bool
+}
+
+func (h *holdNewline) Write(p []byte) (int, error) {
+	n := len(p)
+	if n == 0 {
+		return 0, nil
+	}
+	if h.pending {
+		if _, err := h.w.Write([]byte{'\n'}); err != nil {
+			return 0, err
+		}
+		h.pending = false
+	}
+	if p[n-1] == '\n' {
+		p, h.pending = p[:n-1], true
+	}
+	if _, err := h.w.Write(p); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
 // mermaidMaxEdges is Mermaid's default limit on the edges of a diagram
 // (its maxEdges setting).
 const mermaidMaxEdges = 500
@@ -326,37 +352,48 @@ func explainSecond(pg *program.Compiled, opt explain.Options, f string, out *out
 	if n, size, maxNodes := len(pg.Wrt), 3*pg.G.Len(), pg.MaxNodes(); n > 0 && size > maxNodes/n {
 		return &program.LimitError{File: pg.File(), What: fmt.Sprintf("explained nodes (%d second passes, one per --wrt node, over about %d nodes)", n, size), Flag: "--max-nodes", Limit: maxNodes, Got: n * size}
 	}
-	all := append([]*explain.Explanation{explain.Backward(explainGraph(pg), opt)}, explain.SecondOrder(explainGraph(pg), opt)...)
+	// Nothing can fail now but writing: the explanations are written one
+	// at a time as they are made, the first pass's rows as the engine goes.
+	w := out.stream()
+	gr := explainGraph(pg)
 	if f == "json" {
-		out.WriteString("[\n")
-		for i, e := range all {
-			if i > 0 {
-				out.WriteString(",\n")
-			}
-			var b bytes.Buffer
-			if err := e.WriteJSON(&b); err != nil {
+		// An array of explanations, each without its final newline.
+		h := &holdNewline{w: w}
+		io.WriteString(w, "[\n")
+		if err := explain.WriteJSONStreamed(h, gr, opt); err != nil {
+			return err
+		}
+		err := explain.SecondOrderEach(gr, opt, func(e *explain.Explanation) error {
+			h.pending = false
+			if _, err := io.WriteString(w, ",\n"); err != nil {
 				return err
 			}
-			out.Write(bytes.TrimRight(b.Bytes(), "\n"))
-		}
-		out.WriteString("\n]\n")
-		return nil
-	}
-	for i, e := range all {
-		if i > 0 {
-			out.WriteString("\n")
-		}
-		var err error
-		if f == "markdown" {
-			err = e.WriteMarkdown(out, "")
-		} else {
-			err = e.WriteText(out)
-		}
+			return e.WriteJSON(h)
+		})
 		if err != nil {
 			return err
 		}
+		_, err = io.WriteString(w, "\n]\n")
+		return err
 	}
-	return nil
+	var err error
+	if f == "markdown" {
+		err = explain.WriteMarkdownStreamed(w, gr, opt, nil)
+	} else {
+		err = explain.Backward(gr, opt).WriteText(w)
+	}
+	if err != nil {
+		return err
+	}
+	return explain.SecondOrderEach(gr, opt, func(e *explain.Explanation) error {
+		if _, err := io.WriteString(w, "\n"); err != nil {
+			return err
+		}
+		if f == "markdown" {
+			return e.WriteMarkdown(w, "")
+		}
+		return e.WriteText(w)
+	})
 }
 
 var dotFlags = append(append([]flagSpec(nil), commonFlags...),
