@@ -63,3 +63,36 @@ func BenchmarkExplainChain(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkExplainChainStreamed is BenchmarkExplainChain written as JSON
+// and Markdown, which stream: each row is written as the engine completes
+// it and then let go.
+//
+//	go test -run='^$' -bench=ExplainChainStreamed -benchmem ./explain
+func BenchmarkExplainChainStreamed(b *testing.B) {
+	var src strings.Builder
+	src.WriteString("x = 0.5\n")
+	for range 25000 {
+		src.WriteString("x = sin(x)*0.9 + x*0.1\n")
+	}
+	pg, err := program.Parse("chain.bp", []byte(src.String()), program.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := WriteJSONStreamed(io.Discard, graphOf(pg), Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("markdown", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := WriteMarkdownStreamed(io.Discard, graphOf(pg), Options{}, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -196,13 +196,14 @@ func Backward(gr Graph, opt Options) *Explanation {
 // explanation returned has the answers. The rows are those Backward would
 // give. WriteMarkdownStreamed and WriteJSONStreamed write with it.
 func Streamed(gr Graph, opt Options, start func(*Explanation), row func(*Row)) *Explanation {
-	return explainFrom(gr, gr.Of, opt, false, &stream{start, row})
+	return explainFrom(gr, gr.Of, opt, false, &stream{start: start, row: row})
 }
 
 // stream is where explainFrom hands its parts as they are made.
 type stream struct {
 	start func(*Explanation)
 	row   func(*Row)
+	cells bool // make the rows' table cells, contribution and G with their values
 }
 
 // SecondOrder explains the second pass: for each node x of gr.Wrt, the
@@ -255,10 +256,12 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 	}
 
 	// How every node is shown, and in the other mode its formula in the
-	// inputs. The nodes are those up to y: the trace records its own
-	// after them, and an earlier explanation may have recorded others.
-	n0 := g.Len()
-	fw := y.ID() + 1 // the forward rows
+	// inputs. The nodes are those up to y, which is all the trace visits:
+	// it records its own after them, and nodes an earlier explanation
+	// recorded after y are left out, so that explaining again costs the
+	// same.
+	n0 := y.ID() + 1
+	fw := n0 // the forward rows
 	var skip func(int) bool
 	if needed != nil {
 		skip = func(id int) bool { return id >= len(needed) || !needed[id] }
@@ -355,7 +358,8 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 		}
 		gv, gt := scalarOf(total[id]), tensorOf(total[id], maxEl)
 		gs, gc := display(gOf(id), gv), ""
-		if st == nil {
+		cells := st == nil || st.cells
+		if cells {
 			gs, gc = cell(gs, gv, gt)
 		}
 		for k := len(rs) - 1; k >= 0; k-- {
@@ -373,8 +377,8 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 				r.Contribution = display(b.contrib, r.ContribValue)
 			}
 			r.G, r.GValue, r.GTensor = gs, gv, gt
-			if st == nil {
-				// Held for the text table, which writes each cell twice.
+			if cells {
+				// For the tables; the text table writes each cell twice.
 				r.Contribution, r.contribCell = cell(r.Contribution, r.ContribValue, r.ContribTensor)
 				r.gCell = gc
 			}

@@ -201,10 +201,10 @@ func (e *Explanation) WriteMarkdown(w io.Writer, mermaid string) error {
 // tables.
 func WriteMarkdownStreamed(w io.Writer, gr Graph, opt Options, diagram func(io.Writer) error) error {
 	b := bufio.NewWriter(w)
-	e := Streamed(gr, opt, func(e *Explanation) {
+	e := explainFrom(gr, gr.Of, opt, false, &stream{start: func(e *Explanation) {
 		e.markdownHead(b)
 		e.Forward = nil // written
-	}, func(r *Row) { markdownRow(b, r) })
+	}, row: func(r *Row) { markdownRow(b, r) }, cells: true})
 	e.markdownTail(b)
 	if diagram != nil {
 		b.WriteString("## Graph\n\n```mermaid\n")
@@ -224,7 +224,12 @@ func (e *Explanation) markdownHead(b *bufio.Writer) {
 	}
 	b.WriteString("## " + fwTitle + "\n\n| node | operation | inputs | value |\n|---|---|---|---|\n")
 	for _, r := range e.Forward {
-		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", md(r.Name), md(r.Op), md(r.Inputs), shown(r.Value, r.Tensor))
+		for _, c := range [...]string{r.Name, r.Op, r.Inputs} {
+			b.WriteString("| ")
+			mdTo(b, c)
+			b.WriteByte(' ')
+		}
+		b.WriteString("| " + shown(r.Value, r.Tensor) + " |\n")
 	}
 	b.WriteString("\n## " + calcTitle + "\n\n| V | C | op | ∂C/∂V | inputs | contribution | G |\n|---|---|---|---|---|---|---|\n")
 }
@@ -253,7 +258,13 @@ func (e *Explanation) markdownTail(b *bufio.Writer) {
 func md(s string) string { return mdEscaper.Replace(s) }
 
 // mdTo writes md(s) to b.
-func mdTo(b *bufio.Writer, s string) { mdEscaper.WriteString(b, s) }
+func mdTo(b *bufio.Writer, s string) {
+	if strings.ContainsAny(s, "|*_^") {
+		mdEscaper.WriteString(b, s)
+		return
+	}
+	b.WriteString(s)
+}
 
 var mdEscaper = strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "^", `\^`)
 
