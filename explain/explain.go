@@ -288,6 +288,7 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 		values[id] = ref[id]
 		if isScalar(n) {
 			values[id] = num(n.Scalar())
+			values[id].text = formatNum(n.Scalar()) // shared by the inputs columns below
 		}
 		if opt.InTermsOfInputs {
 			formula[id] = ref[id]
@@ -305,7 +306,7 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 		case n.IsVar():
 			e.Forward = append(e.Forward, ForwardRow{Name: refOf(id), Op: "input", Value: scalarOf(n), Tensor: tensorOf(n, maxEl)})
 		case !n.IsLeaf():
-			fwInputs[id] = inputValues(in, refOf)
+			fwInputs[id] = inputValues(in, refOf, values)
 			e.Forward = append(e.Forward, ForwardRow{
 				Name:   refOf(id),
 				Op:     nm.op[id],
@@ -332,13 +333,12 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 		isWrt[x.ID()] = true
 	}
 	open := make([][]building, n0) // by V: its rows so far, in the order the steps came
-	contribs := make([][]*sym, n0) // by V: the symbolic contributions
 	total := make([]ad.Node, n0)   // by V: the engine's running total
 	gsym := make([]*sym, n0)       // by node: its symbolic G, once complete
 	gsym[y.ID()] = num(1)
 	gOf := func(id int) *sym {
 		if gsym[id] == nil {
-			gsym[id] = sumOfSyms(contribs[id])
+			gsym[id] = sumOfContribs(open[id])
 		}
 		return gsym[id]
 	}
@@ -388,7 +388,7 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 			}
 			e.Rows = append(e.Rows, r)
 		}
-		open[id], contribs[id] = nil, nil
+		open[id] = nil
 		if !isWrt[id] {
 			// Every later step is of nodes made before this one, so
 			// nothing refers to it by name again; an answer still does.
@@ -429,7 +429,7 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 			}
 			lastC = c
 			if cInputs = fwInputs[c]; cInputs == "" {
-				cInputs = inputValues(inputs(s.C), refOf)
+				cInputs = inputValues(inputs(s.C), refOf, values)
 			}
 		}
 		total[v] = s.Total
@@ -472,7 +472,6 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 			if r.contrib != nil {
 				r.why = ""
 			}
-			contribs[v][len(contribs[v])-1] = r.contrib
 			last = s
 			return
 		}
@@ -489,7 +488,6 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 			b.contribT = s.Contribution.Value()
 		}
 		open[v] = append(rs, b)
-		contribs[v] = append(contribs[v], contrib)
 	}, wrt...)
 	for ; next >= 0; next-- {
 		flush(next)
@@ -511,12 +509,12 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 	return e
 }
 
-// sumOfSyms adds the symbolic contributions to one node; nil ones are
-// zero.
-func sumOfSyms(terms []*sym) *sym {
+// sumOfContribs adds the symbolic contributions of a node's rows; nil
+// ones are zero.
+func sumOfContribs(rows []building) *sym {
 	var ts []*sym
-	for _, t := range terms {
-		if t != nil {
+	for i := range rows {
+		if t := rows[i].contrib; t != nil {
 			ts = append(ts, t)
 		}
 	}
@@ -561,7 +559,7 @@ func symsOf(table []*sym, in []ad.Node) []*sym {
 // inputValues lists the named inputs of a node with their values:
 // "u1 = 4, u2 = 2", and a tensor's shape: "W: [2 3]". Constants are left
 // out: they show in the operation.
-func inputValues(in []ad.Node, ref func(id int) string) string {
+func inputValues(in []ad.Node, ref func(id int) string, values []*sym) string {
 	var parts []string
 	seen := map[ad.Node]bool{}
 	for _, x := range in {
@@ -570,7 +568,11 @@ func inputValues(in []ad.Node, ref func(id int) string) string {
 		}
 		seen[x] = true
 		if isScalar(x) {
-			parts = append(parts, ref(x.ID())+" = "+formatNum(x.Scalar()))
+			v := formatNum(x.Scalar())
+			if s := values[x.ID()]; s != nil && s.kind == symNum {
+				v = s.String() // formatted once
+			}
+			parts = append(parts, ref(x.ID())+" = "+v)
 		} else {
 			parts = append(parts, ref(x.ID())+": "+x.Shape().String())
 		}

@@ -322,6 +322,10 @@ type jsonWriter struct {
 	enc *json.Encoder
 	n   int // elements so far in the open array
 	err error
+
+	gBits uint64 // the last row's G value, and its text
+	haveG bool
+	gText string
 }
 
 func newJSONWriter(w io.Writer) *jsonWriter {
@@ -447,8 +451,21 @@ func (j *jsonWriter) row(r *Row) {
 	j.member("contribution", r.Contribution, false)
 	j.number("contribution_value", r.ContribValue)
 	j.member("G", r.G, false)
-	j.number("G_value", r.GValue)
+	// Rows of one V share G: its value is formatted once.
+	if bits := math.Float64bits(r.GValue); !j.haveG || bits != j.gBits {
+		j.gBits, j.haveG, j.gText = bits, true, jsonNum(r.GValue)
+	}
+	j.b.WriteString(",\n      \"G_value\": ")
+	j.b.WriteString(j.gText)
 	j.b.WriteString("\n    }")
+}
+
+// jsonNum formats v as the encoder writes a jsonNumber.
+func jsonNum(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return `"` + Number(v) + `"`
+	}
+	return Number(v)
 }
 
 func (j *jsonWriter) forward(r *ForwardRow) {
@@ -490,7 +507,8 @@ func (j *jsonWriter) number(key string, v float64) {
 		j.b.WriteByte('"')
 		return
 	}
-	j.b.WriteString(Number(v))
+	var buf [32]byte
+	j.b.Write(strconv.AppendFloat(buf[:0], v, 'g', -1, 64))
 }
 
 // str writes s as a JSON string, as the encoder would: directly when
