@@ -281,10 +281,15 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 	}
 	values := make([]*sym, n0)     // the nodes with their values put in: numbers, and names for tensors
 	fwInputs := make([]string, n0) // by node: the inputs column of its forward row
+	var inBuf []ad.Node            // a node's inputs
 	e.Forward = make([]ForwardRow, 0, fw)
 	for id := range n0 {
 		n := g.Node(id)
-		in := inputs(n)
+		inBuf = inBuf[:0]
+		for i := range n.NumInputs() {
+			inBuf = append(inBuf, n.Input(i))
+		}
+		in := inBuf
 		values[id] = ref[id]
 		if isScalar(n) {
 			values[id] = num(n.Scalar())

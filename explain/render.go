@@ -507,8 +507,7 @@ func (j *jsonWriter) number(key string, v float64) {
 		j.b.WriteByte('"')
 		return
 	}
-	var buf [32]byte
-	j.b.Write(strconv.AppendFloat(buf[:0], v, 'g', -1, 64))
+	j.b.Write(strconv.AppendFloat(j.b.AvailableBuffer(), v, 'g', -1, 64))
 }
 
 // str writes s as a JSON string, as the encoder would: directly when

@@ -127,7 +127,22 @@ func likeTerms(terms []*sym) []*sym {
 		base *sym
 	}
 	var groups []*group
-	byKey := map[string]*group{}
+	var byKey map[string]*group // for many terms; a few are compared in turn
+	keys := make([]string, 0, len(terms))
+	find := func(k string) *group {
+		if byKey != nil {
+			return byKey[k]
+		}
+		for i, kk := range keys {
+			if kk == k {
+				return groups[i]
+			}
+		}
+		return nil
+	}
+	if len(terms) > 8 {
+		byKey = map[string]*group{}
+	}
 	for _, t := range terms {
 		coef, base := 1.0, t
 		switch {
@@ -140,12 +155,15 @@ func likeTerms(terms []*sym) []*sym {
 			coef, base = -1, t.args[0]
 		}
 		k := base.String()
-		if g, ok := byKey[k]; ok {
+		if g := find(k); g != nil {
 			g.coef += coef
 			continue
 		}
 		g := &group{coef, base}
-		byKey[k] = g
+		if byKey != nil {
+			byKey[k] = g
+		}
+		keys = append(keys, k)
 		groups = append(groups, g)
 	}
 	if len(groups) == len(terms) {
@@ -246,8 +264,12 @@ func (s *sym) prec() int {
 func (s *sym) String() string {
 	if s.text == "" && s.kind != symName {
 		var b strings.Builder
+		b.Grow(min(12*s.size(), 1024)) // about the text's length: one allocation
 		s.write1(&b)
-		s.text = strings.Clone(b.String()) // without the builder's spare capacity
+		s.text = b.String()
+		if b.Cap() > 2*b.Len() {
+			s.text = strings.Clone(s.text) // without the spare capacity
+		}
 	}
 	if s.kind == symName {
 		return s.name

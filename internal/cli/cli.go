@@ -183,8 +183,8 @@ var maxHessianFlag = flagSpec{name: "max-hessian", value: "N", help: fmt.Sprintf
 
 // Explaining and drawing a graph take kilobytes per node, so explain and
 // dot refuse programs of more than renderMaxNodes nodes by default
-// (explaining a chain of 1,000,000 nodes takes about 16 s, and 0.9 GB in
-// Markdown or JSON, 1.6 GB as text).
+// (explaining a chain of 1,000,000 nodes takes about 14 s, and 0.95 GB in
+// Markdown or JSON, 1.5 GB as text).
 const renderMaxNodes = 2_000_000
 
 func usage(cmd, synopsis string, specs []flagSpec) string {
