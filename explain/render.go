@@ -365,12 +365,17 @@ func (j *jsonWriter) open(key string) {
 }
 
 func (j *jsonWriter) elem(v any) {
+	j.next()
+	j.value(2, v)
+}
+
+// next starts the open array's next element.
+func (j *jsonWriter) next() {
 	if j.n > 0 {
 		j.b.WriteByte(',')
 	}
 	j.n++
 	j.b.WriteString("\n    ")
-	j.value(2, v)
 }
 
 func (j *jsonWriter) close() {
@@ -438,11 +443,8 @@ func (j *jsonWriter) row(r *Row) {
 	}
 	// The common row, of numbers, written directly: the same bytes as
 	// the encoder's, which reflection makes slow on a million rows.
-	if j.n > 0 {
-		j.b.WriteByte(',')
-	}
-	j.n++
-	j.b.WriteString("\n    {")
+	j.next()
+	j.b.WriteByte('{')
 	j.member("V", r.V, true)
 	j.member("C", r.C, false)
 	j.member("op", r.Op, false)
@@ -473,11 +475,8 @@ func (j *jsonWriter) forward(r *ForwardRow) {
 		j.elem(jsonFwd{r.Name, r.Op, r.Inputs, jsonValue(r.Value, r.Tensor)})
 		return
 	}
-	if j.n > 0 {
-		j.b.WriteByte(',')
-	}
-	j.n++
-	j.b.WriteString("\n    {")
+	j.next()
+	j.b.WriteByte('{')
 	j.member("node", r.Name, true)
 	j.member("op", r.Op, false)
 	j.member("inputs", r.Inputs, false)

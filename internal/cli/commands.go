@@ -68,7 +68,8 @@ func gradCmd(args []string, stdin io.Reader, out *output) error {
 		b.WriteString(`, "value": `)
 		writeValues(&b, value, jsonNumber)
 		b.WriteString(`, "grad": `)
-		writeJSONTensors(&b, pg.WrtNames, grads)
+		// A tensor's value is its elements as nested arrays.
+		writeJSONObject(&b, pg.WrtNames, func(i int) { writeValues(&b, grads[i], jsonNumber) })
 		if hess != nil {
 			b.WriteString(`, "hessian": {`)
 			for i, w := range pg.WrtNames {
@@ -77,7 +78,7 @@ func gradCmd(args []string, stdin io.Reader, out *output) error {
 				}
 				writeJSONString(&b, w)
 				b.WriteString(": ")
-				writeJSONObject(&b, pg.WrtNames, hess[i])
+				writeJSONObject(&b, pg.WrtNames, func(j int) { b.WriteString(jsonNumber(hess[i][j])) })
 			}
 			b.WriteString("}")
 		}
@@ -127,9 +128,9 @@ func mdCells(names []string, prefix string) []string {
 
 func mdCell(s string) string { return strings.NewReplacer("|", `\|`, "_", `\_`, "*", `\*`).Replace(s) }
 
-// writeJSONObject writes {"name": value, ...} with values as jsonNumber
-// writes them.
-func writeJSONObject(b *strings.Builder, names []string, vals []float64) {
+// writeJSONObject writes {"name": value, ...}, with value(i) writing the
+// value of names[i].
+func writeJSONObject(b *strings.Builder, names []string, value func(i int)) {
 	b.WriteByte('{')
 	for i, n := range names {
 		if i > 0 {
@@ -137,22 +138,7 @@ func writeJSONObject(b *strings.Builder, names []string, vals []float64) {
 		}
 		writeJSONString(b, n)
 		b.WriteString(": ")
-		b.WriteString(jsonNumber(vals[i]))
-	}
-	b.WriteByte('}')
-}
-
-// writeJSONTensors writes {"name": value, ...}, each value a number or,
-// for a tensor, its elements as nested arrays.
-func writeJSONTensors(b *strings.Builder, names []string, vals []*tensor.Tensor) {
-	b.WriteByte('{')
-	for i, n := range names {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		writeJSONString(b, n)
-		b.WriteString(": ")
-		writeValues(b, vals[i], jsonNumber)
+		value(i)
 	}
 	b.WriteByte('}')
 }
