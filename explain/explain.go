@@ -256,12 +256,16 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 	}
 
 	// How every node is shown, and in the other mode its formula in the
-	// inputs. The nodes are those up to y, which is all the trace visits:
-	// it records its own after them, and nodes an earlier explanation
-	// recorded after y are left out, so that explaining again costs the
-	// same.
-	n0 := y.ID() + 1
-	fw := n0 // the forward rows
+	// inputs. The nodes are those up to y, which is all the trace visits,
+	// and the Wrt nodes, which may come after it (their gradient is then
+	// 0): the trace records its own after them, and nodes an earlier
+	// explanation recorded are left out, so that explaining again costs
+	// the same.
+	fw := y.ID() + 1 // the forward rows
+	n0 := fw         // the nodes named: those up to y, and the Wrt nodes
+	for _, x := range wrt {
+		n0 = max(n0, x.ID()+1)
+	}
 	var skip func(int) bool
 	if needed != nil {
 		skip = func(id int) bool { return id >= len(needed) || !needed[id] }
@@ -282,6 +286,10 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 	values := make([]*sym, n0)     // the nodes with their values put in: numbers, and names for tensors
 	fwInputs := make([]string, n0) // by node: the inputs column of its forward row
 	var inBuf []ad.Node            // a node's inputs
+	nums := values                 // the nodes' values as numbers, for the inputs columns
+	if opt.InTermsOfInputs {
+		nums = nil // values are formulas then
+	}
 	e.Forward = make([]ForwardRow, 0, fw)
 	for id := range n0 {
 		n := g.Node(id)
@@ -311,7 +319,7 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 		case n.IsVar():
 			e.Forward = append(e.Forward, ForwardRow{Name: refOf(id), Op: "input", Value: scalarOf(n), Tensor: tensorOf(n, maxEl)})
 		case !n.IsLeaf():
-			fwInputs[id] = inputValues(in, refOf, values)
+			fwInputs[id] = inputValues(in, refOf, nums)
 			e.Forward = append(e.Forward, ForwardRow{
 				Name:   refOf(id),
 				Op:     nm.op[id],
@@ -434,7 +442,7 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 			}
 			lastC = c
 			if cInputs = fwInputs[c]; cInputs == "" {
-				cInputs = inputValues(inputs(s.C), refOf, values)
+				cInputs = inputValues(inputs(s.C), refOf, nums)
 			}
 		}
 		total[v] = s.Total
@@ -574,7 +582,8 @@ func inputValues(in []ad.Node, ref func(id int) string, values []*sym) string {
 		seen[x] = true
 		if isScalar(x) {
 			v := formatNum(x.Scalar())
-			if s := values[x.ID()]; s != nil && s.kind == symNum {
+			if values != nil && values[x.ID()] != nil && values[x.ID()].kind == symNum {
+				s := values[x.ID()]
 				v = s.String() // formatted once
 			}
 			parts = append(parts, ref(x.ID())+" = "+v)

@@ -86,3 +86,43 @@ func TestJSONStrings(t *testing.T) {
 		}
 	}
 }
+
+// A --wrt node made after the output has gradient 0, in every form.
+func TestWrtAfterOutput(t *testing.T) {
+	pg, err := program.Parse("w.bp", []byte("a = 1\nb = 2\nc = a * b\nd = sin(c)\n"), program.Options{Of: "c", Wrt: []string{"d", "a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gr := graphOf(pg)
+	e := Backward(gr, Options{})
+	if len(e.Inputs) != 2 || e.Inputs[0].Value != 0 || e.Inputs[1].Value != 2 {
+		t.Fatalf("answers %+v; want ∂c/∂d = 0, ∂c/∂a = 2", e.Inputs)
+	}
+	var b bytes.Buffer
+	for _, f := range []func() error{
+		func() error { return e.WriteText(&b) },
+		func() error { return WriteJSONStreamed(&b, gr, Options{}) },
+		func() error { return WriteMarkdownStreamed(&b, gr, Options{}, nil) },
+		func() error { return SecondOrderEach(gr, Options{}, func(e *Explanation) error { return e.WriteText(&b) }) },
+	} {
+		if err := f(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// The inputs column shows the inputs' values, also when gradients are
+// shown in terms of the inputs: a here is 0, though its formula folds to
+// 0.3.
+func TestInputsColumnInTermsOfInputs(t *testing.T) {
+	pg, err := program.Parse("i.bp", []byte("x = 1e20\na = (x + 0.1) + (0.2 - x)\ny = a * x\n"), program.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := Backward(graphOf(pg), Options{InTermsOfInputs: true})
+	for _, r := range e.Rows {
+		if r.C == "y" && r.Inputs != "a = 0, x = 1e+20" {
+			t.Errorf("row %s←y: inputs %q; want a = 0, x = 1e+20", r.V, r.Inputs)
+		}
+	}
+}

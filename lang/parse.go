@@ -193,11 +193,16 @@ func (p *parser) statement() *Stmt {
 		p.errorf(p.tok.pos, "expected an expression after =, found %s", p.tok)
 	}
 	p.ntok = 0
+	bracket := p.tok.kind == tokOp && p.tok.op == '[' // ([1, 2]), like (4), is not an input
 	s.X = p.expr()
 	if p.tok.kind != tokNewline && p.tok.kind != tokEOF {
 		p.errorf(p.tok.pos, "unexpected %s after the expression", p.tok)
 	}
-	s.Input = isLiteral(s.X, p.ntok)
+	if _, ok := s.X.(*Tensor); ok {
+		s.Input = bracket
+	} else {
+		s.Input = isLiteral(s.X, p.ntok)
+	}
 	s.Def = int(sym.count)
 	sym.count++
 	sym.stmt = int32(p.stmt)
@@ -206,7 +211,8 @@ func (p *parser) statement() *Stmt {
 
 // isLiteral reports whether x, parsed from ntok tokens, is a tensor
 // literal or a plain number literal with at most one sign: -4 is, -(4) and
-// (4) are not.
+// (4) are not (a tensor literal in parentheses is told apart by the
+// statement).
 func isLiteral(x Expr, ntok int) bool {
 	if _, ok := x.(*Tensor); ok {
 		return true

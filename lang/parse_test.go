@@ -71,6 +71,49 @@ func TestTensorLiterals(t *testing.T) {
 	}
 }
 
+// A big tensor literal prints a row per line, within the parser's line
+// limit, and parses back to itself; a parenthesized literal, like (4), is
+// not an input.
+func TestBigTensorLiterals(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("W = [\n")
+	for i := range 400 {
+		src.WriteString("  [" + strings.TrimSuffix(strings.Repeat("123456.789, ", 160), ", ") + "]")
+		if i < 399 {
+			src.WriteString(",")
+		}
+		src.WriteString("\n")
+	}
+	src.WriteString("]\nv = [" + strings.TrimSuffix(strings.Repeat("1,", 300000), ",") + "]\n")
+	p, err := syn.Parse("t.bp", []byte(src.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := p.String()
+	q, err := syn.Parse("t.bp", []byte(text))
+	if err != nil {
+		t.Fatalf("the printed program does not parse: %v", err)
+	}
+	if q.String() != text {
+		t.Error("the printed program does not print the same")
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if len(line) > 400 {
+			t.Fatalf("a printed line of %d bytes", len(line))
+		}
+	}
+	if w := q.Stmts[0].X.(*lang.Tensor); !slices.Equal(w.Shape, []int{400, 160}) || !q.Stmts[0].Input || !q.Stmts[1].Input {
+		t.Errorf("W has shape %v; inputs %v, %v", w.Shape, q.Stmts[0].Input, q.Stmts[1].Input)
+	}
+	r := syn.MustParse("t.bp", "x = ([1, 2])\ny = [1, 2]")
+	if r.Stmts[0].Input || !r.Stmts[1].Input {
+		t.Errorf("x = ([1, 2]) input %v, y = [1, 2] input %v; want false, true", r.Stmts[0].Input, r.Stmts[1].Input)
+	}
+	if got := r.String(); got != "x = ([1, 2])\ny = [1, 2]\n" {
+		t.Errorf("printed %q", got)
+	}
+}
+
 func TestParseLiteral(t *testing.T) {
 	shape, vals, err := lang.ParseLiteral("[[1, -2], [3, 4e1]]")
 	if err != nil || !slices.Equal(shape, []int{2, 2}) || !slices.Equal(vals, []float64{1, -2, 3, 40}) {

@@ -60,7 +60,11 @@ func format(b *strings.Builder, x Expr) {
 	case *Num:
 		b.WriteString(x.Text)
 	case *Tensor:
-		formatTensor(b, x.Shape, x.Texts)
+		if len(x.Texts) <= maxOneLine {
+			formatTensor(b, x.Shape, x.Texts)
+		} else {
+			formatLines(b, x.Shape, x.Texts, "    ")
+		}
 	case *Ref:
 		b.WriteString(x.Name)
 	case *Call:
@@ -120,6 +124,41 @@ func formatTensor(b *strings.Builder, shape []int, elems []string) {
 			b.WriteString(", ")
 		}
 		formatTensor(b, shape[1:], elems[i*step:(i+1)*step])
+	}
+	b.WriteByte(']')
+}
+
+// maxOneLine is the number of elements up to which a tensor literal is
+// printed on one line; a bigger one is printed a row per line, and at
+// most maxOneLine elements to a line, so that no line of a printed program
+// is longer than the parser takes.
+const maxOneLine = 16
+
+// formatLines writes a tensor literal over several lines, each line after
+// the first indented by indent and one space per level of nesting.
+func formatLines(b *strings.Builder, shape []int, elems []string, indent string) {
+	b.WriteByte('[')
+	if len(shape) == 1 {
+		for i, e := range elems {
+			if i > 0 {
+				b.WriteByte(',')
+				if i%maxOneLine == 0 {
+					b.WriteString("\n" + indent + " ")
+				} else {
+					b.WriteByte(' ')
+				}
+			}
+			b.WriteString(e)
+		}
+		b.WriteByte(']')
+		return
+	}
+	step := len(elems) / max(shape[0], 1)
+	for i := range shape[0] {
+		if i > 0 {
+			b.WriteString(",\n" + indent + " ")
+		}
+		formatLines(b, shape[1:], elems[i*step:(i+1)*step], indent+" ")
 	}
 	b.WriteByte(']')
 }

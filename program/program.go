@@ -135,10 +135,13 @@ func (b *Compiled) add(s *lang.Stmt) (err error) {
 	var n ad.Node
 	switch {
 	case s.Input:
-		if v, ok := b.set[s.Name]; ok {
+		v, ok := b.set[s.Name]
+		if t, lit := s.X.(*lang.Tensor); !ok && lit {
+			v, ok = tensorOf(t), true
+		}
+		if ok {
+			b.checkSize(s.NamePos, "the input "+lang.Quote(s.Name), v.Size())
 			n = b.G.Var(name, v)
-		} else if t, ok := s.X.(*lang.Tensor); ok {
-			n = b.G.Var(name, tensorOf(t))
 		} else {
 			n = b.G.ScalarVar(name, literal(s.X))
 		}
@@ -311,7 +314,7 @@ func (b *Compiled) expr(x lang.Expr) ad.Node {
 		if err := ops.Broadcastable(what, l.Shape(), r.Shape()); err != nil {
 			b.fail(x.OpPos, "%v", err)
 		}
-		b.checkSize(x.OpPos, what, broadcastSize(l.Shape(), r.Shape()))
+		b.checkSize(x.OpPos, "the result of the "+what, broadcastSize(l.Shape(), r.Shape()))
 		switch x.Op {
 		case '+':
 			n = ops.Add(l, r)
@@ -361,7 +364,7 @@ func broadcastSize(x, y tensor.Shape) int {
 // than the limit.
 func (b *Compiled) checkSize(pos lang.Pos, what string, n int) {
 	if max := b.limits.maxElements(); n > max {
-		panic(failure{&LimitError{File: b.file, Pos: pos, What: "elements in the result of the " + what, Flag: "--max-elements", Limit: max, Got: n}})
+		panic(failure{&LimitError{File: b.file, Pos: pos, What: "elements in " + what, Flag: "--max-elements", Limit: max, Got: n}})
 	}
 }
 
@@ -406,7 +409,7 @@ func (b *Compiled) matmul(pos lang.Pos, x, y ad.Node) ad.Node {
 	} else {
 		n *= cols
 	}
-	b.checkSize(pos, "matrix product", n)
+	b.checkSize(pos, "the result of the matrix product", n)
 	if len(xs) == 1 {
 		x = ops.Reshape(x, 1, xs[0])
 	}
@@ -444,6 +447,10 @@ func (b *Compiled) call(c *lang.Call) ad.Node {
 	}
 	for _, na := range c.Named {
 		a.Axis, a.HasAxis = b.intArg(c, na.X), true
+	}
+	if len(a.X) == 2 {
+		// pow(a, b), max(a, b), min(a, b) broadcast as the operators do.
+		b.checkSize(c.At, "the result of "+f.Name+"(a, b)", broadcastSize(a.X[0].Shape(), a.X[1].Shape()))
 	}
 	var n ad.Node
 	err := catch(func() {
