@@ -103,7 +103,9 @@ func TestWrtAfterOutput(t *testing.T) {
 		func() error { return e.WriteText(&b) },
 		func() error { return WriteJSONStreamed(&b, gr, Options{}) },
 		func() error { return WriteMarkdownStreamed(&b, gr, Options{}, nil) },
-		func() error { return SecondOrderEach(gr, Options{}, func(e *Explanation) error { return e.WriteText(&b) }) },
+		func() error {
+			return SecondOrderEach(gr, Options{}, func(e *Explanation) error { return e.WriteText(&b) })
+		},
 	} {
 		if err := f(); err != nil {
 			t.Fatal(err)

@@ -177,7 +177,7 @@ func TestElementLimit(t *testing.T) {
 	for src, want := range map[string]string{
 		"a = [[1, 2, 3]]\nb = [[1], [2], [3], [4]]\nc = sum(max(a, b))": "big.bp:3:9: 12 elements in the result of max(a, b), over the limit of 10 (see --max-elements)",
 		"a = [[1, 2, 3]]\nb = [[1], [2], [3], [4]]\nc = sum(pow(a, b))": "big.bp:3:9: 12 elements in the result of pow(a, b), over the limit of 10 (see --max-elements)",
-		"a = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]\nc = sum(a)":             "big.bp:1:1: 11 elements in the input a, over the limit of 10 (see --max-elements)",
+		"a = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]\nc = sum(a)":           "big.bp:1:1: 11 elements in the input a, over the limit of 10 (see --max-elements)",
 	} {
 		if _, err := program.Parse("big.bp", []byte(src), program.Options{Limits: program.Limits{MaxElements: 10}}); err == nil || err.Error() != want {
 			t.Errorf("%q: error %v; want %s", src, err, want)
