@@ -360,6 +360,22 @@ func broadcastSize(x, y tensor.Shape) int {
 	return n
 }
 
+// mulSat returns the product of sizes, saturating at MaxInt.
+func mulSat(sizes ...int) int {
+	n := 1
+	for _, d := range sizes {
+		switch {
+		case d == 0:
+			return 0
+		case n > math.MaxInt/d:
+			n = math.MaxInt
+		default:
+			n *= d
+		}
+	}
+	return n
+}
+
 // checkSize fails if an operation would make a tensor of more elements
 // than the limit.
 func (b *Compiled) checkSize(pos lang.Pos, what string, n int) {
@@ -398,18 +414,14 @@ func (b *Compiled) matmul(pos lang.Pos, x, y ad.Node) ad.Node {
 		b.fail(pos, "matrix product of %v and %v: batch shapes %v and %v do not broadcast", xs, ys, bx, by)
 	}
 	rows, cols := mx[len(mx)-2], my[len(my)-1]
-	n := broadcastSize(bx, by)
-	if rows > 0 && n > math.MaxInt/rows {
-		n = math.MaxInt
-	} else {
-		n *= rows
+	batch := broadcastSize(bx, by)
+	b.checkSize(pos, "the result of the matrix product", mulSat(batch, rows, cols))
+	if len(bx) > 0 || len(by) > 0 {
+		// The gradients are products over the whole broadcast batch,
+		// summed back to each operand's shape afterwards.
+		b.checkSize(pos, "the gradient of the matrix product's first operand, before its batch is summed", mulSat(batch, rows, k))
+		b.checkSize(pos, "the gradient of the matrix product's second operand, before its batch is summed", mulSat(batch, k, cols))
 	}
-	if cols > 0 && n > math.MaxInt/cols {
-		n = math.MaxInt
-	} else {
-		n *= cols
-	}
-	b.checkSize(pos, "the result of the matrix product", n)
 	if len(xs) == 1 {
 		x = ops.Reshape(x, 1, xs[0])
 	}
