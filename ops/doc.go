@@ -29,9 +29,11 @@
 //
 // Element-wise, with NumPy broadcasting: [Add], [Sub], [Mul], [Div], [Neg],
 // [Pow] (tensor exponents too; [PowConst]), [Square], [Sqrt], [Exp], [Log],
-// [Sin], [Cos], [Tan], [Tanh], [Sigmoid], [ReLU], [Softplus], [LogSigmoid],
-// [Erf], [GELU], [Abs], [Maximum],
-// [Minimum], [Where], [Identity], [GatedMul]. Reductions over axes: [Sum], [Mean], [Max], [Min]
+// [Log1p], [Expm1], [Sin], [Cos], [Tan], [Asin], [Acos], [Atan], [Atan2],
+// [Tanh], [Sigmoid], [ReLU], [LeakyReLU] ([LeakyReLUConst]), [ELU]
+// ([ELUConst]), [SiLU], [Softplus], [LogSigmoid], [Erf], [GELU], [Abs],
+// [Sign], [Floor], [Ceil], [Round], [Maximum], [Minimum], [Where],
+// [Identity], [GatedMul]. Reductions over axes: [Sum], [Mean], [Max], [Min]
 // (and their KeepDims forms), [LogSumExp]. Along an axis: [Softmax],
 // [LogSoftmax]. Linear algebra: [MatMul] (batched). Shapes: [Reshape],
 // [Transpose], [BroadcastTo], [SumTo], [Slice], [Embed], [Concat], [Stack].
@@ -39,7 +41,10 @@
 //
 // # Conventions at kinks
 //
-// relu'(0) = 0 and abs'(0) = 0. Elements that tie for the maximum (Max,
+// relu'(0) = 0 and abs'(0) = 0; leaky_relu and elu take the negative
+// side's derivative at 0 (the slope, α), as PyTorch does; sign, floor,
+// ceil and round have zero gradient everywhere, round takes halves to
+// even. Elements that tie for the maximum (Max,
 // Maximum) or minimum (Min, Minimum) share the gradient equally. For
 // Pow, ∂/∂x is 0 where the exponent is 0, and ∂/∂y is 0 where x == 0 and
 // y ≥ 0. Outside their domains operations give NaN or ±Inf, as float64

@@ -49,6 +49,17 @@ func maximum(x, y float64) float64 {
 }
 
 // minimum is the smaller of x and y, NaN if either is.
+// sign is -1, 0 or 1 by the sign of x, and NaN for NaN.
+func sign(x float64) float64 {
+	switch {
+	case x > 0:
+		return 1
+	case x < 0:
+		return -1
+	}
+	return x // ±0 or NaN
+}
+
 func minimum(x, y float64) float64 {
 	if x < y || math.IsNaN(x) {
 		return x
@@ -116,6 +127,13 @@ func reluGradJVP(c ad.Node, t []ad.Node) ad.Node {
 	}
 	return reluGrad(t[0], c.Input(1))
 }
+
+// LeakyReLUConst is LeakyReLU with a constant slope for negative x, such
+// as PyTorch's default 0.01.
+func LeakyReLUConst(x ad.Node, slope float64) ad.Node { return LeakyReLU(x, Const(x, slope)) }
+
+// ELUConst is ELU with a constant α, such as PyTorch's default 1.
+func ELUConst(x ad.Node, alpha float64) ad.Node { return ELU(x, Const(x, alpha)) }
 
 // PowConst returns x raised to the constant p.
 func PowConst(x ad.Node, p float64) ad.Node { return Pow(x, Const(x, p)) }

@@ -468,6 +468,68 @@ func (o logOp) JVP(c ad.Node, t []ad.Node) ad.Node {
 	return fit(sum, c)
 }
 
+// Log1p returns log(1 + x) element-wise, accurate for x near 0. Its
+// derivative is 1/(1 + x).
+//
+// Its local derivatives, with z the result: ∂/∂x = 1 / (1 + x).
+func Log1p(x ad.Node) ad.Node { return ad.Apply1(log1pOp{}, x) }
+
+type log1pOp struct{}
+
+func (log1pOp) String() string                                 { return "log1p" }
+func (log1pOp) Arity() int                                     { return 1 }
+func (log1pOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Map(x[0], log1pFloat) }
+func log1pFloat(x float64) float64                             { return math.Log1p(x) }
+func (log1pOp) ScalarForward(x, y float64) float64             { return math.Log1p(x) }
+func (log1pOp) ScalarDeriv(x, y, z float64) (float64, float64) { return 1 / (1 + x), 0 }
+
+func (log1pOp) Local(c ad.Node, i int) ad.Node {
+	return Div(Const(c, 1), Add(Const(c, 1), c.Input(0)))
+}
+
+func (o log1pOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
+	return unbroadcast(c, 0, GatedMul(g, o.Local(c, 0)))
+}
+
+func (o log1pOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	var sum ad.Node
+	if t[0].Valid() {
+		sum = addTangents(sum, GatedMul(t[0], o.Local(c, 0)))
+	}
+	return fit(sum, c)
+}
+
+// Expm1 returns eˣ - 1 element-wise, accurate for x near 0. Its derivative
+// is eˣ = z + 1.
+//
+// Its local derivatives, with z the result: ∂/∂x = z + 1.
+func Expm1(x ad.Node) ad.Node { return ad.Apply1(expm1Op{}, x) }
+
+type expm1Op struct{}
+
+func (expm1Op) String() string                                 { return "expm1" }
+func (expm1Op) Arity() int                                     { return 1 }
+func (expm1Op) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Map(x[0], expm1Float) }
+func expm1Float(x float64) float64                             { return math.Expm1(x) }
+func (expm1Op) ScalarForward(x, y float64) float64             { return math.Expm1(x) }
+func (expm1Op) ScalarDeriv(x, y, z float64) (float64, float64) { return z + 1, 0 }
+
+func (expm1Op) Local(c ad.Node, i int) ad.Node {
+	return Add(c, Const(c, 1))
+}
+
+func (o expm1Op) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
+	return unbroadcast(c, 0, GatedMul(g, o.Local(c, 0)))
+}
+
+func (o expm1Op) JVP(c ad.Node, t []ad.Node) ad.Node {
+	var sum ad.Node
+	if t[0].Valid() {
+		sum = addTangents(sum, GatedMul(t[0], o.Local(c, 0)))
+	}
+	return fit(sum, c)
+}
+
 // Sin returns sin(x) element-wise.
 //
 // Its local derivatives, with z the result: ∂/∂x = cos(x).
@@ -596,6 +658,146 @@ func (o tanhOp) JVP(c ad.Node, t []ad.Node) ad.Node {
 	return fit(sum, c)
 }
 
+// Asin returns the arc sine of x element-wise, NaN outside [-1, 1]. Its
+// derivative is 1/√(1 - x²), ∞ at ±1.
+//
+// Its local derivatives, with z the result: ∂/∂x = 1 / sqrt(1 - x * x).
+func Asin(x ad.Node) ad.Node { return ad.Apply1(asinOp{}, x) }
+
+type asinOp struct{}
+
+func (asinOp) String() string                                 { return "asin" }
+func (asinOp) Arity() int                                     { return 1 }
+func (asinOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Map(x[0], asinFloat) }
+func asinFloat(x float64) float64                             { return math.Asin(x) }
+func (asinOp) ScalarForward(x, y float64) float64             { return math.Asin(x) }
+func (asinOp) ScalarDeriv(x, y, z float64) (float64, float64) { return 1 / math.Sqrt((1 - x*x)), 0 }
+
+func (asinOp) Local(c ad.Node, i int) ad.Node {
+	return Div(Const(c, 1), Sqrt(Sub(Const(c, 1), Mul(c.Input(0), c.Input(0)))))
+}
+
+func (o asinOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
+	return unbroadcast(c, 0, GatedMul(g, o.Local(c, 0)))
+}
+
+func (o asinOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	var sum ad.Node
+	if t[0].Valid() {
+		sum = addTangents(sum, GatedMul(t[0], o.Local(c, 0)))
+	}
+	return fit(sum, c)
+}
+
+// Acos returns the arc cosine of x element-wise, NaN outside [-1, 1]. Its
+// derivative is -1/√(1 - x²).
+//
+// Its local derivatives, with z the result: ∂/∂x = -(1 / sqrt(1 - x *
+// x)).
+func Acos(x ad.Node) ad.Node { return ad.Apply1(acosOp{}, x) }
+
+type acosOp struct{}
+
+func (acosOp) String() string                                 { return "acos" }
+func (acosOp) Arity() int                                     { return 1 }
+func (acosOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Map(x[0], acosFloat) }
+func acosFloat(x float64) float64                             { return math.Acos(x) }
+func (acosOp) ScalarForward(x, y float64) float64             { return math.Acos(x) }
+func (acosOp) ScalarDeriv(x, y, z float64) (float64, float64) { return -(1 / math.Sqrt((1 - x*x))), 0 }
+
+func (acosOp) Local(c ad.Node, i int) ad.Node {
+	return Neg(Div(Const(c, 1), Sqrt(Sub(Const(c, 1), Mul(c.Input(0), c.Input(0))))))
+}
+
+func (o acosOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
+	return unbroadcast(c, 0, GatedMul(g, o.Local(c, 0)))
+}
+
+func (o acosOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	var sum ad.Node
+	if t[0].Valid() {
+		sum = addTangents(sum, GatedMul(t[0], o.Local(c, 0)))
+	}
+	return fit(sum, c)
+}
+
+// Atan returns the arc tangent of x element-wise. Its derivative is 1/(1 +
+// x²).
+//
+// Its local derivatives, with z the result: ∂/∂x = 1 / (1 + x * x).
+func Atan(x ad.Node) ad.Node { return ad.Apply1(atanOp{}, x) }
+
+type atanOp struct{}
+
+func (atanOp) String() string                                 { return "atan" }
+func (atanOp) Arity() int                                     { return 1 }
+func (atanOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Map(x[0], atanFloat) }
+func atanFloat(x float64) float64                             { return math.Atan(x) }
+func (atanOp) ScalarForward(x, y float64) float64             { return math.Atan(x) }
+func (atanOp) ScalarDeriv(x, y, z float64) (float64, float64) { return 1 / (1 + x*x), 0 }
+
+func (atanOp) Local(c ad.Node, i int) ad.Node {
+	return Div(Const(c, 1), Add(Const(c, 1), Mul(c.Input(0), c.Input(0))))
+}
+
+func (o atanOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
+	return unbroadcast(c, 0, GatedMul(g, o.Local(c, 0)))
+}
+
+func (o atanOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	var sum ad.Node
+	if t[0].Valid() {
+		sum = addTangents(sum, GatedMul(t[0], o.Local(c, 0)))
+	}
+	return fit(sum, c)
+}
+
+// Atan2 returns the angle of the point (y, x) element-wise, with
+// broadcasting: the arc tangent of x/y in the quadrant of the signs of
+// both, as math.Atan2(x, y). Its derivatives are y/(x² + y²) and -x/(x²
+// + y²), NaN at the origin.
+//
+// Its local derivatives, with z the result: ∂/∂x = y / (x * x + y * y);
+// ∂/∂y = -(x / (x * x + y * y)). Atan2 panics with a *tensor.ShapeError
+// if the shapes do not broadcast.
+func Atan2(x, y ad.Node) ad.Node { return ad.Apply2(atan2Op{}, x, y) }
+
+type atan2Op struct{}
+
+func (atan2Op) String() string                            { return "atan2" }
+func (atan2Op) Arity() int                                { return 2 }
+func (atan2Op) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Map2(x[0], x[1], atan2Float) }
+func atan2Float(x, y float64) float64                     { return math.Atan2(x, y) }
+func (atan2Op) ScalarForward(x, y float64) float64        { return math.Atan2(x, y) }
+func (atan2Op) ScalarDeriv(x, y, z float64) (float64, float64) {
+	return y / (x*x + y*y), -(x / (x*x + y*y))
+}
+
+func (atan2Op) Local(c ad.Node, i int) ad.Node {
+	if i == 0 {
+		return Div(c.Input(1), Add(Mul(c.Input(0), c.Input(0)), Mul(c.Input(1), c.Input(1))))
+	}
+	return Neg(Div(c.Input(0), Add(Mul(c.Input(0), c.Input(0)), Mul(c.Input(1), c.Input(1)))))
+}
+
+func (o atan2Op) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
+	if i == 0 {
+		return unbroadcast(c, 0, GatedMul(g, o.Local(c, 0)))
+	}
+	return unbroadcast(c, 1, GatedMul(g, o.Local(c, 1)))
+}
+
+func (o atan2Op) JVP(c ad.Node, t []ad.Node) ad.Node {
+	var sum ad.Node
+	if t[0].Valid() {
+		sum = addTangents(sum, GatedMul(t[0], o.Local(c, 0)))
+	}
+	if t[1].Valid() {
+		sum = addTangents(sum, GatedMul(t[1], o.Local(c, 1)))
+	}
+	return fit(sum, c)
+}
+
 // Sigmoid returns 1/(1+e⁻ˣ) element-wise, computed without overflow.
 //
 // Its local derivatives, with z the result: ∂/∂x = z * (1 - z).
@@ -677,6 +879,135 @@ func (relugradOp) Local(c ad.Node, i int) ad.Node {
 
 func (relugradOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node { return reluGradBprop(c, i, g) }
 func (relugradOp) JVP(c ad.Node, t []ad.Node) ad.Node        { return reluGradJVP(c, t) }
+
+// SiLU returns x·σ(x) element-wise (also called swish). Its derivative is
+// σ(x)·(1 + x·(1 - σ(x))).
+//
+// Its local derivatives, with z the result: ∂/∂x = sigmoid(x) * (1 + x
+// * (1 - sigmoid(x))).
+func SiLU(x ad.Node) ad.Node { return ad.Apply1(siluOp{}, x) }
+
+type siluOp struct{}
+
+func (siluOp) String() string                            { return "silu" }
+func (siluOp) Arity() int                                { return 1 }
+func (siluOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Map(x[0], siluFloat) }
+func siluFloat(x float64) float64                        { return x * tensor.SigmoidFloat(x) }
+func (siluOp) ScalarForward(x, y float64) float64        { return x * tensor.SigmoidFloat(x) }
+func (siluOp) ScalarDeriv(x, y, z float64) (float64, float64) {
+	return tensor.SigmoidFloat(x) * (1 + x*(1-tensor.SigmoidFloat(x))), 0
+}
+
+func (siluOp) Local(c ad.Node, i int) ad.Node {
+	return Mul(Sigmoid(c.Input(0)), Add(Const(c, 1), Mul(c.Input(0), Sub(Const(c, 1), Sigmoid(c.Input(0))))))
+}
+
+func (o siluOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
+	return unbroadcast(c, 0, GatedMul(g, o.Local(c, 0)))
+}
+
+func (o siluOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	var sum ad.Node
+	if t[0].Valid() {
+		sum = addTangents(sum, GatedMul(t[0], o.Local(c, 0)))
+	}
+	return fit(sum, c)
+}
+
+// LeakyReLU returns x where x > 0 and y·x elsewhere, element-wise with
+// broadcasting; y is the slope for negative x (PyTorch's default is 0.01,
+// see LeakyReLUConst). Its derivative in x is 1 where x > 0 and y
+// elsewhere, including at x == 0; in y it is x where x ≤ 0 and 0
+// elsewhere.
+//
+// Its local derivatives, with z the result: ∂/∂x = where(x > 0, 1, y);
+// ∂/∂y = where(x > 0, 0, x). LeakyReLU panics with a *tensor.ShapeError
+// if the shapes do not broadcast.
+func LeakyReLU(x, y ad.Node) ad.Node { return ad.Apply2(leakyReluOp{}, x, y) }
+
+type leakyReluOp struct{}
+
+func (leakyReluOp) String() string { return "leaky_relu" }
+func (leakyReluOp) Arity() int     { return 2 }
+func (leakyReluOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.Map2(x[0], x[1], leakyReluFloat)
+}
+func leakyReluFloat(x, y float64) float64              { return sel(x > 0, x, x*y) }
+func (leakyReluOp) ScalarForward(x, y float64) float64 { return sel(x > 0, x, x*y) }
+func (leakyReluOp) ScalarDeriv(x, y, z float64) (float64, float64) {
+	return sel(x > 0, 1, y), sel(x > 0, 0, x)
+}
+
+func (leakyReluOp) Local(c ad.Node, i int) ad.Node {
+	if i == 0 {
+		return choose(c, gt(c.Input(0).Value(), lit(c, 0)), func() ad.Node { return Const(c, 1) }, func() ad.Node { return c.Input(1) })
+	}
+	return choose(c, gt(c.Input(0).Value(), lit(c, 0)), func() ad.Node { return Const(c, 0) }, func() ad.Node { return c.Input(0) })
+}
+
+func (o leakyReluOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
+	if i == 0 {
+		return unbroadcast(c, 0, GatedMul(g, o.Local(c, 0)))
+	}
+	return unbroadcast(c, 1, GatedMul(g, o.Local(c, 1)))
+}
+
+func (o leakyReluOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	var sum ad.Node
+	if t[0].Valid() {
+		sum = addTangents(sum, GatedMul(t[0], o.Local(c, 0)))
+	}
+	if t[1].Valid() {
+		sum = addTangents(sum, GatedMul(t[1], o.Local(c, 1)))
+	}
+	return fit(sum, c)
+}
+
+// ELU returns x where x > 0 and y·(eˣ - 1) elsewhere, element-wise with
+// broadcasting; y is α (PyTorch's default is 1, see ELUConst). Its
+// derivative in x is 1 where x > 0 and y·eˣ elsewhere, including at x ==
+// 0; in y it is eˣ - 1 where x ≤ 0 and 0 elsewhere.
+//
+// Its local derivatives, with z the result: ∂/∂x = where(x > 0, 1, y *
+// exp(x)); ∂/∂y = where(x > 0, 0, expm1(x)). ELU panics with a
+// *tensor.ShapeError if the shapes do not broadcast.
+func ELU(x, y ad.Node) ad.Node { return ad.Apply2(eluOp{}, x, y) }
+
+type eluOp struct{}
+
+func (eluOp) String() string                            { return "elu" }
+func (eluOp) Arity() int                                { return 2 }
+func (eluOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Map2(x[0], x[1], eluFloat) }
+func eluFloat(x, y float64) float64                     { return sel(x > 0, x, y*math.Expm1(x)) }
+func (eluOp) ScalarForward(x, y float64) float64        { return sel(x > 0, x, y*math.Expm1(x)) }
+func (eluOp) ScalarDeriv(x, y, z float64) (float64, float64) {
+	return sel(x > 0, 1, y*math.Exp(x)), sel(x > 0, 0, math.Expm1(x))
+}
+
+func (eluOp) Local(c ad.Node, i int) ad.Node {
+	if i == 0 {
+		return choose(c, gt(c.Input(0).Value(), lit(c, 0)), func() ad.Node { return Const(c, 1) }, func() ad.Node { return Mul(c.Input(1), Exp(c.Input(0))) })
+	}
+	return choose(c, gt(c.Input(0).Value(), lit(c, 0)), func() ad.Node { return Const(c, 0) }, func() ad.Node { return Expm1(c.Input(0)) })
+}
+
+func (o eluOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
+	if i == 0 {
+		return unbroadcast(c, 0, GatedMul(g, o.Local(c, 0)))
+	}
+	return unbroadcast(c, 1, GatedMul(g, o.Local(c, 1)))
+}
+
+func (o eluOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	var sum ad.Node
+	if t[0].Valid() {
+		sum = addTangents(sum, GatedMul(t[0], o.Local(c, 0)))
+	}
+	if t[1].Valid() {
+		sum = addTangents(sum, GatedMul(t[1], o.Local(c, 1)))
+	}
+	return fit(sum, c)
+}
 
 // Softplus returns log(1 + eˣ) element-wise, computed without overflow.
 //
@@ -850,6 +1181,118 @@ func (o absOp) JVP(c ad.Node, t []ad.Node) ad.Node {
 	if t[0].Valid() {
 		sum = addTangents(sum, GatedMul(t[0], o.Local(c, 0)))
 	}
+	return fit(sum, c)
+}
+
+// Sign returns -1, 0 or 1 element-wise by the sign of x, and NaN for NaN.
+// Its derivative is 0 everywhere (at 0 too, by convention).
+//
+// Its local derivatives, with z the result: ∂/∂x = 0.
+func Sign(x ad.Node) ad.Node { return ad.Apply1(signOp{}, x) }
+
+type signOp struct{}
+
+func (signOp) String() string                                 { return "sign" }
+func (signOp) Arity() int                                     { return 1 }
+func (signOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Map(x[0], signFloat) }
+func signFloat(x float64) float64                             { return sign(x) }
+func (signOp) ScalarForward(x, y float64) float64             { return sign(x) }
+func (signOp) ScalarDeriv(x, y, z float64) (float64, float64) { return 0, 0 }
+
+func (signOp) Local(c ad.Node, i int) ad.Node {
+	return Const(c, 0)
+}
+
+func (o signOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
+	return ad.Node{}
+}
+
+func (o signOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	var sum ad.Node
+	return fit(sum, c)
+}
+
+// Floor returns the greatest integer not above x element-wise. Its
+// derivative is 0 everywhere (at the integers too, by convention).
+//
+// Its local derivatives, with z the result: ∂/∂x = 0.
+func Floor(x ad.Node) ad.Node { return ad.Apply1(floorOp{}, x) }
+
+type floorOp struct{}
+
+func (floorOp) String() string                                 { return "floor" }
+func (floorOp) Arity() int                                     { return 1 }
+func (floorOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Map(x[0], floorFloat) }
+func floorFloat(x float64) float64                             { return math.Floor(x) }
+func (floorOp) ScalarForward(x, y float64) float64             { return math.Floor(x) }
+func (floorOp) ScalarDeriv(x, y, z float64) (float64, float64) { return 0, 0 }
+
+func (floorOp) Local(c ad.Node, i int) ad.Node {
+	return Const(c, 0)
+}
+
+func (o floorOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
+	return ad.Node{}
+}
+
+func (o floorOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	var sum ad.Node
+	return fit(sum, c)
+}
+
+// Ceil returns the least integer not below x element-wise. Its derivative
+// is 0 everywhere.
+//
+// Its local derivatives, with z the result: ∂/∂x = 0.
+func Ceil(x ad.Node) ad.Node { return ad.Apply1(ceilOp{}, x) }
+
+type ceilOp struct{}
+
+func (ceilOp) String() string                                 { return "ceil" }
+func (ceilOp) Arity() int                                     { return 1 }
+func (ceilOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Map(x[0], ceilFloat) }
+func ceilFloat(x float64) float64                             { return math.Ceil(x) }
+func (ceilOp) ScalarForward(x, y float64) float64             { return math.Ceil(x) }
+func (ceilOp) ScalarDeriv(x, y, z float64) (float64, float64) { return 0, 0 }
+
+func (ceilOp) Local(c ad.Node, i int) ad.Node {
+	return Const(c, 0)
+}
+
+func (o ceilOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
+	return ad.Node{}
+}
+
+func (o ceilOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	var sum ad.Node
+	return fit(sum, c)
+}
+
+// Round returns x rounded to the nearest integer element-wise, halves to
+// even as PyTorch does (round(2.5) is 2). Its derivative is 0 everywhere.
+//
+// Its local derivatives, with z the result: ∂/∂x = 0.
+func Round(x ad.Node) ad.Node { return ad.Apply1(roundOp{}, x) }
+
+type roundOp struct{}
+
+func (roundOp) String() string                                 { return "round" }
+func (roundOp) Arity() int                                     { return 1 }
+func (roundOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Map(x[0], roundFloat) }
+func roundFloat(x float64) float64                             { return math.RoundToEven(x) }
+func (roundOp) ScalarForward(x, y float64) float64             { return math.RoundToEven(x) }
+func (roundOp) ScalarDeriv(x, y, z float64) (float64, float64) { return 0, 0 }
+
+func (roundOp) Local(c ad.Node, i int) ad.Node {
+	return Const(c, 0)
+}
+
+func (o roundOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
+	return ad.Node{}
+}
+
+func (o roundOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	var sum ad.Node
 	return fit(sum, c)
 }
 

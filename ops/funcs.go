@@ -63,6 +63,21 @@ func binary(name, doc string, f func(x, y ad.Node) ad.Node) Func {
 		}}
 }
 
+// withDefault is an element-wise function of x and a parameter, which is
+// def when the call leaves it out.
+func withDefault(name, doc string, f func(x, p ad.Node) ad.Node, def float64) Func {
+	fn := binary(name, doc, f)
+	fn.MinArgs = 1
+	apply := fn.Apply
+	fn.Apply = func(a Args) (ad.Node, error) {
+		if len(a.X) == 1 {
+			return f(a.X[0], Const(a.X[0], def)), nil
+		}
+		return apply(a)
+	}
+	return fn
+}
+
 // reductionFunc is a function over all elements or over axis=K. With two
 // operands and no axis, pair is applied element-wise instead (max(a, b)).
 func reductionFunc(name, doc string, f func(ad.Node, ...int) ad.Node, pair func(x, y ad.Node) ad.Node) Func {
@@ -131,6 +146,19 @@ var funcs = func() []Func {
 		unary("square", "x²", Square),
 		unary("tan", "tan(x)", Tan),
 		unary("tanh", "tanh(x)", Tanh),
+		unary("asin", "arc sine; NaN outside [-1, 1]", Asin),
+		unary("acos", "arc cosine; NaN outside [-1, 1]", Acos),
+		unary("atan", "arc tangent", Atan),
+		unary("log1p", "log(1 + x), accurate near 0", Log1p),
+		unary("expm1", "eˣ - 1, accurate near 0", Expm1),
+		unary("silu", "x·σ(x) (swish)", SiLU),
+		unary("sign", "-1, 0 or 1; zero gradient", Sign),
+		unary("floor", "the greatest integer not above x; zero gradient", Floor),
+		unary("ceil", "the least integer not below x; zero gradient", Ceil),
+		unary("round", "the nearest integer, halves to even; zero gradient", Round),
+		binary("atan2", "atan2(y, x): the angle of the point (x, y), in (-π, π]", Atan2),
+		withDefault("leaky_relu", "x where x > 0, slope·x elsewhere; leaky_relu(x) has slope 0.01, leaky_relu(x, slope) another; the derivative at 0 is the slope", LeakyReLU, 0.01),
+		withDefault("elu", "x where x > 0, α·(eˣ - 1) elsewhere; elu(x) has α = 1, elu(x, α) another; the derivative at 0 is α", ELU, 1),
 		binary("pow", "a raised to b, as a^b", Pow),
 		reductionFunc("max", "max(a, b): the larger of a and b element-wise, at a tie each gets half the gradient; "+
 			"max(x): the largest element, max(x, axis=K) over axis K, ties share the gradient", Max, Maximum),

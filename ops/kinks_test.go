@@ -125,10 +125,12 @@ func same(a, b float64) bool {
 	return a == b || (math.IsNaN(a) && math.IsNaN(b))
 }
 
-// TestKnownValues checks the newer activations, values and derivatives,
+// TestKnownValues checks the newer operations, values and derivatives,
 // scalars and tensors, against their closed forms computed with Python's
-// math module (C's libm, not Go's): erf, Φ(x) = erfc(-x/√2)/2, φ, log1p
-// and exp.
+// math module (C's libm, not Go's): erf, Φ(x) = erfc(-x/√2)/2, φ, log1p,
+// exp, expm1, asin, acos and atan; and the conventions at kinks (elu and
+// leaky_relu at 0 take the negative side's derivative, as PyTorch does;
+// round takes halves to even).
 func TestKnownValues(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
@@ -142,6 +144,24 @@ func TestKnownValues(t *testing.T) {
 		{"softplus", ops.Softplus, 2, 2.1269280110429727, 0.8807970779778823},
 		{"log sigmoid", ops.LogSigmoid, 0, -0.6931471805599453, 0.5},
 		{"log sigmoid", ops.LogSigmoid, -3, -3.048587351573742, 0.9525741268224334},
+		{"asin", ops.Asin, 0.5, 0.5235987755982989, 1.1547005383792517},
+		{"acos", ops.Acos, 0.5, 1.0471975511965979, -1.1547005383792517},
+		{"atan", ops.Atan, 2, 1.1071487177940904, 0.2},
+		{"log1p", ops.Log1p, 1e-10, 9.999999999500001e-11, 0.9999999999},
+		{"expm1", ops.Expm1, 1e-10, 1.00000000005e-10, 1.0000000001},
+		{"silu", ops.SiLU, 1.5, 1.2263617142904655, 1.041294154299143},
+		{"silu", ops.SiLU, -2, -0.2384058440442351, -0.09078424878489547},
+		{"elu", func(x ad.Node) ad.Node { return ops.ELUConst(x, 1) }, -1.5, -0.7768698398515702, 0.22313016014842982},
+		{"elu", func(x ad.Node) ad.Node { return ops.ELUConst(x, 1) }, 0, 0, 1},
+		{"leaky relu", func(x ad.Node) ad.Node { return ops.LeakyReLUConst(x, 0.01) }, -2, -0.02, 0.01},
+		{"leaky relu", func(x ad.Node) ad.Node { return ops.LeakyReLUConst(x, 0.01) }, 0, 0, 0.01},
+		{"sign", ops.Sign, -3, -1, 0},
+		{"sign", ops.Sign, 0, 0, 0},
+		{"floor", ops.Floor, -1.5, -2, 0},
+		{"ceil", ops.Ceil, -1.5, -1, 0},
+		{"round", ops.Round, 2.5, 2, 0},
+		{"round", ops.Round, -0.5, 0, 0},
+		{"round", ops.Round, 1.5, 2, 0},
 	} {
 		for _, shape := range []tensor.Shape{nil, {2}} {
 			var g ad.Graph
@@ -151,6 +171,24 @@ func TestKnownValues(t *testing.T) {
 			if got := y.Value().Data()[0]; math.Abs(got-tt.y) > 1e-15*math.Max(1, math.Abs(tt.y)) || math.Abs(d-tt.d) > 1e-15*math.Max(1, math.Abs(tt.d)) {
 				t.Errorf("%s(%v) %v = %.17g, derivative %.17g; want %.17g, %.17g", tt.name, tt.x, shape, got, d, tt.y, tt.d)
 			}
+		}
+	}
+}
+
+// Atan2's value and derivatives against Python's math.atan2, and its
+// quadrants.
+func TestAtan2(t *testing.T) {
+	var g ad.Graph
+	x, y := g.ScalarVar("x", 1), g.ScalarVar("y", -2)
+	z := ops.Atan2(x, y)
+	tab := ad.Backward(z)
+	if z.Scalar() != 2.677945044588987 || tab.Scalar(x) != -0.4 || tab.Scalar(y) != -0.2 {
+		t.Errorf("atan2(1, -2) = %v, derivatives %v, %v; want 2.677945044588987, -0.4, -0.2", z.Scalar(), tab.Scalar(x), tab.Scalar(y))
+	}
+	for _, c := range [][3]float64{{1, 1, math.Pi / 4}, {1, -1, 3 * math.Pi / 4}, {-1, -1, -3 * math.Pi / 4}, {-1, 1, -math.Pi / 4}} {
+		var g ad.Graph
+		if got := ops.Atan2(g.ScalarConst(c[0]), g.ScalarConst(c[1])).Scalar(); math.Abs(got-c[2]) > 1e-15 {
+			t.Errorf("atan2(%v, %v) = %v; want %v", c[0], c[1], got, c[2])
 		}
 	}
 }

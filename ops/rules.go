@@ -93,6 +93,13 @@ var rules = []Rule{
 		Doc: "Log returns the natural logarithm of x element-wise. Log(0) is -Inf and Log of a negative number is NaN.",
 		D:   []string{"1 / x"}},
 
+	{Func: "Log1p", Name: "log1p", Args: "x", Scalar: "math.Log1p(x)",
+		Doc: "Log1p returns log(1 + x) element-wise, accurate for x near 0. Its derivative is 1/(1 + x).",
+		D:   []string{"1 / (1 + x)"}},
+	{Func: "Expm1", Name: "expm1", Args: "x", Scalar: "math.Expm1(x)",
+		Doc: "Expm1 returns eˣ - 1 element-wise, accurate for x near 0. Its derivative is eˣ = z + 1.",
+		D:   []string{"z + 1"}},
+
 	// Trigonometric and hyperbolic functions.
 	{Func: "Sin", Name: "sin", Args: "x", Scalar: "math.Sin(x)", Kernel: "Sin", KernelWith: "SinWith",
 		Doc: "Sin returns sin(x) element-wise.",
@@ -107,6 +114,20 @@ var rules = []Rule{
 		Doc: "Tanh returns tanh(x) element-wise.",
 		D:   []string{"1 - square(z)"}},
 
+	{Func: "Asin", Name: "asin", Args: "x", Scalar: "math.Asin(x)",
+		Doc: "Asin returns the arc sine of x element-wise, NaN outside [-1, 1]. Its derivative is 1/√(1 - x²), ∞ at ±1.",
+		D:   []string{"1 / sqrt(1 - x * x)"}},
+	{Func: "Acos", Name: "acos", Args: "x", Scalar: "math.Acos(x)",
+		Doc: "Acos returns the arc cosine of x element-wise, NaN outside [-1, 1]. Its derivative is -1/√(1 - x²).",
+		D:   []string{"-(1 / sqrt(1 - x * x))"}},
+	{Func: "Atan", Name: "atan", Args: "x", Scalar: "math.Atan(x)",
+		Doc: "Atan returns the arc tangent of x element-wise. Its derivative is 1/(1 + x²).",
+		D:   []string{"1 / (1 + x * x)"}},
+	{Func: "Atan2", Name: "atan2", Args: "x, y", Scalar: "math.Atan2(x, y)",
+		Doc: "Atan2 returns the angle of the point (y, x) element-wise, with broadcasting: the arc tangent of x/y in the quadrant of the signs of both, as math.Atan2(x, y). " +
+			"Its derivatives are y/(x² + y²) and -x/(x² + y²), NaN at the origin.",
+		D: []string{"y / (x * x + y * y)", "-(x / (x * x + y * y))"}},
+
 	// Activations.
 	{Func: "Sigmoid", Name: "sigmoid", Args: "x", Scalar: "tensor.SigmoidFloat(x)", Kernel: "Sigmoid",
 		Doc: "Sigmoid returns 1/(1+e⁻ˣ) element-wise, computed without overflow.",
@@ -117,6 +138,17 @@ var rules = []Rule{
 	{Func: "reluGrad", Name: "relugrad", Args: "x, y", Scalar: "sel(y > 0, x, 0)", Kernel: "ReLUGrad", KernelWith: "ReLUGradWith",
 		Doc: "reluGrad is x where y > 0 and 0 elsewhere, in one pass: ReLU's bprop and forward-mode rule.",
 		D:   []string{"where(y > 0, 1, 0)", "0"}, Fused: "reluGrad"},
+	{Func: "SiLU", Name: "silu", Args: "x", Scalar: "x * tensor.SigmoidFloat(x)",
+		Doc: "SiLU returns x·σ(x) element-wise (also called swish). Its derivative is σ(x)·(1 + x·(1 - σ(x))).",
+		D:   []string{"sigmoid(x) * (1 + x * (1 - sigmoid(x)))"}},
+	{Func: "LeakyReLU", Name: "leaky_relu", Args: "x, y", Scalar: "sel(x > 0, x, x*y)",
+		Doc: "LeakyReLU returns x where x > 0 and y·x elsewhere, element-wise with broadcasting; y is the slope for negative x (PyTorch's default is 0.01, see LeakyReLUConst). " +
+			"Its derivative in x is 1 where x > 0 and y elsewhere, including at x == 0; in y it is x where x ≤ 0 and 0 elsewhere.",
+		D: []string{"where(x > 0, 1, y)", "where(x > 0, 0, x)"}},
+	{Func: "ELU", Name: "elu", Args: "x, y", Scalar: "sel(x > 0, x, y*math.Expm1(x))",
+		Doc: "ELU returns x where x > 0 and y·(eˣ - 1) elsewhere, element-wise with broadcasting; y is α (PyTorch's default is 1, see ELUConst). " +
+			"Its derivative in x is 1 where x > 0 and y·eˣ elsewhere, including at x == 0; in y it is eˣ - 1 where x ≤ 0 and 0 elsewhere.",
+		D: []string{"where(x > 0, 1, y * exp(x))", "where(x > 0, 0, expm1(x))"}},
 	{Func: "Softplus", Name: "softplus", Args: "x", Scalar: "math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))",
 		Doc: "Softplus returns log(1 + eˣ) element-wise, computed without overflow.",
 		D:   []string{"sigmoid(x)"}},
@@ -135,6 +167,18 @@ var rules = []Rule{
 	{Func: "Abs", Name: "abs", Args: "x", Scalar: "math.Abs(x)", Kernel: "Abs", KernelWith: "AbsWith",
 		Doc: "Abs returns |x| element-wise. Its derivative is the sign of x: -1, 0 or 1, so 0 at x == 0.",
 		D:   []string{"where(x > 0, 1, where(x < 0, -1, 0))"}},
+	{Func: "Sign", Name: "sign", Args: "x", Scalar: "sign(x)",
+		Doc: "Sign returns -1, 0 or 1 element-wise by the sign of x, and NaN for NaN. Its derivative is 0 everywhere (at 0 too, by convention).",
+		D:   []string{"0"}},
+	{Func: "Floor", Name: "floor", Args: "x", Scalar: "math.Floor(x)",
+		Doc: "Floor returns the greatest integer not above x element-wise. Its derivative is 0 everywhere (at the integers too, by convention).",
+		D:   []string{"0"}},
+	{Func: "Ceil", Name: "ceil", Args: "x", Scalar: "math.Ceil(x)",
+		Doc: "Ceil returns the least integer not below x element-wise. Its derivative is 0 everywhere.",
+		D:   []string{"0"}},
+	{Func: "Round", Name: "round", Args: "x", Scalar: "math.RoundToEven(x)",
+		Doc: "Round returns x rounded to the nearest integer element-wise, halves to even as PyTorch does (round(2.5) is 2). Its derivative is 0 everywhere.",
+		D:   []string{"0"}},
 	// Maximum and Minimum differ only in a comparison; ties share the gradient.
 	{Func: "Maximum", Name: "maximum", Args: "x, y", Scalar: "maximum(x, y)", Kernel: "Maximum",
 		Doc: "Maximum returns the larger of x and y element-wise, with broadcasting, and NaN where either is NaN. " +

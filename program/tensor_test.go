@@ -47,6 +47,19 @@ var tensorPrograms = map[string]string{
 	"reshape":     "x = [[0.5, -1.5, 2], [1, 3, -2]]\ny = sum(reshape(x, 3, 2) * [[1, 2], [3, 4], [5, 6]]) + sum(reshape(x, -1) * [1, 2, 3, 4, 5, 6])",
 	"matmul":      "A = [[0.5, -1.5, 2], [1, 3, -2]]\nB = [[1, 2], [0.5, -1], [2, 0.25]]\nv = [1, -2, 0.5]\nw = [0.3, 0.7]\nT = [[[1, 2], [3, 4]], [[0.5, 1], [2, -1]]]\ny = sum((A @ B)^2) + sum(A @ v) + sum((w @ A)^2) + v @ v + sum(T @ (A @ B)) + sum(B @ T)",
 	"broadcast":   "x = [[0.5, -1.5, 2], [1, 3, -2]]\nr = [0.1, 0.2, 0.3]\nc = [[2], [3]]\ns = 1.5\ny = sum((x + r) * c / s - r^c)",
+	"asin":        "x = [0.5, -0.3, 0.8]\ny = sum(asin(x))",
+	"acos":        "x = [0.5, -0.3, 0.8]\ny = sum(acos(x))",
+	"atan":        "x = [0.5, -1.5, 2]\ny = sum(atan(x))",
+	"atan2":       "y0 = [[0.5], [-1.5]]\nx0 = [1, -2, 0.3]\ny = sum(atan2(y0, x0))",
+	"log1p":       "x = [0.5, -0.3, 2]\ny = sum(log1p(x))",
+	"expm1":       "x = [0.5, -1.5, 2]\ny = sum(expm1(x))",
+	"silu":        "x = [0.5, -1.5, 2]\ny = sum(silu(x))",
+	"sign":        "x = [0.5, -1.5, 2]\ny = sum(sign(x) * x^2)",
+	"floor":       "x = [0.5, -1.5, 2.2]\ny = sum(floor(x) * x)",
+	"ceil":        "x = [0.5, -1.4, 2.2]\ny = sum(ceil(x) * x)",
+	"round":       "x = [0.3, -1.4, 2.2]\ny = sum(round(x) * x)",
+	"leaky_relu":  "x = [0.5, -1.5, 2]\na = 0.2\ny = sum(leaky_relu(x)) + sum(leaky_relu(x, a))",
+	"elu":         "x = [0.5, -1.5, 2]\na = 0.7\ny = sum(elu(x)) + sum(elu(x, a))",
 }
 
 func TestTensorProgramsAgainstFiniteDifferences(t *testing.T) {

@@ -396,6 +396,43 @@ func Map(x *Tensor, f func(float64) float64) *Tensor {
 	return out
 }
 
+// Map2 returns f applied to the elements of x and y, broadcast together
+// under NumPy's rules. For float32 tensors f is computed in float64 and
+// rounded. On large tensors f is called from several goroutines at once,
+// so it must be safe for concurrent use. It panics with a *ShapeError if
+// the shapes do not broadcast.
+func Map2(x, y *Tensor, f func(a, b float64) float64) *Tensor {
+	notNil("Map2", x, y)
+	checkDType("Map2", x, y)
+	if f == nil {
+		panic(&ShapeError{Op: "Map2", Shapes: []Shape{x.shape, y.shape}, Reason: "nil function"})
+	}
+	shape := BroadcastShapes("Map2", x.shape, y.shape)
+	if !x.shape.Equal(shape) {
+		x = BroadcastTo(x, shape...)
+	}
+	if !y.shape.Equal(shape) {
+		y = BroadcastTo(y, shape...)
+	}
+	out := like(x, shape)
+	if x.dtype == Float32 {
+		parallelElems(len(out.f32), costTrans, func(lo, hi int) {
+			dst, b := out.f32[lo:hi], y.f32[lo:hi]
+			for i, v := range x.f32[lo:hi] {
+				dst[i] = float32(f(float64(v), float64(b[i])))
+			}
+		})
+		return out
+	}
+	parallelElems(len(out.f64), costTrans, func(lo, hi int) {
+		dst, b := out.f64[lo:hi], y.f64[lo:hi]
+		for i, v := range x.f64[lo:hi] {
+			dst[i] = f(v, b[i])
+		}
+	})
+	return out
+}
+
 // Neg returns -x element-wise.
 func Neg(x *Tensor) *Tensor { return NegWith(nil, x) }
 

@@ -254,7 +254,8 @@ func (g *gen) rule(r *rule) error {
 		g.printf("func (%s) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Map(x[0], %sFloat) }\n", t, strings.TrimSuffix(t, "Op"))
 		g.printf("func %sFloat(x float64) float64 { return %s }\n", strings.TrimSuffix(t, "Op"), g.expr(r.scalar))
 	default:
-		return fmt.Errorf("a binary operation needs a Kernel")
+		g.printf("func (%s) Forward(x []*tensor.Tensor) *tensor.Tensor { return tensor.Map2(x[0], x[1], %sFloat) }\n", t, strings.TrimSuffix(t, "Op"))
+		g.printf("func %sFloat(x, y float64) float64 { return %s }\n", strings.TrimSuffix(t, "Op"), g.expr(r.scalar))
 	}
 	if r.KernelWith != "" {
 		g.printf("func (%s) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor { return tensor.%s(a, %s) }\n", t, r.KernelWith, tin)
