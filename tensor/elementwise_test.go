@@ -526,3 +526,19 @@ func TestReLUGrad(t *testing.T) {
 		t.Error("ReLUGrad of shapes [2] and [1]: no error")
 	}
 }
+
+func TestMap2(t *testing.T) {
+	x := tensor.FromFloat64s([]float64{1, 2, 3, 4, 5, 6}, 2, 3)
+	y := tensor.FromFloat64s([]float64{10, 20}, 2, 1)
+	got := tensor.Map2(x, y, func(a, b float64) float64 { return a*b + 1 })
+	if !got.Shape().Equal(tensor.Shape{2, 3}) || fmt.Sprint(got.Data()) != "[11 21 31 81 101 121]" {
+		t.Errorf("Map2 = %v %v", got.Shape(), got.Data())
+	}
+	got32 := tensor.Map2(x.AsType(tensor.Float32), tensor.Scalar32(2), func(a, b float64) float64 { return a - b })
+	if got32.DType() != tensor.Float32 || fmt.Sprint(got32.Data()) != "[-1 0 1 2 3 4]" {
+		t.Errorf("Map2 float32 = %v", got32.Data())
+	}
+	if err := tensor.Catch(func() { tensor.Map2(x, tensor.FromFloat64s([]float64{1, 2}, 2), func(a, b float64) float64 { return a }) }); err == nil {
+		t.Error("Map2 of [2 3] and [2]: no error")
+	}
+}
