@@ -3,6 +3,7 @@ package ops
 // The number of inputs of every operation of the package with a fixed
 // number, which ad.Apply checks (see ad.Arity). Concat takes any number.
 
+func (*cumsumOp) Arity() int    { return 1 }
 func (*normOp) Arity() int      { return 1 }
 func (*reduceOp) Arity() int    { return 1 }
 func (*reshapeOp) Arity() int   { return 1 }

@@ -33,8 +33,11 @@
 // [Tanh], [Sigmoid], [ReLU], [LeakyReLU] ([LeakyReLUConst]), [ELU]
 // ([ELUConst]), [SiLU], [Softplus], [LogSigmoid], [Erf], [GELU], [Abs],
 // [Sign], [Floor], [Ceil], [Round], [Maximum], [Minimum], [Where],
-// [Identity], [GatedMul]. Reductions over axes: [Sum], [Mean], [Max], [Min]
-// (and their KeepDims forms), [LogSumExp]. Along an axis: [Softmax],
+// [Identity], [GatedMul]. Comparisons, giving masks without gradient:
+// [Greater], [GreaterEqual], [Less], [LessEqual], [Equal], [NotEqual].
+// Reductions over axes: [Sum], [Mean], [Max], [Min] (and their KeepDims
+// forms), [LogSumExp], [Var] and [Std] (with a degrees-of-freedom
+// correction); running sums: [CumSum]. Along an axis: [Softmax],
 // [LogSoftmax]. Linear algebra: [MatMul] (batched). Shapes: [Reshape],
 // [Transpose], [BroadcastTo], [SumTo], [Slice], [Embed], [Concat], [Stack].
 // Gradient flow: [StopGradient].

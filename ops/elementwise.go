@@ -128,6 +128,36 @@ func reluGradJVP(c ad.Node, t []ad.Node) ad.Node {
 	return reluGrad(t[0], c.Input(1))
 }
 
+// Greater returns a mask: 1 where x > y and 0 elsewhere, element-wise with
+// broadcasting, and 0 where either is NaN. A comparison is piecewise
+// constant, so its mask is a constant of the graph: no gradient flows
+// through it (use it with Where, or multiply by it).
+func Greater(x, y ad.Node) ad.Node { return compare("Greater", gt, x, y) }
+
+// GreaterEqual returns a mask, 1 where x ≥ y, as Greater.
+func GreaterEqual(x, y ad.Node) ad.Node { return compare("GreaterEqual", ge, x, y) }
+
+// Less returns a mask, 1 where x < y, as Greater.
+func Less(x, y ad.Node) ad.Node { return compare("Less", lt, x, y) }
+
+// LessEqual returns a mask, 1 where x ≤ y, as Greater.
+func LessEqual(x, y ad.Node) ad.Node { return compare("LessEqual", le, x, y) }
+
+// Equal returns a mask, 1 where x == y, as Greater.
+func Equal(x, y ad.Node) ad.Node { return compare("Equal", eq, x, y) }
+
+// NotEqual returns a mask, 1 where x != y (and where either is NaN), as
+// Greater.
+func NotEqual(x, y ad.Node) ad.Node { return compare("NotEqual", ne, x, y) }
+
+// compare records the mask of a comparison of x and y.
+func compare(name string, cmp func(a, b *tensor.Tensor) *tensor.Tensor, x, y ad.Node) ad.Node {
+	if !x.Valid() || !y.Valid() || x.Graph() != y.Graph() {
+		panic(&ad.GraphError{Op: name, Reason: "the operands must be nodes of one graph"})
+	}
+	return mask(x, cmp(x.Value(), y.Value()))
+}
+
 // LeakyReLUConst is LeakyReLU with a constant slope for negative x, such
 // as PyTorch's default 0.01.
 func LeakyReLUConst(x ad.Node, slope float64) ad.Node { return LeakyReLU(x, Const(x, slope)) }

@@ -166,6 +166,9 @@ var funcs = func() []Func {
 			"min(x): the smallest element, min(x, axis=K) over axis K, ties share the gradient", Min, Minimum),
 		reductionFunc("sum", "sum(x): the sum of all elements; sum(x, axis=K) over axis K, which is removed", Sum, nil),
 		reductionFunc("mean", "mean(x): the mean of all elements; mean(x, axis=K) over axis K, which is removed", Mean, nil),
+		reductionFunc("var", "var(x): the sample variance of all elements, Σ(x - mean)²/(n - 1) as PyTorch's default; var(x, axis=K) over axis K", varFunc, nil),
+		reductionFunc("std", "std(x): the sample standard deviation, √var(x); std(x, axis=K) over axis K", stdFunc, nil),
+		overAxis("cumsum", "the running sums along the last axis, or axis=K", CumSum),
 		overAxis("softmax", "exp(x)/Σ exp(x) over the last axis, or axis=K, computed stably", Softmax),
 		overAxis("log_softmax", "x - logsumexp(x) over the last axis, or axis=K, computed stably", LogSoftmax),
 		{Name: "logsumexp", Doc: "log(Σ exp(x)) over all elements, or over axis=K (removed), computed stably",
@@ -188,6 +191,9 @@ var funcs = func() []Func {
 	})
 	return fs
 }()
+
+func varFunc(x ad.Node, axes ...int) ad.Node { return Var(x, 1, axes...) }
+func stdFunc(x ad.Node, axes ...int) ad.Node { return Std(x, 1, axes...) }
 
 func applyLogSumExp(a Args) (ad.Node, error) {
 	x := a.X[0]
@@ -318,6 +324,14 @@ func Written(n ad.Node) (name string, extra []string) {
 			return name, nil
 		}
 		return name, axis(o.axis)
+	case *cumsumOp:
+		if o.reverse {
+			return "", nil
+		}
+		if o.axis == len(x)-1 {
+			return "cumsum", nil
+		}
+		return "cumsum", axis(o.axis)
 	case *transposeOp:
 		reversed := true
 		for i, p := range o.perm {

@@ -1,6 +1,7 @@
 package ops_test
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -191,6 +192,76 @@ func TestSecondDerivatives(t *testing.T) {
 			continue
 		}
 		t.Run(tc.name, func(t *testing.T) {
+			adtest.CheckGrad2(t, tc.f, tc.inputs...)
+		})
+	}
+}
+
+// Comparisons give masks, constants of the graph: values by IEEE
+// comparison (NaN compares false, except !=), no gradient through them.
+func TestComparisons(t *testing.T) {
+	var g ad.Graph
+	x := g.Var("x", tensor.FromFloat64s([]float64{1, 2, 3, math.NaN()}, 4))
+	y := g.Var("y", tensor.FromFloat64s([]float64{2}, 1))
+	for _, c := range []struct {
+		name string
+		f    func(x, y ad.Node) ad.Node
+		want string
+	}{
+		{"greater", ops.Greater, "[0 0 1 0]"},
+		{"greater equal", ops.GreaterEqual, "[0 1 1 0]"},
+		{"less", ops.Less, "[1 0 0 0]"},
+		{"less equal", ops.LessEqual, "[1 1 0 0]"},
+		{"equal", ops.Equal, "[0 1 0 0]"},
+		{"not equal", ops.NotEqual, "[1 0 1 1]"},
+	} {
+		m := c.f(x, y)
+		if got := fmt.Sprint(m.Value().Data()); got != c.want || m.NeedsGrad() {
+			t.Errorf("%s = %s (needs grad %v); want %s", c.name, got, m.NeedsGrad(), c.want)
+		}
+	}
+	// Where with a mask: the gradient flows through the branch taken.
+	z := ops.Sum(ops.Where(ops.Greater(x, y), ops.Square(x), ops.Mul(x, y)))
+	if got := fmt.Sprint(ad.Backward(z, x).Grad(x).Data()); got != "[2 2 6 2]" {
+		t.Errorf("∂z/∂x = %s; want [2 2 6 2]", got)
+	}
+	var other ad.Graph
+	func() {
+		defer func() {
+			if _, ok := recover().(*ad.GraphError); !ok {
+				t.Error("a comparison of nodes of two graphs: no *ad.GraphError")
+			}
+		}()
+		ops.Greater(x, other.ScalarConst(1))
+	}()
+}
+
+// Var and Std against closed forms and at first and second order; CumSum
+// and its adjoint likewise.
+func TestVarStdCumSum(t *testing.T) {
+	var g ad.Graph
+	x := g.Var("x", tensor.FromFloat64s([]float64{1, 2, 3, 4, 1e8 + 1, 1e8 + 3}, 3, 2))
+	v := ops.Var(ops.Slice(x, tensor.Range{Start: 2, Stop: 3}), 1)
+	if got := v.Scalar(); got != 2 {
+		t.Errorf("sample variance of 1e8+1, 1e8+3 = %v; want 2 (two passes keep the spread)", got)
+	}
+	if got := ops.Std(ops.Slice(x, tensor.Range{Start: 0, Stop: 2}), 0).Scalar(); math.Abs(got-math.Sqrt(1.25)) > 1e-15 {
+		t.Errorf("std of 1, 2, 3, 4 = %v; want √1.25", got)
+	}
+	if got := fmt.Sprint(ops.CumSum(x, 0).Value().Data()); got != "[1 2 4 6 1.00000005e+08 1.00000009e+08]" {
+		t.Errorf("cumsum over axis 0 = %s", got)
+	}
+	cases := []gradCase{
+		{"var", f1(func(x ad.Node) ad.Node { return ops.Var(x, 1, 1) }), []*tensor.Tensor{uniform(90, -2, 2, 3, 4)}, true},
+		{"var all", f1(func(x ad.Node) ad.Node { return ops.Var(x, 0) }), []*tensor.Tensor{uniform(91, -2, 2, 2, 3)}, true},
+		{"var keepdims", f1(func(x ad.Node) ad.Node { return ops.Mul(ops.VarKeepDims(x, 1, 0), x) }), []*tensor.Tensor{uniform(92, -2, 2, 3, 2)}, true},
+		{"std", f1(func(x ad.Node) ad.Node { return ops.Std(x, 1, -1) }), []*tensor.Tensor{uniform(93, -2, 2, 2, 5)}, true},
+		{"cumsum", f1(func(x ad.Node) ad.Node { return ops.Square(ops.CumSum(x, 1)) }), []*tensor.Tensor{uniform(94, -2, 2, 2, 4)}, true},
+		{"cumsum axis 0", f1(func(x ad.Node) ad.Node { return ops.Sin(ops.CumSum(x, 0)) }), []*tensor.Tensor{uniform(95, -2, 2, 3, 2)}, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			adtest.CheckGrad(t, tc.f, tc.inputs...)
 			adtest.CheckGrad2(t, tc.f, tc.inputs...)
 		})
 	}

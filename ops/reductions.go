@@ -96,6 +96,31 @@ func LogSumExpKeepDims(x ad.Node, axis int) ad.Node {
 	return reduce(redLogSumExp, x, []int{axis}, true)
 }
 
+// Var returns the variance of x over axes (all axes when none are given),
+// with ddof degrees of freedom subtracted from the count: ddof 0 is the
+// population variance, 1 the unbiased sample variance (PyTorch's default
+// correction). It is computed in two passes, Σ(x - mean)²/(n - ddof), which
+// stays accurate when the mean is large against the spread; its
+// derivatives are those of that expression. Var panics with a
+// *tensor.ShapeError if an axis is out of range; n - ddof ≤ 0 gives ±Inf
+// or NaN, as float64 division does.
+func Var(x ad.Node, ddof int, axes ...int) ad.Node { return variance(x, ddof, axes, false) }
+
+// VarKeepDims is Var with the reduced axes kept as size 1.
+func VarKeepDims(x ad.Node, ddof int, axes ...int) ad.Node { return variance(x, ddof, axes, true) }
+
+// Std returns the standard deviation of x over axes, √Var(x, ddof, axes).
+// Its derivative is infinite where the variance is 0.
+func Std(x ad.Node, ddof int, axes ...int) ad.Node { return Sqrt(Var(x, ddof, axes...)) }
+
+func variance(x ad.Node, ddof int, axes []int, keep bool) ad.Node {
+	norm := tensor.NormAxes("Var", axes, x.Shape())
+	n := x.Shape().Size() / max(tensor.ReducedShape(x.Shape(), norm, true).Size(), 1)
+	d := Sub(x, MeanKeepDims(x, norm...))
+	ss := reduce(redSum, Square(d), norm, keep)
+	return Div(ss, Const(x, float64(n-ddof)))
+}
+
 // Softmax returns exp(x)/Σ exp(x) over axis, computed stably. Its bprop is
 // z·(g - Σ g·z) with z the softmax. Softmax panics with a
 // *tensor.ShapeError if axis is out of range.

@@ -19,9 +19,10 @@ import (
 //	slice(x, r)         embed(g, shape(x), r)
 //	embed(x, s, r)      slice(g, r)
 //	concat(x₀, x₁, …)   for xᵢ, the slice of g where xᵢ was put
+//	cumsum(x, k)        cumsum(g, k) reversed: element i gets Σ_{j≥i} g_j
 //
-// The adjoint pairs broadcast/sumto and slice/embed are one operation
-// each, in two directions.
+// The adjoint pairs broadcast/sumto, slice/embed and the running sums
+// forwards and backwards are one operation each, in two directions.
 
 // Reshape returns x with a new shape of the same size; one size may be -1
 // and is inferred. Its bprop reshapes the gradient back. Reshape panics
@@ -228,3 +229,36 @@ func (o *concatOp) JVP(c ad.Node, t []ad.Node) ad.Node {
 	}
 	return ad.Apply(o, parts...)
 }
+
+// CumSum returns the running sums of x along axis: element i is the sum of
+// elements 0…i. Its bprop is the running sum of the gradient taken from
+// the other end. Negative axes count from the end; CumSum panics with a
+// *tensor.ShapeError if the axis is out of range.
+func CumSum(x ad.Node, axis int) ad.Node {
+	a := tensor.NormAxes("CumSum", []int{axis}, x.Shape())[0]
+	return ad.Apply1(&cumsumOp{axis: a}, x)
+}
+
+// cumsumOp is CumSum, or with reverse the running sums from the end, its
+// adjoint.
+type cumsumOp struct {
+	axis    int
+	reverse bool
+}
+
+func (o *cumsumOp) String() string {
+	if o.reverse {
+		return "cumsum_reverse"
+	}
+	return "cumsum"
+}
+
+func (o *cumsumOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.CumSum(x[0], o.axis, o.reverse)
+}
+
+func (o *cumsumOp) Bprop(_ ad.Node, _ int, g ad.Node) ad.Node {
+	return ad.Apply1(&cumsumOp{axis: o.axis, reverse: !o.reverse}, g)
+}
+
+func (o *cumsumOp) JVP(_ ad.Node, t []ad.Node) ad.Node { return ad.Apply1(o, t[0]) }

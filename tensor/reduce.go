@@ -411,3 +411,37 @@ func softmaxRows[T float](dst, x []T, n int, log bool) {
 		}
 	}
 }
+
+// CumSum returns the running sums of x along axis: element i is the sum of
+// elements 0…i, or with reverse of elements i…n-1. The shape is x's.
+// Negative axes count from the end. It panics with a *ShapeError if the
+// axis is out of range.
+func CumSum(x *Tensor, axis int, reverse bool) *Tensor {
+	notNil("CumSum", x)
+	axis = NormAxes("CumSum", []int{axis}, x.shape)[0]
+	out := x.Clone()
+	outer, n, inner := outerInner(x.shape, axis)
+	if out.dtype == Float32 {
+		cumsum(out.f32, outer, n, inner, reverse)
+	} else {
+		cumsum(out.f64, outer, n, inner, reverse)
+	}
+	return out
+}
+
+func cumsum[T float](d []T, outer, n, inner int, reverse bool) {
+	for o := range outer {
+		base := o * n * inner
+		for j := range inner {
+			if reverse {
+				for k := n - 2; k >= 0; k-- {
+					d[base+k*inner+j] += d[base+(k+1)*inner+j]
+				}
+				continue
+			}
+			for k := 1; k < n; k++ {
+				d[base+k*inner+j] += d[base+(k-1)*inner+j]
+			}
+		}
+	}
+}

@@ -474,3 +474,27 @@ func TestSoftmax(t *testing.T) {
 			"tensor: LogSoftmax: shape [2 3]: axis -3 out of range for rank 2")
 	})
 }
+
+func TestCumSum(t *testing.T) {
+	x := tensor.FromFloat64s([]float64{1, 2, 3, 4, 5, 6}, 2, 3)
+	for _, c := range []struct {
+		axis    int
+		reverse bool
+		want    string
+	}{
+		{1, false, "[1 3 6 4 9 15]"},
+		{-1, true, "[6 5 3 15 11 6]"},
+		{0, false, "[1 2 3 5 7 9]"},
+		{0, true, "[5 7 9 4 5 6]"},
+	} {
+		if got := fmt.Sprint(tensor.CumSum(x, c.axis, c.reverse).Data()); got != c.want {
+			t.Errorf("CumSum(axis %d, reverse %v) = %s; want %s", c.axis, c.reverse, got, c.want)
+		}
+	}
+	if got := fmt.Sprint(tensor.CumSum(x.AsType(tensor.Float32), 1, false).Data()); got != "[1 3 6 4 9 15]" {
+		t.Errorf("float32 CumSum = %s", got)
+	}
+	if tensor.Catch(func() { tensor.CumSum(x, 2, false) }) == nil {
+		t.Error("CumSum over axis 2 of [2 3]: no error")
+	}
+}
