@@ -538,7 +538,9 @@ func TestMap2(t *testing.T) {
 	if got32.DType() != tensor.Float32 || fmt.Sprint(got32.Data()) != "[-1 0 1 2 3 4]" {
 		t.Errorf("Map2 float32 = %v", got32.Data())
 	}
-	if err := tensor.Catch(func() { tensor.Map2(x, tensor.FromFloat64s([]float64{1, 2}, 2), func(a, b float64) float64 { return a }) }); err == nil {
+	if err := tensor.Catch(func() {
+		tensor.Map2(x, tensor.FromFloat64s([]float64{1, 2}, 2), func(a, b float64) float64 { return a })
+	}); err == nil {
 		t.Error("Map2 of [2 3] and [2]: no error")
 	}
 }
