@@ -4,6 +4,8 @@ package ops
 // number, which ad.Apply checks (see ad.Arity). Concat takes any number.
 
 func (*cumsumOp) Arity() int    { return 1 }
+func (*gatherOp) Arity() int    { return 1 }
+func (*selectOp) Arity() int    { return 1 }
 func (*normOp) Arity() int      { return 1 }
 func (*reduceOp) Arity() int    { return 1 }
 func (*reshapeOp) Arity() int   { return 1 }

@@ -266,3 +266,69 @@ func TestVarStdCumSum(t *testing.T) {
 		})
 	}
 }
+
+// The indexing family at first and second order, against known values,
+// and its errors.
+func TestIndexing(t *testing.T) {
+	labels := tensor.NewIndex([]int{2, 0, 1}, 3, 1)
+	rows := tensor.NewIndex([]int{1, 1, 0, 2})
+	ids := tensor.NewIndex([]int{0, 2, 2, 1}, 2, 2)
+	var g ad.Graph
+	x := g.Var("x", tensor.FromFloat64s([]float64{1, 2, 3, 4, 5, 6, 7, 8, 9}, 3, 3))
+	if got := fmt.Sprint(ops.Gather(x, 1, labels).Value().Data()); got != "[3 4 8]" {
+		t.Errorf("gather = %s; want [3 4 8]", got)
+	}
+	if got := fmt.Sprint(ops.IndexSelect(x, 0, rows).Value().Data()); got != "[4 5 6 4 5 6 1 2 3 7 8 9]" {
+		t.Errorf("index select = %s", got)
+	}
+	if got := fmt.Sprint(ops.Embedding(x, ids).Value().Shape(), ops.Embedding(x, ids).Value().Data()[:6]); got != "[2 2 3] [1 2 3 7 8 9]" {
+		t.Errorf("embedding = %s", got)
+	}
+	// A row taken twice gets both gradients.
+	if got := fmt.Sprint(ad.Backward(ops.Sum(ops.IndexSelect(x, 0, rows)), x).Grad(x).Data()); got != "[1 1 1 2 2 2 1 1 1]" {
+		t.Errorf("∂/∂x of a sum of selected rows = %s", got)
+	}
+	if got := fmt.Sprint(ops.ArgMax(x, 1).Data(), ops.ArgMin(x, 0).Data()); got != "[2 2 2] [0 0 0]" {
+		t.Errorf("argmax, argmin = %s", got)
+	}
+	if got := fmt.Sprint(ops.OneHot(x, labels, 3).Value().Data()); got != "[0 0 1 1 0 0 0 1 0]" {
+		t.Errorf("one-hot = %s", got)
+	}
+	nan := g.Var("n", tensor.FromFloat64s([]float64{1, math.NaN(), 3, 3}, 4))
+	if got := fmt.Sprint(ops.ArgMax(nan, 0).Data()); got != "[1]" {
+		t.Errorf("argmax with a NaN = %s; want [1]", got)
+	}
+	for name, f := range map[string]func(){
+		"gather out of range":   func() { ops.Gather(x, 1, tensor.NewIndex([]int{3, 0, 1}, 3, 1)) },
+		"gather rank":           func() { ops.Gather(x, 1, tensor.NewIndex([]int{0, 1, 2})) },
+		"gather sizes":          func() { ops.Gather(x, 1, tensor.NewIndex([]int{0, 1}, 2, 1)) },
+		"select negative":       func() { ops.IndexSelect(x, 0, tensor.NewIndex([]int{-1})) },
+		"embedding of a vector": func() { ops.Embedding(ops.Sum(x, 0), ids) },
+		"one-hot out of range":  func() { ops.OneHot(x, labels, 2) },
+	} {
+		if err := tensor.Catch(f); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	cases := []gradCase{
+		{"gather", f1(func(x ad.Node) ad.Node { return ops.Square(ops.Gather(x, 1, labels)) }), []*tensor.Tensor{uniform(96, -2, 2, 3, 3)}, true},
+		{"gather axis 0", f1(func(x ad.Node) ad.Node {
+			return ops.Sin(ops.Gather(x, 0, tensor.NewIndex([]int{1, 0, 1, 1, 1, 0}, 2, 3)))
+		}), []*tensor.Tensor{uniform(97, -2, 2, 2, 3)}, true},
+		{"scatter add", f1(func(x ad.Node) ad.Node { return ops.Square(ops.ScatterAdd(x, 1, labels, tensor.Shape{3, 3})) }), []*tensor.Tensor{uniform(98, -2, 2, 3, 1)}, true},
+		{"index select", f1(func(x ad.Node) ad.Node { return ops.Square(ops.IndexSelect(x, 0, rows)) }), []*tensor.Tensor{uniform(99, -2, 2, 3, 2)}, true},
+		{"index add", f1(func(x ad.Node) ad.Node {
+			return ops.Square(ops.IndexAdd(x, 1, tensor.NewIndex([]int{0, 0, 2}), tensor.Shape{2, 3}))
+		}), []*tensor.Tensor{uniform(100, -2, 2, 2, 3)}, true},
+		{"embedding", f1(func(w ad.Node) ad.Node { return ops.Tanh(ops.Embedding(w, ids)) }), []*tensor.Tensor{uniform(101, -2, 2, 3, 2)}, true},
+		{"cross-entropy by gather", f1(func(z ad.Node) ad.Node {
+			return ops.Neg(ops.Mean(ops.Gather(ops.LogSoftmax(z, 1), 1, labels)))
+		}), []*tensor.Tensor{uniform(102, -2, 2, 3, 3)}, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			adtest.CheckGrad(t, tc.f, tc.inputs...)
+			adtest.CheckGrad2(t, tc.f, tc.inputs...)
+		})
+	}
+}

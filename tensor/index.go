@@ -1,0 +1,221 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Index is a tensor of integer indices: class labels, token ids, the
+// positions ArgMax returns. It is a type of its own rather than an element
+// type of Tensor: indices are never differentiated and never mixed with
+// values in arithmetic, and the functions that take them (Gather,
+// IndexSelect, OneHot) say so in their signatures. An Index is immutable
+// once made.
+type Index struct {
+	shape Shape
+	data  []int
+}
+
+// NewIndex returns an Index of the given shape holding data in row-major
+// order (a copy); with no shape it is a vector. It panics with a
+// *ShapeError if the sizes do not match.
+func NewIndex(data []int, shape ...int) *Index {
+	if len(shape) == 0 {
+		shape = []int{len(data)}
+	}
+	s := dataShape("NewIndex", len(data), shape)
+	return &Index{shape: s, data: slices.Clone(data)}
+}
+
+// Shape returns the shape of x.
+func (x *Index) Shape() Shape { return x.shape }
+
+// Data returns the indices in row-major order; the caller must not modify
+// them.
+func (x *Index) Data() []int { return x.data }
+
+// String formats x as "index[2 3] [0 1 2 1 0 2]".
+func (x *Index) String() string { return fmt.Sprintf("index%v %v", []int(x.shape), x.data) }
+
+// check panics with a *ShapeError naming op if an index is outside [0, n).
+func (x *Index) check(op string, n int) {
+	for _, i := range x.data {
+		if i < 0 || i >= n {
+			panic(&ShapeError{Op: op, Shapes: []Shape{x.shape}, Reason: fmt.Sprintf("index %d out of range for an axis of size %d", i, n)})
+		}
+	}
+}
+
+// ArgMax returns the position of the largest element of x along axis, the
+// first one where several tie, with the axis removed; a NaN counts as the
+// largest. It panics with a *ShapeError if the axis is out of range or
+// has size 0.
+func ArgMax(x *Tensor, axis int) *Index { return argBest("ArgMax", x, axis, 1) }
+
+// ArgMin returns the position of the smallest element of x along axis, as
+// ArgMax.
+func ArgMin(x *Tensor, axis int) *Index { return argBest("ArgMin", x, axis, -1) }
+
+func argBest(op string, x *Tensor, axis int, sign float64) *Index {
+	notNil(op, x)
+	axis = NormAxes(op, []int{axis}, x.shape)[0]
+	outer, n, inner := outerInner(x.shape, axis)
+	if n == 0 {
+		panic(&ShapeError{Op: op, Shapes: []Shape{x.shape}, Reason: "an empty axis has no position"})
+	}
+	out := &Index{shape: ReducedShape(x.shape, []int{axis}, false), data: make([]int, outer*inner)}
+	for o := range outer {
+		for j := range inner {
+			best, at := 0.0, 0
+			for k := range n {
+				v := x.flat((o*n+k)*inner + j)
+				if k == 0 || sign*v > sign*best || math.IsNaN(v) && !math.IsNaN(best) {
+					best, at = v, k
+				}
+			}
+			out.data[o*inner+j] = at
+		}
+	}
+	return out
+}
+
+// Gather takes elements of x along axis at the positions idx gives, as
+// NumPy's take_along_axis: idx has x's rank and its sizes on the other
+// axes, and out[…, j, …] = x[…, idx[…, j, …], …]. The result has idx's
+// shape. It panics with a *ShapeError if the shapes do not fit or an index
+// is out of range.
+func Gather(x *Tensor, axis int, idx *Index) *Tensor {
+	notNil("Gather", x)
+	axis = checkAlong("Gather", x.shape, axis, idx)
+	outer, n, inner := outerInner(x.shape, axis)
+	m := idx.shape[axis]
+	out := like(x, idx.shape)
+	for o := range outer {
+		for j := range m {
+			for i := range inner {
+				p := (o*m+j)*inner + i
+				out.setFlat(p, x.flat((o*n+idx.data[p])*inner+i))
+			}
+		}
+	}
+	return out
+}
+
+// ScatterAdd is the adjoint of Gather: zeros of the given shape, with each
+// element of g added at the position along axis that idx gives, so that
+// positions taken twice receive both. g has idx's shape. It panics with a
+// *ShapeError if the shapes do not fit or an index is out of range.
+func ScatterAdd(g *Tensor, axis int, idx *Index, shape Shape) *Tensor {
+	notNil("ScatterAdd", g)
+	axis = checkAlong("ScatterAdd", shape, axis, idx)
+	if !g.shape.Equal(idx.shape) {
+		panic(&ShapeError{Op: "ScatterAdd", Shapes: []Shape{g.shape, idx.shape}, Reason: "the values and the indices must have one shape"})
+	}
+	outer, n, inner := outerInner(shape, axis)
+	m := idx.shape[axis]
+	out := like(g, shape)
+	for o := range outer {
+		for j := range m {
+			for i := range inner {
+				p := (o*m+j)*inner + i
+				q := (o*n+idx.data[p])*inner + i
+				out.setFlat(q, out.flat(q)+g.flat(p))
+			}
+		}
+	}
+	return out
+}
+
+// checkAlong checks idx against shape for Gather and ScatterAdd and
+// returns the axis counted from the start.
+func checkAlong(op string, shape Shape, axis int, idx *Index) int {
+	if idx == nil {
+		panic(&ShapeError{Op: op, Reason: "nil Index"})
+	}
+	axis = NormAxes(op, []int{axis}, shape)[0]
+	if len(idx.shape) != len(shape) {
+		panic(&ShapeError{Op: op, Shapes: []Shape{shape, idx.shape}, Reason: "the indices must have the tensor's rank"})
+	}
+	for d := range shape {
+		if d != axis && idx.shape[d] != shape[d] {
+			panic(&ShapeError{Op: op, Shapes: []Shape{shape, idx.shape}, Reason: fmt.Sprintf("sizes differ on axis %d", d)})
+		}
+	}
+	idx.check(op, shape[axis])
+	return axis
+}
+
+// IndexSelect returns the slices of x along axis at the positions of the
+// vector idx, in its order, repeats allowed: the result has x's shape with
+// that axis of idx's length. It panics with a *ShapeError if idx is not a
+// vector or an index is out of range.
+func IndexSelect(x *Tensor, axis int, idx *Index) *Tensor {
+	notNil("IndexSelect", x)
+	axis = checkSelect("IndexSelect", x.shape, axis, idx)
+	outer, n, inner := outerInner(x.shape, axis)
+	m := len(idx.data)
+	shape := x.shape.Clone()
+	shape[axis] = m
+	out := like(x, shape)
+	for o := range outer {
+		for j, k := range idx.data {
+			for i := range inner {
+				out.setFlat((o*m+j)*inner+i, x.flat((o*n+k)*inner+i))
+			}
+		}
+	}
+	return out
+}
+
+// IndexAdd is the adjoint of IndexSelect: zeros of the given shape, with
+// slice j of g along axis added at position idx[j]. It panics with a
+// *ShapeError if the shapes do not fit or an index is out of range.
+func IndexAdd(g *Tensor, axis int, idx *Index, shape Shape) *Tensor {
+	notNil("IndexAdd", g)
+	axis = checkSelect("IndexAdd", shape, axis, idx)
+	want := shape.Clone()
+	want[axis] = len(idx.data)
+	if !g.shape.Equal(want) {
+		panic(&ShapeError{Op: "IndexAdd", Shapes: []Shape{g.shape, want}})
+	}
+	outer, n, inner := outerInner(shape, axis)
+	m := len(idx.data)
+	out := like(g, shape)
+	for o := range outer {
+		for j, k := range idx.data {
+			for i := range inner {
+				q := (o*n+k)*inner + i
+				out.setFlat(q, out.flat(q)+g.flat((o*m+j)*inner+i))
+			}
+		}
+	}
+	return out
+}
+
+func checkSelect(op string, shape Shape, axis int, idx *Index) int {
+	if idx == nil {
+		panic(&ShapeError{Op: op, Reason: "nil Index"})
+	}
+	axis = NormAxes(op, []int{axis}, shape)[0]
+	if len(idx.shape) != 1 {
+		panic(&ShapeError{Op: op, Shapes: []Shape{idx.shape}, Reason: "the indices must be a vector"})
+	}
+	idx.check(op, shape[axis])
+	return axis
+}
+
+// OneHot returns idx with a new last axis of size n: 1 at each index's
+// position and 0 elsewhere, of the given element type. It panics with a
+// *ShapeError if an index is outside [0, n).
+func OneHot(idx *Index, n int, dtype DType) *Tensor {
+	if idx == nil {
+		panic(&ShapeError{Op: "OneHot", Reason: "nil Index"})
+	}
+	idx.check("OneHot", n)
+	out := New(dtype, append(idx.shape.Clone(), n)...)
+	for p, k := range idx.data {
+		out.setFlat(p*n+k, 1)
+	}
+	return out
+}
