@@ -15,7 +15,9 @@
 // transpose, broadcast and sum-to, slice and embed, concat) and linalg.go
 // (the matrix product). Twins are one operation: max and min differ in
 // their kernel only, broadcast and sum-to are one operation in two
-// directions, as are slice and embed. funcs.go is the table of the
+// directions, as are slice and embed; indexing.go (gather and
+// scatter-add, index-select and index-add, each pair one operation in two
+// directions). funcs.go is the table of the
 // functions that graph programs call by name (Funcs).
 //
 // Every function takes and returns ad.Node and records one operation on
@@ -40,7 +42,10 @@
 // correction); running sums: [CumSum]. Along an axis: [Softmax],
 // [LogSoftmax]. Linear algebra: [MatMul] (batched). Shapes: [Reshape],
 // [Transpose], [BroadcastTo], [SumTo], [Slice], [Embed], [Concat], [Stack].
-// Gradient flow: [StopGradient].
+// Indexing, with integer positions as a *tensor.Index: [Gather] and its
+// adjoint [ScatterAdd], [IndexSelect] and [IndexAdd], [Embedding];
+// [ArgMax], [ArgMin] and [OneHot], which carry no gradient. Gradient flow:
+// [StopGradient].
 //
 // # Conventions at kinks
 //
