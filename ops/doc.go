@@ -34,7 +34,8 @@
 // [Log1p], [Expm1], [Sin], [Cos], [Tan], [Asin], [Acos], [Atan], [Atan2],
 // [Tanh], [Sigmoid], [ReLU], [LeakyReLU] ([LeakyReLUConst]), [ELU]
 // ([ELUConst]), [SiLU], [Softplus], [LogSigmoid], [Erf], [GELU], [Abs],
-// [Sign], [Floor], [Ceil], [Round], [Maximum], [Minimum], [Where],
+// [Sign], [Floor], [Ceil], [Round], [Maximum], [Minimum], [Clamp] ([ClampMin],
+// [ClampMax], [ClampConst]), [Where],
 // [Identity], [GatedMul]. Comparisons, giving masks without gradient:
 // [Greater], [GreaterEqual], [Less], [LessEqual], [Equal], [NotEqual].
 // Reductions over axes: [Sum], [Mean], [Max], [Min] (and their KeepDims
@@ -44,8 +45,9 @@
 // [Transpose], [BroadcastTo], [SumTo], [Slice], [Embed], [Concat], [Stack].
 // Indexing, with integer positions as a *tensor.Index: [Gather] and its
 // adjoint [ScatterAdd], [IndexSelect] and [IndexAdd], [Embedding];
-// [ArgMax], [ArgMin] and [OneHot], which carry no gradient. Gradient flow:
-// [StopGradient].
+// [ArgMax], [ArgMin] and [OneHot], which carry no gradient; [MaxWithIndex]
+// and [MinWithIndex]. Random: [Dropout], with a seeded mask. Gradient
+// flow: [StopGradient].
 //
 // # Conventions at kinks
 //

@@ -158,6 +158,15 @@ func compare(name string, cmp func(a, b *tensor.Tensor) *tensor.Tensor, x, y ad.
 	return mask(x, cmp(x.Value(), y.Value()))
 }
 
+// Clamp returns x clipped to [lo, hi] element-wise with broadcasting:
+// ClampMax(ClampMin(x, lo), hi). At a bound the gradient goes to x, as
+// PyTorch's clamp passes it; where x is outside, to the bound it was
+// clipped to.
+func Clamp(x, lo, hi ad.Node) ad.Node { return ClampMax(ClampMin(x, lo), hi) }
+
+// ClampConst is Clamp to constant bounds.
+func ClampConst(x ad.Node, lo, hi float64) ad.Node { return Clamp(x, Const(x, lo), Const(x, hi)) }
+
 // LeakyReLUConst is LeakyReLU with a constant slope for negative x, such
 // as PyTorch's default 0.01.
 func LeakyReLUConst(x ad.Node, slope float64) ad.Node { return LeakyReLU(x, Const(x, slope)) }

@@ -1296,6 +1296,100 @@ func (o roundOp) JVP(c ad.Node, t []ad.Node) ad.Node {
 	return fit(sum, c)
 }
 
+// ClampMin returns x where x ≥ y and y elsewhere, element-wise with
+// broadcasting; a NaN x stays NaN. The gradient goes to x where x ≥ y, at
+// the bound too, and to y elsewhere.
+//
+// Its local derivatives, with z the result: ∂/∂x = where(x >= y, 1, 0);
+// ∂/∂y = where(x >= y, 0, 1). ClampMin panics with a *tensor.ShapeError
+// if the shapes do not broadcast.
+func ClampMin(x, y ad.Node) ad.Node { return ad.Apply2(clampMinOp{}, x, y) }
+
+type clampMinOp struct{}
+
+func (clampMinOp) String() string { return "clamp_min" }
+func (clampMinOp) Arity() int     { return 2 }
+func (clampMinOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.Map2(x[0], x[1], clampMinFloat)
+}
+func clampMinFloat(x, y float64) float64              { return sel(x >= y || x != x, x, y) }
+func (clampMinOp) ScalarForward(x, y float64) float64 { return sel(x >= y || x != x, x, y) }
+func (clampMinOp) ScalarDeriv(x, y, z float64) (float64, float64) {
+	return sel(x >= y, 1, 0), sel(x >= y, 0, 1)
+}
+
+func (clampMinOp) Local(c ad.Node, i int) ad.Node {
+	if i == 0 {
+		return mask(c, tensor.Where(ge(c.Input(0).Value(), c.Input(1).Value()), lit(c, 1), lit(c, 0)))
+	}
+	return mask(c, tensor.Where(ge(c.Input(0).Value(), c.Input(1).Value()), lit(c, 0), lit(c, 1)))
+}
+
+func (o clampMinOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
+	if i == 0 {
+		return unbroadcast(c, 0, GatedMul(g, o.Local(c, 0)))
+	}
+	return unbroadcast(c, 1, GatedMul(g, o.Local(c, 1)))
+}
+
+func (o clampMinOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	var sum ad.Node
+	if t[0].Valid() {
+		sum = addTangents(sum, GatedMul(t[0], o.Local(c, 0)))
+	}
+	if t[1].Valid() {
+		sum = addTangents(sum, GatedMul(t[1], o.Local(c, 1)))
+	}
+	return fit(sum, c)
+}
+
+// ClampMax returns x where x ≤ y and y elsewhere, element-wise with
+// broadcasting; a NaN x stays NaN. The gradient goes to x where x ≤ y, at
+// the bound too, and to y elsewhere.
+//
+// Its local derivatives, with z the result: ∂/∂x = where(x <= y, 1, 0);
+// ∂/∂y = where(x <= y, 0, 1). ClampMax panics with a *tensor.ShapeError
+// if the shapes do not broadcast.
+func ClampMax(x, y ad.Node) ad.Node { return ad.Apply2(clampMaxOp{}, x, y) }
+
+type clampMaxOp struct{}
+
+func (clampMaxOp) String() string { return "clamp_max" }
+func (clampMaxOp) Arity() int     { return 2 }
+func (clampMaxOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.Map2(x[0], x[1], clampMaxFloat)
+}
+func clampMaxFloat(x, y float64) float64              { return sel(x <= y || x != x, x, y) }
+func (clampMaxOp) ScalarForward(x, y float64) float64 { return sel(x <= y || x != x, x, y) }
+func (clampMaxOp) ScalarDeriv(x, y, z float64) (float64, float64) {
+	return sel(x <= y, 1, 0), sel(x <= y, 0, 1)
+}
+
+func (clampMaxOp) Local(c ad.Node, i int) ad.Node {
+	if i == 0 {
+		return mask(c, tensor.Where(le(c.Input(0).Value(), c.Input(1).Value()), lit(c, 1), lit(c, 0)))
+	}
+	return mask(c, tensor.Where(le(c.Input(0).Value(), c.Input(1).Value()), lit(c, 0), lit(c, 1)))
+}
+
+func (o clampMaxOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
+	if i == 0 {
+		return unbroadcast(c, 0, GatedMul(g, o.Local(c, 0)))
+	}
+	return unbroadcast(c, 1, GatedMul(g, o.Local(c, 1)))
+}
+
+func (o clampMaxOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	var sum ad.Node
+	if t[0].Valid() {
+		sum = addTangents(sum, GatedMul(t[0], o.Local(c, 0)))
+	}
+	if t[1].Valid() {
+		sum = addTangents(sum, GatedMul(t[1], o.Local(c, 1)))
+	}
+	return fit(sum, c)
+}
+
 // Maximum returns the larger of x and y element-wise, with broadcasting,
 // and NaN where either is NaN. The gradient goes to the larger input; where
 // x == y, each gets half.

@@ -159,6 +159,15 @@ var funcs = func() []Func {
 		binary("atan2", "atan2(y, x): the angle of the point (x, y), in (-π, π]", Atan2),
 		withDefault("leaky_relu", "x where x > 0, slope·x elsewhere; leaky_relu(x) has slope 0.01, leaky_relu(x, slope) another; the derivative at 0 is the slope", LeakyReLU, 0.01),
 		withDefault("elu", "x where x > 0, α·(eˣ - 1) elsewhere; elu(x) has α = 1, elu(x, α) another; the derivative at 0 is α", ELU, 1),
+		{Name: "clamp", Doc: "clamp(x, lo, hi): x clipped to [lo, hi]; at a bound the gradient goes to x", MinArgs: 3, MaxArgs: 3, Ints: -1,
+			Apply: func(a Args) (ad.Node, error) {
+				for _, b := range a.X[1:] {
+					if err := Broadcastable("clamp", a.X[0].Shape(), b.Shape()); err != nil {
+						return ad.Node{}, err
+					}
+				}
+				return Clamp(a.X[0], a.X[1], a.X[2]), nil
+			}},
 		binary("pow", "a raised to b, as a^b", Pow),
 		reductionFunc("max", "max(a, b): the larger of a and b element-wise, at a tie each gets half the gradient; "+
 			"max(x): the largest element, max(x, axis=K) over axis K, ties share the gradient", Max, Maximum),

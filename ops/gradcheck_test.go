@@ -332,3 +332,66 @@ func TestIndexing(t *testing.T) {
 		})
 	}
 }
+
+// Clamp, Dropout and the reductions with indices.
+func TestClampDropoutWithIndex(t *testing.T) {
+	var g ad.Graph
+	x := g.Var("x", tensor.FromFloat64s([]float64{-2, -1, 0, 1, 2, math.NaN()}, 6))
+	c := ops.ClampConst(x, -1, 1)
+	if got := fmt.Sprint(c.Value().Data()); got != "[-1 -1 0 1 1 NaN]" {
+		t.Errorf("clamp = %s", got)
+	}
+	// At the bounds the gradient goes to x, as PyTorch's clamp passes it.
+	if got := fmt.Sprint(ad.Backward(ops.Sum(c), x).Grad(x).Data()); got != "[0 1 1 1 0 0]" {
+		t.Errorf("∂ sum(clamp(x, -1, 1))/∂x = %s; want [0 1 1 1 0 0]", got)
+	}
+	cases := []gradCase{
+		{"clamp", f1(func(x ad.Node) ad.Node { return ops.Square(ops.ClampConst(x, -0.5, 0.7)) }), []*tensor.Tensor{awayFrom(103, -2, 2, 0.1, []float64{-0.5, 0.7}, 8)}, true},
+		{"clamp tensor bounds", func(xs ...ad.Node) ad.Node { return ops.Square(ops.Clamp(xs[0], xs[1], xs[2])) }, []*tensor.Tensor{
+			tensor.FromFloat64s([]float64{-2, 0.1, 3, -0.3}, 4), tensor.FromFloat64s([]float64{-1}, 1), tensor.FromFloat64s([]float64{1, 1, 2, 2}, 4)}, true},
+		{"dropout", f1(func(x ad.Node) ad.Node { return ops.Sin(ops.Dropout(x, 0.5, tensor.NewRand(7))) }), []*tensor.Tensor{uniform(104, -2, 2, 3, 4)}, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			adtest.CheckGrad(t, tc.f, tc.inputs...)
+			adtest.CheckGrad2(t, tc.f, tc.inputs...)
+		})
+	}
+	big := g.Var("big", tensor.Ones(tensor.Float64, 10000))
+	d1 := ops.Dropout(big, 0.3, tensor.NewRand(1))
+	d2 := ops.Dropout(big, 0.3, tensor.NewRand(1))
+	kept, sum := 0, 0.0
+	for i, v := range d1.Value().Float64s() {
+		if v != d2.Value().Float64s()[i] {
+			t.Fatal("dropout with the same seed gave another mask")
+		}
+		if v != 0 {
+			kept++
+			if math.Abs(v-1/0.7) > 1e-15 {
+				t.Fatalf("a kept element is %v; want 1/0.7", v)
+			}
+		}
+		sum += v
+	}
+	if kept < 6800 || kept > 7200 || math.Abs(sum/10000-1) > 0.03 {
+		t.Errorf("dropout 0.3 kept %d of 10000, mean %v; want about 7000 and 1", kept, sum/10000)
+	}
+	if ops.Dropout(big, 0, tensor.NewRand(1)) != big {
+		t.Error("dropout with p = 0 is not x itself")
+	}
+	if got := ops.Sum(ops.Dropout(big, 1, tensor.NewRand(1))).Scalar(); got != 0 {
+		t.Errorf("dropout with p = 1 sums to %v; want 0", got)
+	}
+	m := g.Var("m", tensor.FromFloat64s([]float64{1, 5, 5, 2, 0, 9}, 2, 3))
+	v, at := ops.MaxWithIndex(m, 1)
+	if fmt.Sprint(v.Value().Data(), at.Data()) != "[5 9] [1 2]" {
+		t.Errorf("max with index = %v %v", v.Value().Data(), at.Data())
+	}
+	if got := fmt.Sprint(ad.Backward(ops.Sum(v), m).Grad(m).Data()); got != "[0 0.5 0.5 0 0 1]" {
+		t.Errorf("∂ max/∂m = %s; ties share the gradient", got)
+	}
+	w, wat := ops.MinWithIndex(m, 0)
+	if fmt.Sprint(w.Value().Data(), wat.Data()) != "[1 0 5] [0 1 0]" {
+		t.Errorf("min with index = %v %v", w.Value().Data(), wat.Data())
+	}
+}
