@@ -46,8 +46,11 @@
 // Indexing, with integer positions as a *tensor.Index: [Gather] and its
 // adjoint [ScatterAdd], [IndexSelect] and [IndexAdd], [Embedding];
 // [ArgMax], [ArgMin] and [OneHot], which carry no gradient; [MaxWithIndex]
-// and [MinWithIndex]. Random: [Dropout], with a seeded mask. Gradient
-// flow: [StopGradient].
+// and [MinWithIndex]. Convolution and pooling, built from the operations
+// above (padding, windows taken with one IndexSelect, the fast matrix
+// multiply), so differentiable to any order: [Conv2d] (stride, padding,
+// dilation, groups), [MaxPool2d], [AvgPool2d], [Pad]. Random: [Dropout],
+// with a seeded mask. Gradient flow: [StopGradient].
 //
 // # Conventions at kinks
 //

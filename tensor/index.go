@@ -154,18 +154,35 @@ func IndexSelect(x *Tensor, axis int, idx *Index) *Tensor {
 	notNil("IndexSelect", x)
 	axis = checkSelect("IndexSelect", x.shape, axis, idx)
 	outer, n, inner := outerInner(x.shape, axis)
-	m := len(idx.data)
 	shape := x.shape.Clone()
-	shape[axis] = m
+	shape[axis] = len(idx.data)
 	out := like(x, shape)
-	for o := range outer {
-		for j, k := range idx.data {
-			for i := range inner {
-				out.setFlat((o*m+j)*inner+i, x.flat((o*n+k)*inner+i))
-			}
-		}
+	if x.dtype == Float32 {
+		selectRows(out.f32, x.f32, idx.data, outer, n, inner)
+	} else {
+		selectRows(out.f64, x.f64, idx.data, outer, n, inner)
 	}
 	return out
+}
+
+// selectRows copies the slices idx of x, [outer n inner], into dst,
+// [outer len(idx) inner]; the outer rows in parallel on big tensors.
+func selectRows[T float](dst, x []T, idx []int, outer, n, inner int) {
+	m := len(idx)
+	parallelElems(outer, m*inner, func(lo, hi int) {
+		for o := lo; o < hi; o++ {
+			d, src := dst[o*m*inner:(o+1)*m*inner], x[o*n*inner:(o+1)*n*inner]
+			if inner == 1 {
+				for j, k := range idx {
+					d[j] = src[k]
+				}
+				continue
+			}
+			for j, k := range idx {
+				copy(d[j*inner:(j+1)*inner], src[k*inner:(k+1)*inner])
+			}
+		}
+	})
 }
 
 // IndexAdd is the adjoint of IndexSelect: zeros of the given shape, with
@@ -180,17 +197,37 @@ func IndexAdd(g *Tensor, axis int, idx *Index, shape Shape) *Tensor {
 		panic(&ShapeError{Op: "IndexAdd", Shapes: []Shape{g.shape, want}})
 	}
 	outer, n, inner := outerInner(shape, axis)
-	m := len(idx.data)
 	out := like(g, shape)
-	for o := range outer {
-		for j, k := range idx.data {
-			for i := range inner {
-				q := (o*n+k)*inner + i
-				out.setFlat(q, out.flat(q)+g.flat((o*m+j)*inner+i))
-			}
-		}
+	if g.dtype == Float32 {
+		addRows(out.f32, g.f32, idx.data, outer, n, inner)
+	} else {
+		addRows(out.f64, g.f64, idx.data, outer, n, inner)
 	}
 	return out
+}
+
+// addRows adds the slices of g, [outer len(idx) inner], into dst, [outer n
+// inner], at the positions idx; the outer rows in parallel on big
+// tensors (each writes only its own row).
+func addRows[T float](dst, g []T, idx []int, outer, n, inner int) {
+	m := len(idx)
+	parallelElems(outer, m*inner, func(lo, hi int) {
+		for o := lo; o < hi; o++ {
+			d, src := dst[o*n*inner:(o+1)*n*inner], g[o*m*inner:(o+1)*m*inner]
+			if inner == 1 {
+				for j, k := range idx {
+					d[k] += src[j]
+				}
+				continue
+			}
+			for j, k := range idx {
+				row := d[k*inner : (k+1)*inner]
+				for i, v := range src[j*inner : (j+1)*inner] {
+					row[i] += v
+				}
+			}
+		}
+	})
 }
 
 func checkSelect(op string, shape Shape, axis int, idx *Index) int {

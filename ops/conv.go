@@ -1,0 +1,168 @@
+package ops
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/seed812a03d2/backprop/ad"
+	"github.com/seed812a03d2/backprop/tensor"
+)
+
+// Convolution and pooling are built from operations of the other families,
+// so their derivatives are those operations' own, to any order: the input
+// is padded (Pad, an Embed into zeros), its windows are taken with one
+// IndexSelect over the flattened image (im2col), and then multiplied by the
+// weights with the fast matrix multiply, or reduced with Max or Mean.
+
+// Pad returns x with zeros added before and after each of its leading
+// axes: pads[i] is the number before and after axis i. Its bprop slices the
+// gradient back. Pad panics with a *tensor.ShapeError if a width is
+// negative or there are more widths than axes.
+func Pad(x ad.Node, pads ...[2]int) ad.Node {
+	s := x.Shape()
+	if len(pads) > len(s) {
+		panic(&tensor.ShapeError{Op: "Pad", Shapes: []tensor.Shape{s}, Reason: fmt.Sprintf("%d widths for rank %d", len(pads), len(s))})
+	}
+	shape := s.Clone()
+	ranges := make([]tensor.Range, len(pads))
+	pad := false
+	for i, p := range pads {
+		if p[0] < 0 || p[1] < 0 {
+			panic(&tensor.ShapeError{Op: "Pad", Shapes: []tensor.Shape{s}, Reason: fmt.Sprintf("negative width %v on axis %d", p, i)})
+		}
+		shape[i] += p[0] + p[1]
+		ranges[i] = tensor.Range{Start: p[0], Stop: p[0] + s[i]}
+		pad = pad || p != [2]int{}
+	}
+	if !pad {
+		return x
+	}
+	return Embed(x, shape, ranges...)
+}
+
+// Conv2dOptions are the stride, padding (zeros on each side), dilation and
+// groups of a 2-d convolution, each [height, width]. Zero values mean
+// stride 1, no padding, dilation 1 and one group, as PyTorch's defaults.
+type Conv2dOptions struct {
+	Stride, Padding, Dilation [2]int
+	Groups                    int
+}
+
+// Conv2d returns the 2-d cross-correlation of x, [N C H W], with the
+// filters w, [O C/groups kH kW], as PyTorch's conv2d without bias:
+// [N O H' W'] with H' = (H + 2·padding - dilation·(kH - 1) - 1)/stride + 1,
+// likewise W'. Groups split the channels: output channels of group k see
+// only input channels of group k. It panics with a *tensor.ShapeError if
+// the shapes or options do not fit.
+func Conv2d(x, w ad.Node, opt Conv2dOptions) ad.Node {
+	xs, ws := x.Shape(), w.Shape()
+	g := max(opt.Groups, 1)
+	if len(xs) != 4 || len(ws) != 4 {
+		panic(&tensor.ShapeError{Op: "Conv2d", Shapes: []tensor.Shape{xs, ws}, Reason: "want an input [N C H W] and filters [O C/groups kH kW]"})
+	}
+	n, c, o := xs[0], xs[1], ws[0]
+	if c%g != 0 || o%g != 0 || ws[1] != c/g {
+		panic(&tensor.ShapeError{Op: "Conv2d", Shapes: []tensor.Shape{xs, ws}, Reason: fmt.Sprintf("%d input and %d output channels in %d groups need filters of %d channels", c, o, g, c/max(g, 1))})
+	}
+	cols, ho, wo := windows("Conv2d", x, [2]int{ws[2], ws[3]}, opt.Stride, opt.Padding, opt.Dilation)
+	k := (c / g) * ws[2] * ws[3]
+	cols = Reshape(cols, n, g, k, ho*wo)
+	filters := Reshape(w, g, o/g, k)
+	return Reshape(MatMul(filters, cols), n, o, ho, wo)
+}
+
+// Pool2dOptions are the window, stride and padding of a 2-d pooling, each
+// [height, width]; a zero stride means the window's size, as PyTorch's
+// default.
+type Pool2dOptions struct {
+	Kernel, Stride, Padding [2]int
+}
+
+// MaxPool2d returns the largest element of each window of x, [N C H W],
+// as PyTorch's max_pool2d: padding counts as -∞. Its gradient goes to the
+// largest elements, shared where several tie (PyTorch gives it to one).
+// It panics with a *tensor.ShapeError if the shapes or options do not fit.
+func MaxPool2d(x ad.Node, opt Pool2dOptions) ad.Node {
+	return pool("MaxPool2d", x, opt, func(p ad.Node) ad.Node { return Max(p, 2) }, math.Inf(-1))
+}
+
+// AvgPool2d returns the mean of each window of x, [N C H W], as PyTorch's
+// avg_pool2d with its defaults: padding counts as zeros in the mean. It
+// panics with a *tensor.ShapeError if the shapes or options do not fit.
+func AvgPool2d(x ad.Node, opt Pool2dOptions) ad.Node {
+	return pool("AvgPool2d", x, opt, func(p ad.Node) ad.Node { return Mean(p, 2) }, 0)
+}
+
+func pool(op string, x ad.Node, opt Pool2dOptions, reduce func(ad.Node) ad.Node, padValue float64) ad.Node {
+	xs := x.Shape()
+	if len(xs) != 4 {
+		panic(&tensor.ShapeError{Op: op, Shapes: []tensor.Shape{xs}, Reason: "want an input [N C H W]"})
+	}
+	stride := opt.Stride
+	if stride == [2]int{} {
+		stride = opt.Kernel
+	}
+	for i := range 2 {
+		if opt.Padding[i] > opt.Kernel[i]/2 {
+			panic(&tensor.ShapeError{Op: op, Shapes: []tensor.Shape{xs}, Reason: fmt.Sprintf("padding %v is more than half the window %v", opt.Padding, opt.Kernel)})
+		}
+	}
+	if padValue != 0 && opt.Padding != [2]int{} {
+		// The padding takes padValue: a constant added where x is not.
+		p := opt.Padding
+		pads := [][2]int{{}, {}, {p[0], p[0]}, {p[1], p[1]}}
+		padded := Pad(x, pads...)
+		inside := tensor.Embed(tensor.Ones(x.DType(), xs...), padded.Shape(), tensor.Range{Start: 0, Stop: xs[0]}, tensor.Range{Start: 0, Stop: xs[1]},
+			tensor.Range{Start: p[0], Stop: p[0] + xs[2]}, tensor.Range{Start: p[1], Stop: p[1] + xs[3]})
+		outside := tensor.Map(inside, func(v float64) float64 {
+			if v == 1 {
+				return 0
+			}
+			return padValue
+		})
+		x = Add(padded, x.Graph().Const(outside))
+		xs = x.Shape()
+		opt.Padding = [2]int{}
+	}
+	cols, ho, wo := windows(op, x, opt.Kernel, stride, opt.Padding, [2]int{1, 1})
+	n, c := xs[0], xs[1]
+	patches := Reshape(cols, n, c, opt.Kernel[0]*opt.Kernel[1], ho*wo)
+	return Reshape(reduce(patches), n, c, ho, wo)
+}
+
+// windows pads x, [N C H W], and takes its windows of size kernel, with
+// stride and dilation: [N C kH·kW·H'·W'], the window offsets outer and the
+// output positions inner, and H', W'.
+func windows(op string, x ad.Node, kernel, stride, padding, dilation [2]int) (ad.Node, int, int) {
+	xs := x.Shape()
+	for i := range 2 {
+		if stride[i] == 0 {
+			stride[i] = 1
+		}
+		if dilation[i] == 0 {
+			dilation[i] = 1
+		}
+		if kernel[i] < 1 || stride[i] < 1 || dilation[i] < 1 || padding[i] < 0 {
+			panic(&tensor.ShapeError{Op: op, Shapes: []tensor.Shape{xs}, Reason: fmt.Sprintf("window %v, stride %v, dilation %v and padding %v must be positive (padding may be 0)", kernel, stride, dilation, padding)})
+		}
+	}
+	hp, wp := xs[2]+2*padding[0], xs[3]+2*padding[1]
+	span := [2]int{dilation[0]*(kernel[0]-1) + 1, dilation[1]*(kernel[1]-1) + 1}
+	if span[0] > hp || span[1] > wp {
+		panic(&tensor.ShapeError{Op: op, Shapes: []tensor.Shape{xs}, Reason: fmt.Sprintf("a window spanning %v does not fit the padded image [%d %d]", span, hp, wp)})
+	}
+	ho, wo := (hp-span[0])/stride[0]+1, (wp-span[1])/stride[1]+1
+	idx := make([]int, 0, kernel[0]*kernel[1]*ho*wo)
+	for ki := range kernel[0] {
+		for kj := range kernel[1] {
+			for oi := range ho {
+				for oj := range wo {
+					idx = append(idx, (oi*stride[0]+ki*dilation[0])*wp+oj*stride[1]+kj*dilation[1])
+				}
+			}
+		}
+	}
+	padded := Pad(x, [2]int{}, [2]int{}, [2]int{padding[0], padding[0]}, [2]int{padding[1], padding[1]})
+	flat := Reshape(padded, xs[0], xs[1], hp*wp)
+	return IndexSelect(flat, 2, tensor.NewIndex(idx)), ho, wo
+}
