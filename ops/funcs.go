@@ -174,6 +174,7 @@ var funcs = func() []Func {
 		reductionFunc("min", "min(a, b): the smaller of a and b element-wise, at a tie each gets half the gradient; "+
 			"min(x): the smallest element, min(x, axis=K) over axis K, ties share the gradient", Min, Minimum),
 		reductionFunc("sum", "sum(x): the sum of all elements; sum(x, axis=K) over axis K, which is removed", Sum, nil),
+		reductionFunc("prod", "prod(x): the product of all elements; prod(x, axis=K) over axis K; its derivative is exact where elements are 0", Prod, nil),
 		reductionFunc("mean", "mean(x): the mean of all elements; mean(x, axis=K) over axis K, which is removed", Mean, nil),
 		reductionFunc("var", "var(x): the sample variance of all elements, Σ(x - mean)²/(n - 1) as PyTorch's default; var(x, axis=K) over axis K", varFunc, nil),
 		reductionFunc("std", "std(x): the sample standard deviation, √var(x); std(x, axis=K) over axis K", stdFunc, nil),

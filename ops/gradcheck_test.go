@@ -395,3 +395,34 @@ func TestClampDropoutWithIndex(t *testing.T) {
 		t.Errorf("min with index = %v %v", w.Value().Data(), wat.Data())
 	}
 }
+
+// Prod and its derivatives, exact where elements are 0 (y/x would be NaN
+// there): a slice without zeros, with one and with two.
+func TestProd(t *testing.T) {
+	var g ad.Graph
+	x := g.Var("x", tensor.FromFloat64s([]float64{2, 3, 4, 0, 5, 6, 0, 7, 0}, 3, 3))
+	p := ops.Prod(x, 1)
+	if got := fmt.Sprint(p.Value().Data()); got != "[24 0 0]" {
+		t.Errorf("prod = %s", got)
+	}
+	if got := fmt.Sprint(ad.Backward(ops.Sum(p), x).Grad(x).Data()); got != "[12 8 6 30 0 0 0 0 0]" {
+		t.Errorf("∂ prod/∂x = %s; want [12 8 6 30 0 0 0 0 0]", got)
+	}
+	if got := ops.Prod(x).Scalar(); got != 0 {
+		t.Errorf("prod of all = %v", got)
+	}
+	for _, in := range []*tensor.Tensor{
+		uniform(105, 0.5, 1.5, 3, 4),
+		tensor.FromFloat64s([]float64{1.5, 0, -2, 0.5, 3, 2, 0, 0, -1.2, 0.7, 1.1, 0.9}, 3, 4),
+		tensor.FromFloat64s([]float64{0, 0, 0, 0.5, 0, 2, 0, 1, -1.2, 0, 1.1, 0}, 3, 4), // three zeros and more
+	} {
+		for _, f := range []adtest.Func{
+			f1(func(x ad.Node) ad.Node { return ops.Prod(x, 1) }),
+			f1(func(x ad.Node) ad.Node { return ops.Sin(ops.ProdKeepDims(x, 0)) }),
+			f1(func(x ad.Node) ad.Node { return ops.Prod(x) }),
+		} {
+			adtest.CheckGrad(t, f, in)
+			adtest.CheckGrad2(t, f, in)
+		}
+	}
+}

@@ -20,6 +20,8 @@ import (
 //	mean       w = 1/n, n the elements reduced into each
 //	max, min   w = [x = y] / (the number of ties): ties share the gradient
 //	logsumexp  w = softmax(x)
+//	prod       w = Π of the others: y/x where x ≠ 0, and where x = 0 a
+//	           form exact to second order (see others)
 //
 // The normalisations keep x's shape; for y = softmax(x) over axis k the
 // bprop is y·(g - Σₖ g·y), and for y = log_softmax(x) it is g - eʸ·Σₖ g
@@ -37,6 +39,29 @@ var reductions = [...]reduction{
 	redLogSumExp: {name: "logsumexp", forward: func(x *tensor.Tensor, axes []int, keep bool) *tensor.Tensor {
 		return tensor.LogSumExp(x, axes[0], keep)
 	}, local: func(x, y ad.Node, axes []int) ad.Node { return Softmax(x, axes[0]) }},
+	redProd: {name: "prod", forward: tensor.Prod, local: others},
+}
+
+// others is the local derivative of prod: the product of the other
+// elements of each one's slice. Where x ≠ 0 it is y/x. Where x = 0 it is
+// P, the product of the slice's non-zero elements, if x is the slice's
+// only zero; x'·P, with x' the other zero, if there are two; else 0. The
+// zeros are kept in the formula (x' is 0 in value, but not in its
+// derivative), so the second derivatives are exact too; beyond, a slice
+// with three or more zeros has its third and higher derivatives as 0.
+func others(x, y ad.Node, axes []int) ad.Node {
+	kept := tensor.ReducedShape(x.Shape(), axes, true)
+	yk := Reshape(y, kept...)
+	zt := tensor.Equal(x.Value(), tensor.Zeros(x.DType()))
+	count := tensor.Sum(zt, axes, true)
+	zero, nonzero := mask(x, zt), mask(x, tensor.Sub(tensor.Ones(x.DType()), zt))
+	one := mask(x, tensor.Equal(count, tensor.Ones(x.DType())))
+	two := mask(x, tensor.Equal(count, tensor.Full(x.DType(), 2)))
+	safe := Where(nonzero, x, Const(x, 1))
+	p := ProdKeepDims(safe, axes...)
+	s := SumKeepDims(Where(zero, x, Const(x, 0)), axes...) // the zeros' sum: 0, but not in its derivative
+	atZero := Where(one, p, Where(two, Mul(Sub(s, x), p), Const(x, 0)))
+	return Where(nonzero, Div(yk, safe), atZero)
 }
 
 // ties is the local derivative of max and min: the elements equal to the
@@ -84,6 +109,14 @@ func Min(x ad.Node, axes ...int) ad.Node { return reduce(redMin, x, axes, false)
 
 // MinKeepDims is Min with the reduced axes kept as size 1.
 func MinKeepDims(x ad.Node, axes ...int) ad.Node { return reduce(redMin, x, axes, true) }
+
+// Prod returns the product of x over axes, or over all axes when none are
+// given, as Sum. Its derivative with respect to each element is the
+// product of the others, exact where elements are 0.
+func Prod(x ad.Node, axes ...int) ad.Node { return reduce(redProd, x, axes, false) }
+
+// ProdKeepDims is Prod with the reduced axes kept as size 1.
+func ProdKeepDims(x ad.Node, axes ...int) ad.Node { return reduce(redProd, x, axes, true) }
 
 // LogSumExp returns log(Σ exp(x)) over axis, computed stably by subtracting
 // the maximum first; the axis is removed. Its bprop is the gradient times
@@ -139,6 +172,7 @@ const (
 	redMax
 	redMin
 	redLogSumExp
+	redProd
 )
 
 // reduction states one reduction: its forward kernel and its local
@@ -158,7 +192,7 @@ type reduceOp struct {
 }
 
 func reduce(kind redKind, x ad.Node, axes []int, keep bool) ad.Node {
-	name := [...]string{"Sum", "Mean", "Max", "Min", "LogSumExp"}[kind]
+	name := [...]string{"Sum", "Mean", "Max", "Min", "LogSumExp", "Prod"}[kind]
 	op := &reduceOp{kind: kind, axes: tensor.NormAxes(name, axes, x.Shape()), keep: keep}
 	return ad.Apply1(op, x)
 }

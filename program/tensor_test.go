@@ -51,6 +51,7 @@ var tensorPrograms = map[string]string{
 	"std":         "x = [[0.5, -1.5, 2], [1, 3, -2]]\ny = std(x) + sum(std(x, axis=-1) * [1, 2])",
 	"cumsum":      "x = [[0.5, -1.5, 2], [1, 3, -2]]\ny = sum(cumsum(x)^2) + sum(cumsum(x, axis=0) * [[1, 2, 3], [4, 5, 6]])",
 	"clamp":       "x = [0.5, -1.5, 2, 0.2]\nlo = -1\nhi = [[1.5], [0.3]]\ny = sum(clamp(x, lo, hi)^2)",
+	"prod":        "x = [[0.5, -1.5, 2], [1, 0, -2]]\ny = prod(x + 0.5) + sum(prod(x, axis=1)) + sum(prod(x, axis=0)^2)",
 	"asin":        "x = [0.5, -0.3, 0.8]\ny = sum(asin(x))",
 	"acos":        "x = [0.5, -0.3, 0.8]\ny = sum(acos(x))",
 	"atan":        "x = [0.5, -1.5, 2]\ny = sum(atan(x))",

@@ -12,6 +12,7 @@ const (
 	redSum redop = iota
 	redMax
 	redMin
+	redProd
 )
 
 // Sum returns the sum of x over axes (all axes when axes is empty). With
@@ -40,6 +41,12 @@ func Max(x *Tensor, axes []int, keepDims bool) *Tensor {
 // Min returns the smallest element of x over axes, as Max.
 func Min(x *Tensor, axes []int, keepDims bool) *Tensor {
 	return reduce("Min", redMin, x, axes, keepDims)
+}
+
+// Prod returns the product of x over axes, as Sum. The product of no
+// elements is 1.
+func Prod(x *Tensor, axes []int, keepDims bool) *Tensor {
+	return reduce("Prod", redProd, x, axes, keepDims)
 }
 
 // NormAxes returns axes in [0, rank) sorted, with nil meaning every axis.
@@ -156,6 +163,8 @@ func redInit[T float](op redop) T {
 		return T(math.Inf(-1))
 	case redMin:
 		return T(math.Inf(1))
+	case redProd:
+		return 1
 	}
 	return 0
 }
@@ -206,6 +215,10 @@ func reduceRows[T float](op redop, dst, x []T, n int) {
 					}
 				}
 			}
+		case redProd:
+			for _, v := range row {
+				acc *= v
+			}
 		}
 		dst[o] = acc
 	}
@@ -244,6 +257,10 @@ func reduceBlock[T float](op redop, dst, x []T, n, inner, o0, o1, j0, j1 int) {
 							d[j] = v
 						}
 					}
+				}
+			case redProd:
+				for j, v := range row {
+					d[j] *= v
 				}
 			}
 		}

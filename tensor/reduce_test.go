@@ -498,3 +498,13 @@ func TestCumSum(t *testing.T) {
 		t.Error("CumSum over axis 2 of [2 3]: no error")
 	}
 }
+
+func TestProd(t *testing.T) {
+	x := tensor.FromFloat64s([]float64{1, 2, 3, 4, 5, 6}, 2, 3)
+	if got := fmt.Sprint(tensor.Prod(x, []int{1}, false).Data(), tensor.Prod(x, []int{0}, true).Data(), tensor.Prod(x, nil, false).Data()); got != "[6 120] [4 10 18] [720]" {
+		t.Errorf("Prod = %s", got)
+	}
+	if got := tensor.Prod(tensor.New(tensor.Float64, 2, 0), []int{1}, false).Data(); fmt.Sprint(got) != "[1 1]" {
+		t.Errorf("Prod over an empty axis = %v; want ones", got)
+	}
+}
