@@ -39,7 +39,7 @@
 // [Identity], [GatedMul]. Comparisons, giving masks without gradient:
 // [Greater], [GreaterEqual], [Less], [LessEqual], [Equal], [NotEqual].
 // Reductions over axes: [Sum], [Mean], [Max], [Min] (and their KeepDims
-// forms), [Prod], [LogSumExp], [Var] and [Std] (with a degrees-of-freedom
+// forms), [Prod], [LogSumExp] ([LogSumExpOver] several axes), [Var] and [Std] (with a degrees-of-freedom
 // correction); running sums: [CumSum]. Along an axis: [Softmax],
 // [LogSoftmax]. Linear algebra: [MatMul] (batched). Shapes: [Reshape],
 // [Transpose], [BroadcastTo], [SumTo], [Slice], [Embed], [Concat], [Stack].

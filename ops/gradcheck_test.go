@@ -426,3 +426,23 @@ func TestProd(t *testing.T) {
 		}
 	}
 }
+
+// LogSumExpOver several axes: against the direct formula, stable at large
+// values, and at first and second order.
+func TestLogSumExpOver(t *testing.T) {
+	var g ad.Graph
+	x := g.Var("x", tensor.FromFloat64s([]float64{1, 2, 3, 4, 1000, 1001, 1002, 1003}, 2, 2, 2))
+	got := ops.LogSumExpOver(x, 1, 2).Value().Data()
+	want0 := math.Log(math.Exp(1) + math.Exp(2) + math.Exp(3) + math.Exp(4))
+	want1 := 1000 + want0 - 1
+	if math.Abs(got[0]-want0) > 1e-12 || math.Abs(got[1]-want1) > 1e-9 {
+		t.Errorf("logsumexp over axes 1, 2 = %v; want [%v %v]", got, want0, want1)
+	}
+	if all := ops.LogSumExpOver(x).Scalar(); math.Abs(all-(1003+math.Log(1+math.Exp(-1)+math.Exp(-2)+math.Exp(-3)))) > 1e-9 {
+		t.Errorf("logsumexp of all = %v", all)
+	}
+	f := f1(func(x ad.Node) ad.Node { return ops.LogSumExpOver(x, 0, 2) })
+	in := uniform(106, -2, 2, 2, 3, 2)
+	adtest.CheckGrad(t, f, in)
+	adtest.CheckGrad2(t, f, in)
+}

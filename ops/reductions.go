@@ -1,6 +1,8 @@
 package ops
 
 import (
+	"math"
+
 	"github.com/seed812a03d2/backprop/ad"
 	"github.com/seed812a03d2/backprop/tensor"
 )
@@ -152,6 +154,26 @@ func variance(x ad.Node, ddof int, axes []int, keep bool) ad.Node {
 	d := Sub(x, MeanKeepDims(x, norm...))
 	ss := reduce(redSum, Square(d), norm, keep)
 	return Div(ss, Const(x, float64(n-ddof)))
+}
+
+// LogSumExpOver returns log(Σ exp(x)) over several axes at once (all axes
+// when none are given), the axes removed: m + log(Σ exp(x - m)) with m the
+// maximum, held constant, so that nothing overflows. Over one axis it is
+// LogSumExp.
+func LogSumExpOver(x ad.Node, axes ...int) ad.Node {
+	norm := tensor.NormAxes("LogSumExpOver", axes, x.Shape())
+	if len(norm) == 1 {
+		return LogSumExp(x, norm[0])
+	}
+	mv := tensor.Map(tensor.Max(x.Value(), norm, true), func(v float64) float64 {
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return 0 // all -∞, a +∞ or a NaN: shift by nothing
+		}
+		return v
+	})
+	m := mask(x, mv)
+	s := Log(Sum(Exp(Sub(x, m)), norm...))
+	return Add(s, Reshape(m, tensor.ReducedShape(x.Shape(), norm, false)...))
 }
 
 // Softmax returns exp(x)/Σ exp(x) over axis, computed stably. Its bprop is
