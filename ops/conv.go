@@ -56,6 +56,9 @@ type Conv2dOptions struct {
 // the shapes or options do not fit.
 func Conv2d(x, w ad.Node, opt Conv2dOptions) ad.Node {
 	xs, ws := x.Shape(), w.Shape()
+	if opt.Groups < 0 {
+		panic(&tensor.ShapeError{Op: "Conv2d", Shapes: []tensor.Shape{xs, ws}, Reason: fmt.Sprintf("%d groups", opt.Groups)})
+	}
 	g := max(opt.Groups, 1)
 	if len(xs) != 4 || len(ws) != 4 {
 		panic(&tensor.ShapeError{Op: "Conv2d", Shapes: []tensor.Shape{xs, ws}, Reason: "want an input [N C H W] and filters [O C/groups kH kW]"})
@@ -99,8 +102,13 @@ func pool(op string, x ad.Node, opt Pool2dOptions, reduce func(ad.Node) ad.Node,
 		panic(&tensor.ShapeError{Op: op, Shapes: []tensor.Shape{xs}, Reason: "want an input [N C H W]"})
 	}
 	stride := opt.Stride
-	if stride == [2]int{} {
-		stride = opt.Kernel
+	for i := range 2 {
+		if stride[i] == 0 {
+			stride[i] = opt.Kernel[i] // PyTorch's default: the window
+		}
+	}
+	if xs[2] == 0 || xs[3] == 0 {
+		panic(&tensor.ShapeError{Op: op, Shapes: []tensor.Shape{xs}, Reason: "an empty image has no windows"})
 	}
 	for i := range 2 {
 		if opt.Padding[i] > opt.Kernel[i]/2 {
@@ -144,6 +152,15 @@ func windows(op string, x ad.Node, kernel, stride, padding, dilation [2]int) (ad
 		}
 		if kernel[i] < 1 || stride[i] < 1 || dilation[i] < 1 || padding[i] < 0 {
 			panic(&tensor.ShapeError{Op: op, Shapes: []tensor.Shape{xs}, Reason: fmt.Sprintf("window %v, stride %v, dilation %v and padding %v must be positive (padding may be 0)", kernel, stride, dilation, padding)})
+		}
+	}
+	if xs[2] == 0 || xs[3] == 0 {
+		panic(&tensor.ShapeError{Op: op, Shapes: []tensor.Shape{xs}, Reason: "an empty image has no windows"})
+	}
+	for i := range 2 {
+		// Sizes beyond any image: refused before they overflow.
+		if kernel[i] > tensor.MaxSize || dilation[i] > tensor.MaxSize || padding[i] > tensor.MaxSize || (kernel[i]-1) > tensor.MaxSize/dilation[i] {
+			panic(&tensor.ShapeError{Op: op, Shapes: []tensor.Shape{xs}, Reason: fmt.Sprintf("window %v, dilation %v or padding %v beyond any image", kernel, dilation, padding)})
 		}
 	}
 	hp, wp := xs[2]+2*padding[0], xs[3]+2*padding[1]

@@ -1298,10 +1298,11 @@ func (o roundOp) JVP(c ad.Node, t []ad.Node) ad.Node {
 
 // ClampMin returns x where x ≥ y and y elsewhere, element-wise with
 // broadcasting; a NaN x stays NaN. The gradient goes to x where x ≥ y, at
-// the bound too, and to y elsewhere.
+// the bound too, and to y where x < y; where x is NaN, to neither, as
+// PyTorch's clamp.
 //
 // Its local derivatives, with z the result: ∂/∂x = where(x >= y, 1, 0);
-// ∂/∂y = where(x >= y, 0, 1). ClampMin panics with a *tensor.ShapeError
+// ∂/∂y = where(x < y, 1, 0). ClampMin panics with a *tensor.ShapeError
 // if the shapes do not broadcast.
 func ClampMin(x, y ad.Node) ad.Node { return ad.Apply2(clampMinOp{}, x, y) }
 
@@ -1315,14 +1316,14 @@ func (clampMinOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 func clampMinFloat(x, y float64) float64              { return sel(x >= y || x != x, x, y) }
 func (clampMinOp) ScalarForward(x, y float64) float64 { return sel(x >= y || x != x, x, y) }
 func (clampMinOp) ScalarDeriv(x, y, z float64) (float64, float64) {
-	return sel(x >= y, 1, 0), sel(x >= y, 0, 1)
+	return sel(x >= y, 1, 0), sel(x < y, 1, 0)
 }
 
 func (clampMinOp) Local(c ad.Node, i int) ad.Node {
 	if i == 0 {
 		return mask(c, tensor.Where(ge(c.Input(0).Value(), c.Input(1).Value()), lit(c, 1), lit(c, 0)))
 	}
-	return mask(c, tensor.Where(ge(c.Input(0).Value(), c.Input(1).Value()), lit(c, 0), lit(c, 1)))
+	return mask(c, tensor.Where(lt(c.Input(0).Value(), c.Input(1).Value()), lit(c, 1), lit(c, 0)))
 }
 
 func (o clampMinOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
@@ -1345,10 +1346,11 @@ func (o clampMinOp) JVP(c ad.Node, t []ad.Node) ad.Node {
 
 // ClampMax returns x where x ≤ y and y elsewhere, element-wise with
 // broadcasting; a NaN x stays NaN. The gradient goes to x where x ≤ y, at
-// the bound too, and to y elsewhere.
+// the bound too, and to y where x > y; where x is NaN, to neither, as
+// PyTorch's clamp.
 //
 // Its local derivatives, with z the result: ∂/∂x = where(x <= y, 1, 0);
-// ∂/∂y = where(x <= y, 0, 1). ClampMax panics with a *tensor.ShapeError
+// ∂/∂y = where(x > y, 1, 0). ClampMax panics with a *tensor.ShapeError
 // if the shapes do not broadcast.
 func ClampMax(x, y ad.Node) ad.Node { return ad.Apply2(clampMaxOp{}, x, y) }
 
@@ -1362,14 +1364,14 @@ func (clampMaxOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 func clampMaxFloat(x, y float64) float64              { return sel(x <= y || x != x, x, y) }
 func (clampMaxOp) ScalarForward(x, y float64) float64 { return sel(x <= y || x != x, x, y) }
 func (clampMaxOp) ScalarDeriv(x, y, z float64) (float64, float64) {
-	return sel(x <= y, 1, 0), sel(x <= y, 0, 1)
+	return sel(x <= y, 1, 0), sel(x > y, 1, 0)
 }
 
 func (clampMaxOp) Local(c ad.Node, i int) ad.Node {
 	if i == 0 {
 		return mask(c, tensor.Where(le(c.Input(0).Value(), c.Input(1).Value()), lit(c, 1), lit(c, 0)))
 	}
-	return mask(c, tensor.Where(le(c.Input(0).Value(), c.Input(1).Value()), lit(c, 0), lit(c, 1)))
+	return mask(c, tensor.Where(gt(c.Input(0).Value(), c.Input(1).Value()), lit(c, 1), lit(c, 0)))
 }
 
 func (o clampMaxOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {

@@ -161,8 +161,8 @@ var funcs = func() []Func {
 		withDefault("elu", "x where x > 0, α·(eˣ - 1) elsewhere; elu(x) has α = 1, elu(x, α) another; the derivative at 0 is α", ELU, 1),
 		{Name: "clamp", Doc: "clamp(x, lo, hi): x clipped to [lo, hi]; at a bound the gradient goes to x", MinArgs: 3, MaxArgs: 3, Ints: -1,
 			Apply: func(a Args) (ad.Node, error) {
-				for _, b := range a.X[1:] {
-					if err := Broadcastable("clamp", a.X[0].Shape(), b.Shape()); err != nil {
+				for _, pair := range [][2]ad.Node{{a.X[0], a.X[1]}, {a.X[0], a.X[2]}, {a.X[1], a.X[2]}} {
+					if err := Broadcastable("clamp", pair[0].Shape(), pair[1].Shape()); err != nil {
 						return ad.Node{}, err
 					}
 				}

@@ -341,7 +341,8 @@ func TestClampDropoutWithIndex(t *testing.T) {
 	if got := fmt.Sprint(c.Value().Data()); got != "[-1 -1 0 1 1 NaN]" {
 		t.Errorf("clamp = %s", got)
 	}
-	// At the bounds the gradient goes to x, as PyTorch's clamp passes it.
+	// At the bounds the gradient goes to x, as PyTorch's clamp passes it;
+	// at a NaN, nowhere.
 	if got := fmt.Sprint(ad.Backward(ops.Sum(c), x).Grad(x).Data()); got != "[0 1 1 1 0 0]" {
 		t.Errorf("∂ sum(clamp(x, -1, 1))/∂x = %s; want [0 1 1 1 0 0]", got)
 	}
@@ -445,4 +446,40 @@ func TestLogSumExpOver(t *testing.T) {
 	in := uniform(106, -2, 2, 2, 3, 2)
 	adtest.CheckGrad(t, f, in)
 	adtest.CheckGrad2(t, f, in)
+}
+
+// Edge cases from review: Var with ddof ≥ n, Prod beside zeros and
+// infinities, clamp's bounds at a NaN, pooling and convolution options.
+func TestEdgeCases(t *testing.T) {
+	var g ad.Graph
+	v := g.Var("v", tensor.FromFloat64s([]float64{1, 3}, 2))
+	if got := ops.Var(v, 3).Scalar(); !math.IsInf(got, 1) {
+		t.Errorf("var with ddof 3 of 2 elements = %v; want +Inf, as PyTorch", got)
+	}
+	p := g.Var("p", tensor.FromFloat64s([]float64{math.Inf(1), 0, math.NaN(), 0, 2, 3}, 2, 3))
+	if got := fmt.Sprint(ad.Backward(ops.Sum(ops.Prod(p, 1)), p).Grad(p).Data()); got != "[0 NaN 0 6 0 0]" {
+		t.Errorf("∂ prod/∂p = %s; want [0 NaN 0 6 0 0]", got)
+	}
+	x := g.Var("x", tensor.FromFloat64s([]float64{math.NaN()}, 1))
+	lo, hi := g.Var("lo", tensor.Scalar(-1)), g.Var("hi", tensor.Scalar(1))
+	tab := ad.Backward(ops.Sum(ops.Clamp(x, lo, hi)), x, lo, hi)
+	if tab.Grad(x).Data()[0] != 0 || tab.Scalar(lo) != 0 || tab.Scalar(hi) != 0 {
+		t.Errorf("clamp of NaN: gradients %v, %v, %v; want 0, 0, 0", tab.Grad(x).Data(), tab.Scalar(lo), tab.Scalar(hi))
+	}
+	img := g.Var("img", uniform(1, -1, 1, 1, 1, 4, 6))
+	if got := ops.MaxPool2d(img, ops.Pool2dOptions{Kernel: [2]int{2, 2}, Stride: [2]int{2, 0}}).Shape().String(); got != "[1 1 2 3]" {
+		t.Errorf("a pool with stride {2, 0} has shape %s; want [1 1 2 3] (a zero stride is the window's)", got)
+	}
+	w := g.Var("w", uniform(2, -1, 1, 1, 1, 3, 3))
+	for name, f := range map[string]func(){
+		"empty image": func() {
+			ops.MaxPool2d(g.Var("e", tensor.New(tensor.Float64, 1, 1, 0, 4)), ops.Pool2dOptions{Kernel: [2]int{2, 2}, Padding: [2]int{1, 1}})
+		},
+		"negative groups": func() { ops.Conv2d(img, w, ops.Conv2dOptions{Groups: -1}) },
+		"huge dilation":   func() { ops.Conv2d(img, w, ops.Conv2dOptions{Dilation: [2]int{math.MaxInt/2 + 1, 1}}) },
+	} {
+		if err := tensor.Catch(f); err == nil {
+			t.Errorf("%s: no *tensor.ShapeError", name)
+		}
+	}
 }

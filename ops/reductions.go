@@ -63,7 +63,12 @@ func others(x, y ad.Node, axes []int) ad.Node {
 	p := ProdKeepDims(safe, axes...)
 	s := SumKeepDims(Where(zero, x, Const(x, 0)), axes...) // the zeros' sum: 0, but not in its derivative
 	atZero := Where(one, p, Where(two, Mul(Sub(s, x), p), Const(x, 0)))
-	return Where(nonzero, Div(yk, safe), atZero)
+	// A non-zero element of a slice with a zero: the zero times the
+	// product of the others, which is 0 even where they hold ±∞ or NaN
+	// (GatedMul), and whose derivative in the zero is that product.
+	none := mask(x, tensor.Equal(count, tensor.Zeros(x.DType())))
+	besideZero := Where(one, GatedMul(s, Div(p, safe)), Const(x, 0))
+	return Where(nonzero, Where(none, Div(yk, safe), besideZero), atZero)
 }
 
 // ties is the local derivative of max and min: the elements equal to the
@@ -137,8 +142,8 @@ func LogSumExpKeepDims(x ad.Node, axis int) ad.Node {
 // correction). It is computed in two passes, Σ(x - mean)²/(n - ddof), which
 // stays accurate when the mean is large against the spread; its
 // derivatives are those of that expression. Var panics with a
-// *tensor.ShapeError if an axis is out of range; n - ddof ≤ 0 gives ±Inf
-// or NaN, as float64 division does.
+// *tensor.ShapeError if an axis is out of range; with ddof ≥ n it divides
+// by 0, giving +Inf (or NaN where every deviation is 0), as PyTorch does.
 func Var(x ad.Node, ddof int, axes ...int) ad.Node { return variance(x, ddof, axes, false) }
 
 // VarKeepDims is Var with the reduced axes kept as size 1.
@@ -153,7 +158,7 @@ func variance(x ad.Node, ddof int, axes []int, keep bool) ad.Node {
 	n := x.Shape().Size() / max(tensor.ReducedShape(x.Shape(), norm, true).Size(), 1)
 	d := Sub(x, MeanKeepDims(x, norm...))
 	ss := reduce(redSum, Square(d), norm, keep)
-	return Div(ss, Const(x, float64(n-ddof)))
+	return Div(ss, Const(x, float64(max(n-ddof, 0)))) // as PyTorch: ∞ (or NaN) when ddof ≥ n
 }
 
 // LogSumExpOver returns log(Σ exp(x)) over several axes at once (all axes

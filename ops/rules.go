@@ -183,12 +183,12 @@ var rules = []Rule{
 	// gradient goes to x, as PyTorch's clamp passes it.
 	{Func: "ClampMin", Name: "clamp_min", Args: "x, y", Scalar: "sel(x >= y || x != x, x, y)",
 		Doc: "ClampMin returns x where x ≥ y and y elsewhere, element-wise with broadcasting; a NaN x stays NaN. " +
-			"The gradient goes to x where x ≥ y, at the bound too, and to y elsewhere.",
-		D: []string{"where(x >= y, 1, 0)", "where(x >= y, 0, 1)"}},
+			"The gradient goes to x where x ≥ y, at the bound too, and to y where x < y; where x is NaN, to neither, as PyTorch's clamp.",
+		D: []string{"where(x >= y, 1, 0)", "where(x < y, 1, 0)"}},
 	{Func: "ClampMax", Name: "clamp_max", Args: "x, y", Scalar: "sel(x <= y || x != x, x, y)",
 		Doc: "ClampMax returns x where x ≤ y and y elsewhere, element-wise with broadcasting; a NaN x stays NaN. " +
-			"The gradient goes to x where x ≤ y, at the bound too, and to y elsewhere.",
-		D: []string{"where(x <= y, 1, 0)", "where(x <= y, 0, 1)"}},
+			"The gradient goes to x where x ≤ y, at the bound too, and to y where x > y; where x is NaN, to neither, as PyTorch's clamp.",
+		D: []string{"where(x <= y, 1, 0)", "where(x > y, 1, 0)"}},
 	// Maximum and Minimum differ only in a comparison; ties share the gradient.
 	{Func: "Maximum", Name: "maximum", Args: "x, y", Scalar: "maximum(x, y)", Kernel: "Maximum",
 		Doc: "Maximum returns the larger of x and y element-wise, with broadcasting, and NaN where either is NaN. " +
