@@ -338,9 +338,13 @@ var operatorNames = map[byte]string{'+': "addition", '-': "subtraction", '*': "m
 
 // broadcastSize returns the number of elements of x and y broadcast
 // together, saturating at MaxInt.
-func broadcastSize(x, y tensor.Shape) int {
-	n := 1
-	for i := 1; i <= max(len(x), len(y)); i++ {
+func broadcastSize(x, y tensor.Shape) int { return mulSat(broadcastShape(x, y)...) }
+
+// broadcastShape returns the shape of x and y broadcast together, where
+// they do: on each axis from the last, the size that is not 1.
+func broadcastShape(x, y tensor.Shape) tensor.Shape {
+	out := make(tensor.Shape, max(len(x), len(y)))
+	for i := 1; i <= len(out); i++ {
 		d := 1
 		if i <= len(x) {
 			d = x[len(x)-i]
@@ -348,16 +352,9 @@ func broadcastSize(x, y tensor.Shape) int {
 		if i <= len(y) && y[len(y)-i] != 1 {
 			d = y[len(y)-i]
 		}
-		if d == 0 {
-			return 0
-		}
-		if n > math.MaxInt/d {
-			n = math.MaxInt
-			continue
-		}
-		n *= d
+		out[len(out)-i] = d
 	}
-	return n
+	return out
 }
 
 // mulSat returns the product of sizes, saturating at MaxInt.
@@ -460,9 +457,15 @@ func (b *Compiled) call(c *lang.Call) ad.Node {
 	for _, na := range c.Named {
 		a.Axis, a.HasAxis = b.intArg(c, na.X), true
 	}
-	if len(a.X) == 2 {
-		// pow(a, b), max(a, b), min(a, b) broadcast as the operators do.
-		b.checkSize(c.At, "the result of "+f.Name+"(a, b)", broadcastSize(a.X[0].Shape(), a.X[1].Shape()))
+	if len(a.X) >= 2 {
+		// Functions of several operands (pow, max, clamp, …) broadcast
+		// them together, as the operators do.
+		shape := a.X[0].Shape()
+		for _, x := range a.X[1:] {
+			shape = broadcastShape(shape, x.Shape())
+		}
+		args := [...]string{2: "(a, b)", 3: "(a, b, c)"}[len(a.X)]
+		b.checkSize(c.At, "the result of "+f.Name+args, mulSat(shape...))
 	}
 	var n ad.Node
 	err := catch(func() {

@@ -193,9 +193,10 @@ func TestElementLimit(t *testing.T) {
 	// Functions of two operands broadcast as the operators do; inputs are
 	// tensors too.
 	for src, want := range map[string]string{
-		"a = [[1, 2, 3]]\nb = [[1], [2], [3], [4]]\nc = sum(max(a, b))": "big.bp:3:9: 12 elements in the result of max(a, b), over the limit of 10 (see --max-elements)",
-		"a = [[1, 2, 3]]\nb = [[1], [2], [3], [4]]\nc = sum(pow(a, b))": "big.bp:3:9: 12 elements in the result of pow(a, b), over the limit of 10 (see --max-elements)",
-		"a = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]\nc = sum(a)":           "big.bp:1:1: 11 elements in the input a, over the limit of 10 (see --max-elements)",
+		"a = [[1, 2, 3]]\nb = [[1], [2], [3], [4]]\nc = sum(max(a, b))":      "big.bp:3:9: 12 elements in the result of max(a, b), over the limit of 10 (see --max-elements)",
+		"a = [[1, 2, 3]]\nb = [[1], [2], [3], [4]]\nc = sum(clamp(a, b, 0))": "big.bp:3:9: 12 elements in the result of clamp(a, b, c), over the limit of 10 (see --max-elements)",
+		"a = [[1, 2, 3]]\nb = [[1], [2], [3], [4]]\nc = sum(pow(a, b))":      "big.bp:3:9: 12 elements in the result of pow(a, b), over the limit of 10 (see --max-elements)",
+		"a = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]\nc = sum(a)":                "big.bp:1:1: 11 elements in the input a, over the limit of 10 (see --max-elements)",
 		// [3 1 1 2] @ [1 3 2 1] is [3 3 1 1], but the gradient of the
 		// first operand is [3 3 1 2] before its batch is summed.
 		"a = [[[[1, 2]]], [[[1, 2]]], [[[1, 2]]]]\nb = [[[[1], [2]], [[1], [2]], [[1], [2]]]]\nc = sum(a @ b)": "big.bp:3:11: 18 elements in the gradient of the matrix product's first operand, before its batch is summed, over the limit of 10 (see --max-elements)",
