@@ -52,7 +52,7 @@ func NewDiagram(gr Graph) *Diagram {
 	ids := map[int]string{}
 	for id := range n0 {
 		n := g.Node(id)
-		if n.IsLeaf() && !n.IsVar() {
+		if !drawn(n) {
 			continue
 		}
 		in := n.Inputs()
@@ -80,6 +80,28 @@ func NewDiagram(gr Graph) *Diagram {
 		}
 	}
 	return d
+}
+
+// drawn reports whether n has a box in a diagram: constants fold into
+// their consumers' labels.
+func drawn(n ad.Node) bool { return !n.IsLeaf() || n.IsVar() }
+
+// DiagramEdges returns the number of edges NewDiagram(gr) would draw,
+// without making it: the inputs of the nodes up to gr.Of that have boxes.
+func DiagramEdges(gr Graph) int {
+	g, e := gr.Of.Graph(), 0
+	for id := range gr.Of.ID() + 1 {
+		n := g.Node(id)
+		if !drawn(n) {
+			continue
+		}
+		for i := range n.NumInputs() {
+			if drawn(n.Input(i)) {
+				e++
+			}
+		}
+	}
+	return e
 }
 
 func allNodes(g *ad.Graph, n int) []ad.Node {

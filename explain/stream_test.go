@@ -128,3 +128,16 @@ func TestInputsColumnInTermsOfInputs(t *testing.T) {
 		}
 	}
 }
+
+// DiagramEdges counts what NewDiagram draws.
+func TestDiagramEdges(t *testing.T) {
+	for _, src := range []string{"u1 = 4\nu2 = 2\nu3 = u1 + u2\nu4 = u3^2\nu5 = sin(u4)\n", "x = 0.5\ny = x * x + sin(x) * 0.9\n"} {
+		pg, err := program.Parse("d.bp", []byte(src), program.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := DiagramEdges(graphOf(pg)), len(NewDiagram(graphOf(pg)).Edges); got != want {
+			t.Errorf("%q: DiagramEdges = %d; the diagram has %d", src, got, want)
+		}
+	}
+}

@@ -233,7 +233,7 @@ func explainCmd(args []string, stdin io.Reader, out *output, name string) error 
 	switch f {
 	case "markdown":
 		werr = explain.WriteMarkdownStreamed(out.stream(), explainGraph(pg), opt, func(w io.Writer) error {
-			if n := diagramEdges(pg); n > mermaidMaxEdges {
+			if n := explain.DiagramEdges(explainGraph(pg)); n > mermaidMaxEdges {
 				// Mermaid refuses such a diagram; drawing it would take
 				// longer than the tables.
 				_, err := fmt.Fprintf(w, "%%%% The graph has %d edges, more than the %d that Mermaid draws; backprop dot FILE writes it for Graphviz.\n", n, mermaidMaxEdges)
@@ -308,20 +308,6 @@ func (h *holdNewline) Write(p []byte) (int, error) {
 // mermaidMaxEdges is Mermaid's default limit on the edges of a diagram
 // (its maxEdges setting).
 const mermaidMaxEdges = 500
-
-// diagramEdges counts the edges a diagram of pg would have: the inputs of
-// the nodes up to the output that are not constants.
-func diagramEdges(pg *program.Compiled) int {
-	n := 0
-	for id := range pg.Output().ID() + 1 {
-		for _, x := range pg.G.Node(id).Inputs() {
-			if !x.IsLeaf() || x.IsVar() {
-				n++
-			}
-		}
-	}
-	return n
-}
 
 func explainGraph(pg *program.Compiled) explain.Graph {
 	return explain.Graph{Of: pg.Output(), Wrt: pg.WrtNodes(), Name: pg.Name, OfName: pg.OutputName(), WrtNames: pg.WrtNames}
