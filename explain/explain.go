@@ -413,8 +413,9 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 	if st == nil {
 		edges := 0 // a bound on the rows: one per input that needs a gradient
 		for id := range fw {
-			for _, x := range g.Node(id).Inputs() {
-				if x.NeedsGrad() {
+			n := g.Node(id)
+			for i := range n.NumInputs() {
+				if n.Input(i).NeedsGrad() {
 					edges++
 				}
 			}
