@@ -57,6 +57,13 @@ func (n Node) unusable(fn string) {
 // the zero Node. A stale node is valid; using it panics.
 func (n Node) Valid() bool { return n.g != nil }
 
+// Stale reports whether n was made before the last Reset of its graph (or
+// removed from its tape), so that using it would panic with a
+// *StaleError. The zero Node is not stale. Code that keeps nodes across
+// steps, such as a parameter that records itself once per build, asks
+// Stale to know when to record again.
+func (n Node) Stale() bool { return n.g != nil && !n.usable() }
+
 // Graph returns the graph n belongs to.
 func (n Node) Graph() *Graph { return n.g }
 

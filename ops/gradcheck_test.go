@@ -149,6 +149,7 @@ func gradCases() []gradCase {
 		{"min keepdims", f1(func(x ad.Node) ad.Node { return ops.MinKeepDims(ops.Sin(x), 0) }), []*tensor.Tensor{any(37, 3, 4)}, true},
 		{"matmul", f2(ops.MatMul), []*tensor.Tensor{any(38, 2, 3), any(39, 3, 4)}, true},
 		{"matmul batched broadcast", f2(func(x, y ad.Node) ad.Node { return ops.Sin(ops.MatMul(x, y)) }), []*tensor.Tensor{any(40, 2, 2, 3), any(41, 3, 2)}, true},
+		{"matmul transB", f2(func(x, y ad.Node) ad.Node { return ops.Sin(ops.MatMulTransB(x, y)) }), []*tensor.Tensor{any(140, 2, 3), any(141, 4, 3)}, true},
 		{"reshape", f1(func(x ad.Node) ad.Node { return ops.Sin(ops.Reshape(x, 3, -1)) }), []*tensor.Tensor{any(42, 2, 3)}, true},
 		{"transpose", f1(func(x ad.Node) ad.Node { return ops.Mul(ops.Transpose(x, 2, 0, 1), ops.Transpose(x, 2, 0, 1)) }), []*tensor.Tensor{any(43, 2, 3, 2)}, true},
 		{"transpose default", f1(func(x ad.Node) ad.Node { return ops.MatMul(ops.Transpose(x), x) }), []*tensor.Tensor{any(44, 2, 3)}, true},

@@ -18,9 +18,15 @@ import (
 // below 2.
 func MatMul(x, y ad.Node) ad.Node { return ad.Apply2(matmulOp{}, x, y) }
 
+// MatMulTransB returns x·yᵀ with the last two axes of y transposed, without
+// copying y: a linear layer with PyTorch's [out in] weights is
+// MatMulTransB(x, w). Its shapes and panics are MatMul's with y's last two
+// axes swapped.
+func MatMulTransB(x, y ad.Node) ad.Node { return ad.Apply2(matmulOp{tb: true}, x, y) }
+
 // matmulOp is op(x)·op(y), where op transposes the last two axes of x if
 // ta and of y if tb. The bprops are products of the same kind, so that no
-// transpose is materialised; only MatMul is exported.
+// transpose is materialised; MatMul and MatMulTransB are exported.
 type matmulOp struct{ ta, tb bool }
 
 func (op matmulOp) String() string {

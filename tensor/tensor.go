@@ -358,6 +358,19 @@ func (t *Tensor) Clone() *Tensor {
 	return c
 }
 
+// CopyTo copies the elements of src into dst, which must have src's shape
+// and element type. It modifies dst. CopyTo panics with a *ShapeError if
+// the shapes or element types differ.
+func CopyTo(dst, src *Tensor) {
+	notNil("CopyTo", dst)
+	notNil("CopyTo", src)
+	if !dst.shape.Equal(src.shape) || dst.dtype != src.dtype {
+		panic(&ShapeError{Op: "CopyTo", Shapes: []Shape{dst.shape, src.shape}, Reason: fmt.Sprintf("copy %v into %v", src.dtype, dst.dtype)})
+	}
+	copy(dst.f64, src.f64)
+	copy(dst.f32, src.f32)
+}
+
 // AsType returns t converted to the element type d (t itself if it already
 // has that type).
 func (t *Tensor) AsType(d DType) *Tensor {

@@ -1,0 +1,162 @@
+package nn
+
+import (
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/seed812a03d2/backprop/ad"
+	"github.com/seed812a03d2/backprop/tensor"
+)
+
+// A Param is a named tensor that lives across training steps: a layer's
+// weight (trainable) or a buffer such as BatchNorm's running mean (not
+// trained, but part of the model's state). Value is the caller's tensor,
+// updated in place by an optimizer; Grad, of Value's shape and type, is
+// where [Backward] puts the gradient of the last step.
+//
+// A Param records itself in a graph with [Param.Node], once per build: the
+// first call after a Reset records a variable, later calls in the same
+// build return that node, so a model built once is used by every step
+// without wrapping its parameters again.
+type Param struct {
+	// Name is the parameter's hierarchical name, as "fc1.weight": the
+	// layer names it ("weight"), and each container that holds the layer
+	// puts its own name in front.
+	Name string
+	// Value is the parameter's current value, written in place by
+	// optimizers and by loading a checkpoint.
+	Value *tensor.Tensor
+	// Grad is the gradient of the last Backward; nil for a buffer.
+	Grad *tensor.Tensor
+	// Buffer marks state that is saved and loaded but not trained.
+	Buffer bool
+
+	node ad.Node
+}
+
+// NewParam returns a trainable parameter with the given name and value and
+// a zero gradient. It panics if value is nil.
+func NewParam(name string, value *tensor.Tensor) *Param {
+	if value == nil {
+		panic(fmt.Errorf("nn: NewParam %q: nil tensor", name))
+	}
+	return &Param{Name: name, Value: value, Grad: tensor.New(value.DType(), value.Shape()...)}
+}
+
+// NewBuffer returns a buffer: state of a model that is not trained.
+func NewBuffer(name string, value *tensor.Tensor) *Param {
+	if value == nil {
+		panic(fmt.Errorf("nn: NewBuffer %q: nil tensor", name))
+	}
+	return &Param{Name: name, Value: value, Buffer: true}
+}
+
+// Node returns p as a node of g: a variable recorded at the first call
+// after g's last Reset and the same node after that. A buffer is recorded
+// as a constant.
+func (p *Param) Node(g *ad.Graph) ad.Node {
+	if p.node.Valid() && p.node.Graph() == g && !p.node.Stale() {
+		return p.node
+	}
+	if p.Buffer {
+		p.node = g.Const(p.Value)
+	} else {
+		p.node = g.Var(p.Name, p.Value)
+	}
+	return p.node
+}
+
+// Size returns the number of elements of p.
+func (p *Param) Size() int { return p.Value.Size() }
+
+// String returns p's name, shape and element type.
+func (p *Param) String() string {
+	return fmt.Sprintf("%s %v %v", p.Name, p.Value.Shape(), p.Value.DType())
+}
+
+// tables recycles the gradient tables of Backward, so that a training
+// loop allocates no table per step.
+var tables = sync.Pool{New: func() any { return new(ad.Table) }}
+
+// Backward computes the gradient of the scalar loss with respect to every
+// trainable parameter of params and writes it into the parameter's Grad,
+// overwriting what was there. A parameter that loss does not use (or that
+// was not recorded in loss's graph since its last Reset) gets a zero
+// gradient. Buffers are skipped. Backward panics as ad.Backward does if
+// loss is not a scalar node.
+func Backward(loss ad.Node, params []*Param) {
+	if s := loss.Shape(); s.Size() != 1 {
+		panic(&tensor.ShapeError{Op: "nn.Backward", Shapes: []tensor.Shape{s}, Reason: "the loss must be a single number"})
+	}
+	g := loss.Graph()
+	t := tables.Get().(*ad.Table)
+	defer tables.Put(t)
+	xs := make([]ad.Node, 0, len(params))
+	for _, p := range params {
+		if p.used(g) {
+			xs = append(xs, p.node)
+		}
+	}
+	ad.BackwardInto(t, loss, nil, xs...)
+	for _, p := range params {
+		if p.Buffer {
+			continue
+		}
+		if !p.used(g) {
+			p.Grad.Fill(0)
+			continue
+		}
+		tensor.CopyTo(p.Grad, t.Grad(p.node))
+	}
+}
+
+// used reports whether p is recorded in g's current build.
+func (p *Param) used(g *ad.Graph) bool {
+	return !p.Buffer && p.node.Valid() && p.node.Graph() == g && !p.node.Stale()
+}
+
+// ZeroGrad sets the gradient of every trainable parameter to zero.
+func ZeroGrad(params []*Param) {
+	for _, p := range params {
+		if p.Grad != nil {
+			p.Grad.Fill(0)
+		}
+	}
+}
+
+// Count returns the number of trainable elements of params.
+func Count(params []*Param) int {
+	n := 0
+	for _, p := range params {
+		if !p.Buffer {
+			n += p.Size()
+		}
+	}
+	return n
+}
+
+// WriteSummary writes a table of m's parameters and buffers, one per line
+// with name, shape and element count, and the total of trainable
+// elements, as PyTorch users print a model.
+func WriteSummary(w io.Writer, m Module) error {
+	ps := State(m)
+	width := len("parameter")
+	for _, p := range ps {
+		width = max(width, len(p.Name))
+	}
+	if _, err := fmt.Fprintf(w, "%-*s  %-16s  %10s\n", width, "parameter", "shape", "elements"); err != nil {
+		return err
+	}
+	for _, p := range ps {
+		kind := ""
+		if p.Buffer {
+			kind = "  (buffer)"
+		}
+		if _, err := fmt.Fprintf(w, "%-*s  %-16v  %10d%s\n", width, p.Name, p.Value.Shape(), p.Size(), kind); err != nil {
+			return err
+		}
+	}
+	_, err := fmt.Fprintf(w, "trainable parameters: %d\n", Count(ps))
+	return err
+}

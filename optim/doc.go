@@ -1,0 +1,17 @@
+// Package optim updates a model's parameters from their gradients: SGD
+// (momentum, Nesterov, weight decay), Adam, AdamW, RMSProp and Adagrad;
+// learning-rate schedules; gradient clipping.
+//
+// Each optimizer follows PyTorch's algorithm (torch.optim) and is tested
+// against PyTorch's numbers on the same inputs (testdata/torch.json, made
+// by testdata/torch_reference.py). Updates are in place: Step writes each
+// parameter's Value from its Grad and allocates nothing. Optimizers work
+// on float32 and float64 parameters alike, computing in the parameter's
+// own type.
+//
+// A training step is: build the graph from the model, [nn.Backward] the
+// loss (the gradients land in each parameter's Grad), then Step. A
+// [Schedule] is a function of the step count; [Apply] sets the rate
+// before a step. An optimizer's State (its moments, named after their
+// parameters) and Steps are what a checkpoint saves.
+package optim
