@@ -824,3 +824,19 @@ func TestString(t *testing.T) {
 		t.Errorf("Zeros(2, 3).String() = %q; want six zeros", s)
 	}
 }
+
+func TestCopyTo(t *testing.T) {
+	dst := tensor.New(tensor.Float32, 2, 2)
+	tensor.CopyTo(dst, tensor.FromFloat32s([]float32{1, 2, 3, 4}, 2, 2))
+	if dst.At(1, 0) != 3 {
+		t.Errorf("CopyTo gave %v", dst)
+	}
+	for name, src := range map[string]*tensor.Tensor{
+		"shape": tensor.New(tensor.Float32, 4),
+		"type":  tensor.New(tensor.Float64, 2, 2),
+	} {
+		if err := tensor.Catch(func() { tensor.CopyTo(dst, src) }); err == nil || !strings.Contains(err.Error(), "CopyTo") {
+			t.Errorf("CopyTo with another %s: error %v", name, err)
+		}
+	}
+}
