@@ -30,6 +30,7 @@ var layers = map[string][]string{
 	"optim":        {"nn", "ad", "ops", "tensor"},
 	"data":         {"tensor"},
 	"safetensors":  {"tensor"},
+	"train":        {"nn", "optim", "data", "safetensors", "ad", "ops", "tensor"},
 	"internal/cli": {"explain", "program", "lang", "ad", "ops", "tensor", "internal/graphviz"},
 	// A copy of a third-party binding (see its doc.go), used by the command.
 	"internal/graphviz":                 {"internal/graphviz/internal/cgraph", "internal/graphviz/internal/gvc", "internal/graphviz/internal/wasm"},

@@ -111,6 +111,9 @@ func NewLoader(d *Dataset, size int, shuffle bool, seed uint64) *Loader {
 		rowSize: s[1:].Size(), exampleSh: append([]int(nil), s[1:]...)}
 }
 
+// Dataset returns the dataset l loads.
+func (l *Loader) Dataset() *Dataset { return l.data }
+
 // Len returns the number of batches in an epoch.
 func (l *Loader) Len() int {
 	n := l.data.Len()

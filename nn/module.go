@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/seed812a03d2/backprop/ad"
@@ -136,4 +137,13 @@ func (s *Sequence) SetTraining(on bool) {
 }
 
 // Modules returns the modules of s with their names.
-func (s *Sequence) Modules() ([]string, []Module) { return s.names, s.modules }
+func (s *Sequence) Modules() ([]string, []Module) {
+	return slices.Clone(s.names), slices.Clone(s.modules)
+}
+
+// A Container is a module made of modules, which it names: what walks a
+// model (a checkpoint looking for generator states) goes through.
+type Container interface {
+	Module
+	Modules() (names []string, modules []Module)
+}
