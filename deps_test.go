@@ -40,6 +40,7 @@ var layers = map[string][]string{
 	"internal/graphviz/internal/wasm":   {},
 	"cmd/backprop":                      {"internal/cli"},
 	"examples/seed":                     {"ad", "ops", "tensor"},
+	"examples/mnist":                    {"ad", "data", "nn", "ops", "optim", "tensor", "train"},
 	"ops/internal/rulegen":              {}, // a command: go generate ./ops
 }
 

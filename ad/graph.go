@@ -38,6 +38,13 @@ type Graph struct {
 	pool  *pool  // recycles values once the graph has been Reset
 	owned []bool // by index in tensors: whether the pool owns the value
 
+	// args holds the input values handed to a forward rule, so that
+	// applying an operation allocates no slice; argsBusy is set while a
+	// forward rule runs, and a rule that applies operations itself gets a
+	// new slice.
+	args     [2]*tensor.Tensor
+	argsBusy bool
+
 	noCopy noCopy // a Graph holds pointers into itself
 
 	// Storage for small graphs, so that building one allocates only the
@@ -380,6 +387,7 @@ func (g *Graph) Reset() {
 		g.pool = newPool()
 	}
 	g.truncate(mark{})
+	g.argsBusy, g.args = false, [2]*tensor.Tensor{}
 	p := g.pool
 	for _, t := range p.pending {
 		p.put(t)

@@ -25,7 +25,8 @@ type Op interface {
 	// String names the operation in traces, such as "sin" or "matmul".
 	String() string
 	// Forward computes the output value from the input values. It must not
-	// modify them. It panics with a *tensor.ShapeError on bad shapes.
+	// modify them, nor keep the slice x after it returns (the graph reuses
+	// it). It panics with a *tensor.ShapeError on bad shapes.
 	Forward(x []*tensor.Tensor) *tensor.Tensor
 	// Bprop is the backward rule described above.
 	Bprop(c Node, i int, g Node) Node
@@ -140,7 +141,7 @@ func Apply1(op Op, x Node) Node {
 			return g.made(id)
 		}
 	}
-	v, owned := g.forward(op, []*tensor.Tensor{g.value(xr)})
+	v, owned := g.forward2(op, g.value(xr), nil)
 	flags := xr.flags & flagNeedsGrad
 	r, id := g.push(code)
 	if g.detached == 0 {
@@ -177,7 +178,7 @@ func Apply2(op Op, x, y Node) Node {
 			return g.made(id)
 		}
 	}
-	v, owned := g.forward(op, []*tensor.Tensor{g.value(xr), g.value(yr)})
+	v, owned := g.forward2(op, g.value(xr), g.value(yr))
 	flags := (xr.flags | yr.flags) & flagNeedsGrad
 	r, id := g.push(code)
 	if g.detached == 0 {
@@ -185,6 +186,24 @@ func Apply2(op Op, x, y Node) Node {
 	}
 	g.setOwnedValue(r, v, owned)
 	return g.made(id)
+}
+
+// forward2 is forward of one input x, or two x and y (y non-nil), passed
+// in g's scratch slice unless a forward rule is running already.
+func (g *Graph) forward2(op Op, x, y *tensor.Tensor) (*tensor.Tensor, bool) {
+	n := 1
+	if y != nil {
+		n = 2
+	}
+	if g.argsBusy {
+		return g.forward(op, []*tensor.Tensor{x, y}[:n])
+	}
+	g.argsBusy = true
+	g.args = [2]*tensor.Tensor{x, y}
+	v, owned := g.forward(op, g.args[:n])
+	g.args = [2]*tensor.Tensor{}
+	g.argsBusy = false
+	return v, owned
 }
 
 // made returns the node id that an Apply function has just recorded,

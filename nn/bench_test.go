@@ -1,0 +1,98 @@
+package nn_test
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/seed812a03d2/backprop/ad"
+	"github.com/seed812a03d2/backprop/nn"
+	"github.com/seed812a03d2/backprop/ops"
+	"github.com/seed812a03d2/backprop/optim"
+	"github.com/seed812a03d2/backprop/tensor"
+)
+
+// mlp is the 784-256-256-10 ReLU MLP of the benchmark suite, trained with
+// SGD on one batch of 128, float32, through the layers, the loss and the
+// optimizer of the library.
+type mlp struct {
+	model  *nn.Sequence
+	params []*nn.Param
+	opt    optim.Optimizer
+	x      *tensor.Tensor
+	y      *tensor.Index
+	g      ad.Graph
+}
+
+func newMLP() *mlp {
+	rng := tensor.NewRand(1)
+	m := nn.Sequential(
+		nn.NewLinear(rng, tensor.Float32, 784, 256), nn.Func(ops.ReLU),
+		nn.NewLinear(rng, tensor.Float32, 256, 256), nn.Func(ops.ReLU),
+		nn.NewLinear(rng, tensor.Float32, 256, 10),
+	)
+	labels := make([]int, 128)
+	for i := range labels {
+		labels[i] = i % 10
+	}
+	s := &mlp{model: m, params: nn.Trainable(m), x: tensor.RandUniform(rng, tensor.Float32, 0, 1, 128, 784), y: tensor.NewIndex(labels, 128)}
+	s.opt = optim.NewSGD(s.params, optim.SGDConfig{LR: 0.01})
+	return s
+}
+
+func (s *mlp) step() float64 {
+	s.g.Reset()
+	loss := nn.CrossEntropy(s.model.Forward(s.g.Const(s.x)), s.y, nn.Mean)
+	nn.Backward(loss, s.params)
+	s.opt.Step()
+	return loss.Value().Item()
+}
+
+// BenchmarkMLPStep is one training step (forward, backward, SGD update)
+// on one and two threads:
+//
+//	go test -run='^$' -bench=MLPStep -count=10 ./nn
+func BenchmarkMLPStep(b *testing.B) {
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("threads=%d", threads), func(b *testing.B) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(threads))
+			s := newMLP()
+			s.step()
+			b.ReportAllocs()
+			for b.Loop() {
+				s.step()
+			}
+		})
+	}
+}
+
+func TestMLPStepAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	s := newMLP()
+	s.step()
+	s.step()
+	if n := testing.AllocsPerRun(5, func() { s.step() }); n > 0 {
+		t.Errorf("a warm training step allocates %v times; want 0", n)
+	}
+}
+
+// TestMLPStepThreads checks that the step gives the same numbers, bit for
+// bit, at any number of threads.
+func TestMLPStepThreads(t *testing.T) {
+	run := func(threads int) []float32 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(threads))
+		s := newMLP()
+		for range 3 {
+			s.step()
+		}
+		return s.params[0].Value.Float32s()
+	}
+	a, b := run(1), run(2)
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("weight %d: %v on one thread, %v on two", i, a[i], b[i])
+		}
+	}
+}
