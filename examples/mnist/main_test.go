@@ -2,21 +2,28 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
 
-// TestQuickRun trains the MLP one epoch on 1000 images, as a user trying
-// the command with -limit would, and checks what the command promises: a
-// checkpoint that resumes, a PNG, and the last line.
+// TestQuickRun trains the MLP one epoch on a few thousand images (fewer
+// under the race detector), as a user trying the command with -limit
+// would, and checks what the command promises: the loss falls, the
+// accuracy passes a threshold, a checkpoint resumes, a PNG, the last line.
 func TestQuickRun(t *testing.T) {
 	dir := t.TempDir()
 	ckpt, plot := filepath.Join(dir, "m.safetensors"), filepath.Join(dir, "m.png")
-	args := []string{"-limit", "1000", "-epochs", "1", "-progress=false", "-checkpoint", ckpt, "-plot", plot}
+	limit, threshold := "4000", "test accuracy: 0.85"
+	if raceEnabled {
+		limit, threshold = "1500", "test accuracy: 0.70"
+	}
+	args := []string{"-limit", limit, "-batch", "64", "-epochs", "1", "-progress=false", "-checkpoint", ckpt, "-plot", plot}
 	var out, errOut bytes.Buffer
 	if err := run(args, &out, &errOut); err != nil {
 		t.Fatalf("run: %v\n%s", err, errOut.String())
@@ -26,10 +33,11 @@ func TestQuickRun(t *testing.T) {
 	if !regexp.MustCompile(`^test accuracy: 0\.\d{4}$`).MatchString(last) {
 		t.Fatalf("last line %q; want test accuracy: 0.dddd", last)
 	}
-	// 1000 images and one epoch are enough for well over chance (0.1).
-	if last < "test accuracy: 0.7" {
-		t.Errorf("%s after one epoch on 1000 images; want > 0.7", last)
+	// One epoch on these images is enough for well over chance (0.1).
+	if last < threshold {
+		t.Errorf("%s after one epoch on %s images; want at least %s", last, limit, threshold)
 	}
+	first := lossOf(t, out.String(), 1)
 	f, err := os.Open(plot)
 	if err != nil {
 		t.Fatal(err)
@@ -40,13 +48,28 @@ func TestQuickRun(t *testing.T) {
 	}
 	// Resume for a second epoch from the checkpoint.
 	out.Reset()
-	args[3] = "2"
+	args[5] = "2"
 	if err := run(append(args, "-resume"), &out, &errOut); err != nil {
 		t.Fatalf("resume: %v", err)
 	}
-	if !strings.Contains(out.String(), "resumed from "+ckpt+" at epoch 2, step 8") || !strings.Contains(out.String(), "epoch 2:") || strings.Contains(out.String(), "epoch 1:") {
+	if second := lossOf(t, out.String(), 2); !(second < first) {
+		t.Errorf("training loss %v in epoch 2, %v in epoch 1: it did not fall", second, first)
+	}
+	steps := map[string]string{"4000": "63", "1500": "24"}[limit]
+	if !strings.Contains(out.String(), "resumed from "+ckpt+" at epoch 2, step "+steps+"\n") || !strings.Contains(out.String(), "epoch 2:") || strings.Contains(out.String(), "epoch 1:") {
 		t.Errorf("resumed run:\n%s", out.String())
 	}
+}
+
+// lossOf returns the training loss the output reports for an epoch.
+func lossOf(t *testing.T, out string, epoch int) float64 {
+	t.Helper()
+	m := regexp.MustCompile(fmt.Sprintf(`epoch %d: training loss ([0-9.]+)`, epoch)).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no training loss for epoch %d in:\n%s", epoch, out)
+	}
+	v, _ := strconv.ParseFloat(m[1], 64)
+	return v
 }
 
 func TestBadFlags(t *testing.T) {
