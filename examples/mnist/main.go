@@ -223,11 +223,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 	var g ad.Graph
 	var h history
-	start := time.Now()
 	for epoch := loader.Epoch(); epoch < o.epochs; epoch++ {
+		start := time.Now()
 		bar := newBar(o, stderr, trainSet.Len()-loader.Pos(), fmt.Sprintf("epoch %d/%d", epoch+1, o.epochs))
 		var sum, recent float64
-		var n, nRecent int
+		var n, nRecent, images int
 		for b := range loader.Batches() {
 			g.Reset()
 			loss := nn.CrossEntropy(model.Forward(g.Const(b.X)), b.Y, nn.Mean)
@@ -235,7 +235,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			optim.Apply(opt, sched, opt.Steps())
 			opt.Step()
 			l := loss.Value().Item()
-			sum, recent, n, nRecent = sum+l, recent+l, n+1, nRecent+1
+			sum, recent, n, nRecent, images = sum+l, recent+l, n+1, nRecent+1, images+b.X.Shape()[0]
 			if nRecent == 50 {
 				h.steps, h.loss = append(h.steps, float64(opt.Steps())), append(h.loss, recent/50)
 				recent, nRecent = 0, 0
@@ -245,6 +245,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 				bar.Add(b.X.Shape()[0])
 			}
 		}
+		trainTime := time.Since(start)
 		if bar != nil {
 			bar.Finish()
 			fmt.Fprintln(stderr)
@@ -252,8 +253,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		m := train.Evaluate(model, testSet, 1000)
 		h.epochs, h.trainLoss, h.testAcc = append(h.epochs, float64(epoch+1)), append(h.trainLoss, sum/float64(max(n, 1))), append(h.testAcc, m.Accuracy)
 		fmt.Fprintf(stdout, "epoch %d: training loss %.4f, test loss %.4f, test accuracy %.4f, %.0f images/s\n",
-			epoch+1, sum/float64(max(n, 1)), m.Loss, m.Accuracy, float64(n*o.batch)/time.Since(start).Seconds())
-		start = time.Now()
+			epoch+1, sum/float64(max(n, 1)), m.Loss, m.Accuracy, float64(images)/trainTime.Seconds())
 		if o.checkpoint != "" {
 			if err := save(ckpt, o.checkpoint); err != nil {
 				return err

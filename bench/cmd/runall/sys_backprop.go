@@ -3,12 +3,14 @@ package main
 import (
 	"github.com/seed812a03d2/backprop/ad"
 	"github.com/seed812a03d2/backprop/functional"
+	"github.com/seed812a03d2/backprop/nn"
 	"github.com/seed812a03d2/backprop/ops"
+	"github.com/seed812a03d2/backprop/optim"
 	"github.com/seed812a03d2/backprop/tensor"
 )
 
 // backprop: this repository, used as a user would, through ad, ops,
-// functional and tensor.
+// functional, nn, optim and tensor.
 
 func bpWorked(g *ad.Graph, t *ad.Table) float64 {
 	u1 := g.ScalarVar("u1", 4)
@@ -37,52 +39,69 @@ func bpChain(g *ad.Graph, t *ad.Table) float64 {
 	return ad.Backward(x).Scalar(x0)
 }
 
-// bpMLP is a training loop's state: parameters as tensors, updated in
-// place, and a graph and gradient table reused from step to step.
+// bpMLP is a training loop as a user writes it with the library's layers,
+// loss and optimizer: the model built once, and each step a graph of the
+// batch, nn.Backward and an SGD step. nn.Linear keeps PyTorch's [out in]
+// weights, so the suite's [in out] weights are copied in transposed and
+// the gradients transposed back for the checks.
 type bpMLP struct {
-	x, y   *tensor.Tensor
-	params []*tensor.Tensor
+	x      *tensor.Tensor
+	labels *tensor.Index
+	layers []*nn.Linear
+	model  *nn.Sequence
+	params []*nn.Param
+	opt    optim.Optimizer
 	g      ad.Graph
-	t      ad.Table
-	nodes  []ad.Node
 }
 
 func newBPMLP(d *dataset) *bpMLP {
-	m := &bpMLP{x: tensor.FromFloat32s(d.X, mlpBatch, mlpIn), y: tensor.FromFloat32s(d.Y, mlpBatch, mlpOut)}
-	for i, p := range d.P.clone().list() {
-		m.params = append(m.params, tensor.FromFloat32s(p, paramShapes[i]...))
+	m := &bpMLP{x: tensor.FromFloat32s(d.X, mlpBatch, mlpIn), labels: tensor.NewIndex(d.Labels, mlpBatch)}
+	p := d.P.clone().list()
+	sizes := [][2]int{{mlpIn, mlpHid}, {mlpHid, mlpHid}, {mlpHid, mlpOut}}
+	rng := tensor.NewRand(0)
+	var mods []nn.Module
+	for i, sz := range sizes {
+		l := nn.NewLinear(rng, tensor.Float32, sz[0], sz[1])
+		copy(l.Weight.Value.Float32s(), transpose(p[2*i], sz[0], sz[1]))
+		copy(l.Bias.Value.Float32s(), p[2*i+1])
+		m.layers = append(m.layers, l)
+		if i > 0 {
+			mods = append(mods, nn.Func(ops.ReLU))
+		}
+		mods = append(mods, l)
 	}
-	m.nodes = make([]ad.Node, len(m.params))
+	m.model = nn.Sequential(mods...)
+	m.params = nn.Trainable(m.model)
+	m.opt = optim.NewSGD(m.params, optim.SGDConfig{LR: mlpLR})
 	return m
+}
+
+// transpose returns the [c r] transpose of the row-major [r c] matrix a.
+func transpose(a []float32, r, c int) []float32 {
+	t := make([]float32, len(a))
+	for i := range r {
+		for j := range c {
+			t[j*r+i] = a[i*c+j]
+		}
+	}
+	return t
 }
 
 // step runs forward, backward and the SGD update, and returns the loss.
 func (m *bpMLP) step() float64 {
-	g := &m.g
-	g.Reset()
-	for i, p := range m.params {
-		m.nodes[i] = g.Var(paramNames[i], p)
-	}
-	W1, B1, W2, B2, W3, B3 := m.nodes[0], m.nodes[1], m.nodes[2], m.nodes[3], m.nodes[4], m.nodes[5]
-	x, y := g.Const(m.x), g.Const(m.y)
-	h1 := ops.ReLU(ops.Add(ops.MatMul(x, W1), B1))
-	h2 := ops.ReLU(ops.Add(ops.MatMul(h1, W2), B2))
-	logits := ops.Add(ops.MatMul(h2, W3), B3)
-	loss := ops.Mul(ops.Sum(ops.Mul(y, ops.LogSoftmax(logits, 1))), ops.Const(logits, -1.0/mlpBatch))
-	ad.BackwardInto(&m.t, loss, nil, m.nodes...)
-	for i, p := range m.params {
-		w, gr := p.Float32s(), m.t.Grad(m.nodes[i]).Float32s()
-		for j := range w {
-			w[j] -= mlpLR * gr[j]
-		}
-	}
+	m.g.Reset()
+	loss := nn.CrossEntropy(m.model.Forward(m.g.Const(m.x)), m.labels, nn.Mean)
+	nn.Backward(loss, m.params)
+	m.opt.Step()
 	return loss.Value().Item()
 }
 
+// grads returns the gradients of the last step in the suite's layouts.
 func (m *bpMLP) grads() [][]float32 {
 	var out [][]float32
-	for _, n := range m.nodes {
-		out = append(out, m.t.Grad(n).Float32s())
+	for _, l := range m.layers {
+		s := l.Weight.Value.Shape()
+		out = append(out, transpose(l.Weight.Grad.Float32s(), s[0], s[1]), l.Bias.Grad.Float32s())
 	}
 	return out
 }
