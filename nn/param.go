@@ -75,9 +75,14 @@ func (p *Param) String() string {
 	return fmt.Sprintf("%s %v %v", p.Name, p.Value.Shape(), p.Value.DType())
 }
 
-// tables recycles the gradient tables of Backward, so that a training
-// loop allocates no table per step.
-var tables = sync.Pool{New: func() any { return new(ad.Table) }}
+// backward is Backward's memory: a gradient table and the list of nodes,
+// recycled so that a training loop allocates neither per step.
+type backward struct {
+	t  ad.Table
+	xs []ad.Node
+}
+
+var tables = sync.Pool{New: func() any { return new(backward) }}
 
 // Backward computes the gradient of the scalar loss with respect to every
 // trainable parameter of params and writes it into the parameter's Grad,
@@ -90,15 +95,16 @@ func Backward(loss ad.Node, params []*Param) {
 		panic(&tensor.ShapeError{Op: "nn.Backward", Shapes: []tensor.Shape{s}, Reason: "the loss must be a single number"})
 	}
 	g := loss.Graph()
-	t := tables.Get().(*ad.Table)
-	defer tables.Put(t)
-	xs := make([]ad.Node, 0, len(params))
+	b := tables.Get().(*backward)
+	defer tables.Put(b)
+	t := &b.t
+	b.xs = b.xs[:0]
 	for _, p := range params {
 		if p.used(g) {
-			xs = append(xs, p.node)
+			b.xs = append(b.xs, p.node)
 		}
 	}
-	ad.BackwardInto(t, loss, nil, xs...)
+	ad.BackwardInto(t, loss, nil, b.xs...)
 	for _, p := range params {
 		if p.Buffer {
 			continue

@@ -2,7 +2,6 @@ package ops
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/seed812a03d2/backprop/ad"
 	"github.com/seed812a03d2/backprop/tensor"
@@ -82,21 +81,25 @@ type Pool2dOptions struct {
 }
 
 // MaxPool2d returns the largest element of each window of x, [N C H W],
-// as PyTorch's max_pool2d: padding counts as -∞. Its gradient goes to the
-// largest elements, shared where several tie (PyTorch gives it to one).
-// It panics with a *tensor.ShapeError if the shapes or options do not fit.
+// as PyTorch's max_pool2d: padding is never chosen, the first of equal
+// elements wins and NaN wins over any number. The maxima are gathered
+// from x at the positions tensor.MaxPoolIndex finds, so the gradient goes
+// to those elements (Gather's bprop) and is differentiable again. It
+// panics with a *tensor.ShapeError if the shapes or options do not fit.
 func MaxPool2d(x ad.Node, opt Pool2dOptions) ad.Node {
-	return pool("MaxPool2d", x, opt, func(p ad.Node) ad.Node { return Max(p, 2) }, math.Inf(-1))
+	return pool("MaxPool2d", x, opt, nil)
 }
 
 // AvgPool2d returns the mean of each window of x, [N C H W], as PyTorch's
 // avg_pool2d with its defaults: padding counts as zeros in the mean. It
 // panics with a *tensor.ShapeError if the shapes or options do not fit.
 func AvgPool2d(x ad.Node, opt Pool2dOptions) ad.Node {
-	return pool("AvgPool2d", x, opt, func(p ad.Node) ad.Node { return Mean(p, 2) }, 0)
+	return pool("AvgPool2d", x, opt, func(p ad.Node) ad.Node { return Mean(p, 2) })
 }
 
-func pool(op string, x ad.Node, opt Pool2dOptions, reduce func(ad.Node) ad.Node, padValue float64) ad.Node {
+// pool takes the windows of x and reduces each with reduce, or with nil
+// gathers each window's largest element.
+func pool(op string, x ad.Node, opt Pool2dOptions, reduce func(ad.Node) ad.Node) ad.Node {
 	xs := x.Shape()
 	if len(xs) != 4 {
 		panic(&tensor.ShapeError{Op: op, Shapes: []tensor.Shape{xs}, Reason: "want an input [N C H W]"})
@@ -115,25 +118,14 @@ func pool(op string, x ad.Node, opt Pool2dOptions, reduce func(ad.Node) ad.Node,
 			panic(&tensor.ShapeError{Op: op, Shapes: []tensor.Shape{xs}, Reason: fmt.Sprintf("padding %v is more than half the window %v", opt.Padding, opt.Kernel)})
 		}
 	}
-	if padValue != 0 && opt.Padding != [2]int{} {
-		// The padding takes padValue: a constant added where x is not.
-		p := opt.Padding
-		pads := [][2]int{{}, {}, {p[0], p[0]}, {p[1], p[1]}}
-		padded := Pad(x, pads...)
-		inside := tensor.Embed(tensor.Ones(x.DType(), xs...), padded.Shape(), tensor.Range{Start: 0, Stop: xs[0]}, tensor.Range{Start: 0, Stop: xs[1]},
-			tensor.Range{Start: p[0], Stop: p[0] + xs[2]}, tensor.Range{Start: p[1], Stop: p[1] + xs[3]})
-		outside := tensor.Map(inside, func(v float64) float64 {
-			if v == 1 {
-				return 0
-			}
-			return padValue
-		})
-		x = Add(padded, x.Graph().Const(outside))
-		xs = x.Shape()
-		opt.Padding = [2]int{}
+	n, c := xs[0], xs[1]
+	if reduce == nil {
+		ho, wo := checkWindows(op, xs, opt.Kernel, stride, opt.Padding, [2]int{1, 1})
+		win := tensor.Window{Kernel: opt.Kernel, Stride: stride, Padding: opt.Padding, Dilation: [2]int{1, 1}}
+		idx := tensor.MaxPoolIndex(x.Value(), win)
+		return Reshape(Gather(Reshape(x, n*c, xs[2]*xs[3]), 1, idx), n, c, ho, wo)
 	}
 	cols, ho, wo := windows(op, x, opt.Kernel, stride, opt.Padding, [2]int{1, 1})
-	n, c := xs[0], xs[1]
 	patches := Reshape(cols, n, c, opt.Kernel[0]*opt.Kernel[1], ho*wo)
 	return Reshape(reduce(patches), n, c, ho, wo)
 }
@@ -143,6 +135,19 @@ func pool(op string, x ad.Node, opt Pool2dOptions, reduce func(ad.Node) ad.Node,
 // output positions inner, and H', W'.
 func windows(op string, x ad.Node, kernel, stride, padding, dilation [2]int) (ad.Node, int, int) {
 	xs := x.Shape()
+	for i := range 2 {
+		stride[i], dilation[i] = max(stride[i], 1), max(dilation[i], 1)
+	}
+	ho, wo := checkWindows(op, xs, kernel, stride, padding, dilation)
+	win := tensor.Window{Kernel: kernel, Stride: stride, Padding: padding, Dilation: dilation}
+	cols := ad.Apply1(&im2colOp{win: win, h: xs[2], w: xs[3]}, x)
+	return Reshape(cols, xs[0], xs[1], -1), ho, wo
+}
+
+// checkWindows checks the geometry of windows over images of shape xs,
+// [N C H W], with positive strides and dilations, and returns the number
+// of windows down and across.
+func checkWindows(op string, xs tensor.Shape, kernel, stride, padding, dilation [2]int) (int, int) {
 	for i := range 2 {
 		if stride[i] == 0 {
 			stride[i] = 1
@@ -168,18 +173,36 @@ func windows(op string, x ad.Node, kernel, stride, padding, dilation [2]int) (ad
 	if span[0] > hp || span[1] > wp {
 		panic(&tensor.ShapeError{Op: op, Shapes: []tensor.Shape{xs}, Reason: fmt.Sprintf("a window spanning %v does not fit the padded image [%d %d]", span, hp, wp)})
 	}
-	ho, wo := (hp-span[0])/stride[0]+1, (wp-span[1])/stride[1]+1
-	idx := make([]int, 0, kernel[0]*kernel[1]*ho*wo)
-	for ki := range kernel[0] {
-		for kj := range kernel[1] {
-			for oi := range ho {
-				for oj := range wo {
-					idx = append(idx, (oi*stride[0]+ki*dilation[0])*wp+oj*stride[1]+kj*dilation[1])
-				}
-			}
-		}
-	}
-	padded := Pad(x, [2]int{}, [2]int{}, [2]int{padding[0], padding[0]}, [2]int{padding[1], padding[1]})
-	flat := Reshape(padded, xs[0], xs[1], hp*wp)
-	return IndexSelect(flat, 2, tensor.NewIndex(idx)), ho, wo
+	return (hp-span[0])/stride[0] + 1, (wp-span[1])/stride[1] + 1
 }
+
+// im2colOp takes the windows of [N C H W] images as columns (Im2Col), or
+// with back adds such columns into images (Col2Im): each is linear and the
+// other's adjoint, so each one's bprop is the other, to any order.
+type im2colOp struct {
+	win  tensor.Window
+	h, w int // the images' size
+	back bool
+}
+
+func (o *im2colOp) String() string {
+	if o.back {
+		return "col2im"
+	}
+	return "im2col"
+}
+
+func (o *im2colOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return o.ForwardWith(nil, x) }
+
+func (o *im2colOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	if o.back {
+		return tensor.Col2ImWith(a, x[0], o.win, o.h, o.w)
+	}
+	return tensor.Im2ColWith(a, x[0], o.win)
+}
+
+func (o *im2colOp) Bprop(_ ad.Node, _ int, g ad.Node) ad.Node {
+	return ad.Apply1(&im2colOp{win: o.win, h: o.h, w: o.w, back: !o.back}, g)
+}
+
+func (o *im2colOp) JVP(_ ad.Node, t []ad.Node) ad.Node { return ad.Apply1(o, t[0]) }

@@ -66,23 +66,35 @@ func (o *SGD) Step() {
 
 func sgd[T float](w, g []T, s [4][]T, c SGDConfig, lr float64, first bool) {
 	wd, mu, damp, rate := T(c.WeightDecay), T(c.Momentum), T(1-c.Dampening), T(lr)
+	g = g[:len(w)]
+	if mu == 0 {
+		// Plain SGD, the common case, in a loop without branches.
+		if wd == 0 {
+			for j, d := range g {
+				w[j] -= rate * d
+			}
+			return
+		}
+		for j, d := range g {
+			w[j] -= rate * (d + wd*w[j])
+		}
+		return
+	}
+	b := s[0][:len(w)]
 	for j := range w {
 		d := g[j]
 		if wd != 0 {
 			d += wd * w[j]
 		}
-		if mu != 0 {
-			b := s[0]
-			if first {
-				b[j] = d
-			} else {
-				b[j] = mu*b[j] + damp*d
-			}
-			if c.Nesterov {
-				d += mu * b[j]
-			} else {
-				d = b[j]
-			}
+		if first {
+			b[j] = d
+		} else {
+			b[j] = mu*b[j] + damp*d
+		}
+		if c.Nesterov {
+			d += mu * b[j]
+		} else {
+			d = b[j]
 		}
 		w[j] -= rate * d
 	}

@@ -1,0 +1,225 @@
+package tensor
+
+import (
+	"fmt"
+	"math"
+)
+
+// Window is the geometry of the 2-d windows of a convolution or a pooling
+// over [N C H W] images, each pair [height, width]: the window's size, the
+// stride between windows, the zeros added on each side, and the dilation
+// (the step between a window's elements). Strides and dilations must be at
+// least 1.
+type Window struct {
+	Kernel, Stride, Padding, Dilation [2]int
+}
+
+// Out returns the number of windows down and across an image of h×w, as
+// PyTorch computes them: (h + 2·padding - dilation·(kernel - 1) - 1)/stride
+// + 1. It panics with a *ShapeError if the geometry is invalid or a window
+// does not fit the padded image.
+func (win Window) Out(h, w int) (ho, wo int) {
+	in := [2]int{h, w}
+	var out [2]int
+	for i := range 2 {
+		k, s, p, d := win.Kernel[i], win.Stride[i], win.Padding[i], win.Dilation[i]
+		if k < 1 || s < 1 || d < 1 || p < 0 || k > MaxSize || d > MaxSize || p > MaxSize || k-1 > MaxSize/d {
+			panic(&ShapeError{Op: "Window", Reason: fmt.Sprintf("window %v, stride %v, dilation %v and padding %v must be positive (padding may be 0) and fit an image", win.Kernel, win.Stride, win.Dilation, win.Padding)})
+		}
+		span := d*(k-1) + 1
+		if in[i] <= 0 || span > in[i]+2*p {
+			panic(&ShapeError{Op: "Window", Reason: fmt.Sprintf("a window spanning %d does not fit an image of %d with padding %d", span, in[i], p)})
+		}
+		out[i] = (in[i]+2*p-span)/s + 1
+	}
+	return out[0], out[1]
+}
+
+func (win Window) check(op string, x *Tensor) (n, c, h, w, ho, wo int) {
+	notNil(op, x)
+	if x.Rank() != 4 {
+		panic(&ShapeError{Op: op, Shapes: []Shape{x.shape}, Reason: "want an input [N C H W]"})
+	}
+	n, c, h, w = x.shape[0], x.shape[1], x.shape[2], x.shape[3]
+	defer func() {
+		if r := recover(); r != nil {
+			if se, ok := r.(*ShapeError); ok {
+				se.Op, se.Shapes = op, []Shape{x.shape}
+			}
+			panic(r)
+		}
+	}()
+	ho, wo = win.Out(h, w)
+	return n, c, h, w, ho, wo
+}
+
+// Im2Col returns the windows of x, [N C H W], as the columns of a matrix
+// for each image and channel: [N C kH·kW H'·W'], the window's offsets
+// outer and the windows inner, zero where a window lies over the padding.
+// A convolution is then one matrix product. It panics with a *ShapeError
+// if x is not [N C H W] or the geometry does not fit.
+func Im2Col(x *Tensor, win Window) *Tensor { return Im2ColWith(nil, x, win) }
+
+// Im2ColWith is Im2Col with its result allocated by a.
+func Im2ColWith(a Alloc, x *Tensor, win Window) *Tensor {
+	n, c, h, w, ho, wo := win.check("Im2Col", x)
+	kk := win.Kernel[0] * win.Kernel[1]
+	shape := Shape{n, c, kk, ho * wo}
+	if _, ok := shape.size(); !ok {
+		invalidShape("Im2Col", shape, x.shape)
+	}
+	out := a.get(x.dtype, shape)
+	if x.dtype == Float32 {
+		im2col(out.f32, x.f32, n*c, h, w, ho, wo, win, false)
+	} else {
+		im2col(out.f64, x.f64, n*c, h, w, ho, wo, win, false)
+	}
+	return out
+}
+
+// Col2Im is the adjoint of Im2Col: zeros of [N C H W] (h and w given),
+// with each column element of cols, [N C kH·kW H'·W'], added where Im2Col
+// took it from. It panics with a *ShapeError if the shapes do not fit.
+func Col2Im(cols *Tensor, win Window, h, w int) *Tensor { return Col2ImWith(nil, cols, win, h, w) }
+
+// Col2ImWith is Col2Im with its result allocated by a.
+func Col2ImWith(a Alloc, cols *Tensor, win Window, h, w int) *Tensor {
+	notNil("Col2Im", cols)
+	ho, wo := win.Out(h, w)
+	s := cols.shape
+	if len(s) != 4 || s[2] != win.Kernel[0]*win.Kernel[1] || s[3] != ho*wo {
+		panic(&ShapeError{Op: "Col2Im", Shapes: []Shape{s}, Reason: fmt.Sprintf("want [N C %d %d] for windows %v of an image %d×%d", win.Kernel[0]*win.Kernel[1], ho*wo, win.Kernel, h, w)})
+	}
+	out := a.get(cols.dtype, Shape{s[0], s[1], h, w})
+	if cols.dtype == Float32 {
+		im2col(cols.f32, out.f32, s[0]*s[1], h, w, ho, wo, win, true)
+	} else {
+		im2col(cols.f64, out.f64, s[0]*s[1], h, w, ho, wo, win, true)
+	}
+	return out
+}
+
+// im2col copies the windows of each of the planes of img, [planes h w],
+// into cols, [planes kH·kW ho·wo], or with back adds cols into img. The
+// elements that fall on the padding are skipped (left at zero, or not
+// added). With stride 1 along the width, the elements of a window offset
+// and an output row are contiguous in both, and move as one run. Planes
+// are independent, so they run in parallel.
+func im2col[T float](cols, img []T, planes, h, w, ho, wo int, win Window, back bool) {
+	kh, kw := win.Kernel[0], win.Kernel[1]
+	sh, sw := win.Stride[0], win.Stride[1]
+	ph, pw := win.Padding[0], win.Padding[1]
+	dh, dw := win.Dilation[0], win.Dilation[1]
+	plane, colPlane := h*w, kh*kw*ho*wo
+	parallelElems(planes, colPlane, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			src := img[p*plane : (p+1)*plane]
+			dst := cols[p*colPlane : (p+1)*colPlane]
+			for ki := range kh {
+				for kj := range kw {
+					row := dst[(ki*kw+kj)*ho*wo:][:ho*wo]
+					// The outputs oj whose input column lies inside the image:
+					// 0 ≤ oj·sw - pw + kj·dw < w.
+					off := kj*dw - pw
+					oj0 := 0
+					if off < 0 {
+						oj0 = (-off + sw - 1) / sw
+					}
+					oj1 := wo
+					if last := (w - 1 - off); last < 0 {
+						oj1 = 0
+					} else {
+						oj1 = min(wo, last/sw+1)
+					}
+					if oj0 >= oj1 {
+						continue
+					}
+					for oi := range ho {
+						ih := oi*sh - ph + ki*dh
+						if ih < 0 || ih >= h {
+							continue
+						}
+						in := src[ih*w:][:w]
+						out := row[oi*wo:][:wo]
+						if sw == 1 {
+							a, b := out[oj0:oj1], in[oj0+off:oj1+off]
+							if back {
+								for i, v := range a {
+									b[i] += v
+								}
+							} else {
+								copy(a, b)
+							}
+							continue
+						}
+						for oj := oj0; oj < oj1; oj++ {
+							if back {
+								in[oj*sw+off] += out[oj]
+							} else {
+								out[oj] = in[oj*sw+off]
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// MaxPoolIndex returns, for each window of x, [N C H W], the position of
+// its largest element within its image plane, h·W + w: an Index [N·C
+// H'·W'], for gathering the maxima (and scattering their gradients back).
+// Padding is never chosen; the first of equal elements wins, and NaN wins
+// over any number, as PyTorch's max_pool2d. It panics with a *ShapeError
+// if x is not [N C H W], the geometry does not fit, or a window lies
+// wholly over the padding.
+func MaxPoolIndex(x *Tensor, win Window) *Index {
+	n, c, h, w, ho, wo := win.check("MaxPoolIndex", x)
+	idx := make([]int, n*c*ho*wo)
+	if x.dtype == Float32 {
+		maxPoolIndex(idx, x.f32, n*c, h, w, ho, wo, win)
+	} else {
+		maxPoolIndex(idx, x.f64, n*c, h, w, ho, wo, win)
+	}
+	for _, i := range idx {
+		if i < 0 {
+			panic(&ShapeError{Op: "MaxPoolIndex", Shapes: []Shape{x.shape}, Reason: fmt.Sprintf("a window %v with padding %v lies wholly over the padding", win.Kernel, win.Padding)})
+		}
+	}
+	return NewIndex(idx, n*c, ho*wo)
+}
+
+func maxPoolIndex[T float](idx []int, img []T, planes, h, w, ho, wo int, win Window) {
+	kh, kw := win.Kernel[0], win.Kernel[1]
+	sh, sw := win.Stride[0], win.Stride[1]
+	ph, pw := win.Padding[0], win.Padding[1]
+	dh, dw := win.Dilation[0], win.Dilation[1]
+	parallelElems(planes, ho*wo*kh*kw, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			src := img[p*h*w : (p+1)*h*w]
+			out := idx[p*ho*wo : (p+1)*ho*wo]
+			for oi := range ho {
+				for oj := range wo {
+					best, at := T(math.Inf(-1)), -1
+					for ki := range kh {
+						ih := oi*sh - ph + ki*dh
+						if ih < 0 || ih >= h {
+							continue
+						}
+						for kj := range kw {
+							iw := oj*sw - pw + kj*dw
+							if iw < 0 || iw >= w {
+								continue
+							}
+							v := src[ih*w+iw]
+							if at < 0 || v > best || (v != v && best == best) {
+								best, at = v, ih*w+iw
+							}
+						}
+					}
+					out[oi*wo+oj] = at
+				}
+			}
+		}
+	})
+}

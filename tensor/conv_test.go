@@ -1,0 +1,111 @@
+package tensor_test
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/seed812a03d2/backprop/tensor"
+)
+
+// TestIm2ColAdjoint checks that Col2Im is Im2Col's adjoint, ⟨Im2Col(x), c⟩
+// = ⟨x, Col2Im(c)⟩, over strides, paddings and dilations, and Im2Col
+// against its definition element by element.
+func TestIm2ColAdjoint(t *testing.T) {
+	rng := tensor.NewRand(3)
+	for _, win := range []tensor.Window{
+		{Kernel: [2]int{3, 3}, Stride: [2]int{1, 1}, Padding: [2]int{1, 1}, Dilation: [2]int{1, 1}},
+		{Kernel: [2]int{2, 3}, Stride: [2]int{2, 1}, Padding: [2]int{0, 2}, Dilation: [2]int{1, 2}},
+		{Kernel: [2]int{3, 2}, Stride: [2]int{1, 3}, Padding: [2]int{2, 1}, Dilation: [2]int{2, 1}},
+	} {
+		x := tensor.RandNormal(rng, tensor.Float64, 0, 1, 2, 3, 6, 7)
+		cols := tensor.Im2Col(x, win)
+		ho, wo := win.Out(6, 7)
+		if !cols.Shape().Equal(tensor.Shape{2, 3, win.Kernel[0] * win.Kernel[1], ho * wo}) {
+			t.Fatalf("%+v: shape %v", win, cols.Shape())
+		}
+		for n := range 2 {
+			for c := range 3 {
+				for ki := range win.Kernel[0] {
+					for kj := range win.Kernel[1] {
+						for oi := range ho {
+							for oj := range wo {
+								ih := oi*win.Stride[0] - win.Padding[0] + ki*win.Dilation[0]
+								iw := oj*win.Stride[1] - win.Padding[1] + kj*win.Dilation[1]
+								want := 0.0
+								if ih >= 0 && ih < 6 && iw >= 0 && iw < 7 {
+									want = x.At(n, c, ih, iw)
+								}
+								if got := cols.At(n, c, ki*win.Kernel[1]+kj, oi*wo+oj); got != want {
+									t.Fatalf("%+v: cols[%d %d %d %d] = %v; want %v", win, n, c, ki*win.Kernel[1]+kj, oi*wo+oj, got, want)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		c := tensor.RandNormal(rng, tensor.Float64, 0, 1, cols.Shape()...)
+		back := tensor.Col2Im(c, win, 6, 7)
+		var lhs, rhs float64
+		for i, v := range cols.Float64s() {
+			lhs += v * c.Float64s()[i]
+		}
+		for i, v := range x.Float64s() {
+			rhs += v * back.Float64s()[i]
+		}
+		if math.Abs(lhs-rhs) > 1e-12*math.Abs(lhs) {
+			t.Errorf("%+v: ⟨Im2Col(x), c⟩ = %v, ⟨x, Col2Im(c)⟩ = %v", win, lhs, rhs)
+		}
+	}
+}
+
+func TestMaxPoolIndex(t *testing.T) {
+	nan := math.NaN()
+	x := tensor.FromFloat32s([]float32{
+		1, 5, 2, 2,
+		5, 0, 2, 2,
+		-1, -2, 3, float32(nan),
+		-3, -4, float32(nan), 9,
+	}, 1, 1, 4, 4)
+	win := tensor.Window{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}, Dilation: [2]int{1, 1}}
+	// Ties go to the first (positions 1 and 2); NaN wins, the first NaN.
+	got := tensor.MaxPoolIndex(x, win).Data()
+	want := []int{1, 2, 8, 11}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("MaxPoolIndex = %v; want %v", got, want)
+		}
+	}
+	// With padding, the padding is never chosen, even over negatives.
+	win.Padding = [2]int{1, 1}
+	got = tensor.MaxPoolIndex(tensor.Full(tensor.Float64, -7, 1, 1, 2, 2), win).Data()
+	for i, p := range got {
+		if p != i {
+			t.Fatalf("MaxPoolIndex over -7 with padding = %v; want [0 1 2 3]", got)
+		}
+	}
+}
+
+func TestWindowErrors(t *testing.T) {
+	x := tensor.New(tensor.Float64, 1, 1, 3, 3)
+	for name, f := range map[string]func(){
+		"rank": func() {
+			tensor.Im2Col(tensor.New(tensor.Float64, 3, 3), tensor.Window{Kernel: [2]int{1, 1}, Stride: [2]int{1, 1}, Dilation: [2]int{1, 1}})
+		},
+		"zero": func() { tensor.Im2Col(x, tensor.Window{Kernel: [2]int{1, 1}}) },
+		"too big": func() {
+			tensor.Im2Col(x, tensor.Window{Kernel: [2]int{4, 1}, Stride: [2]int{1, 1}, Dilation: [2]int{1, 1}})
+		},
+		"cols shape": func() {
+			tensor.Col2Im(tensor.New(tensor.Float64, 1, 1, 2, 9), tensor.Window{Kernel: [2]int{1, 1}, Stride: [2]int{1, 1}, Dilation: [2]int{1, 1}}, 3, 3)
+		},
+		"all padding": func() {
+			tensor.MaxPoolIndex(x, tensor.Window{Kernel: [2]int{2, 2}, Stride: [2]int{3, 3}, Padding: [2]int{2, 2}, Dilation: [2]int{1, 1}})
+		},
+	} {
+		if err := tensor.Catch(f); err == nil || !strings.HasPrefix(err.Error(), "tensor: ") {
+			t.Errorf("%s: error %v", name, err)
+		}
+	}
+}
