@@ -68,6 +68,10 @@ func (o *transposeOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 	return tensor.Transpose(x[0], o.perm...)
 }
 
+func (o *transposeOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.TransposeWith(a, x[0], o.perm...)
+}
+
 func (o *transposeOp) Bprop(_ ad.Node, _ int, g ad.Node) ad.Node {
 	return Transpose(g, tensor.InversePerm(o.perm)...)
 }

@@ -131,7 +131,10 @@ func Reshape(x *Tensor, shape ...int) *Tensor {
 // Transpose permutes the axes of x: axis i of the result is axis perm[i]
 // of x. With no perm it reverses the axes. It panics with a *ShapeError if
 // perm is not a permutation of the axes.
-func Transpose(x *Tensor, perm ...int) *Tensor {
+func Transpose(x *Tensor, perm ...int) *Tensor { return TransposeWith(nil, x, perm...) }
+
+// TransposeWith is Transpose with its result allocated by a.
+func TransposeWith(a Alloc, x *Tensor, perm ...int) *Tensor {
 	notNil("Transpose", x)
 	r := x.Rank()
 	if len(perm) == 0 {
@@ -150,7 +153,7 @@ func Transpose(x *Tensor, perm ...int) *Tensor {
 		shape[i] = x.shape[p]
 		ss[i] = xs[p]
 	}
-	out := like(x, shape)
+	out := a.get(x.dtype, shape)
 	copyView(out, 0, rowStrides(shape), x, 0, ss, shape)
 	return out
 }
