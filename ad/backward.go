@@ -369,7 +369,7 @@ func (t *Table) add(n Node, contrib Node) {
 	}
 	if old := t.tensors[n.id]; old != nil {
 		if p := t.g.pool; p != nil {
-			t.setTensor(n.id, tensor.AddWith(p.alloc, old, contrib.Value()))
+			t.setTensor(n.id, tensor.AddWith(&p.Pool, old, contrib.Value()))
 			p.keep()
 		} else {
 			t.setTensor(n.id, tensor.Add(old, contrib.Value()))

@@ -21,42 +21,14 @@ type AllocOp interface {
 // owned value is dead, by the contract of Reset, and becomes free for the
 // next build.
 type pool struct {
-	free    map[poolKey][]*tensor.Tensor
+	tensor.Pool
 	pending []*tensor.Tensor // owned values of nodes removed before Reset (the backward pass's), still readable until then
-	handed  []*tensor.Tensor // handed out by the current ForwardWith
-	alloc   tensor.Alloc     // p.get, made once
 }
 
-type poolKey struct {
-	dtype tensor.DType
-	size  int
-}
-
-func newPool() *pool {
-	p := &pool{free: map[poolKey][]*tensor.Tensor{}}
-	p.alloc = p.get
-	return p
-}
-
-// get hands out a zeroed tensor, recycled if one of that size is free.
-func (p *pool) get(dtype tensor.DType, shape ...int) *tensor.Tensor {
-	k := poolKey{dtype, tensor.Shape(shape).Size()}
-	var t *tensor.Tensor
-	if l := p.free[k]; len(l) > 0 && tensor.Reuse(l[len(l)-1], dtype, shape...) {
-		t = l[len(l)-1]
-		p.free[k] = l[:len(l)-1]
-	} else {
-		t = tensor.New(dtype, shape...)
-	}
-	p.handed = append(p.handed, t)
-	return t
-}
+func newPool() *pool { return &pool{Pool: *tensor.NewPool()} }
 
 // put makes t free.
-func (p *pool) put(t *tensor.Tensor) {
-	k := poolKey{t.DType(), t.Size()}
-	p.free[k] = append(p.free[k], t)
-}
+func (p *pool) put(t *tensor.Tensor) { p.Put(t) }
 
 // forward computes op on the input values, with the pool's memory where op
 // allows it, and reports whether the result is owned by the pool.
@@ -70,27 +42,26 @@ func (g *Graph) forward(op Op, x []*tensor.Tensor) (*tensor.Tensor, bool) {
 		return v, false
 	}
 	p := g.pool
-	p.handed = p.handed[:0]
-	v := a.ForwardWith(p.alloc, x)
+	p.ClearHanded()
+	v := a.ForwardWith(&p.Pool, x)
 	if v == nil {
 		panic(&GraphError{Op: op.String(), Reason: "the forward rule returned nil"})
 	}
 	owned := false
-	for _, h := range p.handed {
+	for _, h := range p.Handed() {
 		if h == v {
 			owned = true
 		} else {
 			p.put(h) // scratch: dead once ForwardWith returns
 		}
 	}
-	p.handed = p.handed[:0]
+	p.ClearHanded()
 	return v, owned
 }
 
 // keep holds what was handed out until the next Reset: a gradient table's
 // sums, readable until then.
 func (p *pool) keep() {
-	p.pending = append(p.pending, p.handed...)
-	clear(p.handed)
-	p.handed = p.handed[:0]
+	p.pending = append(p.pending, p.Handed()...)
+	p.ClearHanded()
 }

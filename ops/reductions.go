@@ -29,15 +29,15 @@ import (
 // bprop is y·(g - Σₖ g·y), and for y = log_softmax(x) it is g - eʸ·Σₖ g
 // (normalisations below).
 var reductions = [...]reduction{
-	redSum: {name: "sum", forward: tensor.Sum, linear: true,
+	redSum: {name: "sum", forward: tensor.Sum, forwardWith: tensor.SumWith, linear: true,
 		local: func(x, y ad.Node, axes []int) ad.Node { return Const(x, 1) }},
-	redMean: {name: "mean", forward: tensor.Mean, linear: true,
+	redMean: {name: "mean", forward: tensor.Mean, forwardWith: tensor.MeanWith, linear: true,
 		local: func(x, y ad.Node, axes []int) ad.Node {
 			n := x.Shape().Size() / max(tensor.ReducedShape(x.Shape(), axes, true).Size(), 1)
 			return Const(x, 1/float64(n))
 		}},
-	redMax: {name: "max", forward: tensor.Max, local: ties},
-	redMin: {name: "min", forward: tensor.Min, local: ties},
+	redMax: {name: "max", forward: tensor.Max, forwardWith: tensor.MaxWith, local: ties},
+	redMin: {name: "min", forward: tensor.Min, forwardWith: tensor.MinWith, local: ties},
 	redLogSumExp: {name: "logsumexp", forward: func(x *tensor.Tensor, axes []int, keep bool) *tensor.Tensor {
 		return tensor.LogSumExp(x, axes[0], keep)
 	}, local: func(x, y ad.Node, axes []int) ad.Node { return Softmax(x, axes[0]) }},
@@ -206,10 +206,11 @@ const (
 // derivative; linear ones have a forward-mode rule that is the reduction
 // itself.
 type reduction struct {
-	name    string
-	forward func(x *tensor.Tensor, axes []int, keep bool) *tensor.Tensor
-	local   func(x, y ad.Node, axes []int) ad.Node
-	linear  bool
+	name        string
+	forward     func(x *tensor.Tensor, axes []int, keep bool) *tensor.Tensor
+	forwardWith func(a tensor.Alloc, x *tensor.Tensor, axes []int, keep bool) *tensor.Tensor // nil: forward
+	local       func(x, y ad.Node, axes []int) ad.Node
+	linear      bool
 }
 
 type reduceOp struct {
@@ -232,6 +233,13 @@ func (o *reduceOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 
 // Bprop is ĝ·w: the gradient broadcast back over the reduced axes, times
 // the local derivative.
+func (o *reduceOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	if f := reductions[o.kind].forwardWith; f != nil {
+		return f(a, x[0], o.axes, o.keep)
+	}
+	return o.Forward(x)
+}
+
 func (o *reduceOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	x := c.Input(0)
 	shape := x.Shape()

@@ -117,6 +117,13 @@ func (o *spreadOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 	return tensor.BroadcastTo(x[0], o.shape...)
 }
 
+func (o *spreadOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	if o.sum {
+		return tensor.SumToWith(a, x[0], o.shape...)
+	}
+	return tensor.BroadcastToWith(a, x[0], o.shape...)
+}
+
 func (o *spreadOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	return spread(g, c.Input(0).Shape(), !o.sum)
 }

@@ -1,28 +1,67 @@
 package tensor
 
-import "fmt"
+// A Pool recycles tensors. Get returns a zeroed tensor, with the storage of
+// one that was Put back if one of that element type and size is free, and
+// records it among the tensors handed out (Handed), so that its owner can
+// tell the result of a kernel from its scratch. The kernels whose names end
+// in With take a Pool for their results; a nil *Pool allocates with New.
+// A Pool is not safe for concurrent use.
+type Pool struct {
+	free   map[poolKey][]*Tensor
+	handed []*Tensor
+}
 
-// Alloc returns a zeroed tensor of the given element type and shape. The
-// kernels whose names end in With take one for their results, so that a
-// caller such as the autodiff engine can hand them recycled memory; a nil
-// Alloc allocates with New.
-type Alloc func(dtype DType, shape ...int) *Tensor
+type poolKey struct {
+	dtype DType
+	size  int
+}
 
-// get allocates with a, or with New if a is nil. The shape is copied. It
-// panics with a *ShapeError if a returns nil or a tensor of another shape
-// or element type than asked for.
-func (a Alloc) get(dtype DType, shape Shape) *Tensor {
-	if a == nil {
+// Alloc is what the kernels ending in With take for their results: a
+// *Pool, or nil to allocate with New.
+type Alloc = *Pool
+
+// NewPool returns an empty Pool.
+func NewPool() *Pool { return &Pool{free: map[poolKey][]*Tensor{}} }
+
+// Get returns a zeroed tensor of the element type and shape, recycled if
+// one of that size is free; the shape is copied. On a nil Pool it is New.
+func (p *Pool) Get(dtype DType, shape Shape) *Tensor { return p.get(dtype, shape) }
+
+func (p *Pool) get(dtype DType, shape Shape) *Tensor {
+	if p == nil {
 		return New(dtype, shape...)
 	}
-	t := a(dtype, shape...)
-	switch {
-	case t == nil:
-		panic(&ShapeError{Op: "Alloc", Shapes: []Shape{shape}, Reason: "the allocator returned nil"})
-	case t.dtype != dtype || !t.shape.Equal(shape):
-		panic(&ShapeError{Op: "Alloc", Reason: fmt.Sprintf("asked for %v %v, the allocator returned %v %v", dtype, shape, t.dtype, t.shape)})
+	if p.free == nil {
+		p.free = map[poolKey][]*Tensor{}
 	}
+	var t *Tensor
+	if n, ok := shape.size(); ok {
+		k := poolKey{dtype, n}
+		if l := p.free[k]; len(l) > 0 && Reuse(l[len(l)-1], dtype, shape...) {
+			t = l[len(l)-1]
+			p.free[k] = l[:len(l)-1]
+		}
+	}
+	if t == nil {
+		t = New(dtype, shape...)
+	}
+	p.handed = append(p.handed, t)
 	return t
+}
+
+// Put makes t free for a later Get. Nothing may use t after.
+func (p *Pool) Put(t *Tensor) {
+	k := poolKey{t.dtype, t.Size()}
+	p.free[k] = append(p.free[k], t)
+}
+
+// Handed returns the tensors Get handed out since the last ClearHanded.
+func (p *Pool) Handed() []*Tensor { return p.handed }
+
+// ClearHanded forgets the tensors handed out so far.
+func (p *Pool) ClearHanded() {
+	clear(p.handed)
+	p.handed = p.handed[:0]
 }
 
 // Reuse makes t a zeroed tensor of the given shape, keeping its storage, if

@@ -1,15 +1,27 @@
 package tensor
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 type float interface{ ~float32 | ~float64 }
 
 // BroadcastShapes returns the shape that x and y broadcast to under NumPy's
 // rules: shapes are aligned at their last axis, and each pair of sizes must
 // be equal or contain a 1. It panics with a *ShapeError naming op otherwise.
-func BroadcastShapes(op string, x, y Shape) Shape {
+func BroadcastShapes(op string, x, y Shape) Shape { return broadcastShapes(nil, op, x, y) }
+
+// broadcastShapes is BroadcastShapes with the result in buf's storage when
+// it has room (a caller's stack array), so that it allocates nothing.
+func broadcastShapes(buf Shape, op string, x, y Shape) Shape {
 	n := max(len(x), len(y))
-	out := make(Shape, n)
+	var out Shape
+	if cap(buf) >= n {
+		out = buf[:n]
+	} else {
+		out = make(Shape, n)
+	}
 	for i := range n {
 		a, b := 1, 1
 		if k := i - (n - len(x)); k >= 0 {
@@ -31,15 +43,25 @@ func BroadcastShapes(op string, x, y Shape) Shape {
 		return nil
 	}
 	if _, ok := out.size(); !ok {
-		invalidShape(op, out, x, y)
+		invalidShape(op, out.Clone(), x, y)
 	}
 	return out
 }
 
 // broadcastStrides returns the strides of a row-major array of shape s
 // viewed with the rank and shape out: 0 along broadcast axes.
-func broadcastStrides(s, out Shape) []int {
-	st := make([]int, len(out))
+func broadcastStrides(s, out Shape) []int { return broadcastStridesInto(nil, s, out) }
+
+// broadcastStridesInto is broadcastStrides in buf's storage when it has
+// room.
+func broadcastStridesInto(buf []int, s, out Shape) []int {
+	var st []int
+	if cap(buf) >= len(out) {
+		st = buf[:len(out)]
+		clear(st)
+	} else {
+		st = make([]int, len(out))
+	}
 	stride := 1
 	for i := len(out) - 1; i >= 0; i-- {
 		k := i - (len(out) - len(s))
@@ -111,14 +133,25 @@ func binaryWith(a Alloc, op binop, x, y *Tensor) *Tensor {
 	name := binopNames[op]
 	notNil(name, x, y)
 	checkDType(name, x, y)
-	shape := BroadcastShapes(name, x.shape, y.shape)
-	out := a.get(x.dtype, shape)
+	var buf [8]int
+	out := a.get(x.dtype, binaryShape(buf[:0], name, x.shape, y.shape))
+	shape := out.shape
 	if x.dtype == Float32 {
 		binaryLoop(op, out.f32, x.f32, y.f32, shape, x.shape, y.shape)
 	} else {
 		binaryLoop(op, out.f64, x.f64, y.f64, shape, x.shape, y.shape)
 	}
 	return out
+}
+
+// binaryShape is the shape of x op y, for a.get, which copies it: x, or
+// the broadcast shape in buf (the caller's stack), so that it allocates
+// nothing.
+func binaryShape(buf Shape, name string, x, y Shape) Shape {
+	if x.Equal(y) {
+		return x
+	}
+	return broadcastShapes(buf, name, x, y)
 }
 
 // cost returns op's work per element, for parallelFor.
@@ -161,20 +194,50 @@ func binaryLoop[T float](op binop, dst, x, y []T, shape, xs, ys Shape) {
 		}
 		parallelElems(n, op.cost(), func(lo, hi int) { binaryFlat(op, dst[lo:hi], x, y[lo:hi], 0, 1) })
 		return
+	case suffix(ys, shape) && len(x) == n:
+		// y repeats along the leading axes (a bias): one flat loop a row.
+		m := len(y)
+		if !splits(n/m, 1, n*op.cost()) {
+			for off := 0; off < n; off += m {
+				binaryFlat(op, dst[off:off+m], x[off:off+m], y, 1, 1)
+			}
+			return
+		}
 	}
 	// General broadcasting: split the rows (all axes but the last) across
 	// goroutines; each walks its rows with an odometer and runs the
 	// innermost axis as a strided loop.
 	r := len(shape)
-	sx, sy := broadcastStrides(xs, shape), broadcastStrides(ys, shape)
+	var bx, by [8]int
+	sx, sy := broadcastStridesInto(bx[:0], xs, shape), broadcastStridesInto(by[:0], ys, shape)
 	inner := shape[r-1]
 	if !splits(n/inner, 1, n*op.cost()) {
 		binaryRows(op, dst, x, y, shape, sx, sy, 0, n/inner)
 		return
 	}
+	px, py := slices.Clone(sx), slices.Clone(sy) // the goroutines' own
 	parallelFor(n/inner, 1, n*op.cost(), func(lo, hi int) {
-		binaryRows(op, dst, x, y, shape, sx, sy, lo, hi)
+		binaryRows(op, dst, x, y, shape, px, py, lo, hi)
 	})
+}
+
+// suffix reports whether s, of nonzero size, is the trailing axes of
+// shape, with at least one leading axis: an operand that repeats along the
+// leading axes.
+func suffix(s, shape Shape) bool {
+	if len(s) == 0 || len(s) >= len(shape) && !(len(s) == len(shape) && s[0] == 1) {
+		return false
+	}
+	t := shape[len(shape)-len(s):]
+	for i, d := range s {
+		if i == 0 && len(s) == len(shape) {
+			continue // a leading 1
+		}
+		if d != t[i] {
+			return false
+		}
+	}
+	return s.Size() > 0
 }
 
 // binaryRows runs binaryLoop's general case on rows [lo, hi) of dst, each
@@ -183,7 +246,13 @@ func binaryRows[T float](op binop, dst, x, y []T, shape Shape, sx, sy []int, lo,
 	r := len(shape)
 	inner := shape[r-1]
 	// The odometer's start: row lo's index along each outer axis.
-	idx := make([]int, r-1)
+	var buf [8]int
+	idx := buf[:0]
+	if r-1 > len(buf) {
+		idx = make([]int, r-1)
+	} else {
+		idx = buf[:r-1]
+	}
 	ix, iy := 0, 0
 	for a, q := r-2, lo; a >= 0; a-- {
 		idx[a] = q % shape[a]

@@ -28,6 +28,16 @@ func MatMulWith(a Alloc, x, y *Tensor, transA, transB bool) *Tensor {
 	return matmul(a, "MatMul", x, y, transA, transB)
 }
 
+// matmulBatch returns the broadcast batch axes of a product of xs and ys.
+func matmulBatch(op string, xs, ys Shape) Shape {
+	var batch Shape
+	if Catch(func() { batch = BroadcastShapes(op, xs[:len(xs)-2], ys[:len(ys)-2]) }) != nil {
+		// Name the operands' full shapes, not just their batch axes.
+		panic(&ShapeError{Op: op, Shapes: []Shape{xs, ys}})
+	}
+	return batch
+}
+
 // matmul is MatMul with x transposed if transA and y if transB, reporting
 // errors as op, with the result allocated by a.
 func matmul(a Alloc, op string, x, y *Tensor, transA, transB bool) *Tensor {
@@ -51,13 +61,13 @@ func matmul(a Alloc, op string, x, y *Tensor, transA, transB bool) *Tensor {
 		panic(&ShapeError{Op: op, Shapes: []Shape{xs, ys}})
 	}
 	var batch Shape
-	if Catch(func() { batch = BroadcastShapes(op, xs[:len(xs)-2], ys[:len(ys)-2]) }) != nil {
-		// Name the operands' full shapes, not just their batch axes.
-		panic(&ShapeError{Op: op, Shapes: []Shape{xs, ys}})
+	if len(xs) > 2 || len(ys) > 2 {
+		batch = matmulBatch(op, xs, ys)
 	}
-	shape := append(batch.Clone(), m, n)
+	var buf [8]int // the shape, on the stack for the usual ranks
+	shape := append(append(Shape(buf[:0]), batch...), m, n)
 	if _, ok := shape.size(); !ok {
-		invalidShape(op, shape, xs, ys)
+		invalidShape(op, shape.Clone(), xs, ys)
 	}
 	out := a.get(x.dtype, shape)
 	mul := func(b, ix, iy int) {

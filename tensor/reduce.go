@@ -18,49 +18,83 @@ const (
 // Sum returns the sum of x over axes (all axes when axes is empty). With
 // keepDims the reduced axes stay as size 1. Negative axes count from the
 // end. It panics with a *ShapeError if an axis is out of range or repeated.
-func Sum(x *Tensor, axes []int, keepDims bool) *Tensor {
-	return reduce("Sum", redSum, x, axes, keepDims)
+func Sum(x *Tensor, axes []int, keepDims bool) *Tensor { return SumWith(nil, x, axes, keepDims) }
+
+// SumWith is Sum with its result allocated by a.
+func SumWith(a Alloc, x *Tensor, axes []int, keepDims bool) *Tensor {
+	return reduce(a, "Sum", redSum, x, axes, keepDims)
 }
 
 // Mean returns the mean of x over axes, as Sum.
-func Mean(x *Tensor, axes []int, keepDims bool) *Tensor {
-	s := reduce("Mean", redSum, x, axes, keepDims)
+func Mean(x *Tensor, axes []int, keepDims bool) *Tensor { return MeanWith(nil, x, axes, keepDims) }
+
+// MeanWith is Mean with its result allocated by a.
+func MeanWith(a Alloc, x *Tensor, axes []int, keepDims bool) *Tensor {
+	s := reduce(a, "Mean", redSum, x, axes, keepDims)
 	n := x.Size() / max(s.Size(), 1)
 	if s.Size() == 0 {
 		n = 0
 	}
-	return Mul(s, scalarLike(x, 1/float64(n)))
+	// s is this function's own: scale it in place, as Mul by 1/n would.
+	c := 1 / float64(n)
+	if s.dtype == Float32 {
+		c32 := float32(c)
+		for i := range s.f32 {
+			s.f32[i] *= c32
+		}
+	} else {
+		for i := range s.f64 {
+			s.f64[i] *= c
+		}
+	}
+	return s
 }
 
 // Max returns the largest element of x over axes, as Sum. NaN wins over
 // any number. Reducing an empty axis gives -Inf.
-func Max(x *Tensor, axes []int, keepDims bool) *Tensor {
-	return reduce("Max", redMax, x, axes, keepDims)
+func Max(x *Tensor, axes []int, keepDims bool) *Tensor { return MaxWith(nil, x, axes, keepDims) }
+
+// MaxWith is Max with its result allocated by a.
+func MaxWith(a Alloc, x *Tensor, axes []int, keepDims bool) *Tensor {
+	return reduce(a, "Max", redMax, x, axes, keepDims)
 }
 
 // Min returns the smallest element of x over axes, as Max.
-func Min(x *Tensor, axes []int, keepDims bool) *Tensor {
-	return reduce("Min", redMin, x, axes, keepDims)
+func Min(x *Tensor, axes []int, keepDims bool) *Tensor { return MinWith(nil, x, axes, keepDims) }
+
+// MinWith is Min with its result allocated by a.
+func MinWith(a Alloc, x *Tensor, axes []int, keepDims bool) *Tensor {
+	return reduce(a, "Min", redMin, x, axes, keepDims)
 }
 
 // Prod returns the product of x over axes, as Sum. The product of no
 // elements is 1.
 func Prod(x *Tensor, axes []int, keepDims bool) *Tensor {
-	return reduce("Prod", redProd, x, axes, keepDims)
+	return reduce(nil, "Prod", redProd, x, axes, keepDims)
 }
 
 // NormAxes returns axes in [0, rank) sorted, with nil meaning every axis.
 // It panics with a *ShapeError naming op if an axis is out of range or
 // repeated.
-func NormAxes(op string, axes []int, s Shape) []int {
+func NormAxes(op string, axes []int, s Shape) []int { return normAxes(nil, op, axes, s) }
+
+// normAxes is NormAxes in buf's storage when it has room.
+func normAxes(buf []int, op string, axes []int, s Shape) []int {
+	n := len(axes)
+	if n == 0 {
+		n = len(s)
+	}
+	if cap(buf) < n {
+		buf = make([]int, 0, n)
+	}
 	if len(axes) == 0 {
-		all := make([]int, len(s))
+		all := buf[:len(s)]
 		for i := range all {
 			all[i] = i
 		}
 		return all
 	}
-	out := make([]int, len(axes))
+	out := buf[:len(axes)]
 	for i, a := range axes {
 		out[i] = normAxis(op, a, s)
 	}
@@ -76,12 +110,17 @@ func NormAxes(op string, axes []int, s Shape) []int {
 // ReducedShape returns the shape of x reduced over axes (normalised as by
 // NormAxes), with or without the reduced axes kept as size 1.
 func ReducedShape(s Shape, axes []int, keepDims bool) Shape {
+	return reducedShape(nil, s, axes, keepDims)
+}
+
+// reducedShape is ReducedShape in buf's storage.
+func reducedShape(buf Shape, s Shape, axes []int, keepDims bool) Shape {
 	for _, a := range axes {
 		if a < 0 || a >= len(s) {
 			panic(&ShapeError{Op: "ReducedShape", Shapes: []Shape{s}, Reason: fmt.Sprintf("axis %d out of range for rank %d (normalise axes with NormAxes)", a, len(s))})
 		}
 	}
-	var out Shape
+	out := buf[:0]
 	for i, d := range s {
 		if slices.Contains(axes, i) {
 			if keepDims {
@@ -94,9 +133,59 @@ func ReducedShape(s Shape, axes []int, keepDims bool) Shape {
 	return out
 }
 
-func reduce(name string, op redop, x *Tensor, axes []int, keepDims bool) *Tensor {
+func reduce(a Alloc, name string, op redop, x *Tensor, axes []int, keepDims bool) *Tensor {
 	notNil(name, x)
-	axes = NormAxes(name, axes, x.shape)
+	var ab, sb [8]int
+	axes = normAxes(ab[:0], name, axes, x.shape)
+	if len(axes) > 0 && axes[len(axes)-1]-axes[0] == len(axes)-1 {
+		// Contiguous axes, the usual case: x is [outer n inner], one pass
+		// into the result, which a allocates.
+		out := a.get(x.dtype, reducedShape(sb[:0], x.shape, axes, keepDims))
+		reduceContiguous(op, out, x, axes)
+		return out
+	}
+	if a != nil {
+		// Axes apart (or none): reduce one axis at a time, then copy the
+		// result into a's memory.
+		r := reduce(nil, name, op, x, axes, keepDims)
+		out := a.get(x.dtype, r.shape)
+		copy(out.f32, r.f32)
+		copy(out.f64, r.f64)
+		return out
+	}
+	return reduceApart(op, x, axes, keepDims)
+}
+
+// reduceContiguous sets out to the reduction of x over the contiguous,
+// sorted axes: x is then [outer n inner] and out [outer inner], whatever
+// out's shape.
+func reduceContiguous(op redop, out, x *Tensor, axes []int) {
+	{
+		outer, n, inner := 1, 1, 1
+		for i, d := range x.shape {
+			switch {
+			case i < axes[0]:
+				outer *= d
+			case i <= axes[len(axes)-1]:
+				n *= d
+			default:
+				inner *= d
+			}
+		}
+		switch {
+		case out.Size() == 0:
+		case x.Size() == 0:
+			out.Fill(float64(redInit[float64](op))) // reducing an empty axis
+		case x.dtype == Float32:
+			reduceLoop(op, out.f32, x.f32, outer, n, inner)
+		default:
+			reduceLoop(op, out.f64, x.f64, outer, n, inner)
+		}
+	}
+}
+
+// reduceApart reduces x over normalised axes one at a time.
+func reduceApart(op redop, x *Tensor, axes []int, keepDims bool) *Tensor {
 	cur := x
 	for i := len(axes) - 1; i >= 0; i-- {
 		cur = reduceAxis(op, cur, axes[i])
@@ -148,6 +237,14 @@ func reduceAxis(op redop, x *Tensor, axis int) *Tensor {
 // parallelOutputs), so the result does not depend on the number of
 // goroutines.
 func reduceLoop[T float](op redop, dst, x []T, outer, n, inner int) {
+	if !splits(max(outer, inner), 1, outer*n*inner*costCheap) {
+		if inner == 1 {
+			reduceRows(op, dst, x, n)
+		} else {
+			reduceBlock(op, dst, x, n, inner, 0, outer, 0, inner)
+		}
+		return
+	}
 	parallelOutputs(outer, inner, outer*n*inner*costCheap, func(o0, o1, j0, j1 int) {
 		if inner == 1 {
 			reduceRows(op, dst[o0:o1], x[o0*n:o1*n], n)

@@ -187,16 +187,33 @@ func InversePerm(perm []int) []int {
 
 // BroadcastTo returns x broadcast to shape under NumPy's rules. It panics
 // with a *ShapeError if x cannot be broadcast to shape.
-func BroadcastTo(x *Tensor, shape ...int) *Tensor {
+func BroadcastTo(x *Tensor, shape ...int) *Tensor { return BroadcastToWith(nil, x, shape...) }
+
+// BroadcastToWith is BroadcastTo with its result allocated by a.
+func BroadcastToWith(a Alloc, x *Tensor, shape ...int) *Tensor {
 	notNil("BroadcastTo", x)
 	s := Shape(shape)
 	if _, ok := s.size(); !ok {
-		invalidShape("BroadcastTo", s, x.shape)
+		invalidShape("BroadcastTo", s.Clone(), x.shape)
 	}
-	if !BroadcastShapes("BroadcastTo", x.shape, s).Equal(s) {
-		panic(&ShapeError{Op: "BroadcastTo", Shapes: []Shape{x.shape, s}})
+	var bb [8]int
+	if !broadcastShapes(bb[:0], "BroadcastTo", x.shape, s).Equal(s) {
+		panic(&ShapeError{Op: "BroadcastTo", Shapes: []Shape{x.shape, s.Clone()}})
 	}
-	out := like(x, s)
+	out := a.get(x.dtype, s)
+	if suffix(x.shape, s) && x.Size() > 0 {
+		// x repeats along the leading axes: whole copies of x.
+		if x.dtype == Float32 {
+			for off := 0; off < len(out.f32); off += len(x.f32) {
+				copy(out.f32[off:], x.f32)
+			}
+		} else {
+			for off := 0; off < len(out.f64); off += len(x.f64) {
+				copy(out.f64[off:], x.f64)
+			}
+		}
+		return out
+	}
 	copyView(out, 0, rowStrides(s), x, 0, broadcastStrides(x.shape, s), s)
 	return out
 }
@@ -205,23 +222,41 @@ func BroadcastTo(x *Tensor, shape ...int) *Tensor {
 // so that SumTo(BroadcastTo(y, s...), y.Shape()...) has y's shape. It is the
 // adjoint of BroadcastTo. It panics with a *ShapeError if shape does not
 // broadcast to x's shape.
-func SumTo(x *Tensor, shape ...int) *Tensor {
+func SumTo(x *Tensor, shape ...int) *Tensor { return SumToWith(nil, x, shape...) }
+
+// SumToWith is SumTo with its result allocated by a.
+func SumToWith(a Alloc, x *Tensor, shape ...int) *Tensor {
 	notNil("SumTo", x)
 	s := Shape(shape)
-	if !BroadcastShapes("SumTo", s, x.shape).Equal(x.shape) {
-		panic(&ShapeError{Op: "SumTo", Shapes: []Shape{x.shape, s}})
+	var bb [8]int
+	if !broadcastShapes(bb[:0], "SumTo", s, x.shape).Equal(x.shape) {
+		panic(&ShapeError{Op: "SumTo", Shapes: []Shape{x.shape, s.Clone()}})
 	}
 	lead := len(x.shape) - len(s)
-	var axes []int
+	var ab [8]int
+	axes := ab[:0]
 	for i := range x.shape {
 		if i < lead || (s[i-lead] == 1 && x.shape[i] != 1) {
 			axes = append(axes, i)
 		}
 	}
 	if len(axes) == 0 {
-		return Reshape(x, s...)
+		out := a.get(x.dtype, s)
+		copy(out.f32, x.f32)
+		copy(out.f64, x.f64)
+		return out
 	}
-	return Reshape(Sum(x, axes, true), s...)
+	if axes[len(axes)-1]-axes[0] == len(axes)-1 {
+		// One pass: the sums of contiguous axes come out in s's order.
+		out := a.get(x.dtype, s)
+		reduceContiguous(redSum, out, x, axes)
+		return out
+	}
+	r := Reshape(Sum(x, axes, true), s...)
+	out := a.get(x.dtype, s)
+	copy(out.f32, r.f32)
+	copy(out.f64, r.f64)
+	return out
 }
 
 // Range selects Start, Start+Step, … up to but excluding Stop along one
