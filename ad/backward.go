@@ -441,8 +441,17 @@ func (t *Table) check(n Node) {
 }
 
 func onesLike(y Node) *tensor.Tensor {
+	if len(y.Shape()) == 0 {
+		// A scalar loss, each step: one shared 1, which nothing writes.
+		if y.DType() == tensor.Float32 {
+			return one32
+		}
+		return one64
+	}
 	return tensor.Ones(y.DType(), y.Shape()...)
 }
+
+var one32, one64 = tensor.Scalar32(1), tensor.Scalar(1)
 
 func checkSeed(y Node, shape tensor.Shape, dtype tensor.DType) {
 	if !shape.Equal(y.Shape()) || dtype != y.DType() {

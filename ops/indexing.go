@@ -62,6 +62,13 @@ func (o *gatherOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 	return tensor.Gather(x[0], o.axis, o.idx)
 }
 
+func (o *gatherOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	if o.scatter {
+		return tensor.ScatterAddWith(a, x[0], o.axis, o.idx, o.shape)
+	}
+	return tensor.GatherWith(a, x[0], o.axis, o.idx)
+}
+
 func (o *gatherOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	if o.scatter {
 		return Gather(g, o.axis, o.idx)

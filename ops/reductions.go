@@ -221,8 +221,8 @@ type reduceOp struct {
 
 func reduce(kind redKind, x ad.Node, axes []int, keep bool) ad.Node {
 	name := [...]string{"Sum", "Mean", "Max", "Min", "LogSumExp", "Prod"}[kind]
-	op := &reduceOp{kind: kind, axes: tensor.NormAxes(name, axes, x.Shape()), keep: keep}
-	return ad.Apply1(op, x)
+	var buf [8]int
+	return ad.Apply1(reduceOpFor(kind, tensor.NormAxesInto(buf[:0], name, axes, x.Shape()), keep), x)
 }
 
 func (o *reduceOp) String() string { return reductions[o.kind].name }
@@ -284,8 +284,7 @@ type normOp struct {
 
 func normalise(kind normKind, x ad.Node, axis int) ad.Node {
 	name := [...]string{"Softmax", "LogSoftmax"}[kind]
-	a := tensor.NormAxes(name, []int{axis}, x.Shape())[0]
-	return ad.Apply1(&normOp{kind: kind, axis: a}, x)
+	return ad.Apply1(normOpFor(kind, tensor.NormAxis(name, axis, x.Shape())), x)
 }
 
 func (o *normOp) String() string { return normalisations[o.kind].name }

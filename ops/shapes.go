@@ -28,7 +28,7 @@ import (
 // and is inferred. Its bprop reshapes the gradient back. Reshape panics
 // with a *tensor.ShapeError if the sizes differ.
 func Reshape(x ad.Node, shape ...int) ad.Node {
-	return ad.Apply1(&reshapeOp{shape: tensor.Shape(shape).Clone()}, x)
+	return ad.Apply1(reshapeOpFor(shape), x)
 }
 
 type reshapeOp struct{ shape tensor.Shape }
@@ -57,7 +57,7 @@ func Transpose(x ad.Node, perm ...int) ad.Node {
 			perm[i] = len(r) - 1 - i
 		}
 	}
-	return ad.Apply1(&transposeOp{perm: append([]int(nil), perm...)}, x)
+	return ad.Apply1(transposeOpFor(perm), x)
 }
 
 type transposeOp struct{ perm []int }
@@ -100,7 +100,7 @@ func spread(x ad.Node, shape tensor.Shape, sum bool) ad.Node {
 	if x.Shape().Equal(shape) {
 		return x
 	}
-	return ad.Apply1(&spreadOp{shape: shape.Clone(), sum: sum}, x)
+	return ad.Apply1(spreadOpFor(shape, sum), x)
 }
 
 func (o *spreadOp) String() string {

@@ -72,8 +72,8 @@ func Reuse(t *Tensor, dtype DType, shape ...int) bool {
 	if n, ok := Shape(shape).size(); !ok || t.dtype != dtype || n != t.Size() {
 		return false
 	}
-	if len(t.shape) == len(shape) {
-		copy(t.shape, shape)
+	if cap(t.shape) >= len(shape) {
+		t.shape = append(t.shape[:0], shape...)
 	} else {
 		t.shape = Shape(shape).Clone()
 	}

@@ -85,12 +85,15 @@ func argBest(op string, x *Tensor, axis int, sign float64) *Index {
 // axes, and out[…, j, …] = x[…, idx[…, j, …], …]. The result has idx's
 // shape. It panics with a *ShapeError if the shapes do not fit or an index
 // is out of range.
-func Gather(x *Tensor, axis int, idx *Index) *Tensor {
+func Gather(x *Tensor, axis int, idx *Index) *Tensor { return GatherWith(nil, x, axis, idx) }
+
+// GatherWith is Gather with its result allocated by a.
+func GatherWith(a Alloc, x *Tensor, axis int, idx *Index) *Tensor {
 	notNil("Gather", x)
 	axis = checkAlong("Gather", x.shape, axis, idx)
 	outer, n, inner := outerInner(x.shape, axis)
 	m := idx.shape[axis]
-	out := like(x, idx.shape)
+	out := a.get(x.dtype, idx.shape)
 	for o := range outer {
 		for j := range m {
 			for i := range inner {
@@ -107,6 +110,11 @@ func Gather(x *Tensor, axis int, idx *Index) *Tensor {
 // positions taken twice receive both. g has idx's shape. It panics with a
 // *ShapeError if the shapes do not fit or an index is out of range.
 func ScatterAdd(g *Tensor, axis int, idx *Index, shape Shape) *Tensor {
+	return ScatterAddWith(nil, g, axis, idx, shape)
+}
+
+// ScatterAddWith is ScatterAdd with its result allocated by a.
+func ScatterAddWith(a Alloc, g *Tensor, axis int, idx *Index, shape Shape) *Tensor {
 	notNil("ScatterAdd", g)
 	axis = checkAlong("ScatterAdd", shape, axis, idx)
 	if !g.shape.Equal(idx.shape) {
@@ -114,7 +122,7 @@ func ScatterAdd(g *Tensor, axis int, idx *Index, shape Shape) *Tensor {
 	}
 	outer, n, inner := outerInner(shape, axis)
 	m := idx.shape[axis]
-	out := like(g, shape)
+	out := a.get(g.dtype, shape)
 	for o := range outer {
 		for j := range m {
 			for i := range inner {

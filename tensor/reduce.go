@@ -78,6 +78,14 @@ func Prod(x *Tensor, axes []int, keepDims bool) *Tensor {
 // repeated.
 func NormAxes(op string, axes []int, s Shape) []int { return normAxes(nil, op, axes, s) }
 
+// NormAxesInto is NormAxes with the result in buf's storage when it has
+// room, so that a caller's stack array spares an allocation.
+func NormAxesInto(buf []int, op string, axes []int, s Shape) []int { return normAxes(buf, op, axes, s) }
+
+// NormAxis returns axis in [0, rank), counting a negative axis from the
+// end. It panics with a *ShapeError naming op if it is out of range.
+func NormAxis(op string, axis int, s Shape) int { return normAxis(op, axis, s) }
+
 // normAxes is NormAxes in buf's storage when it has room.
 func normAxes(buf []int, op string, axes []int, s Shape) []int {
 	n := len(axes)
@@ -448,7 +456,19 @@ func softmaxWith(a Alloc, x *Tensor, axis int, log bool) *Tensor {
 // along the axis (see parallelOutputs), so the result does not depend on
 // the number of goroutines.
 func softmaxLoop[T float](dst, x []T, outer, n, inner int, log bool) {
-	parallelOutputs(outer, inner, outer*n*inner*costTrans, func(o0, o1, j0, j1 int) {
+	work := outer * n * inner * costTrans
+	if !splits(max(outer, inner), 1, work) {
+		softmaxBlock(dst, x, n, inner, log, 0, outer, 0, inner) // no closure to allocate
+		return
+	}
+	parallelOutputs(outer, inner, work, func(o0, o1, j0, j1 int) {
+		softmaxBlock(dst, x, n, inner, log, o0, o1, j0, j1)
+	})
+}
+
+// softmaxBlock is softmaxLoop on outputs [o0, o1) × [j0, j1).
+func softmaxBlock[T float](dst, x []T, n, inner int, log bool, o0, o1, j0, j1 int) {
+	{
 		if inner == 1 {
 			softmaxRows(dst[o0*n:o1*n], x[o0*n:o1*n], n, log)
 			return
@@ -480,7 +500,7 @@ func softmaxLoop[T float](dst, x []T, outer, n, inner int, log bool) {
 				}
 			}
 		}
-	})
+	}
 }
 
 // softmaxRows runs softmaxLoop on contiguous rows of length n: the common
