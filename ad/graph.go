@@ -36,7 +36,7 @@ type Graph struct {
 	anomaly *anomalyState // non-nil in anomaly mode
 
 	pool  *pool  // recycles values once the graph has been Reset
-	owned []bool // by index in tensors: whether the pool owns the value
+	owned []uint8 // by index in tensors: whether the pool owns the value (notOwned, ownedValue, ownedView)
 
 	// args holds the input values handed to a forward rule, so that
 	// applying an operation allocates no slice; argsBusy is set while a
@@ -287,15 +287,20 @@ func (*noCopy) Lock()   {}
 func (*noCopy) Unlock() {}
 
 // setValue stores x as the value of r.
-func (g *Graph) setValue(r *record, x *tensor.Tensor) { g.setOwnedValue(r, x, false) }
+func (g *Graph) setValue(r *record, x *tensor.Tensor) { g.setOwnedValue(r, x, notOwned) }
 
 // setOwnedValue is setValue for a value that the pool may own.
-func (g *Graph) setOwnedValue(r *record, x *tensor.Tensor, owned bool) {
+func (g *Graph) setOwnedValue(r *record, x *tensor.Tensor, owned uint8) {
 	if x.Rank() == 0 && x.DType() == tensor.Float64 {
 		r.v = math.Float64bits(x.Item())
 		r.flags |= flagInline
-		if owned {
+		if owned == ownedValue {
 			g.pool.put(x) // the value is copied into the record
+		}
+		// A view's header stays until Reset: the storage it shows is
+		// another value's, which may still be read.
+		if owned == ownedView {
+			g.pool.pendingViews = append(g.pool.pendingViews, x)
 		}
 		return
 	}
@@ -349,8 +354,11 @@ func (g *Graph) truncate(m mark) {
 		// Values the pool owns stay readable until Reset (a gradient table
 		// may hold them); then they are free.
 		for i := m.tensors; i < len(g.owned); i++ {
-			if g.owned[i] {
+			switch g.owned[i] {
+			case ownedValue:
 				p.pending = append(p.pending, g.tensors[i])
+			case ownedView:
+				p.pendingViews = append(p.pendingViews, g.tensors[i])
 			}
 		}
 		g.owned = g.owned[:min(m.tensors, len(g.owned))]
@@ -394,6 +402,11 @@ func (g *Graph) Reset() {
 	}
 	clear(p.pending)
 	p.pending = p.pending[:0]
+	for _, t := range p.pendingViews {
+		p.PutView(t)
+	}
+	clear(p.pendingViews)
+	p.pendingViews = p.pendingViews[:0]
 	g.names = g.names[:0]
 }
 

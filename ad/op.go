@@ -190,7 +190,7 @@ func Apply2(op Op, x, y Node) Node {
 
 // forward2 is forward of one input x, or two x and y (y non-nil), passed
 // in g's scratch slice unless a forward rule is running already.
-func (g *Graph) forward2(op Op, x, y *tensor.Tensor) (*tensor.Tensor, bool) {
+func (g *Graph) forward2(op Op, x, y *tensor.Tensor) (*tensor.Tensor, uint8) {
 	n := 1
 	if y != nil {
 		n = 2

@@ -10,9 +10,11 @@ import "github.com/seed812a03d2/backprop/tensor"
 type AllocOp interface {
 	Op
 	// ForwardWith is Forward with its result, and any scratch tensor,
-	// allocated by alloc. The result must be a tensor that alloc returned,
-	// or one not from alloc at all, never a view of one: every other tensor
-	// from alloc is taken to be scratch and reused once ForwardWith returns.
+	// allocated by alloc. The result must be a tensor that alloc returned
+	// (Get), a view that alloc made of an input (View, as a reshape
+	// returns), or one not from alloc at all, never a view of a tensor from
+	// Get: every other tensor from alloc is taken to be scratch and reused
+	// once ForwardWith returns.
 	ForwardWith(alloc tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor
 }
 
@@ -22,8 +24,17 @@ type AllocOp interface {
 // next build.
 type pool struct {
 	tensor.Pool
-	pending []*tensor.Tensor // owned values of nodes removed before Reset (the backward pass's), still readable until then
+	pending      []*tensor.Tensor // owned values of nodes removed before Reset (the backward pass's), still readable until then
+	pendingViews []*tensor.Tensor // likewise, views whose headers the pool owns
 }
+
+// How a graph's value is held (Graph.owned): by the caller, or by the
+// pool, storage and all, or as a view whose header only is the pool's.
+const (
+	notOwned uint8 = iota
+	ownedValue
+	ownedView
+)
 
 func newPool() *pool { return &pool{Pool: *tensor.NewPool()} }
 
@@ -31,15 +42,16 @@ func newPool() *pool { return &pool{Pool: *tensor.NewPool()} }
 func (p *pool) put(t *tensor.Tensor) { p.Put(t) }
 
 // forward computes op on the input values, with the pool's memory where op
-// allows it, and reports whether the result is owned by the pool.
-func (g *Graph) forward(op Op, x []*tensor.Tensor) (*tensor.Tensor, bool) {
+// allows it, and reports how the result is owned (notOwned, ownedValue or
+// ownedView).
+func (g *Graph) forward(op Op, x []*tensor.Tensor) (*tensor.Tensor, uint8) {
 	a, ok := op.(AllocOp)
 	if !ok || g.pool == nil {
 		v := op.Forward(x)
 		if v == nil {
 			panic(&GraphError{Op: op.String(), Reason: "the forward rule returned nil"})
 		}
-		return v, false
+		return v, notOwned
 	}
 	p := g.pool
 	p.ClearHanded()
@@ -47,16 +59,33 @@ func (g *Graph) forward(op Op, x []*tensor.Tensor) (*tensor.Tensor, bool) {
 	if v == nil {
 		panic(&GraphError{Op: op.String(), Reason: "the forward rule returned nil"})
 	}
-	owned := false
+	owned := notOwned
 	for _, h := range p.Handed() {
 		if h == v {
-			owned = true
+			owned = ownedValue
 		} else {
 			p.put(h) // scratch: dead once ForwardWith returns
 		}
 	}
+	for _, h := range p.Viewed() {
+		if h == v {
+			owned = ownedView
+		} else {
+			p.PutView(h)
+		}
+	}
 	p.ClearHanded()
 	return v, owned
+}
+
+// release gives back to the pool a value it owns, as owned says.
+func (p *pool) release(t *tensor.Tensor, owned uint8) {
+	switch owned {
+	case ownedValue:
+		p.put(t)
+	case ownedView:
+		p.PutView(t)
+	}
 }
 
 // keep holds what was handed out until the next Reset: a gradient table's

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"math"
+	"sync"
 
 	"github.com/seed812a03d2/backprop/ad"
 	"github.com/seed812a03d2/backprop/tensor"
@@ -11,9 +12,35 @@ import (
 // use with broadcasting: Mul(x, Const(x, 2)).
 func Const(x ad.Node, v float64) ad.Node {
 	if x.DType() == tensor.Float32 {
-		return x.Graph().Const(tensor.Scalar32(float32(v)))
+		return x.Graph().Const(scalar32(float32(v)))
 	}
 	return x.Graph().ScalarConst(v)
+}
+
+// scalar32 returns a float32 scalar tensor of v, shared by every caller
+// for the same v (a graph never writes its constants), so that the
+// constants of a training step allocate nothing after the first. The
+// cache is bounded.
+func scalar32(v float32) *tensor.Tensor {
+	scalars.Lock()
+	defer scalars.Unlock()
+	bits := math.Float32bits(v)
+	if t, ok := scalars.m[bits]; ok {
+		return t
+	}
+	t := tensor.Scalar32(v)
+	if scalars.m == nil {
+		scalars.m = map[uint32]*tensor.Tensor{}
+	}
+	if len(scalars.m) < maxInterned {
+		scalars.m[bits] = t
+	}
+	return t
+}
+
+var scalars struct {
+	sync.Mutex
+	m map[uint32]*tensor.Tensor
 }
 
 // mask records a constant computed from input values, such as where an

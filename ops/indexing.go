@@ -27,7 +27,7 @@ import (
 // panics with a *tensor.ShapeError if the shapes do not fit or an index is
 // out of range.
 func Gather(x ad.Node, axis int, idx *tensor.Index) ad.Node {
-	a := tensor.NormAxes("Gather", []int{axis}, x.Shape())[0]
+	a := tensor.NormAxis("Gather", axis, x.Shape())
 	return ad.Apply1(&gatherOp{axis: a, idx: idx}, x)
 }
 
@@ -35,7 +35,7 @@ func Gather(x ad.Node, axis int, idx *tensor.Index) ad.Node {
 // along axis at the positions idx gives: the adjoint of Gather (see
 // tensor.ScatterAdd). Its bprop gathers the gradient.
 func ScatterAdd(x ad.Node, axis int, idx *tensor.Index, shape tensor.Shape) ad.Node {
-	a := tensor.NormAxes("ScatterAdd", []int{axis}, shape)[0]
+	a := tensor.NormAxis("ScatterAdd", axis, shape)
 	return ad.Apply1(&gatherOp{axis: a, idx: idx, scatter: true, shape: shape.Clone()}, x)
 }
 

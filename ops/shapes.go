@@ -39,6 +39,10 @@ func (o *reshapeOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 	return tensor.Reshape(x[0], o.shape...)
 }
 
+func (o *reshapeOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	return tensor.ReshapeWith(a, x[0], o.shape...)
+}
+
 func (o *reshapeOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	return Reshape(g, c.Input(0).Shape()...)
 }

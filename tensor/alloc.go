@@ -9,6 +9,8 @@ package tensor
 type Pool struct {
 	free   map[poolKey][]*Tensor
 	handed []*Tensor
+	views  []*Tensor // free headers for View
+	viewed []*Tensor // handed out by View since the last ClearHanded
 }
 
 type poolKey struct {
@@ -55,13 +57,49 @@ func (p *Pool) Put(t *Tensor) {
 	p.free[k] = append(p.free[k], t)
 }
 
+// View returns a tensor of the given shape over x's storage (as Reshape
+// makes), its header recycled if one was PutView back; the shape is
+// copied. On a nil Pool the header is new. It records the view among those
+// handed out (Viewed).
+func (p *Pool) View(x *Tensor, shape Shape) *Tensor { return p.view(x, shape) }
+
+func (p *Pool) view(x *Tensor, shape Shape) *Tensor {
+	if p == nil {
+		return &Tensor{shape: shape.Clone(), dtype: x.dtype, f64: x.f64, f32: x.f32}
+	}
+	var t *Tensor
+	if n := len(p.views); n > 0 {
+		t = p.views[n-1]
+		p.views = p.views[:n-1]
+		t.shape = append(t.shape[:0], shape...)
+		t.dtype, t.f64, t.f32 = x.dtype, x.f64, x.f32
+	} else {
+		t = &Tensor{shape: shape.Clone(), dtype: x.dtype, f64: x.f64, f32: x.f32}
+	}
+	p.viewed = append(p.viewed, t)
+	return t
+}
+
+// PutView makes the header of t, a tensor from View, free for a later
+// View; its storage is not the Pool's and stays as it is. Nothing may use
+// t after.
+func (p *Pool) PutView(t *Tensor) {
+	t.f32, t.f64 = nil, nil
+	p.views = append(p.views, t)
+}
+
 // Handed returns the tensors Get handed out since the last ClearHanded.
 func (p *Pool) Handed() []*Tensor { return p.handed }
 
-// ClearHanded forgets the tensors handed out so far.
+// Viewed returns the tensors View handed out since the last ClearHanded.
+func (p *Pool) Viewed() []*Tensor { return p.viewed }
+
+// ClearHanded forgets the tensors and views handed out so far.
 func (p *Pool) ClearHanded() {
 	clear(p.handed)
 	p.handed = p.handed[:0]
+	clear(p.viewed)
+	p.viewed = p.viewed[:0]
 }
 
 // Reuse makes t a zeroed tensor of the given shape, keeping its storage, if

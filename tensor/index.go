@@ -141,7 +141,7 @@ func checkAlong(op string, shape Shape, axis int, idx *Index) int {
 	if idx == nil {
 		panic(&ShapeError{Op: op, Reason: "nil Index"})
 	}
-	axis = NormAxes(op, []int{axis}, shape)[0]
+	axis = normAxis(op, axis, shape)
 	if len(idx.shape) != len(shape) {
 		panic(&ShapeError{Op: op, Shapes: []Shape{shape, idx.shape}, Reason: "the indices must have the tensor's rank"})
 	}

@@ -99,16 +99,21 @@ func copyView(dst *Tensor, do int, ds []int, src *Tensor, so int, ss []int, shap
 // Reshape returns x with a new shape of the same size, sharing x's storage.
 // One size may be -1: it is inferred. It panics with a *ShapeError if the
 // sizes do not match.
-func Reshape(x *Tensor, shape ...int) *Tensor {
+func Reshape(x *Tensor, shape ...int) *Tensor { return ReshapeWith(nil, x, shape...) }
+
+// ReshapeWith is Reshape with the new tensor (a header over x's storage)
+// taken from a's views (see Pool.View).
+func ReshapeWith(a Alloc, x *Tensor, shape ...int) *Tensor {
 	notNil("Reshape", x)
-	s := Shape(shape).Clone()
+	var buf [8]int
+	s := append(Shape(buf[:0]), shape...)
 	infer := -1
 	for i, d := range s {
 		switch {
 		case d == -1 && infer < 0:
 			infer = i
 		case d < 0:
-			panic(&ShapeError{Op: "Reshape", Shapes: []Shape{x.shape, s}, Reason: "invalid size"})
+			panic(&ShapeError{Op: "Reshape", Shapes: []Shape{x.shape, s.Clone()}, Reason: "invalid size"})
 		}
 	}
 	if infer >= 0 {
@@ -116,16 +121,16 @@ func Reshape(x *Tensor, shape ...int) *Tensor {
 	}
 	known, ok := s.size() // the product of the sizes given
 	if !ok {
-		invalidShape("Reshape", s, x.shape)
+		invalidShape("Reshape", s.Clone(), x.shape)
 	}
 	switch {
 	case infer < 0 && known == x.Size():
 	case infer >= 0 && known > 0 && x.Size()%known == 0:
 		s[infer] = x.Size() / known
 	default:
-		panic(&ShapeError{Op: "Reshape", Shapes: []Shape{x.shape, shape}, Reason: "sizes differ"})
+		panic(&ShapeError{Op: "Reshape", Shapes: []Shape{x.shape, Shape(shape).Clone()}, Reason: "sizes differ"})
 	}
-	return &Tensor{shape: s, dtype: x.dtype, f64: x.f64, f32: x.f32}
+	return a.view(x, s)
 }
 
 // Transpose permutes the axes of x: axis i of the result is axis perm[i]
