@@ -35,7 +35,7 @@ type Graph struct {
 
 	anomaly *anomalyState // non-nil in anomaly mode
 
-	pool  *pool  // recycles values once the graph has been Reset
+	pool  *pool   // recycles values once the graph has been Reset
 	owned []uint8 // by index in tensors: whether the pool owns the value (notOwned, ownedValue, ownedView)
 
 	// args holds the input values handed to a forward rule, so that
