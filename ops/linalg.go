@@ -16,13 +16,31 @@ import (
 // g·yᵀ for x and xᵀ·g for y, summed over broadcast batch axes. MatMul
 // panics with a *tensor.ShapeError if the inner sizes differ or a rank is
 // below 2.
-func MatMul(x, y ad.Node) ad.Node { return ad.Apply2(matmulOp{}, x, y) }
+func MatMul(x, y ad.Node) ad.Node { return ad.Apply2(matmulOps[0][0], x, y) }
 
 // MatMulTransB returns x·yᵀ with the last two axes of y transposed, without
 // copying y: a linear layer with PyTorch's [out in] weights is
 // MatMulTransB(x, w). Its shapes and panics are MatMul's with y's last two
 // axes swapped.
-func MatMulTransB(x, y ad.Node) ad.Node { return ad.Apply2(matmulOp{tb: true}, x, y) }
+func MatMulTransB(x, y ad.Node) ad.Node { return ad.Apply2(matmulOps[0][1], x, y) }
+
+// matmulOps holds the four products as interface values made once:
+// converting matmulOp{false, true} to an Op each time would allocate.
+var matmulOps = [2][2]ad.Op{
+	{matmulOp{}, matmulOp{tb: true}},
+	{matmulOp{ta: true}, matmulOp{ta: true, tb: true}},
+}
+
+func matmulOpFor(ta, tb bool) ad.Op {
+	i, j := 0, 0
+	if ta {
+		i = 1
+	}
+	if tb {
+		j = 1
+	}
+	return matmulOps[i][j]
+}
 
 // matmulOp is op(x)·op(y), where op transposes the last two axes of x if
 // ta and of y if tb. The bprops are products of the same kind, so that no
@@ -73,7 +91,7 @@ func (op matmulOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 // op(x)ᵀ·g for op(y), transposed back where op transposes.
 func (op matmulOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
 	x, y := c.Input(0), c.Input(1)
-	mm := func(a, b ad.Node, ta, tb bool) ad.Node { return ad.Apply2(matmulOp{ta, tb}, a, b) }
+	mm := func(a, b ad.Node, ta, tb bool) ad.Node { return ad.Apply2(matmulOpFor(ta, tb), a, b) }
 	var d ad.Node
 	switch {
 	case i == 0 && !op.ta:

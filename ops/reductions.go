@@ -243,7 +243,8 @@ func (o *reduceOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tenso
 func (o *reduceOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	x := c.Input(0)
 	shape := x.Shape()
-	gb := BroadcastTo(Reshape(g, tensor.ReducedShape(shape, o.axes, true)...), shape)
+	var buf [8]int
+	gb := BroadcastTo(Reshape(g, tensor.ReducedShapeInto(buf[:0], shape, o.axes, true)...), shape)
 	if o.kind == redSum {
 		return gb // w = 1
 	}

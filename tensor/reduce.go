@@ -121,6 +121,12 @@ func ReducedShape(s Shape, axes []int, keepDims bool) Shape {
 	return reducedShape(nil, s, axes, keepDims)
 }
 
+// ReducedShapeInto is ReducedShape with the result in buf's storage when
+// it has room.
+func ReducedShapeInto(buf Shape, s Shape, axes []int, keepDims bool) Shape {
+	return reducedShape(buf, s, axes, keepDims)
+}
+
 // reducedShape is ReducedShape in buf's storage.
 func reducedShape(buf Shape, s Shape, axes []int, keepDims bool) Shape {
 	for _, a := range axes {
