@@ -78,16 +78,6 @@ func (g *Graph) forward(op Op, x []*tensor.Tensor) (*tensor.Tensor, uint8) {
 	return v, owned
 }
 
-// release gives back to the pool a value it owns, as owned says.
-func (p *pool) release(t *tensor.Tensor, owned uint8) {
-	switch owned {
-	case ownedValue:
-		p.put(t)
-	case ownedView:
-		p.PutView(t)
-	}
-}
-
 // keep holds what was handed out until the next Reset: a gradient table's
 // sums, readable until then.
 func (p *pool) keep() {

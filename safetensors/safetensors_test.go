@@ -17,7 +17,7 @@ import (
 func sample() []safetensors.Named {
 	return []safetensors.Named{
 		{Name: "fc1.weight", Tensor: tensor.FromFloat32s([]float32{1, -2.5, float32(math.Inf(1)), 3e-38, 0, 7}, 2, 3)},
-		{Name: "fc1.bias", Tensor: tensor.FromFloat64s([]float64{math.Pi, -0.0}, 2)},
+		{Name: "fc1.bias", Tensor: tensor.FromFloat64s([]float64{math.Pi, math.Copysign(0, -1)}, 2)},
 		{Name: "step", Tensor: tensor.Scalar(12)},
 		{Name: "empty", Tensor: tensor.New(tensor.Float32, 0, 4)},
 	}

@@ -125,10 +125,8 @@ func im2col[T float](cols, img []T, planes, h, w, ho, wo int, win Window, back b
 					if off < 0 {
 						oj0 = (-off + sw - 1) / sw
 					}
-					oj1 := wo
-					if last := (w - 1 - off); last < 0 {
-						oj1 = 0
-					} else {
+					oj1 := 0
+					if last := w - 1 - off; last >= 0 {
 						oj1 = min(wo, last/sw+1)
 					}
 					if oj0 >= oj1 {

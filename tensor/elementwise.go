@@ -247,7 +247,7 @@ func binaryRows[T float](op binop, dst, x, y []T, shape Shape, sx, sy []int, lo,
 	inner := shape[r-1]
 	// The odometer's start: row lo's index along each outer axis.
 	var buf [8]int
-	idx := buf[:0]
+	var idx []int
 	if r-1 > len(buf) {
 		idx = make([]int, r-1)
 	} else {

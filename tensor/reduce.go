@@ -378,13 +378,6 @@ func reduceBlock[T float](op redop, dst, x []T, n, inner, o0, o1, j0, j1 int) {
 	}
 }
 
-func scalarLike(x *Tensor, v float64) *Tensor {
-	if x.dtype == Float32 {
-		return Scalar32(float32(v))
-	}
-	return Scalar(v)
-}
-
 // LogSumExp returns log(sum(exp(x))) over axis, computed stably by
 // subtracting the maximum first. With keepDims the axis stays as size 1.
 func LogSumExp(x *Tensor, axis int, keepDims bool) *Tensor {
