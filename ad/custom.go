@@ -7,7 +7,9 @@ import "github.com/seed812a03d2/backprop/tensor"
 // input values, bprop is the backward rule (see Op), and jvp, which may be
 // nil, the forward-mode rule (see JVPOp; without one, forward mode
 // transposes bprop). Apply the returned Op with Apply; create it once and
-// reuse it, since each Op value NewOp returns is a distinct operation.
+// reuse it, since each Op value NewOp returns is a distinct operation. As
+// for every Op, forward may read its slice of input values only while it
+// runs: the graph reuses the slice (copy it to keep it).
 //
 // NewOp panics with a *GraphError if name is empty or forward or bprop is
 // nil.

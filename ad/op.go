@@ -200,10 +200,11 @@ func (g *Graph) forward2(op Op, x, y *tensor.Tensor) (*tensor.Tensor, uint8) {
 	}
 	g.argsBusy = true
 	g.args = [2]*tensor.Tensor{x, y}
-	v, owned := g.forward(op, g.args[:n])
-	g.args = [2]*tensor.Tensor{}
-	g.argsBusy = false
-	return v, owned
+	defer func() { // also when the forward rule panics (a shape error caught)
+		g.args = [2]*tensor.Tensor{}
+		g.argsBusy = false
+	}()
+	return g.forward(op, g.args[:n])
 }
 
 // made returns the node id that an Apply function has just recorded,

@@ -56,9 +56,14 @@ func ReadIDX(r io.Reader, name string) (shape []int, elems []byte, err error) {
 			return nil, nil, fmt.Errorf("%s: IDX sizes %v exceed %d elements", name, shape[:i+1], maxIDXSize)
 		}
 	}
-	elems = make([]byte, size)
-	if n, err := io.ReadFull(br, elems); err != nil {
-		return nil, nil, fmt.Errorf("%s: %d of the %d elements of shape %v: %w", name, n, size, shape, eofIsUnexpected(err))
+	// Read what is there, growing as it comes, rather than trust the
+	// header with a buffer of its size.
+	elems, err = io.ReadAll(io.LimitReader(br, int64(size)))
+	if err == nil && len(elems) < size {
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %d of the %d elements of shape %v: %w", name, len(elems), size, shape, err)
 	}
 	return shape, elems, nil
 }

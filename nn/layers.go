@@ -82,8 +82,12 @@ func NewConv2d(rng *rand.Rand, dtype tensor.DType, in, out, kernel int, opt ops.
 		opt.Groups = 1
 	}
 	for i := range 2 {
-		opt.Stride[i] = max(opt.Stride[i], 1)
-		opt.Dilation[i] = max(opt.Dilation[i], 1)
+		if opt.Stride[i] == 0 {
+			opt.Stride[i] = 1
+		}
+		if opt.Dilation[i] == 0 {
+			opt.Dilation[i] = 1
+		}
 	}
 	if opt.Groups < 0 || in%opt.Groups != 0 || out%opt.Groups != 0 {
 		panic(fmt.Errorf("nn: NewConv2d: %d groups do not divide %d input and %d output channels", opt.Groups, in, out))

@@ -231,6 +231,9 @@ func TestShapeErrors(t *testing.T) {
 	}{
 		{"linear", "MatMul", func() { nn.NewLinear(rng, tensor.Float64, 3, 2).Forward(g.Const(tensor.Ones(tensor.Float64, 4, 5))) }},
 		{"batchnorm", "BatchNorm: incompatible shapes [4 5] and [3]", func() { nn.NewBatchNorm(tensor.Float64, 3).Forward(g.Const(tensor.Ones(tensor.Float64, 4, 5))) }},
+		{"batchnorm dtype", "a float32 input for a float64 layer", func() {
+			nn.NewBatchNorm(tensor.Float64, 3).Forward(g.Const(tensor.Ones(tensor.Float32, 4, 3)))
+		}},
 		{"layernorm", "LayerNorm", func() { nn.NewLayerNorm(tensor.Float64, 3).Forward(g.Const(tensor.Ones(tensor.Float64, 4, 5))) }},
 		{"labels", "NLL: incompatible shapes [4 5] and [3]", func() {
 			nn.CrossEntropy(g.Const(tensor.Ones(tensor.Float64, 4, 5)), tensor.NewIndex([]int{1, 2, 3}, 3), nn.Mean)
@@ -252,5 +255,29 @@ func TestShapeErrors(t *testing.T) {
 		if !errors.As(err, &se) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v; want a *tensor.ShapeError containing %q", tt.name, err, tt.want)
 		}
+	}
+}
+
+// TestParamsInTwoGraphs: evaluating the model in a second graph between
+// the forward pass and Backward leaves the first graph's gradients whole.
+func TestParamsInTwoGraphs(t *testing.T) {
+	lin := nn.NewLinear(tensor.NewRand(1), tensor.Float64, 3, 1)
+	x := tensor.FromFloat64s([]float64{1, 2, 3, 4, 5, 6}, 2, 3)
+	var g, other ad.Graph
+	loss := ops.Sum(lin.Forward(g.Const(x)))
+	nn.Infer(&other, lin, x)
+	nn.Backward(loss, lin.Params())
+	// d/dW of Σ x·Wᵀ is the column sums of x: 5 7 9.
+	for i, want := range []float64{5, 7, 9} {
+		if got := lin.Weight.Grad.Data()[i]; got != want {
+			t.Errorf("weight gradient %d = %v; want %v", i, got, want)
+		}
+	}
+	// The node a partial truncation frees is not taken for the parameter.
+	g.Reset()
+	w := lin.Weight.Node(&g)
+	ad.Checkpoint(func(xs []ad.Node) ad.Node { return ops.Sum(xs[0]) }, w)
+	if n := lin.Weight.Node(&g); n != w {
+		t.Errorf("Node after a checkpoint = %v; want the variable %v", n, w)
 	}
 }

@@ -1,6 +1,8 @@
 package nn
 
 import (
+	"fmt"
+
 	"github.com/seed812a03d2/backprop/ad"
 	"github.com/seed812a03d2/backprop/ops"
 	"github.com/seed812a03d2/backprop/tensor"
@@ -49,6 +51,9 @@ func (b *BatchNorm) Forward(x ad.Node) ad.Node {
 		axes, bshape = []int{0, 2, 3}, []int{1, c, 1, 1}
 	default:
 		panic(&tensor.ShapeError{Op: "BatchNorm", Shapes: []tensor.Shape{s, {c}}, Reason: "want [N C] or [N C H W] with C the features"})
+	}
+	if x.DType() != b.Weight.Value.DType() {
+		panic(&tensor.ShapeError{Op: "BatchNorm", Shapes: []tensor.Shape{s, {c}}, Reason: fmt.Sprintf("a %v input for a %v layer", x.DType(), b.Weight.Value.DType())})
 	}
 	g := x.Graph()
 	var mean, variance ad.Node

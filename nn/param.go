@@ -32,7 +32,11 @@ type Param struct {
 	// Buffer marks state that is saved and loaded but not trained.
 	Buffer bool
 
-	node ad.Node
+	// nodes holds p's node in each of the last few graphs it was recorded
+	// in, so that a model used in a second graph (an evaluation in the
+	// middle of a step) keeps its node in the first.
+	nodes [4]ad.Node
+	next  int // the slot to replace next
 }
 
 // NewParam returns a trainable parameter with the given name and value and
@@ -55,16 +59,41 @@ func NewBuffer(name string, value *tensor.Tensor) *Param {
 // Node returns p as a node of g: a variable recorded at the first call
 // after g's last Reset and the same node after that. A buffer is recorded
 // as a constant.
+//
+// Inside ad.Checkpoint, record the parameters before the checkpointed
+// function and pass their nodes in as its inputs: a parameter recorded
+// inside the function is recomputed with it and gets no gradient.
 func (p *Param) Node(g *ad.Graph) ad.Node {
-	if p.node.Valid() && p.node.Graph() == g && !p.node.Stale() {
-		return p.node
+	if n, ok := p.nodeIn(g); ok {
+		return n
 	}
+	var n ad.Node
 	if p.Buffer {
-		p.node = g.Const(p.Value)
+		n = g.Const(p.Value)
 	} else {
-		p.node = g.Var(p.Name, p.Value)
+		n = g.Var(p.Name, p.Value)
 	}
-	return p.node
+	for i, m := range p.nodes {
+		if m.Valid() && m.Graph() == g {
+			p.nodes[i] = n // g's node, replaced
+			return n
+		}
+	}
+	p.nodes[p.next] = n
+	p.next = (p.next + 1) % len(p.nodes)
+	return n
+}
+
+// nodeIn returns p's node in g's current build, if p was recorded there:
+// a node of g, not stale, and still the leaf holding p's value (a node id
+// that a partial truncation freed and a later node took is not p's).
+func (p *Param) nodeIn(g *ad.Graph) (ad.Node, bool) {
+	for _, n := range p.nodes {
+		if n.Valid() && n.Graph() == g && !n.Stale() && n.IsLeaf() && n.Value() == p.Value {
+			return n, true
+		}
+	}
+	return ad.Node{}, false
 }
 
 // Size returns the number of elements of p.
@@ -100,8 +129,8 @@ func Backward(loss ad.Node, params []*Param) {
 	t := &b.t
 	b.xs = b.xs[:0]
 	for _, p := range params {
-		if p.used(g) {
-			b.xs = append(b.xs, p.node)
+		if n, ok := p.nodeIn(g); ok && !p.Buffer {
+			b.xs = append(b.xs, n)
 		}
 	}
 	ad.BackwardInto(t, loss, nil, b.xs...)
@@ -109,17 +138,13 @@ func Backward(loss ad.Node, params []*Param) {
 		if p.Buffer {
 			continue
 		}
-		if !p.used(g) {
+		n, ok := p.nodeIn(g)
+		if !ok {
 			p.Grad.Fill(0)
 			continue
 		}
-		tensor.CopyTo(p.Grad, t.Grad(p.node))
+		tensor.CopyTo(p.Grad, t.Grad(n))
 	}
-}
-
-// used reports whether p is recorded in g's current build.
-func (p *Param) used(g *ad.Graph) bool {
-	return !p.Buffer && p.node.Valid() && p.node.Graph() == g && !p.node.Stale()
 }
 
 // ZeroGrad sets the gradient of every trainable parameter to zero.

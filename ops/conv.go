@@ -7,11 +7,12 @@ import (
 	"github.com/seed812a03d2/backprop/tensor"
 )
 
-// Convolution and pooling are built from operations of the other families,
-// so their derivatives are those operations' own, to any order: the input
-// is padded (Pad, an Embed into zeros), its windows are taken with one
-// IndexSelect over the flattened image (im2col), and then multiplied by the
-// weights with the fast matrix multiply, or reduced with Max or Mean.
+// Convolution and pooling take the windows of their input with one linear
+// operation, im2col, whose bprop is its adjoint col2im and back, so their
+// derivatives hold to any order: the windows are multiplied by the weights
+// with the fast matrix multiply, or averaged with Mean. Max-pooling
+// gathers each window's largest element (Gather at the positions
+// tensor.MaxPoolIndex finds), so its gradient is Gather's.
 
 // Pad returns x with zeros added before and after each of its leading
 // axes: pads[i] is the number before and after axis i. Its bprop slices the
@@ -136,7 +137,12 @@ func pool(op string, x ad.Node, opt Pool2dOptions, reduce func(ad.Node) ad.Node)
 func windows(op string, x ad.Node, kernel, stride, padding, dilation [2]int) (ad.Node, int, int) {
 	xs := x.Shape()
 	for i := range 2 {
-		stride[i], dilation[i] = max(stride[i], 1), max(dilation[i], 1)
+		if stride[i] == 0 {
+			stride[i] = 1 // negative ones are refused by checkWindows
+		}
+		if dilation[i] == 0 {
+			dilation[i] = 1
+		}
 	}
 	ho, wo := checkWindows(op, xs, kernel, stride, padding, dilation)
 	win := tensor.Window{Kernel: kernel, Stride: stride, Padding: padding, Dilation: dilation}

@@ -214,3 +214,18 @@ func BenchmarkConv2d(b *testing.B) {
 		})
 	}
 }
+
+func TestNegativeStrideAndDilation(t *testing.T) {
+	var g ad.Graph
+	x := g.Const(tensor.New(tensor.Float64, 1, 1, 5, 5))
+	w := g.Const(tensor.New(tensor.Float64, 1, 1, 3, 3))
+	for name, f := range map[string]func(){
+		"conv stride":   func() { ops.Conv2d(x, w, ops.Conv2dOptions{Stride: [2]int{-1, -1}}) },
+		"conv dilation": func() { ops.Conv2d(x, w, ops.Conv2dOptions{Dilation: [2]int{-3, 1}}) },
+		"avg stride":    func() { ops.AvgPool2d(x, ops.Pool2dOptions{Kernel: [2]int{2, 2}, Stride: [2]int{-2, -2}}) },
+	} {
+		if err := tensor.Catch(f); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}

@@ -262,6 +262,9 @@ func Read(b []byte, name string) (*File, error) {
 			}
 			size *= uint64(v)
 		}
+		if size > uint64(tensor.MaxSize) {
+			return nil, fail(s.name, "shape %v has %d elements, more than a tensor holds (%d)", in.Shape, size, tensor.MaxSize)
+		}
 		if want := size * uint64(elemSize(d)); want != s.end-s.begin {
 			return nil, fail(s.name, "shape %v of %s needs %d bytes, but its offsets hold %d", in.Shape, in.DType, want, s.end-s.begin)
 		}

@@ -160,3 +160,11 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+func TestHugeShape(t *testing.T) {
+	// 2^61 float64s: 2^64 bytes, which wraps to 0 in uint64.
+	b := header(`{"a":{"dtype":"F64","shape":[2305843009213693952],"data_offsets":[0,0]}}`, 0)
+	if _, err := safetensors.Read(b, "huge"); err == nil || !strings.Contains(err.Error(), "more than a tensor holds") {
+		t.Errorf("error %v; want one saying the shape is too big", err)
+	}
+}

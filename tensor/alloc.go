@@ -51,8 +51,12 @@ func (p *Pool) get(dtype DType, shape Shape) *Tensor {
 	return t
 }
 
-// Put makes t free for a later Get. Nothing may use t after.
+// Put makes t, a tensor from Get (never one from View), free for a later
+// Get. Nothing may use t after.
 func (p *Pool) Put(t *Tensor) {
+	if p.free == nil {
+		p.free = map[poolKey][]*Tensor{}
+	}
 	k := poolKey{t.dtype, t.Size()}
 	p.free[k] = append(p.free[k], t)
 }

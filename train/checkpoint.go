@@ -198,13 +198,21 @@ func (c *Checkpoint) Load(b []byte, name string) error {
 		}
 		// Check the state on a copy first, so that a bad one changes
 		// nothing.
-		cur, _ := m.MarshalBinary()
-		u := m.(encoding.BinaryUnmarshaler)
-		if e := u.UnmarshalBinary(b); e != nil {
+		cur, e := m.MarshalBinary()
+		if e != nil {
 			err = fail("", "generator state of %s: %v", path, e)
 			return
 		}
-		u.UnmarshalBinary(cur)
+		u := m.(encoding.BinaryUnmarshaler)
+		if e := u.UnmarshalBinary(b); e != nil {
+			u.UnmarshalBinary(cur)
+			err = fail("", "generator state of %s: %v", path, e)
+			return
+		}
+		if e := u.UnmarshalBinary(cur); e != nil {
+			err = fail("", "generator state of %s cannot be restored: %v", path, e)
+			return
+		}
 		restores = append(restores, restore{path, u, b})
 	})
 	if err != nil {
