@@ -68,8 +68,7 @@ func NLL(logp ad.Node, labels *tensor.Index, r Reduction) ad.Node {
 	if len(s) != 2 || len(ls) != 1 || ls[0] != s[0] {
 		panic(&tensor.ShapeError{Op: "NLL", Shapes: []tensor.Shape{s, ls}, Reason: "want log-probabilities [N C] and labels [N]"})
 	}
-	idx := tensor.NewIndex(labels.Data(), s[0], 1)
-	picked := ops.Reshape(ops.Gather(logp, 1, idx), s[0])
+	picked := ops.Reshape(ops.Gather(logp, 1, labels.Column()), s[0])
 	return r.apply(ops.Neg(picked))
 }
 

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"io"
+	"math"
 	"sync"
 
 	"github.com/seed812a03d2/backprop/ad"
@@ -89,11 +90,20 @@ func (p *Param) Node(g *ad.Graph) ad.Node {
 // that a partial truncation freed and a later node took is not p's).
 func (p *Param) nodeIn(g *ad.Graph) (ad.Node, bool) {
 	for _, n := range p.nodes {
-		if n.Valid() && n.Graph() == g && !n.Stale() && n.IsLeaf() && n.Value() == p.Value {
+		if n.Valid() && n.Graph() == g && !n.Stale() && n.IsLeaf() && n.IsVar() != p.Buffer && p.holds(n) {
 			return n, true
 		}
 	}
 	return ad.Node{}, false
+}
+
+// holds reports whether the leaf n holds p's value: the same tensor, or
+// for a float64 scalar, which the graph keeps by value, the same number.
+func (p *Param) holds(n ad.Node) bool {
+	if p.Value.Rank() == 0 && p.Value.DType() == tensor.Float64 {
+		return n.Shape().Equal(p.Value.Shape()) && n.DType() == tensor.Float64 && math.Float64bits(n.Scalar()) == math.Float64bits(p.Value.Item())
+	}
+	return n.Value() == p.Value
 }
 
 // Size returns the number of elements of p.

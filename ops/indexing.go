@@ -28,7 +28,7 @@ import (
 // out of range.
 func Gather(x ad.Node, axis int, idx *tensor.Index) ad.Node {
 	a := tensor.NormAxis("Gather", axis, x.Shape())
-	return ad.Apply1(&gatherOp{axis: a, idx: idx}, x)
+	return ad.Apply1(gatherOpFor(a, idx, false, nil), x)
 }
 
 // ScatterAdd returns zeros of the given shape with the elements of x added
@@ -36,7 +36,7 @@ func Gather(x ad.Node, axis int, idx *tensor.Index) ad.Node {
 // tensor.ScatterAdd). Its bprop gathers the gradient.
 func ScatterAdd(x ad.Node, axis int, idx *tensor.Index, shape tensor.Shape) ad.Node {
 	a := tensor.NormAxis("ScatterAdd", axis, shape)
-	return ad.Apply1(&gatherOp{axis: a, idx: idx, scatter: true, shape: shape.Clone()}, x)
+	return ad.Apply1(gatherOpFor(a, idx, true, shape), x)
 }
 
 // gatherOp is Gather, or with scatter its adjoint ScatterAdd into zeros of

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"sync"
+	"weak"
 
 	"github.com/seed812a03d2/backprop/ad"
 	"github.com/seed812a03d2/backprop/tensor"
@@ -110,4 +111,51 @@ func transposeOpFor(perm []int) *transposeOp {
 		return mk().(*transposeOp)
 	}
 	return intern(k, mk).(*transposeOp)
+}
+
+// gatherKey is a gather's or scatter-add's value. The table holds its
+// index and the operation weakly, so that it keeps neither alive: a
+// training loop's labels (the same Index each batch) find their operations
+// again while graphs use them, and entries whose index or operation is gone
+// are dropped when the table is full.
+type gatherKey struct {
+	idx     weak.Pointer[tensor.Index]
+	axis    int
+	scatter bool
+	n       int
+	d       [8]int
+}
+
+var gathers struct {
+	sync.Mutex
+	m map[gatherKey]weak.Pointer[gatherOp]
+}
+
+func gatherOpFor(axis int, idx *tensor.Index, scatter bool, shape tensor.Shape) *gatherOp {
+	mk := func() *gatherOp { return &gatherOp{axis: axis, idx: idx, scatter: scatter, shape: shape.Clone()} }
+	if idx == nil || len(shape) > 8 {
+		return mk() // the operation's own checks report a nil index
+	}
+	k := gatherKey{idx: weak.Make(idx), axis: axis, scatter: scatter, n: len(shape)}
+	copy(k.d[:], shape)
+	gathers.Lock()
+	defer gathers.Unlock()
+	if op := gathers.m[k].Value(); op != nil {
+		return op
+	}
+	if gathers.m == nil {
+		gathers.m = map[gatherKey]weak.Pointer[gatherOp]{}
+	}
+	if len(gathers.m) >= maxInterned {
+		for k, v := range gathers.m {
+			if k.idx.Value() == nil || v.Value() == nil {
+				delete(gathers.m, k)
+			}
+		}
+	}
+	op := mk()
+	if len(gathers.m) < maxInterned {
+		gathers.m[k] = weak.Make(op)
+	}
+	return op
 }

@@ -33,7 +33,8 @@ var reductions = [...]reduction{
 		local: func(x, y ad.Node, axes []int) ad.Node { return Const(x, 1) }},
 	redMean: {name: "mean", forward: tensor.Mean, forwardWith: tensor.MeanWith, linear: true,
 		local: func(x, y ad.Node, axes []int) ad.Node {
-			n := x.Shape().Size() / max(tensor.ReducedShape(x.Shape(), axes, true).Size(), 1)
+			var buf [8]int
+			n := x.Shape().Size() / max(tensor.ReducedShapeInto(buf[:0], x.Shape(), axes, true).Size(), 1)
 			return Const(x, 1/float64(n))
 		}},
 	redMax: {name: "max", forward: tensor.Max, forwardWith: tensor.MaxWith, local: ties},

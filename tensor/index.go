@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync/atomic"
 )
 
 // Index is a tensor of integer indices: class labels, token ids, the
@@ -15,6 +16,7 @@ import (
 type Index struct {
 	shape Shape
 	data  []int
+	col   atomic.Pointer[Index] // the view Column made, once
 }
 
 // NewIndex returns an Index of the given shape holding data in row-major
@@ -30,6 +32,24 @@ func NewIndex(data []int, shape ...int) *Index {
 
 // Shape returns the shape of x.
 func (x *Index) Shape() Shape { return x.shape }
+
+// Column returns the vector x as a column [n 1] sharing its positions:
+// the index Gather takes to pick one element per row of a matrix. It is
+// made once per Index, so asking again allocates nothing. It panics with a
+// *ShapeError if x is not a vector.
+func (x *Index) Column() *Index {
+	if len(x.shape) != 1 {
+		panic(&ShapeError{Op: "Index.Column", Shapes: []Shape{x.shape}, Reason: "not a vector"})
+	}
+	if c := x.col.Load(); c != nil {
+		return c
+	}
+	c := &Index{shape: Shape{x.shape[0], 1}, data: x.data}
+	if !x.col.CompareAndSwap(nil, c) {
+		return x.col.Load()
+	}
+	return c
+}
 
 // Data returns the indices in row-major order; the caller must not modify
 // them.
