@@ -114,15 +114,30 @@ func GatherWith(a Alloc, x *Tensor, axis int, idx *Index) *Tensor {
 	outer, n, inner := outerInner(x.shape, axis)
 	m := idx.shape[axis]
 	out := a.get(x.dtype, idx.shape)
+	if x.dtype == Float32 {
+		gather(out.f32, x.f32, idx.data, outer, n, m, inner, false)
+	} else {
+		gather(out.f64, x.f64, idx.data, outer, n, m, inner, false)
+	}
+	return out
+}
+
+// gather sets out[(o·m+j)·inner+i] = x[(o·n+idx[p])·inner+i], p being the
+// former position, or with scatter adds out into x at those positions.
+func gather[T float](out, x []T, idx []int, outer, n, m, inner int, scatter bool) {
 	for o := range outer {
 		for j := range m {
-			for i := range inner {
-				p := (o*m+j)*inner + i
-				out.setFlat(p, x.flat((o*n+idx.data[p])*inner+i))
+			p0 := (o*m + j) * inner
+			for i, k := range idx[p0 : p0+inner] {
+				q := (o*n+k)*inner + i
+				if scatter {
+					x[q] += out[p0+i]
+				} else {
+					out[p0+i] = x[q]
+				}
 			}
 		}
 	}
-	return out
 }
 
 // ScatterAdd is the adjoint of Gather: zeros of the given shape, with each
@@ -143,14 +158,10 @@ func ScatterAddWith(a Alloc, g *Tensor, axis int, idx *Index, shape Shape) *Tens
 	outer, n, inner := outerInner(shape, axis)
 	m := idx.shape[axis]
 	out := a.get(g.dtype, shape)
-	for o := range outer {
-		for j := range m {
-			for i := range inner {
-				p := (o*m+j)*inner + i
-				q := (o*n+idx.data[p])*inner + i
-				out.setFlat(q, out.flat(q)+g.flat(p))
-			}
-		}
+	if g.dtype == Float32 {
+		gather(g.f32, out.f32, idx.data, outer, n, m, inner, true)
+	} else {
+		gather(g.f64, out.f64, idx.data, outer, n, m, inner, true)
 	}
 	return out
 }
