@@ -192,10 +192,15 @@ func maxPoolIndex[T float](idx []int, img []T, planes, h, w, ho, wo int, win Win
 	sh, sw := win.Stride[0], win.Stride[1]
 	ph, pw := win.Padding[0], win.Padding[1]
 	dh, dw := win.Dilation[0], win.Dilation[1]
+	pairs := win.Kernel == [2]int{2, 2} && win.Stride == [2]int{2, 2} && win.Padding == [2]int{} && win.Dilation == [2]int{1, 1}
 	parallelElems(planes, ho*wo*kh*kw, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			src := img[p*h*w : (p+1)*h*w]
 			out := idx[p*ho*wo : (p+1)*ho*wo]
+			if pairs {
+				maxPool2x2(out, src, w, ho, wo)
+				continue
+			}
 			for oi := range ho {
 				for oj := range wo {
 					best, at := T(math.Inf(-1)), -1
@@ -220,4 +225,46 @@ func maxPoolIndex[T float](idx []int, img []T, planes, h, w, ho, wo int, win Win
 			}
 		}
 	})
+}
+
+// maxPool2x2 is maxPoolIndex of one plane for the usual 2×2 windows with
+// stride 2 and no padding: four loads and three comparisons a window,
+// which compile to conditional moves, with the rare NaN found apart.
+func maxPool2x2[T float](out []int, src []T, w, ho, wo int) {
+	for oi := range ho {
+		r0 := src[2*oi*w:][:w]
+		r1 := src[(2*oi+1)*w:][:w]
+		o := out[oi*wo:][:wo]
+		for oj := range o {
+			j := 2 * oj
+			a, b, c, d := r0[j], r0[j+1], r1[j], r1[j+1]
+			k, m := 0, a
+			if b > m {
+				k, m = 1, b
+			}
+			if c > m {
+				k, m = 2, c
+			}
+			if d > m {
+				k = 3
+			}
+			if a != a || b != b || c != c || d != d {
+				switch {
+				case a != a:
+					k = 0
+				case b != b:
+					k = 1
+				case c != c:
+					k = 2
+				default:
+					k = 3
+				}
+			}
+			at := 2*oi*w + j
+			if k >= 2 {
+				at += w
+			}
+			o[oj] = at + k&1
+		}
+	}
 }
