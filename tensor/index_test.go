@@ -40,3 +40,20 @@ func TestIndex(t *testing.T) {
 		t.Error("ArgMax over an empty axis: no error")
 	}
 }
+
+func TestIndexColumn(t *testing.T) {
+	x := tensor.NewIndex([]int{3, 1, 2}, 3)
+	c := x.Column()
+	if !c.Shape().Equal(tensor.Shape{3, 1}) || c.Data()[2] != 2 || x.Column() != c {
+		t.Errorf("Column = %v (same as the second call: %v)", c, x.Column() == c)
+	}
+	// The column shares the positions: a loader that rewrites them in
+	// place is seen through it.
+	x.Data()[0] = 0
+	if c.Data()[0] != 0 {
+		t.Error("Column copied the positions")
+	}
+	if err := tensor.Catch(func() { tensor.NewIndex([]int{1, 2}, 1, 2).Column() }); err == nil {
+		t.Error("Column of a matrix: no error")
+	}
+}

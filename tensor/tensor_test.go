@@ -840,3 +840,33 @@ func TestCopyTo(t *testing.T) {
 		}
 	}
 }
+
+func TestPool(t *testing.T) {
+	var p tensor.Pool // the zero Pool is ready to use
+	a := p.Get(tensor.Float32, tensor.Shape{2, 3})
+	a.Fill(7)
+	if len(p.Handed()) != 1 {
+		t.Fatalf("Handed = %d tensors; want 1", len(p.Handed()))
+	}
+	p.ClearHanded()
+	p.Put(a)
+	b := p.Get(tensor.Float32, tensor.Shape{3, 2})
+	if b != a || !b.Shape().Equal(tensor.Shape{3, 2}) || b.At(0, 0) != 0 {
+		t.Errorf("Get after Put: same tensor %v, shape %v, zeroed %v", b == a, b.Shape(), b.At(0, 0) == 0)
+	}
+	if c := p.Get(tensor.Float64, tensor.Shape{6}); c == a {
+		t.Error("Get of another element type reused a float32 tensor")
+	}
+	v := p.View(b, tensor.Shape{6})
+	if len(p.Viewed()) != 1 || &v.Float32s()[0] != &b.Float32s()[0] {
+		t.Error("View does not share storage or is not recorded")
+	}
+	p.PutView(v)
+	if w := p.View(a, tensor.Shape{1, 6}); w != v || !w.Shape().Equal(tensor.Shape{1, 6}) {
+		t.Error("View did not reuse the header put back")
+	}
+	var none *tensor.Pool // nil: allocate
+	if x := none.Get(tensor.Float64, tensor.Shape{2}); x.Size() != 2 {
+		t.Error("Get on a nil Pool")
+	}
+}
