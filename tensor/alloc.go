@@ -29,7 +29,13 @@ func NewPool() *Pool { return &Pool{free: map[poolKey][]*Tensor{}} }
 // one of that size is free; the shape is copied. On a nil Pool it is New.
 func (p *Pool) Get(dtype DType, shape Shape) *Tensor { return p.get(dtype, shape) }
 
-func (p *Pool) get(dtype DType, shape Shape) *Tensor {
+func (p *Pool) get(dtype DType, shape Shape) *Tensor { return p.take(dtype, shape, true) }
+
+// getDirty is get for a kernel that writes every element of its result:
+// a recycled tensor is not zeroed first.
+func (p *Pool) getDirty(dtype DType, shape Shape) *Tensor { return p.take(dtype, shape, false) }
+
+func (p *Pool) take(dtype DType, shape Shape, zero bool) *Tensor {
 	if p == nil {
 		return New(dtype, shape...)
 	}
@@ -39,7 +45,7 @@ func (p *Pool) get(dtype DType, shape Shape) *Tensor {
 	var t *Tensor
 	if n, ok := shape.size(); ok {
 		k := poolKey{dtype, n}
-		if l := p.free[k]; len(l) > 0 && Reuse(l[len(l)-1], dtype, shape...) {
+		if l := p.free[k]; len(l) > 0 && reuse(l[len(l)-1], dtype, shape, zero) {
 			t = l[len(l)-1]
 			p.free[k] = l[:len(l)-1]
 		}
@@ -110,17 +116,21 @@ func (p *Pool) ClearHanded() {
 // t has that element type and exactly that number of elements, and
 // reports whether it did. It is for allocators that recycle the tensors of
 // values no longer in use: nothing else may still use t.
-func Reuse(t *Tensor, dtype DType, shape ...int) bool {
-	if n, ok := Shape(shape).size(); !ok || t.dtype != dtype || n != t.Size() {
+func Reuse(t *Tensor, dtype DType, shape ...int) bool { return reuse(t, dtype, shape, true) }
+
+func reuse(t *Tensor, dtype DType, shape Shape, zero bool) bool {
+	if n, ok := shape.size(); !ok || t.dtype != dtype || n != t.Size() {
 		return false
 	}
 	if cap(t.shape) >= len(shape) {
 		t.shape = append(t.shape[:0], shape...)
 	} else {
-		t.shape = Shape(shape).Clone()
+		t.shape = shape.Clone()
 	}
-	clear(t.f32)
-	clear(t.f64)
+	if zero {
+		clear(t.f32)
+		clear(t.f64)
+	}
 	return true
 }
 

@@ -68,7 +68,7 @@ func Im2ColWith(a Alloc, x *Tensor, win Window) *Tensor {
 	if _, ok := shape.size(); !ok {
 		invalidShape("Im2Col", shape, x.shape)
 	}
-	out := a.get(x.dtype, shape)
+	out := a.getDirty(x.dtype, shape) // im2col writes every element, padding as zeros
 	if x.dtype == Float32 {
 		im2col(out.f32, x.f32, n*c, h, w, ho, wo, win, false)
 	} else {
@@ -130,15 +130,27 @@ func im2col[T float](cols, img []T, planes, h, w, ho, wo int, win Window, back b
 						oj1 = min(wo, last/sw+1)
 					}
 					if oj0 >= oj1 {
+						if !back {
+							clear(row) // the whole row lies over the padding
+						}
 						continue
 					}
 					for oi := range ho {
 						ih := oi*sh - ph + ki*dh
+						out := row[oi*wo:][:wo]
 						if ih < 0 || ih >= h {
+							if !back {
+								clear(out)
+							}
 							continue
 						}
 						in := src[ih*w:][:w]
-						out := row[oi*wo:][:wo]
+						if !back {
+							// The columns are not zeroed beforehand (Im2ColWith
+							// asks for memory as it is): zero the padding here.
+							clear(out[:oj0])
+							clear(out[oj1:])
+						}
 						if sw == 1 {
 							a, b := out[oj0:oj1], in[oj0+off:oj1+off]
 							if back {

@@ -109,3 +109,50 @@ func TestWindowErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestKernelsOverwriteRecycledMemory gives each kernel that asks its pool
+// for memory without zeros a recycled tensor full of NaN, and checks its
+// result against the same kernel on fresh zeros.
+func TestKernelsOverwriteRecycledMemory(t *testing.T) {
+	rng := tensor.NewRand(5)
+	x := tensor.RandNormal(rng, tensor.Float32, 0, 1, 2, 3, 5, 5)
+	m := tensor.RandNormal(rng, tensor.Float32, 0, 1, 4, 6)
+	bias := tensor.RandNormal(rng, tensor.Float32, 0, 1, 6)
+	win := tensor.Window{Kernel: [2]int{3, 3}, Stride: [2]int{2, 1}, Padding: [2]int{1, 2}, Dilation: [2]int{1, 1}}
+	idx := tensor.NewIndex([]int{1, 0, 5, 2}, 4, 1)
+	for _, k := range []struct {
+		name string
+		f    func(a tensor.Alloc) *tensor.Tensor
+	}{
+		{"Im2Col", func(a tensor.Alloc) *tensor.Tensor { return tensor.Im2ColWith(a, x, win) }},
+		{"Add broadcast", func(a tensor.Alloc) *tensor.Tensor { return tensor.AddWith(a, m, bias) }},
+		{"Neg", func(a tensor.Alloc) *tensor.Tensor { return tensor.NegWith(a, m) }},
+		{"ReLUGrad", func(a tensor.Alloc) *tensor.Tensor { return tensor.ReLUGradWith(a, m, tensor.NegWith(nil, m)) }},
+		{"Gather", func(a tensor.Alloc) *tensor.Tensor { return tensor.GatherWith(a, m, 1, idx) }},
+		{"Sum", func(a tensor.Alloc) *tensor.Tensor { return tensor.SumWith(a, m, []int{0}, false) }},
+		{"Max", func(a tensor.Alloc) *tensor.Tensor { return tensor.MaxWith(a, m, []int{1}, true) }},
+		{"SumTo", func(a tensor.Alloc) *tensor.Tensor { return tensor.SumToWith(a, m, 1, 6) }},
+		{"Softmax", func(a tensor.Alloc) *tensor.Tensor { return tensor.SoftmaxWith(a, m, 1) }},
+		{"Transpose", func(a tensor.Alloc) *tensor.Tensor { return tensor.TransposeWith(a, m, 1, 0) }},
+		{"BroadcastTo", func(a tensor.Alloc) *tensor.Tensor { return tensor.BroadcastToWith(a, bias, 4, 6) }},
+	} {
+		want := k.f(nil)
+		p := tensor.NewPool()
+		junk := tensor.Full(tensor.Float32, math.NaN(), want.Shape()...)
+		p.Put(junk)
+		var got *tensor.Tensor
+		if err := tensor.Catch(func() { got = k.f(p) }); err != nil {
+			t.Errorf("%s: %v", k.name, err)
+			continue
+		}
+		if got != junk {
+			t.Errorf("%s: did not take the recycled tensor", k.name)
+		}
+		for i, v := range want.Float32s() {
+			if g := got.Float32s()[i]; g != v {
+				t.Errorf("%s: element %d = %v on recycled memory; %v on fresh", k.name, i, g, v)
+				break
+			}
+		}
+	}
+}

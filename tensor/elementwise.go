@@ -134,7 +134,7 @@ func binaryWith(a Alloc, op binop, x, y *Tensor) *Tensor {
 	notNil(name, x, y)
 	checkDType(name, x, y)
 	var buf [8]int
-	out := a.get(x.dtype, binaryShape(buf[:0], name, x.shape, y.shape))
+	out := a.getDirty(x.dtype, binaryShape(buf[:0], name, x.shape, y.shape))
 	shape := out.shape
 	if x.dtype == Float32 {
 		binaryLoop(op, out.f32, x.f32, y.f32, shape, x.shape, y.shape)
@@ -515,7 +515,7 @@ func unary(x *Tensor, cost int, f32 func(dst, src []float32), f64 func(dst, src 
 
 func unaryWith(a Alloc, x *Tensor, cost int, f32 func(dst, src []float32), f64 func(dst, src []float64)) *Tensor {
 	notNil("element-wise operation", x)
-	out := a.get(x.dtype, x.shape)
+	out := a.getDirty(x.dtype, x.shape)
 	n := x.Size()
 	switch {
 	case !splits(n, parallelGrain, n*cost) && x.dtype == Float32:
@@ -725,7 +725,7 @@ func ReLUGradWith(a Alloc, g, x *Tensor) *Tensor {
 	if !g.shape.Equal(x.shape) {
 		panic(&ShapeError{Op: "ReLUGrad", Shapes: []Shape{g.shape, x.shape}})
 	}
-	out := a.get(g.dtype, g.shape)
+	out := a.getDirty(g.dtype, g.shape)
 	n := g.Size()
 	switch {
 	case !splits(n, parallelGrain, n*costCheap) && g.dtype == Float32:

@@ -113,7 +113,7 @@ func GatherWith(a Alloc, x *Tensor, axis int, idx *Index) *Tensor {
 	axis = checkAlong("Gather", x.shape, axis, idx)
 	outer, n, inner := outerInner(x.shape, axis)
 	m := idx.shape[axis]
-	out := a.get(x.dtype, idx.shape)
+	out := a.getDirty(x.dtype, idx.shape)
 	if x.dtype == Float32 {
 		gather(out.f32, x.f32, idx.data, outer, n, m, inner, false)
 	} else {

@@ -154,7 +154,7 @@ func reduce(a Alloc, name string, op redop, x *Tensor, axes []int, keepDims bool
 	if len(axes) > 0 && axes[len(axes)-1]-axes[0] == len(axes)-1 {
 		// Contiguous axes, the usual case: x is [outer n inner], one pass
 		// into the result, which a allocates.
-		out := a.get(x.dtype, reducedShape(sb[:0], x.shape, axes, keepDims))
+		out := a.getDirty(x.dtype, reducedShape(sb[:0], x.shape, axes, keepDims))
 		reduceContiguous(op, out, x, axes)
 		return out
 	}
@@ -162,7 +162,7 @@ func reduce(a Alloc, name string, op redop, x *Tensor, axes []int, keepDims bool
 		// Axes apart (or none): reduce one axis at a time, then copy the
 		// result into a's memory.
 		r := reduce(nil, name, op, x, axes, keepDims)
-		out := a.get(x.dtype, r.shape)
+		out := a.getDirty(x.dtype, r.shape)
 		copy(out.f32, r.f32)
 		copy(out.f64, r.f64)
 		return out
@@ -439,7 +439,7 @@ func softmax(x *Tensor, axis int, log bool) *Tensor { return softmaxWith(nil, x,
 
 func softmaxWith(a Alloc, x *Tensor, axis int, log bool) *Tensor {
 	notNil("Softmax", x)
-	out := a.get(x.dtype, x.shape)
+	out := a.getDirty(x.dtype, x.shape)
 	outer, n, inner := outerInner(x.shape, axis)
 	if x.dtype == Float32 {
 		softmaxLoop(out.f32, x.f32, outer, n, inner, log)

@@ -158,7 +158,7 @@ func TransposeWith(a Alloc, x *Tensor, perm ...int) *Tensor {
 		shape[i] = x.shape[p]
 		ss[i] = xs[p]
 	}
-	out := a.get(x.dtype, shape)
+	out := a.getDirty(x.dtype, shape)
 	copyView(out, 0, rowStrides(shape), x, 0, ss, shape)
 	return out
 }
@@ -205,7 +205,7 @@ func BroadcastToWith(a Alloc, x *Tensor, shape ...int) *Tensor {
 	if !broadcastShapes(bb[:0], "BroadcastTo", x.shape, s).Equal(s) {
 		panic(&ShapeError{Op: "BroadcastTo", Shapes: []Shape{x.shape, s.Clone()}})
 	}
-	out := a.get(x.dtype, s)
+	out := a.getDirty(x.dtype, s)
 	if suffix(x.shape, s) && x.Size() > 0 {
 		// x repeats along the leading axes: whole copies of x.
 		if x.dtype == Float32 {
