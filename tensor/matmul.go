@@ -70,26 +70,37 @@ func matmul(a Alloc, op string, x, y *Tensor, transA, transB bool) *Tensor {
 		invalidShape(op, shape.Clone(), xs, ys)
 	}
 	out := a.get(x.dtype, shape)
-	mul := func(b, ix, iy int) {
-		if x.dtype == Float32 {
-			gemm(transA, transB, m, n, k, x.f32[ix*m*k:(ix+1)*m*k], xc, y.f32[iy*k*n:(iy+1)*k*n], yc,
-				out.f32[b*m*n:(b+1)*m*n], n)
-		} else {
-			gemm(transA, transB, m, n, k, x.f64[ix*m*k:(ix+1)*m*k], xc, y.f64[iy*k*n:(iy+1)*k*n], yc,
-				out.f64[b*m*n:(b+1)*m*n], n)
-		}
-	}
 	if len(batch) == 0 {
-		mul(0, 0, 0)
+		if x.dtype == Float32 {
+			gemm(transA, transB, m, n, k, x.f32, xc, y.f32, yc, out.f32, n)
+		} else {
+			gemm(transA, transB, m, n, k, x.f64, xc, y.f64, yc, out.f64, n)
+		}
 		return out
+	}
+	if x.dtype == Float32 {
+		matmulBatched(out.f32, x.f32, y.f32, xs, ys, batch, transA, transB, m, n, k, xc, yc)
+	} else {
+		matmulBatched(out.f64, x.f64, y.f64, xs, ys, batch, transA, transB, m, n, k, xc, yc)
+	}
+	return out
+}
+
+// matmulBatched sets each matrix of out, [batch m n], to the product of
+// the matrices of x and y that broadcasting pairs with it.
+func matmulBatched[T float](out, x, y []T, xs, ys, batch Shape, transA, transB bool, m, n, k, xc, yc int) {
+	mul := func(b, ix, iy int) {
+		gemm(transA, transB, m, n, k, x[ix*m*k:(ix+1)*m*k], xc, y[iy*k*n:(iy+1)*k*n], yc, out[b*m*n:(b+1)*m*n], n)
 	}
 	// Walk the batch with broadcast strides counted in matrices.
 	sx := broadcastStrides(xs[:len(xs)-2], batch)
 	sy := broadcastStrides(ys[:len(ys)-2], batch)
+	nb := batch.Size()
+	ixs, iys := make([]int, nb), make([]int, nb)
 	idx := make([]int, len(batch))
 	ix, iy := 0, 0
-	for b := range batch.Size() {
-		mul(b, ix, iy)
+	for b := range nb {
+		ixs[b], iys[b] = ix, iy
 		for a := len(batch) - 1; a >= 0; a-- {
 			idx[a]++
 			ix += sx[a]
@@ -102,5 +113,20 @@ func matmul(a Alloc, op string, x, y *Tensor, transA, transB bool) *Tensor {
 			idx[a] = 0
 		}
 	}
-	return out
+	// Products too small for gemm to split (a convolution's, one per
+	// image) are split by matrices instead: each goroutine computes whole
+	// products, each exactly as serially, so the result does not depend on
+	// the number of goroutines.
+	work := float64(m) * float64(n) * float64(k)
+	if work < float64(gemmParallel) {
+		parallelFor(nb, 1, int(min(work*float64(nb), 1<<62)), func(lo, hi int) {
+			for b := lo; b < hi; b++ {
+				mul(b, ixs[b], iys[b])
+			}
+		})
+		return
+	}
+	for b := range nb {
+		mul(b, ixs[b], iys[b])
+	}
 }
