@@ -124,8 +124,18 @@ func GatherWith(a Alloc, x *Tensor, axis int, idx *Index) *Tensor {
 
 // gather sets out[(o·m+j)·inner+i] = x[(o·n+idx[p])·inner+i], p being the
 // former position, or with scatter adds out into x at those positions.
+// Each o reads and writes only its own rows, so large ones run in
+// parallel, each o as serially.
 func gather[T float](out, x []T, idx []int, outer, n, m, inner int, scatter bool) {
-	for o := range outer {
+	if work := outer * m * inner * costCheap; splits(outer, 1, work) {
+		parallelFor(outer, 1, work, func(lo, hi int) { gatherRows(out, x, idx, lo, hi, n, m, inner, scatter) })
+		return
+	}
+	gatherRows(out, x, idx, 0, outer, n, m, inner, scatter)
+}
+
+func gatherRows[T float](out, x []T, idx []int, lo, hi, n, m, inner int, scatter bool) {
+	for o := lo; o < hi; o++ {
 		for j := range m {
 			p0 := (o*m + j) * inner
 			for i, k := range idx[p0 : p0+inner] {
