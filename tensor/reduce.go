@@ -158,6 +158,13 @@ func reduce(a Alloc, name string, op redop, x *Tensor, axes []int, keepDims bool
 		reduceContiguous(op, out, x, axes)
 		return out
 	}
+	if op == redSum {
+		if pre, post, ok := around(axes, len(x.shape)); ok {
+			out := a.getDirty(x.dtype, reducedShape(sb[:0], x.shape, axes, keepDims))
+			sumAround(out, x, pre, post)
+			return out
+		}
+	}
 	if a != nil {
 		// Axes apart (or none): reduce one axis at a time, then copy the
 		// result into a's memory.
@@ -168,6 +175,57 @@ func reduce(a Alloc, name string, op redop, x *Tensor, axes []int, keepDims bool
 		return out
 	}
 	return reduceApart(op, x, axes, keepDims)
+}
+
+// around reports whether the sorted axes are a leading run and a trailing
+// run of a rank-r shape around kept axes (a bias's gradient: [N C H W]
+// summed to [C]), and returns the runs' lengths.
+func around(axes []int, r int) (pre, post int, ok bool) {
+	for pre < len(axes) && axes[pre] == pre {
+		pre++
+	}
+	post = len(axes) - pre
+	for i, a := range axes[pre:] {
+		if a != r-post+i {
+			return 0, 0, false
+		}
+	}
+	return pre, post, pre > 0 && post > 0
+}
+
+// sumAround sets out, [M], to the sums of x, [A M B] with A the first pre
+// axes and B the last post, over A and B: out[m] = Σ_a Σ_b x[a m b], each
+// row over b summed in order and the rows added in order of a.
+func sumAround(out, x *Tensor, pre, post int) {
+	a, m, b := 1, 1, 1
+	for i, d := range x.shape {
+		switch {
+		case i < pre:
+			a *= d
+		case i >= len(x.shape)-post:
+			b *= d
+		default:
+			m *= d
+		}
+	}
+	if x.dtype == Float32 {
+		sumAroundLoop(out.f32, x.f32, a, m, b)
+	} else {
+		sumAroundLoop(out.f64, x.f64, a, m, b)
+	}
+}
+
+func sumAroundLoop[T float](dst, x []T, a, m, b int) {
+	clear(dst)
+	for i := range a {
+		for j := range m {
+			var s T
+			for _, v := range x[(i*m+j)*b:][:b] {
+				s += v
+			}
+			dst[j] += s
+		}
+	}
 }
 
 // reduceContiguous sets out to the reduction of x over the contiguous,

@@ -508,3 +508,40 @@ func TestProd(t *testing.T) {
 		t.Errorf("Prod over an empty axis = %v; want ones", got)
 	}
 }
+
+// TestSumAroundKeptAxes checks the one-pass sum over a leading and a
+// trailing run of axes (a bias's gradient) against summing one axis at a
+// time.
+func TestSumAroundKeptAxes(t *testing.T) {
+	x := tensor.RandNormal(tensor.NewRand(8), tensor.Float64, 0, 1, 3, 4, 5, 6)
+	for _, axes := range [][]int{{0, 3}, {0, 2, 3}, {0, 1, 3}, {-4, -1}} {
+		got := tensor.Sum(x, axes, true)
+		want := x
+		norm := tensor.NormAxes("test", axes, x.Shape())
+		for i := len(norm) - 1; i >= 0; i-- {
+			want = tensor.Sum(want, []int{norm[i]}, true)
+		}
+		if !got.Shape().Equal(want.Shape()) {
+			t.Fatalf("Sum over %v: shape %v; want %v", axes, got.Shape(), want.Shape())
+		}
+		for i, w := range want.Float64s() {
+			if g := got.Float64s()[i]; math.Abs(g-w) > 1e-12*math.Max(1, math.Abs(w)) {
+				t.Errorf("Sum over %v: element %d = %v; want %v", axes, i, g, w)
+			}
+		}
+	}
+	b := tensor.SumTo(x, 1, 4, 1, 1)
+	for c := range 4 {
+		var w float64
+		for n := range 3 {
+			for h := range 5 {
+				for v := range 6 {
+					w += x.At(n, c, h, v)
+				}
+			}
+		}
+		if g := b.At(0, c, 0, 0); math.Abs(g-w) > 1e-12*math.Max(1, math.Abs(w)) {
+			t.Errorf("SumTo [1 4 1 1] channel %d = %v; want %v", c, g, w)
+		}
+	}
+}
