@@ -76,17 +76,6 @@ func maximum(x, y float64) float64 {
 }
 
 // minimum is the smaller of x and y, NaN if either is.
-// sign is -1, 0 or 1 by the sign of x, and NaN for NaN.
-func sign(x float64) float64 {
-	switch {
-	case x > 0:
-		return 1
-	case x < 0:
-		return -1
-	}
-	return x // ±0 or NaN
-}
-
 func minimum(x, y float64) float64 {
 	if x < y || math.IsNaN(x) {
 		return x

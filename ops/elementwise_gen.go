@@ -1195,8 +1195,8 @@ type signOp struct{}
 func (signOp) String() string                                 { return "sign" }
 func (signOp) Arity() int                                     { return 1 }
 func (signOp) Forward(x []*tensor.Tensor) *tensor.Tensor      { return tensor.Map(x[0], signFloat) }
-func signFloat(x float64) float64                             { return sign(x) }
-func (signOp) ScalarForward(x, y float64) float64             { return sign(x) }
+func signFloat(x float64) float64                             { return tensor.SignFloat(x) }
+func (signOp) ScalarForward(x, y float64) float64             { return tensor.SignFloat(x) }
 func (signOp) ScalarDeriv(x, y, z float64) (float64, float64) { return 0, 0 }
 
 func (signOp) Local(c ad.Node, i int) ad.Node {

@@ -167,7 +167,7 @@ var rules = []Rule{
 	{Func: "Abs", Name: "abs", Args: "x", Scalar: "math.Abs(x)", Kernel: "Abs", KernelWith: "AbsWith",
 		Doc: "Abs returns |x| element-wise. Its derivative is the sign of x: -1, 0 or 1, so 0 at x == 0.",
 		D:   []string{"where(x > 0, 1, where(x < 0, -1, 0))"}},
-	{Func: "Sign", Name: "sign", Args: "x", Scalar: "sign(x)",
+	{Func: "Sign", Name: "sign", Args: "x", Scalar: "tensor.SignFloat(x)",
 		Doc: "Sign returns -1, 0 or 1 element-wise by the sign of x, and NaN for NaN. Its derivative is 0 everywhere (at 0 too, by convention).",
 		D:   []string{"0"}},
 	{Func: "Floor", Name: "floor", Args: "x", Scalar: "math.Floor(x)",
