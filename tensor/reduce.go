@@ -151,30 +151,43 @@ func reduce(a Alloc, name string, op redop, x *Tensor, axes []int, keepDims bool
 	notNil(name, x)
 	var ab, sb [8]int
 	axes = normAxes(ab[:0], name, axes, x.shape)
-	if len(axes) > 0 && axes[len(axes)-1]-axes[0] == len(axes)-1 {
-		// Contiguous axes, the usual case: x is [outer n inner], one pass
-		// into the result, which a allocates.
+	if onePass(op, axes, len(x.shape)) {
 		out := a.getDirty(x.dtype, reducedShape(sb[:0], x.shape, axes, keepDims))
-		reduceContiguous(op, out, x, axes)
+		reduceOnePass(op, out, x, axes)
 		return out
 	}
-	if op == redSum {
-		if pre, post, ok := around(axes, len(x.shape)); ok {
-			out := a.getDirty(x.dtype, reducedShape(sb[:0], x.shape, axes, keepDims))
-			sumAround(out, x, pre, post)
-			return out
-		}
+	r := reduceApart(op, x, axes, keepDims)
+	if a == nil {
+		return r
 	}
-	if a != nil {
-		// Axes apart (or none): reduce one axis at a time, then copy the
-		// result into a's memory.
-		r := reduce(nil, name, op, x, axes, keepDims)
-		out := a.getDirty(x.dtype, r.shape)
-		copy(out.f32, r.f32)
-		copy(out.f64, r.f64)
-		return out
+	out := a.getDirty(x.dtype, r.shape) // into a's memory
+	copy(out.f32, r.f32)
+	copy(out.f64, r.f64)
+	return out
+}
+
+// onePass reports whether reduceOnePass can reduce a rank-r tensor over
+// the sorted axes: contiguous axes, the usual case, or for a sum a leading
+// and a trailing run (a bias's gradient).
+func onePass(op redop, axes []int, r int) bool {
+	if len(axes) == 0 {
+		return false
 	}
-	return reduceApart(op, x, axes, keepDims)
+	if axes[len(axes)-1]-axes[0] == len(axes)-1 {
+		return true
+	}
+	_, _, ok := around(axes, r)
+	return ok && op == redSum
+}
+
+// reduceOnePass sets out, whatever its shape, to the reduction of x over
+// axes in one pass; onePass says when it can.
+func reduceOnePass(op redop, out, x *Tensor, axes []int) {
+	if pre, post, ok := around(axes, len(x.shape)); ok && axes[len(axes)-1]-axes[0] != len(axes)-1 {
+		sumAround(out, x, pre, post)
+		return
+	}
+	reduceContiguous(op, out, x, axes)
 }
 
 // around reports whether the sorted axes are a leading run and a trailing

@@ -245,24 +245,15 @@ func SumToWith(a Alloc, x *Tensor, shape ...int) *Tensor {
 			axes = append(axes, i)
 		}
 	}
-	if len(axes) == 0 {
-		out := a.get(x.dtype, s)
-		copy(out.f32, x.f32)
-		copy(out.f64, x.f64)
-		return out
-	}
-	if axes[len(axes)-1]-axes[0] == len(axes)-1 {
-		// One pass: the sums of contiguous axes come out in s's order.
-		out := a.get(x.dtype, s)
-		reduceContiguous(redSum, out, x, axes)
-		return out
-	}
 	out := a.getDirty(x.dtype, s)
-	if pre, post, ok := around(axes, len(x.shape)); ok {
-		sumAround(out, x, pre, post) // one pass: a bias's gradient
+	if onePass(redSum, axes, len(x.shape)) {
+		reduceOnePass(redSum, out, x, axes) // the sums come out in s's order
 		return out
 	}
-	r := Reshape(Sum(x, axes, true), s...)
+	r := x // no axis to sum: a copy
+	if len(axes) > 0 {
+		r = reduceApart(redSum, x, axes, true)
+	}
 	copy(out.f32, r.f32)
 	copy(out.f64, r.f64)
 	return out
