@@ -295,7 +295,7 @@ func (g *Graph) setOwnedValue(r *record, x *tensor.Tensor, owned uint8) {
 		r.v = math.Float64bits(x.Item())
 		r.flags |= flagInline
 		if owned == ownedValue {
-			g.pool.put(x) // the value is copied into the record
+			g.pool.Put(x) // the value is copied into the record
 		}
 		// A view's header stays until Reset: the storage it shows is
 		// another value's, which may still be read.
@@ -392,13 +392,13 @@ func (g *Graph) Reset() {
 		nilGraph("Reset")
 	}
 	if g.pool == nil {
-		g.pool = newPool()
+		g.pool = new(pool) // a zero tensor.Pool is ready
 	}
 	g.truncate(mark{})
 	g.argsBusy, g.args = false, [2]*tensor.Tensor{}
 	p := g.pool
 	for _, t := range p.pending {
-		p.put(t)
+		p.Put(t)
 	}
 	clear(p.pending)
 	p.pending = p.pending[:0]

@@ -36,10 +36,6 @@ const (
 	ownedView
 )
 
-func newPool() *pool { return &pool{Pool: *tensor.NewPool()} }
-
-// put makes t free.
-func (p *pool) put(t *tensor.Tensor) { p.Put(t) }
 
 // forward computes op on the input values, with the pool's memory where op
 // allows it, and reports how the result is owned (notOwned, ownedValue or
@@ -64,7 +60,7 @@ func (g *Graph) forward(op Op, x []*tensor.Tensor) (*tensor.Tensor, uint8) {
 		if h == v {
 			owned = ownedValue
 		} else {
-			p.put(h) // scratch: dead once ForwardWith returns
+			p.Put(h) // scratch: dead once ForwardWith returns
 		}
 	}
 	for _, h := range p.Viewed() {
