@@ -36,7 +36,6 @@ const (
 	ownedView
 )
 
-
 // forward computes op on the input values, with the pool's memory where op
 // allows it, and reports how the result is owned (notOwned, ownedValue or
 // ownedView).
