@@ -89,29 +89,24 @@ func matmul(a Alloc, op string, x, y *Tensor, transA, transB bool) *Tensor {
 // matmulBatched sets each matrix of out, [batch m n], to the product of
 // the matrices of x and y that broadcasting pairs with it.
 func matmulBatched[T float](out, x, y []T, xs, ys, batch Shape, transA, transB bool, m, n, k, xc, yc int) {
-	mul := func(b, ix, iy int) {
-		gemm(transA, transB, m, n, k, x[ix*m*k:(ix+1)*m*k], xc, y[iy*k*n:(iy+1)*k*n], yc, out[b*m*n:(b+1)*m*n], n)
-	}
-	// Walk the batch with broadcast strides counted in matrices.
-	sx := broadcastStrides(xs[:len(xs)-2], batch)
-	sy := broadcastStrides(ys[:len(ys)-2], batch)
+	// The matrices of x and y for matrix b of out, from b's index along
+	// each batch axis and the broadcast strides counted in matrices.
+	var bx, by [8]int
+	sx := broadcastStridesInto(bx[:0], xs[:len(xs)-2], batch)
+	sy := broadcastStridesInto(by[:0], ys[:len(ys)-2], batch)
 	nb := batch.Size()
-	ixs, iys := make([]int, nb), make([]int, nb)
-	idx := make([]int, len(batch))
-	ix, iy := 0, 0
-	for b := range nb {
-		ixs[b], iys[b] = ix, iy
+	operands := func(b int) (ix, iy int) {
 		for a := len(batch) - 1; a >= 0; a-- {
-			idx[a]++
-			ix += sx[a]
-			iy += sy[a]
-			if idx[a] < batch[a] {
-				break
-			}
-			ix -= sx[a] * batch[a]
-			iy -= sy[a] * batch[a]
-			idx[a] = 0
+			i := b % batch[a]
+			b /= batch[a]
+			ix += i * sx[a]
+			iy += i * sy[a]
 		}
+		return ix, iy
+	}
+	mul := func(b int) {
+		ix, iy := operands(b)
+		gemm(transA, transB, m, n, k, x[ix*m*k:(ix+1)*m*k], xc, y[iy*k*n:(iy+1)*k*n], yc, out[b*m*n:(b+1)*m*n], n)
 	}
 	// Products too small for gemm to split (a convolution's, one per
 	// image) are split by matrices instead: each goroutine computes whole
@@ -121,12 +116,12 @@ func matmulBatched[T float](out, x, y []T, xs, ys, batch Shape, transA, transB b
 	if work < float64(gemmParallel) {
 		parallelFor(nb, 1, int(min(work*float64(nb), 1<<62)), func(lo, hi int) {
 			for b := lo; b < hi; b++ {
-				mul(b, ixs[b], iys[b])
+				mul(b)
 			}
 		})
 		return
 	}
 	for b := range nb {
-		mul(b, ixs[b], iys[b])
+		mul(b)
 	}
 }
