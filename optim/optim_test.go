@@ -258,6 +258,7 @@ func TestInvalidConfigs(t *testing.T) {
 		"NaN rate":            func() { optim.NewSGD(ps, optim.SGDConfig{LR: math.NaN()}) },
 		"nesterov without mu": func() { optim.NewSGD(ps, optim.SGDConfig{LR: 1, Nesterov: true}) },
 		"beta 1":              func() { optim.NewAdam(ps, optim.AdamConfig{LR: 1, Beta1: 1}) },
+		"cosine of no steps":  func() { optim.Cosine{Base: 1}.LR(0) },
 	} {
 		func() {
 			defer func() {

@@ -1,6 +1,9 @@
 package optim
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // A Schedule gives the learning rate of each step (or epoch: the unit is
 // the caller's), starting at 0. Apply sets an optimizer's rate from it.
@@ -41,7 +44,8 @@ func (s Exponential) LR(step int) float64 { return s.Base * math.Pow(s.Gamma, fl
 
 // Cosine anneals from Base to Min over Steps steps along half a cosine, as
 // PyTorch's CosineAnnealingLR: Min + (Base - Min)·(1 + cos(π·step/Steps))/2,
-// which rises again after Steps, as PyTorch's does.
+// which rises again after Steps, as PyTorch's does. LR panics if Steps is
+// not positive, rather than return NaN.
 type Cosine struct {
 	Base, Min float64
 	Steps     int
@@ -49,6 +53,9 @@ type Cosine struct {
 
 // LR returns the rate at step.
 func (s Cosine) LR(step int) float64 {
+	if s.Steps <= 0 {
+		panic(fmt.Errorf("optim: Cosine: %d steps; want at least 1", s.Steps))
+	}
 	return s.Min + (s.Base-s.Min)*(1+math.Cos(math.Pi*float64(step)/float64(s.Steps)))/2
 }
 
