@@ -68,11 +68,9 @@ func sgd[T float](w, g []T, s [4][]T, c SGDConfig, lr float64, first bool) {
 	wd, mu, damp, rate := T(c.WeightDecay), T(c.Momentum), T(1-c.Dampening), T(lr)
 	g = g[:len(w)]
 	if mu == 0 {
-		// Plain SGD, the common case, in a loop without branches.
+		// Plain SGD, the common case: w += -lr·g in the vector kernels.
 		if wd == 0 {
-			for j, d := range g {
-				w[j] -= rate * d
-			}
+			axpy(-rate, g, w)
 			return
 		}
 		for j, d := range g {
@@ -334,5 +332,20 @@ func adagrad[T float](w, g, sum []T, c AdagradConfig, clr float64) {
 		}
 		sum[j] += d * d
 		w[j] -= rate * (d / (T(math.Sqrt(float64(sum[j]))) + eps))
+	}
+}
+
+// axpy sets y += alpha·x with tensor's vector kernels.
+func axpy[T float](alpha T, x, y []T) {
+	switch yv := any(y).(type) {
+	case []float32:
+		tensor.AxpyFloat32(float32(alpha), any(x).([]float32), yv)
+	case []float64:
+		tensor.AxpyFloat64(float64(alpha), any(x).([]float64), yv)
+	default:
+		x = x[:len(y)]
+		for j, v := range x {
+			y[j] += alpha * v
+		}
 	}
 }

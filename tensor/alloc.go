@@ -164,7 +164,7 @@ func ExpWith(a Alloc, x *Tensor) *Tensor {
 
 // ReLUWith is ReLU with its result allocated by a.
 func ReLUWith(a Alloc, x *Tensor) *Tensor {
-	return unaryWith(a, x, costCheap, reluLoop[float32], reluLoop[float64])
+	return unaryWith(a, x, costCheap, reluF32, reluLoop[float64])
 }
 
 // SoftmaxWith is Softmax with its result allocated by a.

@@ -729,11 +729,11 @@ func ReLUGradWith(a Alloc, g, x *Tensor) *Tensor {
 	n := g.Size()
 	switch {
 	case !splits(n, parallelGrain, n*costCheap) && g.dtype == Float32:
-		reluGradLoop32(out.f32, g.f32, x.f32)
+		reluGradF32(out.f32, g.f32, x.f32)
 	case !splits(n, parallelGrain, n*costCheap):
 		reluGradLoop64(out.f64, g.f64, x.f64)
 	case g.dtype == Float32:
-		parallelElems(len(g.f32), costCheap, func(lo, hi int) { reluGradLoop32(out.f32[lo:hi], g.f32[lo:hi], x.f32[lo:hi]) })
+		parallelElems(len(g.f32), costCheap, func(lo, hi int) { reluGradF32(out.f32[lo:hi], g.f32[lo:hi], x.f32[lo:hi]) })
 	default:
 		parallelElems(len(g.f64), costCheap, func(lo, hi int) { reluGradLoop64(out.f64[lo:hi], g.f64[lo:hi], x.f64[lo:hi]) })
 	}

@@ -36,6 +36,12 @@ type blocking[T float] struct {
 	// or one column (see dotRowsGo and axpyRowsGo).
 	dotRows  func(m, k int, a []T, lda int, x, y []T, ldy int)
 	axpyRows func(y, alpha, x []T, ldx int)
+	// transpose, where the CPU has one, writes n blocks of 16 columns of
+	// the first 4·groups rows of src (stride lds) transposed, as runs at a
+	// stride of ldd: dst[(16b+p)*ldd+i] = src[i*lds+16b+p]. Packing a
+	// row-major op(a) or a transposed op(b) is such a transpose, which the
+	// scalar loops do at a fifth of the speed.
+	transpose func(n, groups int, src *T, lds int, dst *T, ldd int)
 }
 
 // gemm32 and gemm64 are the blockings in use, set by useKernels.
@@ -80,7 +86,7 @@ func useKernels(ks kernelSet) bool {
 			dotRows: dotRowsAVX2F64, axpyRows: axpyRowsAVX2F64}
 	case avx512Kernels:
 		gemm32 = blocking[float32]{mr: 12, nr: 32, kc: 512, mc: 240, nc: 4096, kernel: kernelAVX512F32,
-			dotRows: dotRowsAVX512F32, axpyRows: axpyRowsAVX512F32}
+			dotRows: dotRowsAVX512F32, axpyRows: axpyRowsAVX512F32, transpose: transposeF32}
 		gemm64 = blocking[float64]{mr: 12, nr: 16, kc: 512, mc: 120, nc: 2048, kernel: kernelAVX512F64,
 			dotRows: dotRowsAVX512F64, axpyRows: axpyRowsAVX512F64}
 	}
@@ -246,10 +252,10 @@ func gemmBlocked[T float](bl *blocking[T], transA, transB bool, m, n, k int, a [
 		ncc := min(nc, n-jc)
 		for pc := 0; pc < k; pc += kc {
 			kcc := min(kc, k-pc)
-			packB(nr, transB, kcc, ncc, b, ldb, pc, jc, bp)
+			packB(nr, bl.transpose, transB, kcc, ncc, b, ldb, pc, jc, bp)
 			for ic := 0; ic < m; ic += mc {
 				mcc := min(mc, m-ic)
-				packA(mr, transA, mcc, kcc, a, lda, ic, pc, ap)
+				packA(mr, bl.transpose, transA, mcc, kcc, a, lda, ic, pc, ap)
 				macroKernel(bl, mcc, ncc, kcc, ap, bp, c[ic*ldc+jc:], ldc, &buf.tile)
 			}
 		}
@@ -288,12 +294,23 @@ func macroKernel[T float](bl *blocking[T], mc, nc, kc int, ap, bp, c []T, ldc in
 
 // packA packs op(a)[ic:ic+mc, pc:pc+kc] into dst as micro-panels of mr
 // rows: panel r holds, for each p, the mr elements op(a)[ic+r*mr+i, pc+p],
-// zero-padded past the last row.
-func packA[T float](mr int, trans bool, mc, kc int, a []T, lda, ic, pc int, dst []T) {
+// zero-padded past the last row. tr, if not nil, is blocking.transpose.
+func packA[T float](mr int, tr func(n, groups int, src *T, lds int, dst *T, ldd int), trans bool, mc, kc int, a []T, lda, ic, pc int, dst []T) {
 	for ir := 0; ir < mc; ir += mr {
 		mrr := min(mr, mc-ir)
 		d := dst[ir*kc : (ir+mr)*kc]
 		switch {
+		case !trans && tr != nil && mrr == mr && mr%4 == 0 && kc >= 16:
+			// 16 columns a block, four rows at a time; the last kc%16
+			// columns by the loop below.
+			blocks := kc / 16
+			_ = a[(ic+ir+mr-1)*lda+pc+kc-1]
+			tr(blocks, mr/4, &a[(ic+ir)*lda+pc], lda, &d[0], mr)
+			for i := range mr {
+				for p, v := range a[(ic+ir+i)*lda+pc+blocks*16:][:kc-blocks*16] {
+					d[(blocks*16+p)*mr+i] = v
+				}
+			}
 		case trans:
 			// op(a)[i, p] = a[p*lda+i]: each p is a contiguous run.
 			for p := range kc {
@@ -330,12 +347,23 @@ func packA[T float](mr int, trans bool, mc, kc int, a []T, lda, ic, pc int, dst 
 
 // packB packs op(b)[pc:pc+kc, jc:jc+nc] into dst as micro-panels of nr
 // columns: panel r holds, for each p, the nr elements op(b)[pc+p,
-// jc+r*nr+j], zero-padded past the last column.
-func packB[T float](nr int, trans bool, kc, nc int, b []T, ldb, pc, jc int, dst []T) {
+// jc+r*nr+j], zero-padded past the last column. tr, if not nil, is
+// blocking.transpose.
+func packB[T float](nr int, tr func(n, groups int, src *T, lds int, dst *T, ldd int), trans bool, kc, nc int, b []T, ldb, pc, jc int, dst []T) {
 	for jr := 0; jr < nc; jr += nr {
 		nrr := min(nr, nc-jr)
 		d := dst[jr*kc : (jr+nr)*kc]
 		switch {
+		case trans && tr != nil && nrr == nr && nr%4 == 0 && kc >= 16:
+			// As packA, on the rows of b (the columns of op(b)).
+			blocks := kc / 16
+			_ = b[(jc+jr+nr-1)*ldb+pc+kc-1]
+			tr(blocks, nr/4, &b[(jc+jr)*ldb+pc], ldb, &d[0], nr)
+			for j := range nr {
+				for p, v := range b[(jc+jr+j)*ldb+pc+blocks*16:][:kc-blocks*16] {
+					d[(blocks*16+p)*nr+j] = v
+				}
+			}
 		case trans && nrr == nr && nr%8 == 0:
 			// op(b)[p, j] = b[j*ldb+p]: eight columns at a time, read in
 			// step and written in runs of eight.

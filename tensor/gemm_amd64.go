@@ -35,6 +35,15 @@ func kernel12x32F32(k int, a, b, c *float32, ldc int)
 //go:noescape
 func kernel12x16F64(k int, a, b, c *float64, ldc int)
 
+// transposeF32 writes, for each of n blocks of 16 columns of src (rows at
+// a stride of lds), the columns of its first 4·groups rows as runs at a
+// stride of ldd: dst[(16b+p)*ldd+i] = src[i*lds+16b+p] for b < n,
+// i < 4·groups, p < 16. It needs AVX-512F; the packing of transposed
+// operands runs on it (see blocking.transpose).
+//
+//go:noescape
+func transposeF32(n, groups int, src *float32, lds int, dst *float32, ldd int)
+
 // fmaLoop32 runs n iterations of twelve independent 8-wide float32 FMAs,
 // 192 floating-point operations each; benchmarks measure the peak with it.
 func fmaLoop32(n int)

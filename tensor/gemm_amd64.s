@@ -745,3 +745,80 @@ kernel12x16F64store:
 	VMOVUPD Z27, 64(DX)
 	VZEROUPPER
 	RET
+
+// func transposeF32(n, groups int, src *float32, lds int, dst *float32, ldd int)
+//
+// For each of n blocks of 16 columns of src (rows at a stride of lds), the
+// columns of its first 4·groups rows become runs at a stride of ldd:
+// dst[(16b+p)*ldd+i] = src[i*lds+16b+p]. A block is done whole, four rows
+// at a time, before the next, so that the 16 runs it writes stay in L1.
+// Each 128-bit lane of four rows is transposed as a 4×4 matrix with two
+// rounds of unpacking, and stored a lane at a time.
+TEXT ·transposeF32(SB), NOSPLIT, $0-48
+	MOVQ n+0(FP), CX
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R8
+	MOVQ dst+32(FP), DI
+	MOVQ ldd+40(FP), R9
+	SHLQ $2, R8               // lds bytes
+	SHLQ $2, R9               // ldd bytes
+	LEAQ (R8)(R8*2), R15      // 3·lds bytes
+	LEAQ (R9)(R9*2), R13      // 3·ldd bytes
+	MOVQ R9, R14
+	SHLQ $2, R14              // 4·ldd bytes: from one lane's columns to the next
+	TESTQ CX, CX
+	JZ   trdone
+
+trblock:
+	MOVQ groups+8(FP), R11
+	MOVQ SI, R10              // the group's first row
+	MOVQ DI, R12              // the group's runs
+	TESTQ R11, R11
+	JZ   trnext
+
+trgroup:
+	VMOVUPS (R10), Z0
+	VMOVUPS (R10)(R8*1), Z1
+	VMOVUPS (R10)(R8*2), Z2
+	VMOVUPS (R10)(R15*1), Z3
+	VUNPCKLPS Z1, Z0, Z4      // r0[0] r1[0] r0[1] r1[1] in each lane
+	VUNPCKHPS Z1, Z0, Z5      // r0[2] r1[2] r0[3] r1[3]
+	VUNPCKLPS Z3, Z2, Z6
+	VUNPCKHPS Z3, Z2, Z7
+	VUNPCKLPD Z6, Z4, Z8      // column 4L of lane L: r0 r1 r2 r3
+	VUNPCKHPD Z6, Z4, Z9      // column 4L+1
+	VUNPCKLPD Z7, Z5, Z10     // column 4L+2
+	VUNPCKHPD Z7, Z5, Z11     // column 4L+3
+	LEAQ (R12)(R14*1), AX     // columns 4..7
+	LEAQ (AX)(R14*1), BX      // columns 8..11
+	LEAQ (BX)(R14*1), DX      // columns 12..15
+	VMOVUPS X8, (R12)
+	VMOVUPS X9, (R12)(R9*1)
+	VMOVUPS X10, (R12)(R9*2)
+	VMOVUPS X11, (R12)(R13*1)
+	VEXTRACTF32X4 $1, Z8, (AX)
+	VEXTRACTF32X4 $1, Z9, (AX)(R9*1)
+	VEXTRACTF32X4 $1, Z10, (AX)(R9*2)
+	VEXTRACTF32X4 $1, Z11, (AX)(R13*1)
+	VEXTRACTF32X4 $2, Z8, (BX)
+	VEXTRACTF32X4 $2, Z9, (BX)(R9*1)
+	VEXTRACTF32X4 $2, Z10, (BX)(R9*2)
+	VEXTRACTF32X4 $2, Z11, (BX)(R13*1)
+	VEXTRACTF32X4 $3, Z8, (DX)
+	VEXTRACTF32X4 $3, Z9, (DX)(R9*1)
+	VEXTRACTF32X4 $3, Z10, (DX)(R9*2)
+	VEXTRACTF32X4 $3, Z11, (DX)(R13*1)
+	LEAQ (R10)(R8*4), R10     // four rows down
+	ADDQ $16, R12             // four elements along each run
+	DECQ R11
+	JNZ  trgroup
+
+trnext:
+	ADDQ $64, SI
+	LEAQ (DI)(R14*4), DI      // 16 runs on
+	DECQ CX
+	JNZ  trblock
+
+trdone:
+	VZEROUPPER
+	RET

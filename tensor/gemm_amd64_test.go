@@ -111,3 +111,35 @@ func checkKernel[T float](t *testing.T, mr, nr int, f func(k int, a, b, c *T, ld
 		}
 	}
 }
+
+// TestTranspose checks the packing transpose against its definition, for
+// 0 to 3 blocks of 1 to 3 groups of rows and strides wider than both.
+func TestTranspose(t *testing.T) {
+	if bestKernels < avx512Kernels {
+		t.Skip("no AVX-512")
+	}
+	for n := range 4 {
+		for groups := 1; groups <= 3; groups++ {
+			lds, ldd := 16*n+5, 4*groups+3
+			src := make([]float32, 4*groups*lds+1)
+			for i := range src {
+				src[i] = float32(i + 1)
+			}
+			dst := make([]float32, max(16*n*ldd, 1))
+			if n > 0 {
+				transposeF32(n, groups, &src[0], lds, &dst[0], ldd)
+			}
+			for q := range 16 * n {
+				for i := range ldd {
+					want := float32(0)
+					if i < 4*groups {
+						want = src[i*lds+q]
+					}
+					if got := dst[q*ldd+i]; got != want {
+						t.Fatalf("n=%d, groups=%d: dst[%d*%d+%d] = %v, want %v", n, groups, q, ldd, i, got, want)
+					}
+				}
+			}
+		}
+	}
+}

@@ -10,6 +10,8 @@ var (
 	kernelAVX2F64   = kernelGo64
 	kernelAVX512F32 = kernelGo32
 	kernelAVX512F64 = kernelGo64
+
+	transposeF32 func(n, groups int, src *float32, lds int, dst *float32, ldd int) // none: packing runs in Go
 )
 
 // Nor are there assembly matrix-vector kernels.
@@ -24,3 +26,6 @@ var (
 	axpyRowsAVX512F32 = axpyRowsGo[float32]
 	axpyRowsAVX512F64 = axpyRowsGo[float64]
 )
+
+func axpyF32(alpha float32, x, y []float32) { axpy(y, alpha, x) }
+func axpyF64(alpha float64, x, y []float64) { axpy(y, alpha, x) }

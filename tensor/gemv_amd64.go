@@ -81,3 +81,28 @@ func axpyRowsAsm[T float](f func(n, k int, y, alpha, x *T, ldx int)) func(y, alp
 		}
 	}
 }
+
+// axpyF32 and axpyF64 set y += alpha·x with the best matrix-vector kernel
+// the CPU has, on one row; len(x) ≥ len(y) ≥ 1. They call the assembly
+// directly, so that alpha stays on the stack.
+func axpyF32(alpha float32, x, y []float32) {
+	switch bestKernels {
+	case avx512Kernels:
+		axpyRows512F32(len(y), 1, &y[0], &alpha, &x[0], len(y))
+	case avx2Kernels:
+		axpyRowsF32(len(y), 1, &y[0], &alpha, &x[0], len(y))
+	default:
+		axpy(y, alpha, x)
+	}
+}
+
+func axpyF64(alpha float64, x, y []float64) {
+	switch bestKernels {
+	case avx512Kernels:
+		axpyRows512F64(len(y), 1, &y[0], &alpha, &x[0], len(y))
+	case avx2Kernels:
+		axpyRowsF64(len(y), 1, &y[0], &alpha, &x[0], len(y))
+	default:
+		axpy(y, alpha, x)
+	}
+}

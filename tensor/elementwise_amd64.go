@@ -1,0 +1,36 @@
+package tensor
+
+// The element-wise kernels that the training step spends most time in, in
+// AVX-512F assembly (elementwise_amd64.s), for float32.
+
+//go:noescape
+func relu512F32(n int, dst, src *float32)
+
+//go:noescape
+func reluGrad512F32(n int, dst, grad, x *float32)
+
+// reluF32 is reluLoop for float32, 64 elements a step where the CPU has
+// AVX-512.
+func reluF32(dst, src []float32) {
+	dst = dst[:len(src)]
+	n := 0
+	if bestKernels >= avx512Kernels {
+		if n = len(src) &^ 63; n > 0 {
+			relu512F32(n, &dst[0], &src[0])
+		}
+	}
+	reluLoop(dst[n:], src[n:])
+}
+
+// reluGradF32 is reluGradLoop32, 64 elements a step where the CPU has
+// AVX-512.
+func reluGradF32(dst, g, x []float32) {
+	dst, x = dst[:len(g)], x[:len(g)]
+	n := 0
+	if bestKernels >= avx512Kernels {
+		if n = len(g) &^ 63; n > 0 {
+			reluGrad512F32(n, &dst[0], &g[0], &x[0])
+		}
+	}
+	reluGradLoop32(dst[n:], g[n:], x[n:])
+}

@@ -1,0 +1,43 @@
+package tensor
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestReLUKernels compares the assembly ReLU and its gradient with the Go
+// loops bit for bit, on lengths that cross the 64-element steps and their
+// tails, with zeros of both signs, infinities, NaNs and subnormals.
+func TestReLUKernels(t *testing.T) {
+	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)),
+		float32(math.NaN()), math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32, 1, -1}
+	rng := rand.New(rand.NewPCG(1, 2))
+	val := func() float32 {
+		if rng.IntN(3) == 0 {
+			return special[rng.IntN(len(special))]
+		}
+		return float32(rng.NormFloat64())
+	}
+	for _, n := range []int{0, 1, 63, 64, 65, 127, 128, 200, 1000} {
+		x, g := make([]float32, n), make([]float32, n)
+		for i := range x {
+			x[i], g[i] = val(), val()
+		}
+		got, want := make([]float32, n), make([]float32, n)
+		reluF32(got, x)
+		reluLoop(want, x)
+		for i := range n {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("n=%d: relu(%v) = %v, want %v", n, x[i], got[i], want[i])
+			}
+		}
+		reluGradF32(got, g, x)
+		reluGradLoop32(want, g, x)
+		for i := range n {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("n=%d: relu'(%v)·%v = %v, want %v", n, x[i], g[i], got[i], want[i])
+			}
+		}
+	}
+}

@@ -1,0 +1,8 @@
+//go:build !amd64
+
+package tensor
+
+// Without assembly the element-wise kernels are the Go loops.
+
+func reluF32(dst, src []float32)      { reluLoop(dst, src) }
+func reluGradF32(dst, g, x []float32) { reluGradLoop32(dst, g, x) }
