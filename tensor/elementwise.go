@@ -287,6 +287,10 @@ func binaryFlat[T float](op binop, dst, x, y []T, sx, sy int) {
 		x, y = x[:n], y[:n]
 		switch op {
 		case opAdd:
+			if d, ok := any(dst).([]float32); ok {
+				addF32(d, any(x).([]float32), any(y).([]float32))
+				return
+			}
 			for i := range dst {
 				dst[i] = x[i] + y[i]
 			}

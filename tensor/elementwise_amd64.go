@@ -9,6 +9,24 @@ func relu512F32(n int, dst, src *float32)
 //go:noescape
 func reluGrad512F32(n int, dst, grad, x *float32)
 
+//go:noescape
+func add512F32(n int, dst, x, y *float32)
+
+// addF32 sets dst = x + y, 64 elements a step where the CPU has AVX-512;
+// x and y are at least as long as dst.
+func addF32(dst, x, y []float32) {
+	x, y = x[:len(dst)], y[:len(dst)]
+	n := 0
+	if bestKernels >= avx512Kernels {
+		if n = len(dst) &^ 63; n > 0 {
+			add512F32(n, &dst[0], &x[0], &y[0])
+		}
+	}
+	for i := n; i < len(dst); i++ {
+		dst[i] = x[i] + y[i]
+	}
+}
+
 // reluF32 is reluLoop for float32, 64 elements a step where the CPU has
 // AVX-512.
 func reluF32(dst, src []float32) {

@@ -6,10 +6,10 @@ import (
 	"testing"
 )
 
-// TestReLUKernels compares the assembly ReLU and its gradient with the Go
-// loops bit for bit, on lengths that cross the 64-element steps and their
+// TestVectorKernels compares the assembly ReLU, its gradient and addition
+// with the Go loops bit for bit, on lengths that cross the 64-element steps and their
 // tails, with zeros of both signs, infinities, NaNs and subnormals.
-func TestReLUKernels(t *testing.T) {
+func TestVectorKernels(t *testing.T) {
 	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)),
 		float32(math.NaN()), math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32, 1, -1}
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -30,6 +30,12 @@ func TestReLUKernels(t *testing.T) {
 		for i := range n {
 			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
 				t.Fatalf("n=%d: relu(%v) = %v, want %v", n, x[i], got[i], want[i])
+			}
+		}
+		addF32(got, g, x)
+		for i := range n {
+			if want := g[i] + x[i]; math.Float32bits(got[i]) != math.Float32bits(want) && !(got[i] != got[i] && want != want) {
+				t.Fatalf("n=%d: %v + %v = %v, want %v", n, g[i], x[i], got[i], want)
 			}
 		}
 		reluGradF32(got, g, x)

@@ -6,3 +6,10 @@ package tensor
 
 func reluF32(dst, src []float32)      { reluLoop(dst, src) }
 func reluGradF32(dst, g, x []float32) { reluGradLoop32(dst, g, x) }
+
+func addF32(dst, x, y []float32) {
+	x, y = x[:len(dst)], y[:len(dst)]
+	for i := range dst {
+		dst[i] = x[i] + y[i]
+	}
+}

@@ -42,6 +42,11 @@ type blocking[T float] struct {
 	// row-major op(a) or a transposed op(b) is such a transpose, which the
 	// scalar loops do at a fifth of the speed.
 	transpose func(n, groups int, src *T, lds int, dst *T, ldd int)
+	// copyRows, where the CPU has one, packs n rows of w ≤ 32 elements of
+	// src (stride lds) one after another, dst[p*w+j] = src[p*lds+j], with
+	// mask's bit j set for j < w: the packing of the other operands, a
+	// row of a micro-panel at a time, which copy does with a call each.
+	copyRows func(n, w int, src *T, lds int, dst *T, mask uint32)
 }
 
 // gemm32 and gemm64 are the blockings in use, set by useKernels.
@@ -86,7 +91,7 @@ func useKernels(ks kernelSet) bool {
 			dotRows: dotRowsAVX2F64, axpyRows: axpyRowsAVX2F64}
 	case avx512Kernels:
 		gemm32 = blocking[float32]{mr: 12, nr: 32, kc: 512, mc: 240, nc: 4096, kernel: kernelAVX512F32,
-			dotRows: dotRowsAVX512F32, axpyRows: axpyRowsAVX512F32, transpose: transposeF32}
+			dotRows: dotRowsAVX512F32, axpyRows: axpyRowsAVX512F32, transpose: transposeF32, copyRows: copyRowsF32}
 		gemm64 = blocking[float64]{mr: 12, nr: 16, kc: 512, mc: 120, nc: 2048, kernel: kernelAVX512F64,
 			dotRows: dotRowsAVX512F64, axpyRows: axpyRowsAVX512F64}
 	}
@@ -252,10 +257,10 @@ func gemmBlocked[T float](bl *blocking[T], transA, transB bool, m, n, k int, a [
 		ncc := min(nc, n-jc)
 		for pc := 0; pc < k; pc += kc {
 			kcc := min(kc, k-pc)
-			packB(nr, bl.transpose, transB, kcc, ncc, b, ldb, pc, jc, bp)
+			packB(nr, bl, transB, kcc, ncc, b, ldb, pc, jc, bp)
 			for ic := 0; ic < m; ic += mc {
 				mcc := min(mc, m-ic)
-				packA(mr, bl.transpose, transA, mcc, kcc, a, lda, ic, pc, ap)
+				packA(mr, bl, transA, mcc, kcc, a, lda, ic, pc, ap)
 				macroKernel(bl, mcc, ncc, kcc, ap, bp, c[ic*ldc+jc:], ldc, &buf.tile)
 			}
 		}
@@ -294,8 +299,9 @@ func macroKernel[T float](bl *blocking[T], mc, nc, kc int, ap, bp, c []T, ldc in
 
 // packA packs op(a)[ic:ic+mc, pc:pc+kc] into dst as micro-panels of mr
 // rows: panel r holds, for each p, the mr elements op(a)[ic+r*mr+i, pc+p],
-// zero-padded past the last row. tr, if not nil, is blocking.transpose.
-func packA[T float](mr int, tr func(n, groups int, src *T, lds int, dst *T, ldd int), trans bool, mc, kc int, a []T, lda, ic, pc int, dst []T) {
+// zero-padded past the last row, with bl's assembly where it has some.
+func packA[T float](mr int, bl *blocking[T], trans bool, mc, kc int, a []T, lda, ic, pc int, dst []T) {
+	tr, cp := bl.transpose, bl.copyRows
 	for ir := 0; ir < mc; ir += mr {
 		mrr := min(mr, mc-ir)
 		d := dst[ir*kc : (ir+mr)*kc]
@@ -311,6 +317,9 @@ func packA[T float](mr int, tr func(n, groups int, src *T, lds int, dst *T, ldd 
 					d[(blocks*16+p)*mr+i] = v
 				}
 			}
+		case trans && cp != nil && mrr == mr:
+			_ = a[(pc+kc-1)*lda+ic+ir+mr-1]
+			cp(kc, mr, &a[pc*lda+ic+ir], lda, &d[0], uint32(1)<<mr-1)
 		case trans:
 			// op(a)[i, p] = a[p*lda+i]: each p is a contiguous run.
 			for p := range kc {
@@ -347,9 +356,10 @@ func packA[T float](mr int, tr func(n, groups int, src *T, lds int, dst *T, ldd 
 
 // packB packs op(b)[pc:pc+kc, jc:jc+nc] into dst as micro-panels of nr
 // columns: panel r holds, for each p, the nr elements op(b)[pc+p,
-// jc+r*nr+j], zero-padded past the last column. tr, if not nil, is
-// blocking.transpose.
-func packB[T float](nr int, tr func(n, groups int, src *T, lds int, dst *T, ldd int), trans bool, kc, nc int, b []T, ldb, pc, jc int, dst []T) {
+// jc+r*nr+j], zero-padded past the last column, with bl's assembly where
+// it has some.
+func packB[T float](nr int, bl *blocking[T], trans bool, kc, nc int, b []T, ldb, pc, jc int, dst []T) {
+	tr, cp := bl.transpose, bl.copyRows
 	for jr := 0; jr < nc; jr += nr {
 		nrr := min(nr, nc-jr)
 		d := dst[jr*kc : (jr+nr)*kc]
@@ -388,6 +398,9 @@ func packB[T float](nr int, tr func(n, groups int, src *T, lds int, dst *T, ldd 
 					d[p*nr+j] = v
 				}
 			}
+		case !trans && cp != nil && nrr == nr:
+			_ = b[(pc+kc-1)*ldb+jc+jr+nr-1]
+			cp(kc, nr, &b[pc*ldb+jc+jr], ldb, &d[0], uint32(1)<<nr-1)
 		case nrr == 32 && nr == 32:
 			for p := range kc {
 				*(*[32]T)(d[p*32:]) = *(*[32]T)(b[(pc+p)*ldb+jc+jr:])

@@ -44,6 +44,14 @@ func kernel12x16F64(k int, a, b, c *float64, ldc int)
 //go:noescape
 func transposeF32(n, groups int, src *float32, lds int, dst *float32, ldd int)
 
+// copyRowsF32 packs n rows of w ≤ 32 elements of src (stride lds) one
+// after another, dst[p*w+j] = src[p*lds+j], under the masks of mask's
+// halves (bit j set for j < w). It needs AVX-512F; packing the operands
+// that need no transposing runs on it (see blocking.copyRows).
+//
+//go:noescape
+func copyRowsF32(n, w int, src *float32, lds int, dst *float32, mask uint32)
+
 // fmaLoop32 runs n iterations of twelve independent 8-wide float32 FMAs,
 // 192 floating-point operations each; benchmarks measure the peak with it.
 func fmaLoop32(n int)

@@ -822,3 +822,38 @@ trnext:
 trdone:
 	VZEROUPPER
 	RET
+
+// func copyRowsF32(n, w int, src *float32, lds int, dst *float32, mask uint32)
+//
+// Packs n rows of w ≤ 32 elements of src (stride lds) one after another:
+// dst[p*w+j] = src[p*lds+j]. The rows move in two ZMM registers under the
+// masks in mask's halves (its bit j is set for j < w), so that nothing
+// past them is read or written.
+TEXT ·copyRowsF32(SB), NOSPLIT, $0-44
+	MOVQ n+0(FP), CX
+	MOVQ w+8(FP), R10
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R8
+	MOVQ dst+32(FP), DI
+	MOVL mask+40(FP), AX
+	SHLQ $2, R8
+	SHLQ $2, R10
+	KMOVW AX, K1
+	SHRL $16, AX
+	KMOVW AX, K2
+	TESTQ CX, CX
+	JZ   cpdone
+
+cploop:
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVUPS.Z 64(SI), K2, Z1
+	VMOVUPS Z0, K1, (DI)
+	VMOVUPS Z1, K2, 64(DI)
+	ADDQ R8, SI
+	ADDQ R10, DI
+	DECQ CX
+	JNZ  cploop
+
+cpdone:
+	VZEROUPPER
+	RET

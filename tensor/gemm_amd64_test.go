@@ -143,3 +143,31 @@ func TestTranspose(t *testing.T) {
 		}
 	}
 }
+
+// TestCopyRows checks the packing copy against its definition for every
+// width, and that it writes nothing past the packed rows.
+func TestCopyRows(t *testing.T) {
+	if bestKernels < avx512Kernels {
+		t.Skip("no AVX-512")
+	}
+	for w := 1; w <= 32; w++ {
+		const n, lds = 5, 37
+		src := make([]float32, n*lds)
+		for i := range src {
+			src[i] = float32(i + 1)
+		}
+		dst := make([]float32, n*w+1)
+		dst[n*w] = -1
+		copyRowsF32(n, w, &src[0], lds, &dst[0], uint32(1)<<w-1)
+		for p := range n {
+			for j := range w {
+				if got, want := dst[p*w+j], src[p*lds+j]; got != want {
+					t.Fatalf("w=%d: dst[%d*%d+%d] = %v, want %v", w, p, w, j, got, want)
+				}
+			}
+		}
+		if dst[n*w] != -1 {
+			t.Fatalf("w=%d: wrote past the rows", w)
+		}
+	}
+}

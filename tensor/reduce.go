@@ -421,6 +421,10 @@ func reduceBlock[T float](op redop, dst, x []T, n, inner, o0, o1, j0, j1 int) {
 			row = row[:len(d)]
 			switch op {
 			case redSum:
+				if d32, ok := any(d).([]float32); ok {
+					addF32(d32, d32, any(row).([]float32))
+					continue
+				}
 				for j, v := range row {
 					d[j] += v
 				}
