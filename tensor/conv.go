@@ -3,6 +3,7 @@ package tensor
 import (
 	"fmt"
 	"math"
+	"unsafe"
 )
 
 // Window is the geometry of the 2-d windows of a convolution or a pooling
@@ -111,6 +112,10 @@ func im2col[T float](cols, img []T, planes, h, w, ho, wo int, win Window, back b
 	ph, pw := win.Padding[0], win.Padding[1]
 	dh, dw := win.Dilation[0], win.Dilation[1]
 	plane, colPlane := h*w, kh*kw*ho*wo
+	var z T
+	// Rows of float32 with stride 1 along them move in masked registers
+	// where the CPU has them (see im2colMasked).
+	masked := unsafe.Sizeof(z) == 4 && sw == 1 && wo <= 32 && rowMoves()
 	parallelElems(planes, colPlane, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			src := img[p*plane : (p+1)*plane]
@@ -133,6 +138,10 @@ func im2col[T float](cols, img []T, planes, h, w, ho, wo int, win Window, back b
 						if !back {
 							clear(row) // the whole row lies over the padding
 						}
+						continue
+					}
+					if masked {
+						im2colMasked(src, row, back, h, w, ho, wo, sh, ki*dh-ph, off, oj0, oj1)
 						continue
 					}
 					for oi := range ho {
@@ -176,6 +185,38 @@ func im2col[T float](cols, img []T, planes, h, w, ho, wo int, win Window, back b
 	})
 }
 
+// im2colMasked is im2col's inner loop over the output rows oi for one
+// window offset (its row base = ki·dh - ph, its column offset off = kj·dw
+// - pw, and the outputs [oj0, oj1) that fall inside the image) with
+// stride 1 along the row, for float32 on a CPU with rowMoves: the rows of
+// src the window meets are contiguous in oi, one call moves them all.
+func im2colMasked[T float](src, row []T, back bool, h, w, ho, wo, sh, base, off, oj0, oj1 int) {
+	// The outputs whose input row lies inside the image: 0 ≤ oi·sh + base < h.
+	oi0 := 0
+	if base < 0 {
+		oi0 = (-base + sh - 1) / sh
+	}
+	oi1 := 0
+	if last := h - 1 - base; last >= 0 {
+		oi1 = min(ho, last/sh+1)
+	}
+	if !back {
+		clear(row[:oi0*wo])
+		clear(row[max(oi0, oi1)*wo:])
+	}
+	if oi0 >= oi1 {
+		return
+	}
+	n, ih0 := oi1-oi0, oi0*sh+base
+	img := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(src))), len(src))[ih0*w:]
+	cols := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(row))), len(row))[oi0*wo:]
+	if back {
+		col2imRowsF32(n, img, sh*w, off, cols, wo, oj0, oj1)
+	} else {
+		im2colRowsF32(n, cols, wo, img, sh*w, off, oj0, oj1, wo)
+	}
+}
+
 // MaxPoolIndex returns, for each window of x, [N C H W], the position of
 // its largest element within its image plane, h·W + w: an Index [N·C
 // H'·W'], for gathering the maxima (and scattering their gradients back).
@@ -191,12 +232,14 @@ func MaxPoolIndex(x *Tensor, win Window) *Index {
 	} else {
 		maxPoolIndex(idx, x.f64, n*c, h, w, ho, wo, win)
 	}
-	for _, i := range idx {
-		if i < 0 {
-			panic(&ShapeError{Op: "MaxPoolIndex", Shapes: []Shape{x.shape}, Reason: fmt.Sprintf("a window %v with padding %v lies wholly over the padding", win.Kernel, win.Padding)})
+	if win.Padding != [2]int{} {
+		for _, i := range idx {
+			if i < 0 {
+				panic(&ShapeError{Op: "MaxPoolIndex", Shapes: []Shape{x.shape}, Reason: fmt.Sprintf("a window %v with padding %v lies wholly over the padding", win.Kernel, win.Padding)})
+			}
 		}
 	}
-	return NewIndex(idx, n*c, ho*wo)
+	return &Index{shape: Shape{n * c, ho * wo}, data: idx} // idx is ours: no copy
 }
 
 func maxPoolIndex[T float](idx []int, img []T, planes, h, w, ho, wo int, win Window) {

@@ -17,6 +17,7 @@ type Index struct {
 	shape Shape
 	data  []int
 	col   atomic.Pointer[Index] // the view Column made, once
+	bound atomic.Int64          // once checked, 1 + the largest index (0: not yet)
 }
 
 // NewIndex returns an Index of the given shape holding data in row-major
@@ -59,12 +60,21 @@ func (x *Index) Data() []int { return x.data }
 func (x *Index) String() string { return fmt.Sprintf("index%v %v", []int(x.shape), x.data) }
 
 // check panics with a *ShapeError naming op if an index is outside [0, n).
+//
+// The largest index is kept once checked, so that an Index used again (a
+// max-pool's positions, gathered forward and scattered back) is read once.
 func (x *Index) check(op string, n int) {
+	if b := x.bound.Load(); b > 0 && b <= int64(n) {
+		return
+	}
+	hi := 0
 	for _, i := range x.data {
 		if i < 0 || i >= n {
 			panic(&ShapeError{Op: op, Shapes: []Shape{x.shape}, Reason: fmt.Sprintf("index %d out of range for an axis of size %d", i, n)})
 		}
+		hi = max(hi, i)
 	}
+	x.bound.Store(int64(hi) + 1)
 }
 
 // ArgMax returns the position of the largest element of x along axis, the
@@ -135,6 +145,23 @@ func gather[T float](out, x []T, idx []int, outer, n, m, inner int, scatter bool
 }
 
 func gatherRows[T float](out, x []T, idx []int, lo, hi, n, m, inner int, scatter bool) {
+	if inner == 1 {
+		// Single elements (a max-pool's maxima in their planes, a label's
+		// logit in its row): one plain loop a row.
+		for o := lo; o < hi; o++ {
+			row, ids, dst := x[o*n:(o+1)*n], idx[o*m:(o+1)*m], out[o*m:(o+1)*m]
+			if scatter {
+				for j, k := range ids {
+					row[k] += dst[j]
+				}
+			} else {
+				for j, k := range ids {
+					dst[j] = row[k]
+				}
+			}
+		}
+		return
+	}
 	for o := lo; o < hi; o++ {
 		for j := range m {
 			p0 := (o*m + j) * inner

@@ -1,0 +1,34 @@
+package tensor
+
+// The row moves of im2col and col2im in AVX-512F (conv_amd64.s): a row of
+// up to 32 elements moves in two masked registers, its padding zeroed by
+// the mask, instead of a copy and two clears, or a loop of additions.
+
+//go:noescape
+func im2colRows512F32(n int, dst *float32, ldd int, src *float32, lds, off int, lmask, smask uint32)
+
+//go:noescape
+func col2imRows512F32(n int, dst *float32, ldd, off int, src *float32, lds int, mask uint32)
+
+// rowMoves reports whether im2colRowsF32 and col2imRowsF32 run on this
+// CPU.
+func rowMoves() bool { return bestKernels >= avx512Kernels }
+
+// im2colRowsF32 sets dst[r*ldd+j] = src[r*lds+off+j] for r < n and j in
+// [j0, j1), and 0 for the other j < width ≤ 32.
+func im2colRowsF32(n int, dst []float32, ldd int, src []float32, lds, off, j0, j1, width int) {
+	_, _ = dst[(n-1)*ldd+width-1], src[(n-1)*lds+off+j1-1]
+	_ = src[off+j0]
+	im2colRows512F32(n, &dst[0], ldd, &src[0], lds, off, bitRange(j0, j1), bitRange(0, width))
+}
+
+// col2imRowsF32 sets dst[r*ldd+off+j] += src[r*lds+j] for r < n and j in
+// [j0, j1), j1 ≤ 32.
+func col2imRowsF32(n int, dst []float32, ldd, off int, src []float32, lds, j0, j1 int) {
+	_, _ = dst[(n-1)*ldd+off+j1-1], src[(n-1)*lds+j1-1]
+	_ = dst[off+j0]
+	col2imRows512F32(n, &dst[0], ldd, off, &src[0], lds, bitRange(j0, j1))
+}
+
+// bitRange returns the bits j0 to j1-1 set, for 0 ≤ j0 ≤ j1 ≤ 32.
+func bitRange(j0, j1 int) uint32 { return uint32(uint64(1)<<j1-1) &^ uint32(uint64(1)<<j0-1) }

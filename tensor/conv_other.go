@@ -1,0 +1,15 @@
+//go:build !amd64
+
+package tensor
+
+// Without assembly, im2col moves its rows with copy and loops.
+
+func rowMoves() bool { return false }
+
+func im2colRowsF32(n int, dst []float32, ldd int, src []float32, lds, off, j0, j1, width int) {
+	panic("tensor: im2colRowsF32 without assembly")
+}
+
+func col2imRowsF32(n int, dst []float32, ldd, off int, src []float32, lds, j0, j1 int) {
+	panic("tensor: col2imRowsF32 without assembly")
+}
