@@ -239,7 +239,9 @@ func MaxPoolIndex(x *Tensor, win Window) *Index {
 			}
 		}
 	}
-	return &Index{shape: Shape{n * c, ho * wo}, data: idx} // idx is ours: no copy
+	out := &Index{shape: Shape{n * c, ho * wo}, data: idx} // idx is ours: no copy
+	out.bound.Store(int64(h * w))                          // every position lies in its plane
+	return out
 }
 
 func maxPoolIndex[T float](idx []int, img []T, planes, h, w, ho, wo int, win Window) {
@@ -286,6 +288,15 @@ func maxPoolIndex[T float](idx []int, img []T, planes, h, w, ho, wo int, win Win
 // stride 2 and no padding: four loads and three comparisons a window,
 // which compile to conditional moves, with the rare NaN found apart.
 func maxPool2x2[T float](out []int, src []T, w, ho, wo int) {
+	var z T
+	if unsafe.Sizeof(z) == 4 && maxPool2x2Rows(out, unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(src))), len(src)), w, ho, wo) {
+		return
+	}
+	maxPool2x2Go(out, src, w, ho, wo)
+}
+
+// maxPool2x2Go is maxPool2x2 in Go, a window at a time.
+func maxPool2x2Go[T float](out []int, src []T, w, ho, wo int) {
 	for oi := range ho {
 		r0 := src[2*oi*w:][:w]
 		r1 := src[(2*oi+1)*w:][:w]

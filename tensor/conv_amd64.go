@@ -32,3 +32,19 @@ func col2imRowsF32(n int, dst []float32, ldd, off int, src []float32, lds, j0, j
 
 // bitRange returns the bits j0 to j1-1 set, for 0 ≤ j0 ≤ j1 ≤ 32.
 func bitRange(j0, j1 int) uint32 { return uint32(uint64(1)<<j1-1) &^ uint32(uint64(1)<<j0-1) }
+
+//go:noescape
+func maxPool2x2F32(ho, w int, src *float32, out *int, full int, tailIn, tailOut uint32, tail int)
+
+// maxPool2x2Rows is maxPool2x2 for float32 on a CPU with rowMoves, 16
+// windows a step; positions are computed in 32 bits, so the plane must
+// have fewer than 2³¹ elements. It reports whether it ran.
+func maxPool2x2Rows(out []int, src []float32, w, ho, wo int) bool {
+	if !rowMoves() || ho == 0 || wo == 0 || 2*ho*w >= 1<<31 {
+		return false
+	}
+	_, _ = out[ho*wo-1], src[(2*ho-1)*w+2*wo-1]
+	full, tail := wo/16, wo%16
+	maxPool2x2F32(ho, w, &src[0], &out[0], full, bitRange(0, 2*tail), bitRange(0, tail), tail)
+	return true
+}

@@ -79,3 +79,168 @@ c2iloop:
 c2idone:
 	VZEROUPPER
 	RET
+
+// The lanes of the even and odd elements of two registers, for
+// VPERMT2PS, and the offsets 0, 1, 0, 1, … of a window's right column.
+DATA maxPoolEven<>+0(SB)/4, $0
+DATA maxPoolEven<>+4(SB)/4, $2
+DATA maxPoolEven<>+8(SB)/4, $4
+DATA maxPoolEven<>+12(SB)/4, $6
+DATA maxPoolEven<>+16(SB)/4, $8
+DATA maxPoolEven<>+20(SB)/4, $10
+DATA maxPoolEven<>+24(SB)/4, $12
+DATA maxPoolEven<>+28(SB)/4, $14
+DATA maxPoolEven<>+32(SB)/4, $16
+DATA maxPoolEven<>+36(SB)/4, $18
+DATA maxPoolEven<>+40(SB)/4, $20
+DATA maxPoolEven<>+44(SB)/4, $22
+DATA maxPoolEven<>+48(SB)/4, $24
+DATA maxPoolEven<>+52(SB)/4, $26
+DATA maxPoolEven<>+56(SB)/4, $28
+DATA maxPoolEven<>+60(SB)/4, $30
+GLOBL maxPoolEven<>(SB), RODATA|NOPTR, $64
+
+DATA maxPoolOdd<>+0(SB)/4, $1
+DATA maxPoolOdd<>+4(SB)/4, $3
+DATA maxPoolOdd<>+8(SB)/4, $5
+DATA maxPoolOdd<>+12(SB)/4, $7
+DATA maxPoolOdd<>+16(SB)/4, $9
+DATA maxPoolOdd<>+20(SB)/4, $11
+DATA maxPoolOdd<>+24(SB)/4, $13
+DATA maxPoolOdd<>+28(SB)/4, $15
+DATA maxPoolOdd<>+32(SB)/4, $17
+DATA maxPoolOdd<>+36(SB)/4, $19
+DATA maxPoolOdd<>+40(SB)/4, $21
+DATA maxPoolOdd<>+44(SB)/4, $23
+DATA maxPoolOdd<>+48(SB)/4, $25
+DATA maxPoolOdd<>+52(SB)/4, $27
+DATA maxPoolOdd<>+56(SB)/4, $29
+DATA maxPoolOdd<>+60(SB)/4, $31
+GLOBL maxPoolOdd<>(SB), RODATA|NOPTR, $64
+
+// One block of up to 16 windows of a row pair: R11 and R12 point at the
+// two rows' first elements of the block, DI at its first output, AX holds
+// the block's first position in the plane (2·oi·w + 2·oj); K1 and K2 mask
+// the 32 inputs, K3 and K4 the 16 outputs' halves. Z20 and Z21 are the
+// even and odd lanes, Z22 to Z24 the constants 1 to 3, Z25 zero, Z26 the
+// position offsets of k = 0 to 3 (0, 1, w, w+1). The window's four
+// elements a, b (top) and c, d (bottom) are split out of the rows' even
+// and odd lanes; the maximum m and its place k start at a and move to b,
+// c, d where they are larger; then a NaN wins, the first of them; the
+// position is the block's plus 2 a window plus k's offset, widened to 64
+// bits.
+#define MAXPOOL_BLOCK \
+	VMOVUPS.Z (R11), K1, Z0 \
+	VMOVUPS.Z 64(R11), K2, Z1 \
+	VMOVUPS.Z (R12), K1, Z2 \
+	VMOVUPS.Z 64(R12), K2, Z3 \
+	VMOVAPS Z0, Z4 \
+	VPERMT2PS Z1, Z20, Z4 \
+	VPERMT2PS Z1, Z21, Z0 \
+	VMOVAPS Z2, Z6 \
+	VPERMT2PS Z3, Z20, Z6 \
+	VPERMT2PS Z3, Z21, Z2 \
+	VMOVAPS Z4, Z8 \
+	VMOVDQA32 Z25, Z9 \
+	VCMPPS $0x1e, Z8, Z0, K5 \
+	VMOVAPS Z0, K5, Z8 \
+	VMOVDQA32 Z22, K5, Z9 \
+	VCMPPS $0x1e, Z8, Z6, K5 \
+	VMOVAPS Z6, K5, Z8 \
+	VMOVDQA32 Z23, K5, Z9 \
+	VCMPPS $0x1e, Z8, Z2, K5 \
+	VMOVDQA32 Z24, K5, Z9 \
+	VCMPPS $3, Z2, Z2, K5 \
+	VMOVDQA32 Z24, K5, Z9 \
+	VCMPPS $3, Z6, Z6, K5 \
+	VMOVDQA32 Z23, K5, Z9 \
+	VCMPPS $3, Z0, Z0, K5 \
+	VMOVDQA32 Z22, K5, Z9 \
+	VCMPPS $3, Z4, Z4, K5 \
+	VMOVDQA32 Z25, K5, Z9 \
+	VPERMD Z26, Z9, Z10 \
+	VPBROADCASTD AX, Z11 \
+	VPADDD Z20, Z11, Z11 \
+	VPADDD Z10, Z11, Z11 \
+	VPMOVSXDQ Y11, Z12 \
+	VEXTRACTI32X8 $1, Z11, Y13 \
+	VPMOVSXDQ Y13, Z13 \
+	VMOVDQU64 Z12, K3, (DI) \
+	VMOVDQU64 Z13, K4, 64(DI)
+
+// func maxPool2x2F32(ho, w int, src *float32, out *int, full int, tailIn, tailOut uint32, tail int)
+//
+// maxPool2x2 of one plane, 16 windows a step: each row of windows is full
+// blocks of 16 and, if tail > 0, a last block of tail windows, its inputs
+// masked by tailIn and its outputs by tailOut.
+TEXT ·maxPool2x2F32(SB), NOSPLIT, $0-56
+	MOVQ ho+0(FP), R8
+	MOVQ w+8(FP), R10
+	MOVQ src+16(FP), SI
+	MOVQ out+24(FP), DI
+	VMOVDQU32 maxPoolEven<>(SB), Z20
+	VMOVDQU32 maxPoolOdd<>(SB), Z21
+	MOVL $1, AX
+	VPBROADCASTD AX, Z22
+	MOVL $2, AX
+	VPBROADCASTD AX, Z23
+	MOVL $3, AX
+	VPBROADCASTD AX, Z24
+	VPXORD Z25, Z25, Z25
+	VPANDD Z22, Z21, Z26      // 1 in every lane
+	MOVL $0x5555, AX
+	KMOVW AX, K6
+	VMOVDQA32 Z25, K6, Z26    // 0 in the even lanes: 0, 1, 0, 1, …
+	VPBROADCASTD R10, Z27
+	MOVL $0xc, AX
+	KMOVW AX, K6
+	VPADDD Z27, Z26, K6, Z26  // 0, 1, w, w+1 in lanes 0 to 3
+	XORQ BX, BX               // 2·oi·w, the row pair's first position
+	TESTQ R8, R8
+	JZ   mpdone
+
+mprow:
+	LEAQ (SI)(BX*4), R11      // the top row
+	LEAQ (R11)(R10*4), R12    // the bottom row
+	MOVQ BX, AX
+	MOVQ full+32(FP), R9
+	MOVL $0xffff, CX
+	KMOVW CX, K1
+	KMOVW CX, K2
+	KMOVW CX, K3
+	KMOVW CX, K4
+	TESTQ R9, R9
+	JZ   mptail
+
+mpblock:
+	MAXPOOL_BLOCK
+	ADDQ $128, R11
+	ADDQ $128, R12
+	ADDQ $128, DI
+	ADDQ $32, AX
+	DECQ R9
+	JNZ  mpblock
+
+mptail:
+	MOVQ tail+48(FP), R9
+	TESTQ R9, R9
+	JZ   mpnext
+	MOVL tailIn+40(FP), CX
+	KMOVW CX, K1
+	SHRL $16, CX
+	KMOVW CX, K2
+	MOVL tailOut+44(FP), CX
+	KMOVW CX, K3
+	SHRL $8, CX
+	KMOVW CX, K4
+	MAXPOOL_BLOCK
+	LEAQ (DI)(R9*8), DI       // past the tail's outputs
+
+mpnext:
+	LEAQ (BX)(R10*2), BX
+	DECQ R8
+	JNZ  mprow
+
+mpdone:
+	VZEROUPPER
+	RET

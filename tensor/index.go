@@ -17,7 +17,7 @@ type Index struct {
 	shape Shape
 	data  []int
 	col   atomic.Pointer[Index] // the view Column made, once
-	bound atomic.Int64          // once checked, 1 + the largest index (0: not yet)
+	bound atomic.Int64          // once known, a bound on the indices, all in [0, bound) (0: not yet)
 }
 
 // NewIndex returns an Index of the given shape holding data in row-major
