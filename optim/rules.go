@@ -68,7 +68,9 @@ func sgd[T float](w, g []T, s [4][]T, c SGDConfig, lr float64, first bool) {
 	wd, mu, damp, rate := T(c.WeightDecay), T(c.Momentum), T(1-c.Dampening), T(lr)
 	g = g[:len(w)]
 	if mu == 0 {
-		// Plain SGD, the common case: w += -lr·g in the vector kernels.
+		// Plain SGD, the common case: w += -lr·g in the vector kernels,
+		// one fused multiply-add (one rounding) an element where the CPU
+		// has FMA, two roundings otherwise.
 		if wd == 0 {
 			axpy(-rate, g, w)
 			return

@@ -4,9 +4,15 @@ package tensor
 // up to 32 elements moves in two masked registers, its padding zeroed by
 // the mask, instead of a copy and two clears, or a loop of additions.
 
+// im2colRows512F32 sets dst[r*ldd+j] = src[r*lds+off+j] for r < n and the
+// j where lmask has bit j, and 0 for the other j where smask has it.
+//
 //go:noescape
 func im2colRows512F32(n int, dst *float32, ldd int, src *float32, lds, off int, lmask, smask uint32)
 
+// col2imRows512F32 sets dst[r*ldd+off+j] += src[r*lds+j] for r < n and
+// the j where mask has bit j.
+//
 //go:noescape
 func col2imRows512F32(n int, dst *float32, ldd, off int, src *float32, lds int, mask uint32)
 
@@ -33,6 +39,10 @@ func col2imRowsF32(n int, dst []float32, ldd, off int, src []float32, lds, j0, j
 // bitRange returns the bits j0 to j1-1 set, for 0 ≤ j0 ≤ j1 ≤ 32.
 func bitRange(j0, j1 int) uint32 { return uint32(uint64(1)<<j1-1) &^ uint32(uint64(1)<<j0-1) }
 
+// maxPool2x2F32 is maxPool2x2 of one plane of ho rows of windows, each row
+// full blocks of 16 windows and a last one of tail windows (inputs masked
+// by tailIn, outputs by tailOut).
+//
 //go:noescape
 func maxPool2x2F32(ho, w int, src *float32, out *int, full int, tailIn, tailOut uint32, tail int)
 

@@ -3,12 +3,20 @@ package tensor
 // The element-wise kernels that the training step spends most time in, in
 // AVX-512F assembly (elementwise_amd64.s), for float32.
 
+// relu512F32 sets dst[i] = max(src[i], 0) for i < n, a multiple of 64,
+// as reluLoop does (NaN stays NaN, -0 becomes +0).
+//
 //go:noescape
 func relu512F32(n int, dst, src *float32)
 
+// reluGrad512F32 sets dst[i] = grad[i] where x[i] > 0 and +0 elsewhere,
+// for i < n, a multiple of 64, as reluGradLoop32 does.
+//
 //go:noescape
 func reluGrad512F32(n int, dst, grad, x *float32)
 
+// add512F32 sets dst[i] = x[i] + y[i] for i < n, a multiple of 64.
+//
 //go:noescape
 func add512F32(n int, dst, x, y *float32)
 

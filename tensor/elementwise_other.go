@@ -2,7 +2,8 @@
 
 package tensor
 
-// Without assembly the element-wise kernels are the Go loops.
+// Without assembly the element-wise kernels are the Go loops: reluF32,
+// reluGradF32 and addF32 are reluLoop, reluGradLoop32 and a plain loop.
 
 func reluF32(dst, src []float32)      { reluLoop(dst, src) }
 func reluGradF32(dst, g, x []float32) { reluGradLoop32(dst, g, x) }

@@ -28,5 +28,6 @@ var (
 	axpyRowsAVX512F64 = axpyRowsGo[float64]
 )
 
+// axpyF32 and axpyF64 are axpy without assembly.
 func axpyF32(alpha float32, x, y []float32) { axpy(y, alpha, x) }
 func axpyF64(alpha float64, x, y []float64) { axpy(y, alpha, x) }
