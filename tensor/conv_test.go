@@ -181,6 +181,14 @@ func TestKernelsOverwriteRecycledMemory(t *testing.T) {
 		{"Softmax", func(a tensor.Alloc) *tensor.Tensor { return tensor.SoftmaxWith(a, m, 1) }},
 		{"Transpose", func(a tensor.Alloc) *tensor.Tensor { return tensor.TransposeWith(a, m, 1, 0) }},
 		{"BroadcastTo", func(a tensor.Alloc) *tensor.Tensor { return tensor.BroadcastToWith(a, bias, 4, 6) }},
+		{"MatMul batched", func(a tensor.Alloc) *tensor.Tensor { return tensor.MatMulWith(a, x, x, false, true) }},
+		{"ScatterAdd", func(a tensor.Alloc) *tensor.Tensor {
+			return tensor.ScatterAddWith(a, tensor.GatherWith(nil, m, 1, idx), 1, idx, tensor.Shape{4, 6})
+		}},
+		{"ScatterAdd inner", func(a tensor.Alloc) *tensor.Tensor {
+			i0 := tensor.NewIndex([]int{3, 0, 3, 1, 2, 2, 0, 1, 1, 0, 3, 3}, 2, 6)
+			return tensor.ScatterAddWith(a, tensor.GatherWith(nil, m, 0, i0), 0, i0, tensor.Shape{4, 6})
+		}},
 	} {
 		want := k.f(nil)
 		p := tensor.NewPool()

@@ -133,7 +133,9 @@ func GatherWith(a Alloc, x *Tensor, axis int, idx *Index) *Tensor {
 }
 
 // gather sets out[(o·m+j)·inner+i] = x[(o·n+idx[p])·inner+i], p being the
-// former position, or with scatter adds out into x at those positions.
+// former position, or with scatter sets x to zeros and adds out into it at
+// those positions (each row of x zeroed just before its additions, while
+// it is in the cache).
 // Each o reads and writes only its own rows, so large ones run in
 // parallel, each o as serially.
 func gather[T float](out, x []T, idx []int, outer, n, m, inner int, scatter bool) {
@@ -151,6 +153,7 @@ func gatherRows[T float](out, x []T, idx []int, lo, hi, n, m, inner int, scatter
 		for o := lo; o < hi; o++ {
 			row, ids, dst := x[o*n:(o+1)*n], idx[o*m:(o+1)*m], out[o*m:(o+1)*m]
 			if scatter {
+				clear(row)
 				for j, k := range ids {
 					row[k] += dst[j]
 				}
@@ -163,6 +166,9 @@ func gatherRows[T float](out, x []T, idx []int, lo, hi, n, m, inner int, scatter
 		return
 	}
 	for o := lo; o < hi; o++ {
+		if scatter {
+			clear(x[o*n*inner : (o+1)*n*inner])
+		}
 		for j := range m {
 			p0 := (o*m + j) * inner
 			for i, k := range idx[p0 : p0+inner] {
@@ -194,7 +200,7 @@ func ScatterAddWith(a Alloc, g *Tensor, axis int, idx *Index, shape Shape) *Tens
 	}
 	outer, n, inner := outerInner(shape, axis)
 	m := idx.shape[axis]
-	out := a.get(g.dtype, shape)
+	out := a.getDirty(g.dtype, shape) // zeroed by gather, a row at a time
 	if g.dtype == Float32 {
 		gather(g.f32, out.f32, idx.data, outer, n, m, inner, true)
 	} else {

@@ -69,25 +69,28 @@ func matmul(a Alloc, op string, x, y *Tensor, transA, transB bool) *Tensor {
 	if _, ok := shape.size(); !ok {
 		invalidShape(op, shape.Clone(), xs, ys)
 	}
-	out := a.get(x.dtype, shape)
-	if len(batch) == 0 {
+	if len(batch) != 0 {
+		// Each product's result is zeroed just before gemm adds into it,
+		// while it is in the cache, not all of them first.
+		out := a.getDirty(x.dtype, shape)
 		if x.dtype == Float32 {
-			gemm(transA, transB, m, n, k, x.f32, xc, y.f32, yc, out.f32, n)
+			matmulBatched(out.f32, x.f32, y.f32, xs, ys, batch, transA, transB, m, n, k, xc, yc)
 		} else {
-			gemm(transA, transB, m, n, k, x.f64, xc, y.f64, yc, out.f64, n)
+			matmulBatched(out.f64, x.f64, y.f64, xs, ys, batch, transA, transB, m, n, k, xc, yc)
 		}
 		return out
 	}
+	out := a.get(x.dtype, shape)
 	if x.dtype == Float32 {
-		matmulBatched(out.f32, x.f32, y.f32, xs, ys, batch, transA, transB, m, n, k, xc, yc)
+		gemm(transA, transB, m, n, k, x.f32, xc, y.f32, yc, out.f32, n)
 	} else {
-		matmulBatched(out.f64, x.f64, y.f64, xs, ys, batch, transA, transB, m, n, k, xc, yc)
+		gemm(transA, transB, m, n, k, x.f64, xc, y.f64, yc, out.f64, n)
 	}
 	return out
 }
 
-// matmulBatched sets each matrix of out, [batch m n], to the product of
-// the matrices of x and y that broadcasting pairs with it.
+// matmulBatched sets each matrix of out, [batch m n], whatever it held, to
+// the product of the matrices of x and y that broadcasting pairs with it.
 func matmulBatched[T float](out, x, y []T, xs, ys, batch Shape, transA, transB bool, m, n, k, xc, yc int) {
 	// The matrices of x and y for matrix b of out, from b's index along
 	// each batch axis and the broadcast strides counted in matrices.
@@ -106,6 +109,7 @@ func matmulBatched[T float](out, x, y []T, xs, ys, batch Shape, transA, transB b
 	}
 	mul := func(b int) {
 		ix, iy := operands(b)
+		clear(out[b*m*n : (b+1)*m*n])
 		gemm(transA, transB, m, n, k, x[ix*m*k:(ix+1)*m*k], xc, y[iy*k*n:(iy+1)*k*n], yc, out[b*m*n:(b+1)*m*n], n)
 	}
 	// Products too small for gemm to split (a convolution's, one per
