@@ -12,10 +12,9 @@ import (
 	"github.com/seed812a03d2/backprop/tensor"
 )
 
-// mlp is the 784-256-256-10 ReLU MLP of the benchmark suite, trained with
-// SGD on one batch of 128, float32, through the layers, the loss and the
-// optimizer of the library.
-type mlp struct {
+// stepper is a model trained on one batch of 128 through the layers, the
+// loss and the optimizer of the library: the MLP and the CNN below.
+type stepper struct {
 	model  *nn.Sequence
 	params []*nn.Param
 	opt    optim.Optimizer
@@ -24,28 +23,39 @@ type mlp struct {
 	g      ad.Graph
 }
 
-func newMLP() *mlp {
+// newStepper returns a stepper of m on x with the labels 0, 1, …, 9, 0, …
+// and the optimizer newOpt makes of m's parameters.
+func newStepper(m *nn.Sequence, x *tensor.Tensor, newOpt func([]*nn.Param) optim.Optimizer) *stepper {
+	labels := make([]int, x.Shape()[0])
+	for i := range labels {
+		labels[i] = i % 10
+	}
+	s := &stepper{model: m, params: nn.Trainable(m), x: x, y: tensor.NewIndex(labels, len(labels))}
+	s.opt = newOpt(s.params)
+	return s
+}
+
+// step takes one training step and returns its loss.
+func (s *stepper) step() float64 {
+	s.g.Reset()
+	loss := nn.CrossEntropy(s.model.Forward(s.g.Const(s.x)), s.y, nn.Mean)
+	nn.Backward(loss, s.params)
+	s.opt.Step()
+	return loss.Value().Item()
+}
+
+// newMLP returns the 784-256-256-10 ReLU MLP of the benchmark suite,
+// trained with SGD on one batch of 128, float32.
+func newMLP() *stepper {
 	rng := tensor.NewRand(1)
 	m := nn.Sequential(
 		nn.NewLinear(rng, tensor.Float32, 784, 256), nn.Func(ops.ReLU),
 		nn.NewLinear(rng, tensor.Float32, 256, 256), nn.Func(ops.ReLU),
 		nn.NewLinear(rng, tensor.Float32, 256, 10),
 	)
-	labels := make([]int, 128)
-	for i := range labels {
-		labels[i] = i % 10
-	}
-	s := &mlp{model: m, params: nn.Trainable(m), x: tensor.RandUniform(rng, tensor.Float32, 0, 1, 128, 784), y: tensor.NewIndex(labels, 128)}
-	s.opt = optim.NewSGD(s.params, optim.SGDConfig{LR: 0.01})
-	return s
-}
-
-func (s *mlp) step() float64 {
-	s.g.Reset()
-	loss := nn.CrossEntropy(s.model.Forward(s.g.Const(s.x)), s.y, nn.Mean)
-	nn.Backward(loss, s.params)
-	s.opt.Step()
-	return loss.Value().Item()
+	return newStepper(m, tensor.RandUniform(rng, tensor.Float32, 0, 1, 128, 784), func(ps []*nn.Param) optim.Optimizer {
+		return optim.NewSGD(ps, optim.SGDConfig{LR: 0.01})
+	})
 }
 
 // BenchmarkMLPStep is one training step (forward, backward, SGD update)
@@ -105,18 +115,9 @@ func TestMLPStepThreads(t *testing.T) {
 	}
 }
 
-// cnn is the CNN of examples/mnist, one Adam step on a batch of 128
-// images, float32.
-type cnn struct {
-	model  *nn.Sequence
-	params []*nn.Param
-	opt    optim.Optimizer
-	x      *tensor.Tensor
-	y      *tensor.Index
-	g      ad.Graph
-}
-
-func newCNN() *cnn {
+// newCNN returns the CNN of examples/mnist, trained with Adam on a batch
+// of 128 images, float32.
+func newCNN() *stepper {
 	rng := tensor.NewRand(1)
 	f32, pad := tensor.Float32, ops.Conv2dOptions{Padding: [2]int{1, 1}}
 	m := nn.Sequential(
@@ -124,20 +125,9 @@ func newCNN() *cnn {
 		nn.NewConv2d(rng, f32, 32, 64, 3, pad), nn.Func(ops.ReLU), nn.NewMaxPool2d(2, 0, 0),
 		nn.Flatten(), nn.NewLinear(rng, f32, 64*7*7, 128), nn.Func(ops.ReLU), nn.NewLinear(rng, f32, 128, 10),
 	)
-	labels := make([]int, 128)
-	for i := range labels {
-		labels[i] = i % 10
-	}
-	s := &cnn{model: m, params: nn.Trainable(m), x: tensor.RandUniform(rng, f32, 0, 1, 128, 1, 28, 28), y: tensor.NewIndex(labels, 128)}
-	s.opt = optim.NewAdam(s.params, optim.DefaultAdam())
-	return s
-}
-
-func (s *cnn) step() {
-	s.g.Reset()
-	loss := nn.CrossEntropy(s.model.Forward(s.g.Const(s.x)), s.y, nn.Mean)
-	nn.Backward(loss, s.params)
-	s.opt.Step()
+	return newStepper(m, tensor.RandUniform(rng, f32, 0, 1, 128, 1, 28, 28), func(ps []*nn.Param) optim.Optimizer {
+		return optim.NewAdam(ps, optim.DefaultAdam())
+	})
 }
 
 // BenchmarkCNNStep is one training step of the MNIST CNN:
