@@ -123,17 +123,8 @@ func im2col[T float](cols, img []T, planes, h, w, ho, wo int, win Window, back b
 			for ki := range kh {
 				for kj := range kw {
 					row := dst[(ki*kw+kj)*ho*wo:][:ho*wo]
-					// The outputs oj whose input column lies inside the image:
-					// 0 ≤ oj·sw - pw + kj·dw < w.
 					off := kj*dw - pw
-					oj0 := 0
-					if off < 0 {
-						oj0 = (-off + sw - 1) / sw
-					}
-					oj1 := 0
-					if last := w - 1 - off; last >= 0 {
-						oj1 = min(wo, last/sw+1)
-					}
+					oj0, oj1 := inside(wo, sw, off, w)
 					if oj0 >= oj1 {
 						if !back {
 							clear(row) // the whole row lies over the padding
@@ -185,21 +176,26 @@ func im2col[T float](cols, img []T, planes, h, w, ho, wo int, win Window, back b
 	})
 }
 
+// inside returns the outputs [o0, o1) of n whose input o·stride + base
+// lies inside [0, size): a window offset's rows or columns that do not
+// fall on the padding. o0 ≥ o1 when none do.
+func inside(n, stride, base, size int) (o0, o1 int) {
+	if base < 0 {
+		o0 = (-base + stride - 1) / stride
+	}
+	if last := size - 1 - base; last >= 0 {
+		o1 = min(n, last/stride+1)
+	}
+	return o0, o1
+}
+
 // im2colMasked is im2col's inner loop over the output rows oi for one
 // window offset (its row base = ki·dh - ph, its column offset off = kj·dw
 // - pw, and the outputs [oj0, oj1) that fall inside the image) with
 // stride 1 along the row, for float32 on a CPU with rowMoves: the rows of
 // src the window meets are contiguous in oi, one call moves them all.
 func im2colMasked[T float](src, row []T, back bool, h, w, ho, wo, sh, base, off, oj0, oj1 int) {
-	// The outputs whose input row lies inside the image: 0 ≤ oi·sh + base < h.
-	oi0 := 0
-	if base < 0 {
-		oi0 = (-base + sh - 1) / sh
-	}
-	oi1 := 0
-	if last := h - 1 - base; last >= 0 {
-		oi1 = min(ho, last/sh+1)
-	}
+	oi0, oi1 := inside(ho, sh, base, h)
 	if !back {
 		clear(row[:oi0*wo])
 		clear(row[max(oi0, oi1)*wo:])
