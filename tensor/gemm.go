@@ -307,19 +307,9 @@ func packA[T float](mr int, bl *blocking[T], trans bool, mc, kc int, a []T, lda,
 		d := dst[ir*kc : (ir+mr)*kc]
 		switch {
 		case !trans && tr != nil && mrr == mr && mr%4 == 0 && kc >= 16:
-			// 16 columns a block, four rows at a time; the last kc%16
-			// columns by the loop below.
-			blocks := kc / 16
-			_ = a[(ic+ir+mr-1)*lda+pc+kc-1]
-			tr(blocks, mr/4, &a[(ic+ir)*lda+pc], lda, &d[0], mr)
-			for i := range mr {
-				for p, v := range a[(ic+ir+i)*lda+pc+blocks*16:][:kc-blocks*16] {
-					d[(blocks*16+p)*mr+i] = v
-				}
-			}
+			packTransposed(tr, mr, kc, a[(ic+ir)*lda+pc:], lda, d)
 		case trans && cp != nil && mrr == mr:
-			_ = a[(pc+kc-1)*lda+ic+ir+mr-1]
-			cp(kc, mr, &a[pc*lda+ic+ir], lda, &d[0], uint32(1)<<mr-1)
+			packRows(cp, mr, kc, a[pc*lda+ic+ir:], lda, d)
 		case trans:
 			// op(a)[i, p] = a[p*lda+i]: each p is a contiguous run.
 			for p := range kc {
@@ -354,6 +344,29 @@ func packA[T float](mr int, bl *blocking[T], trans bool, mc, kc int, a []T, lda,
 	}
 }
 
+// packTransposed packs a micro-panel from the transpose of its source:
+// d[p*w+i] = src[i*lds+p] for i < w (a multiple of 4) and p < kc (≥ 16),
+// with tr (blocking.transpose) on 16 columns a block and the last kc%16
+// in the loop.
+func packTransposed[T float](tr func(n, groups int, src *T, lds int, dst *T, ldd int), w, kc int, src []T, lds int, d []T) {
+	blocks := kc / 16
+	_, _ = src[(w-1)*lds+kc-1], d[w*kc-1]
+	tr(blocks, w/4, &src[0], lds, &d[0], w)
+	for i := range w {
+		for p, v := range src[i*lds+blocks*16:][:kc-blocks*16] {
+			d[(blocks*16+p)*w+i] = v
+		}
+	}
+}
+
+// packRows packs a micro-panel whose rows lie in its source as runs:
+// d[p*w+j] = src[p*lds+j] for j < w ≤ 32 and p < kc, with cp
+// (blocking.copyRows).
+func packRows[T float](cp func(n, w int, src *T, lds int, dst *T, mask uint32), w, kc int, src []T, lds int, d []T) {
+	_, _ = src[(kc-1)*lds+w-1], d[w*kc-1]
+	cp(kc, w, &src[0], lds, &d[0], uint32(1)<<w-1)
+}
+
 // packB packs op(b)[pc:pc+kc, jc:jc+nc] into dst as micro-panels of nr
 // columns: panel r holds, for each p, the nr elements op(b)[pc+p,
 // jc+r*nr+j], zero-padded past the last column, with bl's assembly where
@@ -365,15 +378,7 @@ func packB[T float](nr int, bl *blocking[T], trans bool, kc, nc int, b []T, ldb,
 		d := dst[jr*kc : (jr+nr)*kc]
 		switch {
 		case trans && tr != nil && nrr == nr && nr%4 == 0 && kc >= 16:
-			// As packA, on the rows of b (the columns of op(b)).
-			blocks := kc / 16
-			_ = b[(jc+jr+nr-1)*ldb+pc+kc-1]
-			tr(blocks, nr/4, &b[(jc+jr)*ldb+pc], ldb, &d[0], nr)
-			for j := range nr {
-				for p, v := range b[(jc+jr+j)*ldb+pc+blocks*16:][:kc-blocks*16] {
-					d[(blocks*16+p)*nr+j] = v
-				}
-			}
+			packTransposed(tr, nr, kc, b[(jc+jr)*ldb+pc:], ldb, d)
 		case trans && nrr == nr && nr%8 == 0:
 			// op(b)[p, j] = b[j*ldb+p]: eight columns at a time, read in
 			// step and written in runs of eight.
@@ -399,8 +404,7 @@ func packB[T float](nr int, bl *blocking[T], trans bool, kc, nc int, b []T, ldb,
 				}
 			}
 		case !trans && cp != nil && nrr == nr:
-			_ = b[(pc+kc-1)*ldb+jc+jr+nr-1]
-			cp(kc, nr, &b[pc*ldb+jc+jr], ldb, &d[0], uint32(1)<<nr-1)
+			packRows(cp, nr, kc, b[pc*ldb+jc+jr:], ldb, d)
 		case nrr == 32 && nr == 32:
 			for p := range kc {
 				*(*[32]T)(d[p*32:]) = *(*[32]T)(b[(pc+p)*ldb+jc+jr:])
