@@ -84,6 +84,48 @@ func (e *Explanation) headings() (forward, calculation string) {
 // as it goes, through a buffer, without building the text first.
 func (e *Explanation) WriteText(w io.Writer) error {
 	b := bufio.NewWriter(w)
+	e.textForward(b)
+	cells := make([]string, len(calcHeader))
+	table(b, calcHeader, len(e.Rows)+len(e.Inputs), func(i int) []string {
+		if i < len(e.Rows) {
+			return rowCells(cells, &e.Rows[i])
+		}
+		return answerCells(cells, e.Inputs[i-len(e.Rows)])
+	})
+	e.textAnswers(b)
+	return b.Flush()
+}
+
+// WriteTextStreamed writes the explanation of gr's backward pass as
+// Backward(gr, opt).WriteText would. A text table's columns are as wide
+// as their widest cell, known only once every row is, so the rows wait in
+// a spool (memory, then a temporary file once they are many) instead of
+// in the explanation: memory follows the graph, not the table (see
+// Streamed).
+func WriteTextStreamed(w io.Writer, gr Graph, opt Options) error {
+	b := bufio.NewWriter(w)
+	t := newTextTable(calcHeader)
+	defer t.spool.close()
+	cells := make([]string, len(calcHeader))
+	e := explainFrom(gr, gr.Of, opt, false, &stream{start: func(e *Explanation) {
+		e.textForward(b)
+		e.Forward = nil // written
+	}, row: func(r *Row) { t.add(rowCells(cells, r)) }, cells: true})
+	for _, a := range e.Inputs {
+		t.add(answerCells(cells, a))
+	}
+	if err := t.writeAdded(b); err != nil {
+		return err
+	}
+	e.textAnswers(b)
+	return b.Flush()
+}
+
+// calcHeader is the header of the complete calculation table.
+var calcHeader = []string{"V", "C", "op", "∂C/∂V", "inputs", "contribution", "G"}
+
+// textForward writes the forward table and the calculation table's title.
+func (e *Explanation) textForward(b *bufio.Writer) {
 	fwTitle, calcTitle := e.headings()
 	b.WriteString(fwTitle + "\n")
 	table(b, []string{"node", "operation", "inputs", "value"}, len(e.Forward), func(i int) []string {
@@ -91,23 +133,29 @@ func (e *Explanation) WriteText(w io.Writer) error {
 		return []string{r.Name, r.Op, r.Inputs, shown(r.Value, r.Tensor)}
 	})
 	b.WriteString("\n" + calcTitle + "\n")
-	cells := make([]string, 7)
-	table(b, []string{"V", "C", "op", "∂C/∂V", "inputs", "contribution", "G"}, len(e.Rows)+len(e.Inputs), func(i int) []string {
-		if i < len(e.Rows) {
-			r := &e.Rows[i]
-			cells[0], cells[1], cells[2], cells[3], cells[4] = r.V, r.C, r.Op, r.Local, r.Inputs
-			cells[5], cells[6] = r.contribText(), r.gText()
-			return cells
-		}
-		a := e.Inputs[i-len(e.Rows)]
-		return []string{a.Node, a.kind(), "", "", "", "", withValue(a.Expr, a.Value, a.Tensor)}
-	})
+}
+
+// rowCells fills cells with row r of the calculation table.
+func rowCells(cells []string, r *Row) []string {
+	cells[0], cells[1], cells[2], cells[3], cells[4] = r.V, r.C, r.Op, r.Local, r.Inputs
+	cells[5], cells[6] = r.contribText(), r.gText()
+	return cells
+}
+
+// answerCells fills cells with an answer's row of the calculation table.
+func answerCells(cells []string, a Answer) []string {
+	cells[0], cells[1], cells[2], cells[3], cells[4], cells[5] = a.Node, a.kind(), "", "", "", ""
+	cells[6] = withValue(a.Expr, a.Value, a.Tensor)
+	return cells
+}
+
+// textAnswers writes the answer lines after the tables.
+func (e *Explanation) textAnswers(b *bufio.Writer) {
 	b.WriteString("\n")
 	for _, a := range e.Inputs {
 		b.WriteString(e.answerLine(a))
 		b.WriteByte('\n')
 	}
-	return b.Flush()
 }
 
 // runeCount returns the number of characters of s, which is valid UTF-8:
@@ -135,47 +183,114 @@ var spaces = strings.Repeat(" ", 256)
 // row i: a first pass measures the columns, a second writes the rows, so
 // that the table is never held whole.
 func table(b *bufio.Writer, header []string, n int, row func(i int) []string) {
-	width := make([]int, len(header))
-	measure := func(r []string) {
-		for i, c := range r {
-			width[i] = max(width[i], runeCount(c))
-		}
-	}
-	measure(header)
+	t := newTextTable(header)
 	for i := range n {
-		measure(row(i))
+		t.measure(row(i))
 	}
-	line := func(l, m, r string) {
-		b.WriteString(l)
-		for i, w := range width {
-			if i > 0 {
-				b.WriteString(m)
-			}
-			for range w + 2 {
-				b.WriteString("─")
-			}
-		}
-		b.WriteString(r + "\n")
+	t.top(b)
+	for i := range n {
+		t.row(b, row(i))
 	}
-	cells := func(r []string) {
+	t.bottom(b)
+}
+
+// textTable draws a box-drawn table once its columns are measured. Its
+// rows are either given twice, to measure and then to write, or added
+// once, to its spool.
+type textTable struct {
+	header []string
+	width  []int // in characters
+	spool  spool // the rows added
+	rows   int
+}
+
+// add measures a row and adds it to the spool.
+func (t *textTable) add(cells []string) {
+	for i, c := range cells {
+		n := runeCount(c)
+		t.width[i] = max(t.width[i], n)
+		t.spool.cell(c, n)
+	}
+	t.spool.endRow()
+	t.rows++
+}
+
+// writeAdded writes the table of the rows added.
+func (t *textTable) writeAdded(b *bufio.Writer) error {
+	rd, err := t.spool.reader()
+	if err != nil {
+		return err
+	}
+	t.top(b)
+	for range t.rows {
 		b.WriteString("│")
-		for i, c := range r {
-			b.WriteByte(' ')
-			b.WriteString(c)
-			for pad := width[i] - runeCount(c); pad > 0; pad -= len(spaces) {
-				b.WriteString(spaces[:min(pad, len(spaces))])
+		for i := range t.header {
+			c, runes, err := rd.cell()
+			if err != nil {
+				return err
 			}
-			b.WriteString(" │")
+			b.WriteByte(' ')
+			b.Write(c)
+			t.end(b, i, runes)
 		}
 		b.WriteByte('\n')
 	}
-	line("┌", "┬", "┐")
-	cells(header)
-	line("├", "┼", "┤")
-	for i := range n {
-		cells(row(i))
+	t.bottom(b)
+	return nil
+}
+
+func newTextTable(header []string) *textTable {
+	t := &textTable{header: header, width: make([]int, len(header))}
+	t.measure(header)
+	return t
+}
+
+// measure widens the columns to fit the cells of a row.
+func (t *textTable) measure(cells []string) {
+	for i, c := range cells {
+		t.width[i] = max(t.width[i], runeCount(c))
 	}
-	line("└", "┴", "┘")
+}
+
+// top writes the table's top border, its header and the rule below it.
+func (t *textTable) top(b *bufio.Writer) {
+	t.line(b, "┌", "┬", "┐")
+	t.row(b, t.header)
+	t.line(b, "├", "┼", "┤")
+}
+
+func (t *textTable) bottom(b *bufio.Writer) { t.line(b, "└", "┴", "┘") }
+
+func (t *textTable) line(b *bufio.Writer, l, m, r string) {
+	b.WriteString(l)
+	for i, w := range t.width {
+		if i > 0 {
+			b.WriteString(m)
+		}
+		for range w + 2 {
+			b.WriteString("─")
+		}
+	}
+	b.WriteString(r + "\n")
+}
+
+func (t *textTable) row(b *bufio.Writer, cells []string) {
+	b.WriteString("│")
+	for i, c := range cells {
+		b.WriteByte(' ')
+		b.WriteString(c)
+		t.end(b, i, runeCount(c))
+	}
+	b.WriteByte('\n')
+}
+
+// end pads column i after a cell of the given number of characters and
+// closes it.
+func (t *textTable) end(b *bufio.Writer, i, runes int) {
+	for pad := t.width[i] - runes; pad > 0; pad -= len(spaces) {
+		b.WriteString(spaces[:min(pad, len(spaces))])
+	}
+	b.WriteString(" │")
 }
 
 // WriteMarkdown writes the explanation as GitHub-flavoured Markdown tables

@@ -67,9 +67,65 @@ func TestStreamedEqualsHeld(t *testing.T) {
 			if held.String() != streamed.String() {
 				t.Errorf("JSON of\n%s\nheld:\n%s\nstreamed:\n%s", src, held.String(), streamed.String())
 			}
+			held.Reset()
+			streamed.Reset()
+			if err := Backward(gr, opt).WriteText(&held); err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteTextStreamed(&streamed, gr, opt); err != nil {
+				t.Fatal(err)
+			}
+			if held.String() != streamed.String() {
+				t.Errorf("text of\n%s\nheld:\n%s\nstreamed:\n%s", src, held.String(), streamed.String())
+			}
 		}
 	}
 }
+
+// A text table too big for the spool's memory goes through a temporary
+// file, which is gone once the table is written, and comes out as the
+// held one does.
+func TestTextSpoolFile(t *testing.T) {
+	defer func(n int) { spoolMemory = n }(spoolMemory)
+	spoolMemory = 1000
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)
+	var src strings.Builder
+	src.WriteString("x = 0.5\n")
+	for range 200 {
+		src.WriteString("x = sin(x)*0.9 + x*0.1\n")
+	}
+	pg, err := program.Parse("chain.bp", []byte(src.String()), program.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gr := graphOf(pg)
+	var held, streamed bytes.Buffer
+	if err := Backward(gr, Options{}).WriteText(&held); err != nil {
+		t.Fatal(err)
+	}
+	made := false
+	if err := WriteTextStreamed(writerFunc(func(p []byte) (int, error) {
+		if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+			t.Errorf("temporary files left while writing: %v", entries)
+		}
+		made = true
+		return streamed.Write(p)
+	}), gr, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !made || held.String() != streamed.String() {
+		t.Errorf("text through the spool's file differs from the held text (%d and %d bytes)", held.Len(), streamed.Len())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+		t.Errorf("temporary files left: %v", entries)
+	}
+}
+
+// writerFunc is a function as an io.Writer.
+type writerFunc func(p []byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // The JSON writer's direct path writes strings as the encoder does.
 func TestJSONStrings(t *testing.T) {
@@ -101,6 +157,7 @@ func TestWrtAfterOutput(t *testing.T) {
 	var b bytes.Buffer
 	for _, f := range []func() error{
 		func() error { return e.WriteText(&b) },
+		func() error { return WriteTextStreamed(&b, gr, Options{}) },
 		func() error { return WriteJSONStreamed(&b, gr, Options{}) },
 		func() error { return WriteMarkdownStreamed(&b, gr, Options{}, nil) },
 		func() error {

@@ -227,8 +227,9 @@ func explainCmd(args []string, stdin io.Reader, out *output, name string) error 
 	if n == 2 {
 		return explainSecond(pg, opt, f, out)
 	}
-	// Markdown and JSON are written as the engine goes: no row of the
-	// table is held (explain.Streamed). Nothing can fail now but writing.
+	// Markdown, JSON and text are written as the engine goes: no row of
+	// the table is held (explain.Streamed; text keeps its rows in a spool
+	// to measure its columns). Nothing can fail now but writing.
 	var werr error
 	switch f {
 	case "markdown":
@@ -243,8 +244,10 @@ func explainCmd(args []string, stdin io.Reader, out *output, name string) error 
 		})
 	case "json":
 		werr = explain.WriteJSONStreamed(out.stream(), explainGraph(pg), opt)
+	case "text":
+		werr = explain.WriteTextStreamed(out.stream(), explainGraph(pg), opt)
 	}
-	if f == "markdown" || f == "json" {
+	if f == "markdown" || f == "json" || f == "text" {
 		if werr != nil {
 			return fmt.Errorf("backprop explain: %v", werr)
 		}
@@ -267,8 +270,6 @@ func explainCmd(args []string, stdin io.Reader, out *output, name string) error 
 	// the explanation of a big graph is not held a second time as text.
 	case "latex":
 		werr = e.WriteLaTeX(out.stream())
-	default:
-		werr = e.WriteText(out.stream())
 	}
 	if werr != nil {
 		return fmt.Errorf("backprop explain: %v", werr)
@@ -276,8 +277,6 @@ func explainCmd(args []string, stdin io.Reader, out *output, name string) error 
 	return nil
 }
 
-// explainGraph is what explain and dot show of a program: its output and
-// --wrt nodes, named as in the source.
 // holdNewline writes to w all but a final newline, which it holds back
 // until more follows: it joins JSON objects into an array.
 type holdNewline struct {
@@ -309,6 +308,8 @@ func (h *holdNewline) Write(p []byte) (int, error) {
 // (its maxEdges setting).
 const mermaidMaxEdges = 500
 
+// explainGraph is what explain and dot show of a program: its output and
+// --wrt nodes, named as in the source.
 func explainGraph(pg *program.Compiled) explain.Graph {
 	return explain.Graph{Of: pg.Output(), Wrt: pg.WrtNodes(), Name: pg.Name, OfName: pg.OutputName(), WrtNames: pg.WrtNames}
 }
@@ -352,7 +353,7 @@ func explainSecond(pg *program.Compiled, opt explain.Options, f string, out *out
 	if f == "markdown" {
 		err = explain.WriteMarkdownStreamed(w, gr, opt, nil)
 	} else {
-		err = explain.Backward(gr, opt).WriteText(w)
+		err = explain.WriteTextStreamed(w, gr, opt)
 	}
 	if err != nil {
 		return err
