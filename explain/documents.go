@@ -66,7 +66,7 @@ func (e *Explanation) WriteLaTeX(w io.Writer) error {
 	head := "node & operation & inputs & value \\\\\n"
 	fmt.Fprintf(&b, "\\section*{Forward pass}\n\\begin{longtable}{L{.13}L{.3}L{.3}L{.21}}\n\\hline\n%s\\hline\n\\endhead\n", head)
 	for _, r := range e.Forward {
-		fmt.Fprintf(&b, "%s & %s & %s & %s \\\\\n", latex(r.Name), latex(r.Op), latex(r.Inputs), latex(shown(r.Value, r.Tensor)))
+		fmt.Fprintf(&b, "%s & %s & %s & %s \\\\\n", latex(r.Name), latex(r.Op), latex(r.Inputs), latex(r.valueString()))
 	}
 	head = "$V$ & $C$ & op & $\\partial C/\\partial V$ & inputs & contribution & $G$ \\\\\n"
 	fmt.Fprintf(&b, "\\hline\n\\end{longtable}\n\n\\section*{Complete calculation}\n{\\footnotesize\n\\begin{longtable}{L{.09}L{.09}L{.11}L{.11}L{.14}L{.18}L{.18}}\n\\hline\n%s\\hline\n\\endhead\n", head)
@@ -104,7 +104,7 @@ th{background:#eee}
 <table><tr><th>node</th><th>operation</th><th>inputs</th><th>value</th></tr>
 `)
 	for _, r := range e.Forward {
-		row(&b, r.Name, r.Op, r.Inputs, shown(r.Value, r.Tensor))
+		row(&b, r.Name, r.Op, r.Inputs, r.valueString())
 	}
 	b.WriteString("</table>\n<h2>Complete calculation</h2>\n<table><tr><th>V</th><th>C</th><th>op</th><th>∂C/∂V</th><th>inputs</th><th>contribution</th><th>G</th></tr>\n")
 	for _, r := range e.Rows {

@@ -1,6 +1,8 @@
 package explain
 
 import (
+	"math"
+	"slices"
 	"strings"
 
 	"github.com/seed812a03d2/backprop/ad"
@@ -97,6 +99,17 @@ type ForwardRow struct {
 	Inputs string  // the inputs' values, "u1 = 4, u2 = 2"
 	Value  float64 // the node's value
 	Tensor *Tensor
+
+	valueText string // Value as formulas write it, when made with the row
+}
+
+// valueString returns the value column: the value as Number writes it,
+// or the tensor.
+func (r *ForwardRow) valueString() string {
+	if r.valueText != "" && r.Tensor == nil && !math.IsInf(r.Value, 0) {
+		return r.valueText // formatNum, which differs from Number only at the infinities
+	}
+	return shown(r.Value, r.Tensor)
 }
 
 // Row is one (node V, consumer C) row of the complete calculation table:
@@ -271,25 +284,38 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 		skip = func(id int) bool { return id >= len(needed) || !needed[id] }
 	}
 	nm := nameNodes(g, n0, gr.name, skip)
-	ref := nm.ref
-	refStr := make([]string, n0) // ref[id].String(), made once
-	refOf := func(id int) string {
-		if refStr[id] == "" {
-			refStr[id] = ref[id].String()
+	refOf := func(id int) string { return nm.ref[id] }
+	// The symbols of the nodes, made when a formula first needs them and
+	// let go with the node's rows: refs by name, values with the values
+	// put in (numbers, and names for tensors).
+	refs := make([]*sym, n0)
+	refSym := func(id int) *sym {
+		if refs[id] == nil {
+			refs[id] = nm.sym(g.Node(id))
 		}
-		return refStr[id]
+		return refs[id]
 	}
-	formula := ref
+	valText := make([]string, n0) // by scalar node: its value as formulas and inputs columns write it
+	values := make([]*sym, n0)
+	var formula []*sym // the nodes' formulas in the inputs, for InTermsOfInputs
+	valueSym := func(id int) *sym {
+		if formula != nil {
+			return formula[id]
+		}
+		if values[id] == nil {
+			if n := g.Node(id); isScalar(n) {
+				values[id] = num(n.Scalar())
+				values[id].text = valText[id]
+			} else {
+				values[id] = refSym(id)
+			}
+		}
+		return values[id]
+	}
 	if opt.InTermsOfInputs {
 		formula = make([]*sym, n0)
 	}
-	values := make([]*sym, n0)     // the nodes with their values put in: numbers, and names for tensors
-	fwInputs := make([]string, n0) // by node: the inputs column of its forward row
-	var inBuf []ad.Node            // a node's inputs
-	nums := values                 // the nodes' values as numbers, for the inputs columns
-	if opt.InTermsOfInputs {
-		nums = nil // values are formulas then
-	}
+	var inBuf []ad.Node // a node's inputs
 	e.Forward = make([]ForwardRow, 0, fw)
 	for id := range n0 {
 		n := g.Node(id)
@@ -298,34 +324,31 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 			inBuf = append(inBuf, n.Input(i))
 		}
 		in := inBuf
-		values[id] = ref[id]
 		if isScalar(n) {
-			values[id] = num(n.Scalar())
-			values[id].text = formatNum(n.Scalar()) // shared by the inputs columns below
+			valText[id] = formatNum(n.Scalar())
 		}
-		if opt.InTermsOfInputs {
-			formula[id] = ref[id]
+		if formula != nil {
+			formula[id] = refSym(id)
 			if !n.IsLeaf() {
 				formula[id] = opExpr(n, symsOf(formula, in))
 				if formula[id].size() > maxInline {
 					// Too big to repeat: the formula refers to the node.
-					formula[id] = ref[id]
+					formula[id] = refSym(id)
 				}
 			}
-			values[id] = formula[id]
 		}
 		switch {
 		case id >= fw || needed != nil && !needed[id]:
 		case n.IsVar():
-			e.Forward = append(e.Forward, ForwardRow{Name: refOf(id), Op: "input", Value: scalarOf(n), Tensor: tensorOf(n, maxEl)})
+			e.Forward = append(e.Forward, ForwardRow{Name: refOf(id), Op: "input", Value: scalarOf(n), Tensor: tensorOf(n, maxEl), valueText: valText[id]})
 		case !n.IsLeaf():
-			fwInputs[id] = inputValues(in, refOf, nums)
 			e.Forward = append(e.Forward, ForwardRow{
-				Name:   refOf(id),
-				Op:     nm.op[id],
-				Inputs: fwInputs[id],
-				Value:  scalarOf(n),
-				Tensor: tensorOf(n, maxEl),
+				Name:      refOf(id),
+				Op:        nm.op[id],
+				Inputs:    inputValues(in, refOf, valText),
+				Value:     scalarOf(n),
+				Tensor:    tensorOf(n, maxEl),
+				valueText: valText[id],
 			})
 		}
 	}
@@ -406,7 +429,7 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 			// Every later step is of nodes made before this one, so
 			// nothing refers to it by name again; an answer still does.
 			total[id] = ad.Node{}
-			ref[id], values[id], refStr[id], nm.op[id], fwInputs[id] = nil, nil, "", "", ""
+			refs[id], values[id], valText[id], nm.ref[id], nm.op[id] = nil, nil, "", "", ""
 		}
 	}
 	next := n0 - 1 // the nodes above next have had their rows written
@@ -424,8 +447,8 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 	} else if st.start != nil {
 		st.start(e) // which may write the forward rows and let them go
 	}
-	names := &printer{n0: n0, orig: ref}
-	vals := &printer{n0: n0, orig: values}
+	names := &printer{n0: n0, orig: refSym}
+	vals := &printer{n0: n0, orig: valueSym}
 	var last ad.Step
 	var lastC = -1
 	var cInputs string // the inputs column of consumer lastC
@@ -442,9 +465,7 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 				gsym[lastC] = nil
 			}
 			lastC = c
-			if cInputs = fwInputs[c]; cInputs == "" {
-				cInputs = inputValues(inputs(s.C), refOf, nums)
-			}
+			cInputs = inputValues(inputs(s.C), refOf, valText)
 		}
 		total[v] = s.Total
 		up := gref(s.C)
@@ -513,7 +534,7 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 		}
 		e.Inputs = append(e.Inputs, Answer{
 			Wrt:    gr.wrtName(i),
-			Node:   ref[x.ID()].String(),
+			Node:   nm.ref[x.ID()],
 			Input:  x.IsVar(),
 			Expr:   display(s, scalarOf(grads[i])),
 			Value:  scalarOf(grads[i]),
@@ -572,25 +593,25 @@ func symsOf(table []*sym, in []ad.Node) []*sym {
 
 // inputValues lists the named inputs of a node with their values:
 // "u1 = 4, u2 = 2", and a tensor's shape: "W: [2 3]". Constants are left
-// out: they show in the operation.
-func inputValues(in []ad.Node, ref func(id int) string, values []*sym) string {
-	var parts []string
-	seen := map[ad.Node]bool{}
-	for _, x := range in {
-		if seen[x] || (x.IsLeaf() && !x.IsVar()) {
+// out: they show in the operation. valText holds the scalar nodes' values
+// as text.
+func inputValues(in []ad.Node, ref func(id int) string, valText []string) string {
+	var b strings.Builder
+	for i, x := range in {
+		if x.IsLeaf() && !x.IsVar() || slices.Contains(in[:i], x) {
 			continue
 		}
-		seen[x] = true
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(ref(x.ID()))
 		if isScalar(x) {
-			v := formatNum(x.Scalar())
-			if values != nil && values[x.ID()] != nil && values[x.ID()].kind == symNum {
-				s := values[x.ID()]
-				v = s.String() // formatted once
-			}
-			parts = append(parts, ref(x.ID())+" = "+v)
+			b.WriteString(" = ")
+			b.WriteString(valText[x.ID()])
 		} else {
-			parts = append(parts, ref(x.ID())+": "+x.Shape().String())
+			b.WriteString(": ")
+			b.WriteString(x.Shape().String())
 		}
 	}
-	return strings.Join(parts, ", ")
+	return b.String()
 }

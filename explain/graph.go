@@ -47,7 +47,7 @@ func NewDiagram(gr Graph) *Diagram {
 	n0 := y.ID() + 1
 	table := ad.Backward(y, allNodes(g, n0)...)
 	nm := nameNodes(g, n0, gr.name, nil)
-	names := &printer{n0: n0, orig: nm.ref}
+	names := &printer{n0: n0, orig: func(id int) *sym { return nm.sym(g.Node(id)) }}
 	d := &Diagram{}
 	ids := map[int]string{}
 	for id := range n0 {
@@ -61,7 +61,7 @@ func NewDiagram(gr Graph) *Diagram {
 			op = nm.op[id]
 		}
 		ids[id] = fmt.Sprintf("n%d", len(d.Nodes))
-		dn := DiagramNode{ID: ids[id], Name: nm.ref[id].String(), Op: op, Value: scalarOf(n), Tensor: tensorOf(n, maxInFormula)}
+		dn := DiagramNode{ID: ids[id], Name: nm.ref[id], Op: op, Value: scalarOf(n), Tensor: tensorOf(n, maxInFormula)}
 		if grad := table.Grad(n); len(grad.Shape()) == 0 {
 			dn.Grad = grad.Item()
 		} else {

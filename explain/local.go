@@ -16,7 +16,7 @@ import (
 // operations applied to their inputs, folded (2·u3^(2 - 1) reads 2·u3).
 type printer struct {
 	n0   int
-	orig []*sym
+	orig func(id int) *sym
 	// memo holds the formulas of the nodes the current step recorded,
 	// which are few: a step's nodes are printed once each.
 	memo []memoEntry
@@ -60,7 +60,7 @@ func (p *printer) sym(n ad.Node) *sym {
 	case p.upS != nil && n == p.up:
 		return p.upS
 	case id < p.n0:
-		return p.orig[id]
+		return p.orig(id)
 	}
 	for _, m := range p.memo {
 		if m.id == id {

@@ -130,7 +130,7 @@ func (e *Explanation) textForward(b *bufio.Writer) {
 	b.WriteString(fwTitle + "\n")
 	table(b, []string{"node", "operation", "inputs", "value"}, len(e.Forward), func(i int) []string {
 		r := e.Forward[i]
-		return []string{r.Name, r.Op, r.Inputs, shown(r.Value, r.Tensor)}
+		return []string{r.Name, r.Op, r.Inputs, r.valueString()}
 	})
 	b.WriteString("\n" + calcTitle + "\n")
 }
@@ -344,7 +344,7 @@ func (e *Explanation) markdownHead(b *bufio.Writer) {
 			mdTo(b, c)
 			b.WriteByte(' ')
 		}
-		b.WriteString("| " + shown(r.Value, r.Tensor) + " |\n")
+		b.WriteString("| " + r.valueString() + " |\n")
 	}
 	b.WriteString("\n## " + calcTitle + "\n\n| V | C | op | ∂C/∂V | inputs | contribution | G |\n|---|---|---|---|---|---|---|\n")
 }

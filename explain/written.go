@@ -12,14 +12,33 @@ import (
 const maxWritten = 40
 
 // naming holds how every node of a program's graph is shown: its
-// reference, the symbol other nodes' formulas use for it (a name, a
-// number, or a subexpression written out), and its operation as written,
-// unsimplified: the node of c + c shows "c + c", never "2·c". Two nodes
-// never share a name: a second node written like an earlier one is called
-// by the engine's name for it.
+// reference, the text other nodes' rows and formulas use for it (a name,
+// a number, or a subexpression written out), and its operation as
+// written, unsimplified: the node of c + c shows "c + c", never "2·c". Two
+// nodes never share a name: a second node written like an earlier one is
+// called by the engine's name for it. It holds text, not symbols, so that
+// a big graph's names cost their bytes: the symbols are made as they are
+// needed (sym).
 type naming struct {
-	ref []*sym   // by node id: how other nodes' rows and formulas refer to it
-	op  []string // by node id: the operation on its inputs as written; "" for leaves
+	ref  []string // by node id: how other nodes' rows and formulas refer to it
+	prec []int8   // by node id: ref's precedence where it is a subexpression written out (0 for a name), or refNumber
+	op   []string // by node id: the operation on its inputs as written; "" for leaves
+}
+
+// refNumber marks a constant shown by its value, a number in formulas.
+const refNumber = -1
+
+// sym returns node n's reference as a symbol: a number for a constant
+// shown by its value, else a name, with its precedence where it is a
+// subexpression written out.
+func (nm *naming) sym(n ad.Node) *sym {
+	id := n.ID()
+	if nm.prec[id] == refNumber {
+		return num(n.Scalar())
+	}
+	t := name(nm.ref[id], scalarOf(n)) // NaN for a tensor
+	t.prec0 = nm.prec[id]
+	return t
 }
 
 // nameNodes names the first n0 nodes of g, with nameOf giving the names
@@ -31,7 +50,7 @@ type naming struct {
 // Nodes for which skip is true (if skip is not nil) are not shown: they
 // are called by the engine's name and claim no expression.
 func nameNodes(g *ad.Graph, n0 int, nameOf func(ad.Node) string, skip func(id int) bool) *naming {
-	nm := &naming{ref: make([]*sym, n0), op: make([]string, n0)}
+	nm := &naming{ref: make([]string, n0), prec: make([]int8, n0), op: make([]string, n0)}
 	text := make([]*sym, n0) // as written, not necessarily unique
 	seen := map[string]bool{}
 	labels := make([]string, n0)
@@ -50,43 +69,45 @@ func nameNodes(g *ad.Graph, n0 int, nameOf func(ad.Node) string, skip func(id in
 		}
 		return s
 	}
+	named := func(id int, s string) { nm.ref[id], nm.prec[id] = s, 0 }
 	for id := range n0 {
 		n := g.Node(id)
 		label := labels[id]
 		switch {
 		case skip != nil && skip(id) && !n.IsLeaf():
-			nm.ref[id] = name(engineName(n), scalarOf(n))
-			text[id] = nm.ref[id]
+			named(id, engineName(n))
+			text[id] = name(nm.ref[id], 0)
 		case n.IsLeaf() && !n.IsVar() && label == "":
 			if isScalar(n) {
-				nm.ref[id] = num(n.Scalar())
+				text[id] = num(n.Scalar())
+				nm.ref[id], nm.prec[id] = text[id].String(), refNumber
 			} else {
-				nm.ref[id] = name(newTensor(n.Value(), maxInFormula).String(), nanValue)
+				text[id] = name(newTensor(n.Value(), maxInFormula).String(), nanValue)
+				named(id, text[id].name)
 			}
-			text[id] = nm.ref[id]
 		case n.IsLeaf():
 			if label == "" {
 				label = engineName(n)
 			}
-			nm.ref[id] = name(label, scalarOf(n))
-			text[id] = nm.ref[id]
+			named(id, label)
+			text[id] = name(label, 0)
 		default:
 			op, prec := written(n, symsOf(text, n.Inputs()))
 			nm.op[id] = op
-			t := name(op, scalarOf(n))
+			t := name(op, 0)
 			t.prec0 = int8(prec)
 			switch {
 			case label != "":
-				t = name(label, scalarOf(n))
-				nm.ref[id] = t
+				t = name(label, 0)
+				named(id, label)
 			case len(op) > maxWritten:
-				t = name(engineName(n), scalarOf(n))
-				nm.ref[id] = t
+				t = name(engineName(n), 0)
+				named(id, t.name)
 			case seen[op]:
-				nm.ref[id] = name(engineName(n), scalarOf(n))
+				named(id, engineName(n))
 			default:
 				seen[op] = true
-				nm.ref[id] = t
+				nm.ref[id], nm.prec[id] = op, int8(prec)
 			}
 			text[id] = t
 		}
