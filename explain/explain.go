@@ -205,7 +205,8 @@ func Backward(gr Graph, opt Options) *Explanation {
 // calculation table is too big to hold: start, if not nil, is called with
 // the explanation once its forward rows are made (Rows is empty), then each
 // row of the table is handed to row as soon as the engine's trace has
-// completed it, in the table's order, and is kept nowhere; the
+// completed it, in the table's order, and is kept nowhere (the *Row is
+// reused: copy it to keep it); the
 // explanation returned has the answers. The rows are those Backward would
 // give. WriteMarkdownStreamed and WriteJSONStreamed write with it.
 func Streamed(gr Graph, opt Options, start func(*Explanation), row func(*Row)) *Explanation {
@@ -369,6 +370,8 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 		isWrt[x.ID()] = true
 	}
 	open := make([][]building, n0) // by V: its rows so far, in the order the steps came
+	var spare [][]building         // slices of flushed rows, emptied, for the rows of other nodes
+	var r Row                      // the row handed to st.row, made again for each
 	total := make([]ad.Node, n0)   // by V: the engine's running total
 	gsym := make([]*sym, n0)       // by node: its symbolic G, once complete
 	gsym[y.ID()] = num(1)
@@ -400,7 +403,7 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 		}
 		for k := len(rs) - 1; k >= 0; k-- {
 			b := &rs[k]
-			r := b.Row
+			r = b.Row
 			if b.local != nil {
 				r.Local = b.local.String()
 			}
@@ -424,7 +427,8 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 			}
 			e.Rows = append(e.Rows, r)
 		}
-		open[id] = nil
+		clear(rs)
+		spare, open[id] = append(spare, rs[:0]), nil
 		if !isWrt[id] {
 			// Every later step is of nodes made before this one, so
 			// nothing refers to it by name again; an answer still does.
@@ -490,6 +494,9 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 			contrib = sumBack(contrib, s.C.Shape(), s.V.Shape(), scalarOf(s.Contribution))
 		}
 		rs := open[v]
+		if rs == nil && len(spare) > 0 {
+			rs, spare = spare[len(spare)-1], spare[:len(spare)-1]
+		}
 		if k := len(rs) - 1; k >= 0 && last.V == s.V && last.C == s.C {
 			// The second use of V by C: one row, the uses summed.
 			r := &rs[k]

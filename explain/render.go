@@ -12,6 +12,10 @@ import (
 	"strings"
 )
 
+// newWriter buffers the writing of tables, which may be big: 64 KiB at a
+// time.
+func newWriter(w io.Writer) *bufio.Writer { return bufio.NewWriterSize(w, 64<<10) }
+
 // Number formats v with full float64 precision (the shortest form that
 // reads back to v); non-finite values are NaN, +Inf and -Inf.
 func Number(v float64) string {
@@ -83,7 +87,7 @@ func (e *Explanation) headings() (forward, calculation string) {
 // WriteText writes the explanation as aligned Unicode tables. It writes
 // as it goes, through a buffer, without building the text first.
 func (e *Explanation) WriteText(w io.Writer) error {
-	b := bufio.NewWriter(w)
+	b := newWriter(w)
 	e.textForward(b)
 	cells := make([]string, len(calcHeader))
 	table(b, calcHeader, len(e.Rows)+len(e.Inputs), func(i int) []string {
@@ -103,7 +107,7 @@ func (e *Explanation) WriteText(w io.Writer) error {
 // in the explanation: memory follows the graph, not the table (see
 // Streamed).
 func WriteTextStreamed(w io.Writer, gr Graph, opt Options) error {
-	b := bufio.NewWriter(w)
+	b := newWriter(w)
 	t := newTextTable(calcHeader)
 	defer t.spool.close()
 	cells := make([]string, len(calcHeader))
@@ -209,7 +213,7 @@ func (t *textTable) add(cells []string) {
 	for i, c := range cells {
 		n := runeCount(c)
 		t.width[i] = max(t.width[i], n)
-		t.spool.cell(c, n)
+		t.spool.cell(i, c, n)
 	}
 	t.spool.endRow()
 	t.rows++
@@ -225,7 +229,7 @@ func (t *textTable) writeAdded(b *bufio.Writer) error {
 	for range t.rows {
 		b.WriteString("│")
 		for i := range t.header {
-			c, runes, err := rd.cell()
+			c, runes, err := rd.cell(i)
 			if err != nil {
 				return err
 			}
@@ -296,7 +300,7 @@ func (t *textTable) end(b *bufio.Writer, i, runes int) {
 // WriteMarkdown writes the explanation as GitHub-flavoured Markdown tables
 // followed by the graph as a Mermaid diagram (see Mermaid).
 func (e *Explanation) WriteMarkdown(w io.Writer, mermaid string) error {
-	b := bufio.NewWriter(w)
+	b := newWriter(w)
 	e.markdownHead(b)
 	for i := range e.Rows {
 		markdownRow(b, &e.Rows[i])
@@ -315,7 +319,7 @@ func (e *Explanation) WriteMarkdown(w io.Writer, mermaid string) error {
 // nil, writes the Mermaid diagram (see Diagram.WriteMermaid) after the
 // tables.
 func WriteMarkdownStreamed(w io.Writer, gr Graph, opt Options, diagram func(io.Writer) error) error {
-	b := bufio.NewWriter(w)
+	b := newWriter(w)
 	e := explainFrom(gr, gr.Of, opt, false, &stream{start: func(e *Explanation) {
 		e.markdownHead(b)
 		e.Forward = nil // written
@@ -444,7 +448,7 @@ type jsonWriter struct {
 }
 
 func newJSONWriter(w io.Writer) *jsonWriter {
-	j := &jsonWriter{b: bufio.NewWriter(w)}
+	j := &jsonWriter{b: newWriter(w)}
 	j.enc = json.NewEncoder(&j.buf)
 	j.enc.SetEscapeHTML(false)
 	return j

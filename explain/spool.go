@@ -21,6 +21,7 @@ var spoolMemory = 32 << 20
 // cells stay in memory.
 type spool struct {
 	mem     []byte
+	last    []string // the last row's cells
 	f       *os.File
 	w       *bufio.Writer
 	noFile  bool // a temporary file could not be made
@@ -28,10 +29,19 @@ type spool struct {
 	err     error
 }
 
-// cell adds a cell of the given number of characters: its length in
-// bytes and in characters, then its bytes.
-func (s *spool) cell(c string, runes int) {
-	s.mem = binary.AppendUvarint(s.mem, uint64(len(c)))
+// cell adds cell k of a row, of the given number of characters: 0 when
+// it is the previous row's cell k, else its length in bytes plus one, its
+// length in characters and its bytes.
+func (s *spool) cell(k int, c string, runes int) {
+	if k >= len(s.last) {
+		s.last = append(s.last, make([]string, k+1-len(s.last))...)
+	}
+	if c == s.last[k] && c != "" {
+		s.mem = append(s.mem, 0)
+		return
+	}
+	s.last[k] = c
+	s.mem = binary.AppendUvarint(s.mem, uint64(len(c))+1)
 	s.mem = binary.AppendUvarint(s.mem, uint64(runes))
 	s.mem = append(s.mem, c...)
 }
@@ -91,29 +101,38 @@ func (s *spool) close() {
 
 // spoolReader reads a spool's cells in order.
 type spoolReader struct {
-	r   *bufio.Reader
-	buf []byte
+	r     *bufio.Reader
+	last  [][]byte // the last row's cells
+	runes []int
 }
 
 var errSpool = errors.New("the text table's spool ends early")
 
-// cell returns the next cell's bytes, valid until the next call, and its
-// number of characters.
-func (r *spoolReader) cell() ([]byte, int, error) {
+// cell returns cell k of the next row, valid until cell k of the row
+// after, and its number of characters.
+func (r *spoolReader) cell(k int) ([]byte, int, error) {
+	if k >= len(r.last) {
+		r.last = append(r.last, make([][]byte, k+1-len(r.last))...)
+		r.runes = append(r.runes, make([]int, k+1-len(r.runes))...)
+	}
 	n, err := binary.ReadUvarint(r.r)
 	if err != nil {
 		return nil, 0, errSpool
+	}
+	if n == 0 {
+		return r.last[k], r.runes[k], nil // the previous row's
 	}
 	runes, err := binary.ReadUvarint(r.r)
 	if err != nil {
 		return nil, 0, errSpool
 	}
-	if uint64(cap(r.buf)) < n {
-		r.buf = make([]byte, n)
+	n--
+	if uint64(cap(r.last[k])) < n {
+		r.last[k] = make([]byte, n)
 	}
-	r.buf = r.buf[:n]
-	if _, err := io.ReadFull(r.r, r.buf); err != nil {
+	r.last[k], r.runes[k] = r.last[k][:n], int(runes)
+	if _, err := io.ReadFull(r.r, r.last[k]); err != nil {
 		return nil, 0, errSpool
 	}
-	return r.buf, int(runes), nil
+	return r.last[k], int(runes), nil
 }

@@ -124,7 +124,7 @@ func likeTerms(terms []*sym) []*sym {
 	}
 	type group struct {
 		coef float64
-		base *sym
+		term *sym // the first of the group
 	}
 	var groups []*group
 	var byKey map[string]*group // for many terms; a few are compared in turn
@@ -144,22 +144,12 @@ func likeTerms(terms []*sym) []*sym {
 		byKey = map[string]*group{}
 	}
 	for _, t := range terms {
-		coef, base := 1.0, t
-		switch {
-		case t.kind == symMul:
-			coef, base = t.num, &sym{kind: symMul, num: 1, args: t.args, value: t.value / t.num}
-			if len(t.args) == 1 {
-				base = t.args[0]
-			}
-		case t.kind == symNeg:
-			coef, base = -1, t.args[0]
-		}
-		k := base.String()
+		coef, k := termKey(t)
 		if g := find(k); g != nil {
 			g.coef += coef
 			continue
 		}
-		g := &group{coef, base}
+		g := &group{coef, t}
 		if byKey != nil {
 			byKey[k] = g
 		}
@@ -171,12 +161,45 @@ func likeTerms(terms []*sym) []*sym {
 	}
 	out := make([]*sym, 0, len(groups))
 	for _, g := range groups {
-		if g.coef == 0 && allFinite(g.base.args) && !math.IsInf(g.base.value, 0) && !math.IsNaN(g.base.value) {
+		base := termBase(g.term)
+		if g.coef == 0 && allFinite(base.args) && !math.IsInf(base.value, 0) && !math.IsNaN(base.value) {
 			continue
 		}
-		out = append(out, mul(num(g.coef), g.base))
+		out = append(out, mul(num(g.coef), base))
 	}
 	return out
+}
+
+// termKey returns a term's coefficient and the text of the rest, which
+// like terms share: 3·x·y is 3 and x·y. The text is cut from the term's
+// own where it can be, which the sum prints anyway.
+func termKey(t *sym) (float64, string) {
+	switch {
+	case t.kind == symMul && len(t.args) == 1:
+		return t.num, t.args[0].String()
+	case t.kind == symMul && t.num == 1:
+		return 1, t.String()
+	case t.kind == symMul && t.num != -1:
+		// "3·x·y": the factors are written after the coefficient as they
+		// would be without it.
+		return t.num, t.String()[len(formatNum(t.num))+len("·"):]
+	case t.kind == symMul || t.kind == symNeg:
+		return -1, termBase(t).String()
+	}
+	return 1, t.String()
+}
+
+// termBase returns a term without its coefficient.
+func termBase(t *sym) *sym {
+	switch {
+	case t.kind == symMul && len(t.args) == 1:
+		return t.args[0]
+	case t.kind == symMul:
+		return &sym{kind: symMul, num: 1, args: t.args, value: t.value / t.num}
+	case t.kind == symNeg:
+		return t.args[0]
+	}
+	return t
 }
 
 func neg(x *sym) *sym { return mul(num(-1), x) }

@@ -52,7 +52,7 @@ func (nm *naming) sym(n ad.Node) *sym {
 func nameNodes(g *ad.Graph, n0 int, nameOf func(ad.Node) string, skip func(id int) bool) *naming {
 	nm := &naming{ref: make([]string, n0), prec: make([]int8, n0), op: make([]string, n0)}
 	text := make([]*sym, n0) // as written, not necessarily unique
-	seen := map[string]bool{}
+	seen := make(map[string]struct{}, n0/2) // the subexpressions written out
 	labels := make([]string, n0)
 	taken := map[string]bool{}
 	for id := range n0 {
@@ -103,11 +103,14 @@ func nameNodes(g *ad.Graph, n0 int, nameOf func(ad.Node) string, skip func(id in
 			case len(op) > maxWritten:
 				t = name(engineName(n), 0)
 				named(id, t.name)
-			case seen[op]:
-				named(id, engineName(n))
 			default:
-				seen[op] = true
-				nm.ref[id], nm.prec[id] = op, int8(prec)
+				k := len(seen)
+				seen[op] = struct{}{}
+				if len(seen) == k {
+					named(id, engineName(n)) // written out before
+				} else {
+					nm.ref[id], nm.prec[id] = op, int8(prec)
+				}
 			}
 			text[id] = t
 		}
