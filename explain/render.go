@@ -644,7 +644,24 @@ func (j *jsonWriter) str(s string) {
 // control characters, quotes or backslashes, and not U+2028 or U+2029,
 // which the encoder escapes.
 func plainJSON(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		// Eight bytes at a time: only a block with a byte below 0x20, a
+		// quote, a backslash or 0xE2 (which starts U+2028 and U+2029, and
+		// ∂, ⊙, ∞) needs a closer look.
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if hasLess(w, 0x20)|hasByte(w, '"')|hasByte(w, '\\')|hasByte(w, 0xE2) != 0 && !plainJSONBytes(s, i, i+8) {
+			return false
+		}
+	}
+	return plainJSONBytes(s, i, len(s))
+}
+
+// plainJSONBytes is plainJSON for the bytes s[i:j], which may look past j
+// for a U+2028 or U+2029 that begins before it.
+func plainJSONBytes(s string, i, j int) bool {
+	for ; i < j; i++ {
 		switch c := s[i]; {
 		case c < 0x20, c == '"', c == '\\':
 			return false
@@ -653,6 +670,17 @@ func plainJSON(s string) bool {
 		}
 	}
 	return true
+}
+
+const lsb, msb = 0x0101010101010101, 0x8080808080808080
+
+// hasLess is not zero when a byte of w is less than n (n ≤ 128).
+func hasLess(w uint64, n byte) uint64 { return (w - lsb*uint64(n)) & ^w & msb }
+
+// hasByte is not zero when a byte of w is c.
+func hasByte(w uint64, c byte) uint64 {
+	x := w ^ lsb*uint64(c)
+	return (x - lsb) & ^x & msb
 }
 
 // jsonTail ends the rows and writes the answers.

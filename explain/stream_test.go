@@ -198,3 +198,23 @@ func TestDiagramEdges(t *testing.T) {
 		}
 	}
 }
+
+// plainJSON, eight bytes at a time, finds every byte that JSON escapes,
+// at every position, as a byte at a time does.
+func TestPlainJSON(t *testing.T) {
+	specials := []string{"\x00", "\x1f", `"`, `\`, "\u2028", "\u2029"}
+	for n := range 20 {
+		base := strings.Repeat("a·", n)
+		if !plainJSON(base) || !plainJSON(base+"∂∞⊙′") {
+			t.Errorf("%q: not plain", base)
+		}
+		for i := 0; i <= len(base); i++ {
+			for _, c := range specials {
+				s := base[:i] + c + base[i:]
+				if plainJSON(s) || plainJSONBytes(s, 0, len(s)) {
+					t.Errorf("%q: plain, with %q at byte %d", s, c, i)
+				}
+			}
+		}
+	}
+}
