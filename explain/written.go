@@ -51,7 +51,7 @@ func (nm *naming) sym(n ad.Node) *sym {
 // are called by the engine's name and claim no expression.
 func nameNodes(g *ad.Graph, n0 int, nameOf func(ad.Node) string, skip func(id int) bool) *naming {
 	nm := &naming{ref: make([]string, n0), prec: make([]int8, n0), op: make([]string, n0)}
-	text := make([]*sym, n0) // as written, not necessarily unique
+	text := make([]*sym, n0)                // as written, not necessarily unique
 	seen := make(map[string]struct{}, n0/2) // the subexpressions written out
 	labels := make([]string, n0)
 	taken := map[string]bool{}
