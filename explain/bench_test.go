@@ -3,8 +3,10 @@ package explain
 import (
 	"fmt"
 	"io"
+	"runtime/metrics"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/seed812a03d2/backprop/program"
 )
@@ -95,4 +97,69 @@ func BenchmarkExplainChainStreamed(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkExplainMillion explains the engine's 1M-operation chain
+// (250,000 statements of x = sin(x)*0.9 + x*0.1) in each format that the
+// CLI streams, as `backprop explain chain.bp --format F > /dev/null`
+// does, and reports the most heap its objects took (peak-heap-MiB,
+// sampled every 10 ms), garbage not yet collected included.
+//
+//	go test -run='^$' -bench=ExplainMillion -benchtime=1x ./explain
+func BenchmarkExplainMillion(b *testing.B) {
+	var src strings.Builder
+	src.WriteString("x = 0.5\n")
+	for range 250000 {
+		src.WriteString("x = sin(x)*0.9 + x*0.1\n")
+	}
+	for _, f := range []struct {
+		name  string
+		write func(io.Writer, Graph) error
+	}{
+		{"text", func(w io.Writer, gr Graph) error { return WriteTextStreamed(w, gr, Options{}) }},
+		{"markdown", func(w io.Writer, gr Graph) error { return WriteMarkdownStreamed(w, gr, Options{}, nil) }},
+		{"json", func(w io.Writer, gr Graph) error { return WriteJSONStreamed(w, gr, Options{}) }},
+	} {
+		b.Run(f.name, func(b *testing.B) {
+			peak := peakHeap()
+			for b.Loop() {
+				pg, err := program.Parse("chain.bp", []byte(src.String()), program.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := f.write(io.Discard, graphOf(pg)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MiB")
+		})
+	}
+}
+
+// peakHeap samples the bytes of heap objects every 10 ms until the
+// function it returns is called, which returns the most it saw.
+func peakHeap() func() uint64 {
+	var most uint64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			most = max(most, s[0].Value.Uint64())
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() uint64 {
+		close(stop)
+		<-done // most is written before
+		return most
+	}
 }
