@@ -215,6 +215,7 @@ func Streamed(gr Graph, opt Options, start func(*Explanation), row func(*Row)) *
 
 // stream is where explainFrom hands its parts as they are made.
 type stream struct {
+	first string // the explanation's First, set before start
 	start func(*Explanation)
 	row   func(*Row)
 	cells bool // make the rows' table cells, contribution and G with their values
@@ -238,14 +239,45 @@ func SecondOrder(gr Graph, opt Options) []*Explanation {
 // it is made, so that one is held at a time. It stops at f's first error
 // and returns it.
 func SecondOrderEach(gr Graph, opt Options, f func(*Explanation) error) error {
+	return SecondOrderPasses(gr, opt, func(p *Pass) error { return f(p.Explain()) })
+}
+
+// SecondOrderPasses hands f the second passes that SecondOrder explains,
+// one per node of gr.Wrt, each to be explained or written as the engine
+// goes, so that not even one explanation is held. It stops at f's first
+// error and returns it.
+func SecondOrderPasses(gr Graph, opt Options, f func(*Pass) error) error {
 	for i, d := range ad.Gradients(gr.Of, gr.Wrt...) {
-		e := explainFrom(gr, d, opt, true, nil)
-		e.First = gr.wrtName(i)
-		if err := f(e); err != nil {
+		if err := f(&Pass{gr: gr, y: d, opt: opt, ancestors: true, first: gr.wrtName(i)}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// Pass is one backward pass to explain: the backward pass of a graph, or
+// one of its second passes (SecondOrderPasses). Its methods explain it, or
+// write it as the engine goes, as the streamed writers write the first.
+type Pass struct {
+	gr        Graph
+	y         ad.Node // the node backpropagated
+	opt       Options
+	ancestors bool   // the forward rows are only those y depends on
+	first     string // for a second pass: the Wrt node of the first derivative
+}
+
+func firstPass(gr Graph, opt Options) *Pass { return &Pass{gr: gr, y: gr.Of, opt: opt} }
+
+// Explain returns the pass's explanation, held whole.
+func (p *Pass) Explain() *Explanation { return p.explain(nil) }
+
+func (p *Pass) explain(st *stream) *Explanation {
+	if st != nil {
+		st.first = p.first
+	}
+	e := explainFrom(p.gr, p.y, p.opt, p.ancestors, st)
+	e.First = p.first
+	return e
 }
 
 // explainFrom explains the gradients of y with respect to gr.Wrt. With
@@ -449,6 +481,7 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 		}
 		e.Rows = make([]Row, 0, edges)
 	} else if st.start != nil {
+		e.First = st.first
 		st.start(e) // which may write the forward rows and let them go
 	}
 	names := &printer{n0: n0, orig: refSym}

@@ -107,11 +107,17 @@ func (e *Explanation) WriteText(w io.Writer) error {
 // in the explanation: memory follows the graph, not the table (see
 // Streamed).
 func WriteTextStreamed(w io.Writer, gr Graph, opt Options) error {
+	return firstPass(gr, opt).WriteText(w)
+}
+
+// WriteText writes the pass as Explanation.WriteText would, streamed as
+// WriteTextStreamed streams the first.
+func (p *Pass) WriteText(w io.Writer) error {
 	b := newWriter(w)
 	t := newTextTable(calcHeader)
 	defer t.spool.close()
 	cells := make([]string, len(calcHeader))
-	e := explainFrom(gr, gr.Of, opt, false, &stream{start: func(e *Explanation) {
+	e := p.explain(&stream{start: func(e *Explanation) {
 		e.textForward(b)
 		e.Forward = nil // written
 	}, row: func(r *Row) { t.add(rowCells(cells, r)) }, cells: true})
@@ -319,8 +325,16 @@ func (e *Explanation) WriteMarkdown(w io.Writer, mermaid string) error {
 // nil, writes the Mermaid diagram (see Diagram.WriteMermaid) after the
 // tables.
 func WriteMarkdownStreamed(w io.Writer, gr Graph, opt Options, diagram func(io.Writer) error) error {
+	return firstPass(gr, opt).writeMarkdown(w, diagram)
+}
+
+// WriteMarkdown writes the pass as Explanation.WriteMarkdown would without
+// a diagram, streamed as WriteMarkdownStreamed streams the first.
+func (p *Pass) WriteMarkdown(w io.Writer) error { return p.writeMarkdown(w, nil) }
+
+func (p *Pass) writeMarkdown(w io.Writer, diagram func(io.Writer) error) error {
 	b := newWriter(w)
-	e := explainFrom(gr, gr.Of, opt, false, &stream{start: func(e *Explanation) {
+	e := p.explain(&stream{start: func(e *Explanation) {
 		e.markdownHead(b)
 		e.Forward = nil // written
 	}, row: func(r *Row) { markdownRow(b, r) }, cells: true})
@@ -423,11 +437,17 @@ func (e *Explanation) WriteJSON(w io.Writer) error {
 // Backward(gr, opt).WriteJSON would, with each row written as soon as the
 // engine completes it and then let go (see Streamed).
 func WriteJSONStreamed(w io.Writer, gr Graph, opt Options) error {
+	return firstPass(gr, opt).WriteJSON(w)
+}
+
+// WriteJSON writes the pass as Explanation.WriteJSON would, streamed as
+// WriteJSONStreamed streams the first.
+func (p *Pass) WriteJSON(w io.Writer) error {
 	j := newJSONWriter(w)
-	e := Streamed(gr, opt, func(e *Explanation) {
+	e := p.explain(&stream{start: func(e *Explanation) {
 		e.jsonHead(j)
 		e.Forward = nil // written
-	}, j.row)
+	}, row: j.row})
 	e.jsonTail(j)
 	return j.flush()
 }

@@ -2,6 +2,7 @@ package explain
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -66,6 +67,33 @@ func TestStreamedEqualsHeld(t *testing.T) {
 			}
 			if held.String() != streamed.String() {
 				t.Errorf("JSON of\n%s\nheld:\n%s\nstreamed:\n%s", src, held.String(), streamed.String())
+			}
+			held.Reset()
+			streamed.Reset()
+			// The second passes, held and streamed.
+			pg, err := program.Parse("s.bp", []byte(src), program.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := SecondOrderEach(graphOf(pg), opt, func(e *Explanation) error {
+				return errors.Join(e.WriteText(&held), e.WriteMarkdown(&held, ""), e.WriteJSON(&held))
+			}); err != nil {
+				t.Fatal(err)
+			}
+			// A graph of its own, as the first had: each second pass
+			// records the first derivatives again, with new engine names.
+			again, err := program.Parse("s.bp", []byte(src), program.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			first := graphOf(again)
+			if err := SecondOrderPasses(first, opt, func(p *Pass) error {
+				return errors.Join(p.WriteText(&streamed), p.WriteMarkdown(&streamed), p.WriteJSON(&streamed))
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if held.String() != streamed.String() {
+				t.Errorf("second passes of\n%s\nheld:\n%s\nstreamed:\n%s", src, held.String(), streamed.String())
 			}
 			held.Reset()
 			streamed.Reset()

@@ -326,7 +326,7 @@ func explainSecond(pg *program.Compiled, opt explain.Options, f string, out *out
 		return &program.LimitError{File: pg.File(), What: fmt.Sprintf("explained nodes (%d second passes, one per --wrt node, over about %d nodes)", n, size), Flag: "--max-nodes", Limit: maxNodes, Got: n * size}
 	}
 	// Nothing can fail now but writing: the explanations are written one
-	// at a time as they are made, the first pass's rows as the engine goes.
+	// at a time, each as the engine goes.
 	w := out.stream()
 	gr := explainGraph(pg)
 	if f == "json" {
@@ -336,12 +336,12 @@ func explainSecond(pg *program.Compiled, opt explain.Options, f string, out *out
 		if err := explain.WriteJSONStreamed(h, gr, opt); err != nil {
 			return err
 		}
-		err := explain.SecondOrderEach(gr, opt, func(e *explain.Explanation) error {
+		err := explain.SecondOrderPasses(gr, opt, func(p *explain.Pass) error {
 			h.pending = false
 			if _, err := io.WriteString(w, ",\n"); err != nil {
 				return err
 			}
-			return e.WriteJSON(h)
+			return p.WriteJSON(h)
 		})
 		if err != nil {
 			return err
@@ -358,14 +358,14 @@ func explainSecond(pg *program.Compiled, opt explain.Options, f string, out *out
 	if err != nil {
 		return err
 	}
-	return explain.SecondOrderEach(gr, opt, func(e *explain.Explanation) error {
+	return explain.SecondOrderPasses(gr, opt, func(p *explain.Pass) error {
 		if _, err := io.WriteString(w, "\n"); err != nil {
 			return err
 		}
 		if f == "markdown" {
-			return e.WriteMarkdown(w, "")
+			return p.WriteMarkdown(w)
 		}
-		return e.WriteText(w)
+		return p.WriteText(w)
 	})
 }
 
