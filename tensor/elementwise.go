@@ -318,6 +318,10 @@ func binaryFlat[T float](op binop, dst, x, y []T, sx, sy int) {
 		x, b := x[:n], y[0]
 		switch op {
 		case opAdd:
+			if d, ok := any(dst).([]float32); ok {
+				addScalarF32(d, any(x).([]float32), any(b).(float32))
+				return
+			}
 			for i := range dst {
 				dst[i] = x[i] + b
 			}

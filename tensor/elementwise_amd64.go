@@ -20,6 +20,27 @@ func reluGrad512F32(n int, dst, grad, x *float32)
 //go:noescape
 func add512F32(n int, dst, x, y *float32)
 
+// addScalar512F32 sets dst[i] = x[i] + b for i < n, a multiple of 16.
+//
+//go:noescape
+func addScalar512F32(n int, dst, x *float32, b float32)
+
+// addScalarF32 sets dst[i] = x[i] + b, 16 elements a step where the CPU
+// has AVX-512 (a bias added to a channel's pixels); x is at least as
+// long as dst.
+func addScalarF32(dst, x []float32, b float32) {
+	x = x[:len(dst)]
+	n := 0
+	if bestKernels >= avx512Kernels {
+		if n = len(dst) &^ 15; n > 0 {
+			addScalar512F32(n, &dst[0], &x[0], b)
+		}
+	}
+	for i := n; i < len(dst); i++ {
+		dst[i] = x[i] + b
+	}
+}
+
 // addF32 sets dst = x + y, 64 elements a step where the CPU has AVX-512;
 // x and y are at least as long as dst.
 func addF32(dst, x, y []float32) {

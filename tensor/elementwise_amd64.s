@@ -109,3 +109,42 @@ addloop:
 adddone:
 	VZEROUPPER
 	RET
+
+// func addScalar512F32(n int, dst, x *float32, b float32)
+// dst[i] = x[i] + b for i < n, a multiple of 16.
+TEXT ·addScalar512F32(SB), NOSPLIT, $0-28
+	MOVQ         n+0(FP), CX
+	MOVQ         dst+8(FP), DI
+	MOVQ         x+16(FP), SI
+	VBROADCASTSS b+24(FP), Z4
+	SHRQ         $4, CX
+	JZ           addsdone
+
+addsloop4:
+	CMPQ    CX, $4
+	JB      addsloop1
+	VADDPS  (SI), Z4, Z0
+	VADDPS  64(SI), Z4, Z1
+	VADDPS  128(SI), Z4, Z2
+	VADDPS  192(SI), Z4, Z3
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, 64(DI)
+	VMOVUPS Z2, 128(DI)
+	VMOVUPS Z3, 192(DI)
+	ADDQ    $256, SI
+	ADDQ    $256, DI
+	SUBQ    $4, CX
+	JNZ     addsloop4
+	JMP     addsdone
+
+addsloop1:
+	VADDPS  (SI), Z4, Z0
+	VMOVUPS Z0, (DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	DECQ    CX
+	JNZ     addsloop1
+
+addsdone:
+	VZEROUPPER
+	RET

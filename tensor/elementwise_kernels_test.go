@@ -19,7 +19,7 @@ func TestVectorKernels(t *testing.T) {
 		}
 		return float32(rng.NormFloat64())
 	}
-	for _, n := range []int{0, 1, 63, 64, 65, 127, 128, 200, 1000} {
+	for _, n := range []int{0, 1, 15, 16, 17, 48, 63, 64, 65, 127, 128, 196, 200, 784, 1000} {
 		x, g := make([]float32, n), make([]float32, n)
 		for i := range x {
 			x[i], g[i] = val(), val()
@@ -36,6 +36,14 @@ func TestVectorKernels(t *testing.T) {
 		for i := range n {
 			if want := g[i] + x[i]; math.Float32bits(got[i]) != math.Float32bits(want) && !(got[i] != got[i] && want != want) {
 				t.Fatalf("n=%d: %v + %v = %v, want %v", n, g[i], x[i], got[i], want)
+			}
+		}
+		for _, b := range append(special, val()) {
+			addScalarF32(got, x, b)
+			for i := range n {
+				if want := x[i] + b; math.Float32bits(got[i]) != math.Float32bits(want) && !(got[i] != got[i] && want != want) {
+					t.Fatalf("n=%d: %v + %v = %v, want %v", n, x[i], b, got[i], want)
+				}
 			}
 		}
 		reluGradF32(got, g, x)

@@ -3,7 +3,8 @@
 package tensor
 
 // Without assembly the element-wise kernels are the Go loops: reluF32,
-// reluGradF32 and addF32 are reluLoop, reluGradLoop32 and a plain loop.
+// reluGradF32, addF32 and addScalarF32 are reluLoop, reluGradLoop32 and
+// plain loops.
 
 func reluF32(dst, src []float32)      { reluLoop(dst, src) }
 func reluGradF32(dst, g, x []float32) { reluGradLoop32(dst, g, x) }
@@ -12,5 +13,12 @@ func addF32(dst, x, y []float32) {
 	x, y = x[:len(dst)], y[:len(dst)]
 	for i := range dst {
 		dst[i] = x[i] + y[i]
+	}
+}
+
+func addScalarF32(dst, x []float32, b float32) {
+	x = x[:len(dst)]
+	for i := range dst {
+		dst[i] = x[i] + b
 	}
 }
