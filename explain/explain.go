@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"io"
 	"math"
 	"slices"
 	"strings"
@@ -69,6 +70,13 @@ type Options struct {
 	// MaxElements is the number of elements up to which a tensor is shown
 	// whole; 0 means DefaultMaxElements.
 	MaxElements int
+	// Scratch, if not nil, makes the storage where WriteTextStreamed (and
+	// Pass.WriteText) keeps the rows of its table beyond the first 32 MiB
+	// until the columns are measured: a temporary file, say (the command
+	// gives one that is unlinked). It is closed, if it is an io.Closer,
+	// once the table is written. Nil, or an error, keeps the rows in
+	// memory.
+	Scratch func() (io.ReadWriteSeeker, error)
 }
 
 func (o Options) maxElements() int {

@@ -103,9 +103,8 @@ func (e *Explanation) WriteText(w io.Writer) error {
 // WriteTextStreamed writes the explanation of gr's backward pass as
 // Backward(gr, opt).WriteText would. A text table's columns are as wide
 // as their widest cell, known only once every row is, so the rows wait in
-// a spool (memory, then a temporary file once they are many) instead of
-// in the explanation: memory follows the graph, not the table (see
-// Streamed).
+// a spool (memory, then opt.Scratch once they are many) instead of in the
+// explanation: memory follows the graph, not the table (see Streamed).
 func WriteTextStreamed(w io.Writer, gr Graph, opt Options) error {
 	return firstPass(gr, opt).WriteText(w)
 }
@@ -115,6 +114,7 @@ func WriteTextStreamed(w io.Writer, gr Graph, opt Options) error {
 func (p *Pass) WriteText(w io.Writer) error {
 	b := newWriter(w)
 	t := newTextTable(calcHeader)
+	t.spool.scratch = p.opt.Scratch
 	defer t.spool.close()
 	cells := make([]string, len(calcHeader))
 	e := p.explain(&stream{start: func(e *Explanation) {

@@ -7,25 +7,23 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 )
 
 // spoolMemory is the number of bytes a spool keeps in memory before it
-// moves them to a temporary file (a variable for the tests).
+// moves them to its scratch storage (a variable for the tests).
 var spoolMemory = 32 << 20
 
 // spool holds the cells of a text table's rows, written once and read
-// back once: in memory up to spoolMemory bytes, then in a temporary file,
-// which is removed as soon as it is made (on systems that allow it; else
-// when the spool is closed). Where no temporary file can be made, the
+// back once: in memory up to spoolMemory bytes, then in the storage that
+// scratch makes (Options.Scratch). Without it, or where it fails, the
 // cells stay in memory.
 type spool struct {
+	scratch func() (io.ReadWriteSeeker, error)
 	mem     []byte
 	last    []string // the last row's cells
-	f       *os.File
+	f       io.ReadWriteSeeker
 	w       *bufio.Writer
-	noFile  bool // a temporary file could not be made
-	removed bool // the file is unlinked already
+	inMem   bool // the cells stay in memory
 	err     error
 }
 
@@ -46,24 +44,27 @@ func (s *spool) cell(k int, c string, runes int) {
 	s.mem = append(s.mem, c...)
 }
 
-// endRow moves the cells to the temporary file once they are many.
+// endRow moves the cells to the scratch storage once they are many.
 func (s *spool) endRow() {
-	if len(s.mem) >= spoolMemory && !s.noFile {
-		s.toFile()
+	if len(s.mem) >= spoolMemory && !s.inMem {
+		s.toScratch()
 	}
 }
 
-// toFile moves what is in memory to the temporary file, making it first.
-func (s *spool) toFile() {
+// toScratch moves what is in memory to the scratch storage, making it
+// first.
+func (s *spool) toScratch() {
 	if s.f == nil {
-		f, err := os.CreateTemp("", "backprop-explain-*")
+		if s.scratch == nil {
+			s.inMem = true
+			return
+		}
+		f, err := s.scratch()
 		if err != nil {
-			s.noFile = true
+			s.inMem = true
 			return
 		}
 		s.f, s.w = f, bufio.NewWriterSize(f, 1<<20)
-		s.removed = os.Remove(f.Name()) == nil // unlinked, it goes when it is closed
-
 	}
 	if _, err := s.w.Write(s.mem); err != nil && s.err == nil {
 		s.err = err
@@ -76,7 +77,7 @@ func (s *spool) reader() (*spoolReader, error) {
 	if s.f == nil {
 		return &spoolReader{r: bufio.NewReader(bytes.NewReader(s.mem))}, nil
 	}
-	s.toFile()
+	s.toScratch()
 	if s.err == nil {
 		s.err = s.w.Flush()
 	}
@@ -84,18 +85,15 @@ func (s *spool) reader() (*spoolReader, error) {
 		_, s.err = s.f.Seek(0, io.SeekStart)
 	}
 	if s.err != nil {
-		return nil, fmt.Errorf("the temporary file of the text table: %w", s.err)
+		return nil, fmt.Errorf("the scratch storage of the text table: %w", s.err)
 	}
 	return &spoolReader{r: bufio.NewReaderSize(s.f, 1<<20)}, nil
 }
 
-// close removes the temporary file, if there is one.
+// close closes the scratch storage, if there is one and it is a Closer.
 func (s *spool) close() {
-	if s.f != nil {
-		s.f.Close()
-		if !s.removed {
-			os.Remove(s.f.Name()) // where it could not be removed while open
-		}
+	if c, ok := s.f.(io.Closer); ok {
+		c.Close()
 	}
 }
 

@@ -110,14 +110,13 @@ func TestStreamedEqualsHeld(t *testing.T) {
 	}
 }
 
-// A text table too big for the spool's memory goes through a temporary
-// file, which is gone once the table is written, and comes out as the
-// held one does.
-func TestTextSpoolFile(t *testing.T) {
+// A text table too big for the spool's memory goes to its scratch storage
+// (here a temporary file, as the command's), which is closed once the
+// table is written, and comes out as the held one does; without scratch
+// storage, or when it cannot be made, the rows stay in memory.
+func TestTextSpoolScratch(t *testing.T) {
 	defer func(n int) { spoolMemory = n }(spoolMemory)
 	spoolMemory = 1000
-	dir := t.TempDir()
-	t.Setenv("TMPDIR", dir)
 	var src strings.Builder
 	src.WriteString("x = 0.5\n")
 	for range 200 {
@@ -128,32 +127,45 @@ func TestTextSpoolFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	gr := graphOf(pg)
-	var held, streamed bytes.Buffer
+	var held bytes.Buffer
 	if err := Backward(gr, Options{}).WriteText(&held); err != nil {
 		t.Fatal(err)
 	}
-	made := false
-	if err := WriteTextStreamed(writerFunc(func(p []byte) (int, error) {
-		if entries, _ := os.ReadDir(dir); len(entries) > 0 {
-			t.Errorf("temporary files left while writing: %v", entries)
+	var files []*closeCounter
+	for _, scratch := range []func() (io.ReadWriteSeeker, error){
+		func() (io.ReadWriteSeeker, error) {
+			f, err := os.CreateTemp(t.TempDir(), "spool")
+			files = append(files, &closeCounter{File: f})
+			return files[len(files)-1], err
+		},
+		nil,
+		func() (io.ReadWriteSeeker, error) { return nil, errors.New("no scratch") },
+	} {
+		var streamed bytes.Buffer
+		if err := WriteTextStreamed(&streamed, gr, Options{Scratch: scratch}); err != nil {
+			t.Fatal(err)
 		}
-		made = true
-		return streamed.Write(p)
-	}), gr, Options{}); err != nil {
-		t.Fatal(err)
+		if held.String() != streamed.String() {
+			t.Errorf("text through the spool differs from the held text (%d and %d bytes)", held.Len(), streamed.Len())
+		}
 	}
-	if !made || held.String() != streamed.String() {
-		t.Errorf("text through the spool's file differs from the held text (%d and %d bytes)", held.Len(), streamed.Len())
-	}
-	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
-		t.Errorf("temporary files left: %v", entries)
+	if len(files) != 1 || files[0].closed != 1 {
+		t.Errorf("scratch files %v; want one, closed once", files)
+	} else if st, err := files[0].Stat(); err == nil {
+		t.Errorf("the scratch file was still open after the table was written (%d bytes)", st.Size())
 	}
 }
 
-// writerFunc is a function as an io.Writer.
-type writerFunc func(p []byte) (int, error)
+// closeCounter is a file that counts its Close calls.
+type closeCounter struct {
+	*os.File
+	closed int
+}
 
-func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+func (f *closeCounter) Close() error {
+	f.closed++
+	return f.File.Close()
+}
 
 // The JSON writer's direct path writes strings as the encoder does.
 func TestJSONStrings(t *testing.T) {

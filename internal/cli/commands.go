@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/seed812a03d2/backprop/explain"
@@ -223,7 +224,7 @@ func explainCmd(args []string, stdin io.Reader, out *output, name string) error 
 	if err != nil {
 		return err
 	}
-	opt := explain.Options{InTermsOfInputs: p.on("in-terms-of-inputs")}
+	opt := explain.Options{InTermsOfInputs: p.on("in-terms-of-inputs"), Scratch: scratchFile}
 	if n == 2 {
 		return explainSecond(pg, opt, f, out)
 	}
@@ -275,6 +276,29 @@ func explainCmd(args []string, stdin io.Reader, out *output, name string) error 
 		return fmt.Errorf("backprop explain: %v", werr)
 	}
 	return nil
+}
+
+// scratchFile makes the scratch storage of a big text table: a
+// temporary file, unlinked at once where the system allows it, and
+// removed when it is closed where it does not.
+func scratchFile() (io.ReadWriteSeeker, error) {
+	f, err := os.CreateTemp("", "backprop-explain-*")
+	if err != nil {
+		return nil, err
+	}
+	if os.Remove(f.Name()) == nil {
+		return f, nil // gone once it is closed
+	}
+	return &removedOnClose{f}, nil
+}
+
+// removedOnClose is a temporary file that is removed when it is closed.
+type removedOnClose struct{ *os.File }
+
+func (f *removedOnClose) Close() error {
+	err := f.File.Close()
+	os.Remove(f.Name())
+	return err
 }
 
 // holdNewline writes to w all but a final newline, which it holds back
