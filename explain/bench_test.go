@@ -3,6 +3,7 @@ package explain
 import (
 	"fmt"
 	"io"
+	"os"
 	"runtime/metrics"
 	"strings"
 	"testing"
@@ -102,7 +103,7 @@ func BenchmarkExplainChainStreamed(b *testing.B) {
 // BenchmarkExplainMillion explains the engine's 1M-operation chain
 // (250,000 statements of x = sin(x)*0.9 + x*0.1) in each format that the
 // CLI streams, as `backprop explain chain.bp --format F > /dev/null`
-// does, and reports the most heap its objects took (peak-heap-MiB,
+// does (text with a temporary file as scratch storage), and reports the most heap its objects took (peak-heap-MiB,
 // sampled every 10 ms), garbage not yet collected included.
 //
 //	go test -run='^$' -bench=ExplainMillion -benchtime=1x ./explain
@@ -116,7 +117,12 @@ func BenchmarkExplainMillion(b *testing.B) {
 		name  string
 		write func(io.Writer, Graph) error
 	}{
-		{"text", func(w io.Writer, gr Graph) error { return WriteTextStreamed(w, gr, Options{}) }},
+		{"text", func(w io.Writer, gr Graph) error {
+			return WriteTextStreamed(w, gr, Options{Scratch: func() (io.ReadWriteSeeker, error) {
+				f, err := os.CreateTemp(b.TempDir(), "spool") // as the command's, but removed with the folder
+				return f, err
+			}})
+		}},
 		{"markdown", func(w io.Writer, gr Graph) error { return WriteMarkdownStreamed(w, gr, Options{}, nil) }},
 		{"json", func(w io.Writer, gr Graph) error { return WriteJSONStreamed(w, gr, Options{}) }},
 	} {

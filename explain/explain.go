@@ -108,13 +108,14 @@ type ForwardRow struct {
 	Value  float64 // the node's value
 	Tensor *Tensor
 
-	valueText string // Value as formulas write it, when made with the row
+	valueText string  // Value as formulas write it, when made with the row
+	valueFor  float64 // the Value valueText was made for
 }
 
 // valueString returns the value column: the value as Number writes it,
 // or the tensor.
 func (r *ForwardRow) valueString() string {
-	if r.valueText != "" && r.Tensor == nil && !math.IsInf(r.Value, 0) {
+	if r.valueText != "" && r.Tensor == nil && r.valueFor == r.Value && !math.IsInf(r.Value, 0) {
 		return r.valueText // formatNum, which differs from Number only at the infinities
 	}
 	return shown(r.Value, r.Tensor)
@@ -216,7 +217,8 @@ func Backward(gr Graph, opt Options) *Explanation {
 // completed it, in the table's order, and is kept nowhere (the *Row is
 // reused: copy it to keep it); the
 // explanation returned has the answers. The rows are those Backward would
-// give. WriteMarkdownStreamed and WriteJSONStreamed write with it.
+// give. The streamed writers (WriteTextStreamed, WriteMarkdownStreamed,
+// WriteJSONStreamed and a Pass's methods) work this way.
 func Streamed(gr Graph, opt Options, start func(*Explanation), row func(*Row)) *Explanation {
 	return explainFrom(gr, gr.Of, opt, false, &stream{start: start, row: row})
 }
@@ -263,9 +265,10 @@ func SecondOrderPasses(gr Graph, opt Options, f func(*Pass) error) error {
 	return nil
 }
 
-// Pass is one backward pass to explain: the backward pass of a graph, or
-// one of its second passes (SecondOrderPasses). Its methods explain it, or
-// write it as the engine goes, as the streamed writers write the first.
+// Pass is one backward pass to explain, one of a graph's second passes
+// (SecondOrderPasses hands them out; the streamed writers explain the
+// first pass this way too). Its methods explain it, or write it as the
+// engine goes, as the streamed writers write the first.
 type Pass struct {
 	gr        Graph
 	y         ad.Node // the node backpropagated
@@ -381,7 +384,7 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 		switch {
 		case id >= fw || needed != nil && !needed[id]:
 		case n.IsVar():
-			e.Forward = append(e.Forward, ForwardRow{Name: refOf(id), Op: "input", Value: scalarOf(n), Tensor: tensorOf(n, maxEl), valueText: valText[id]})
+			e.Forward = append(e.Forward, ForwardRow{Name: refOf(id), Op: "input", Value: scalarOf(n), Tensor: tensorOf(n, maxEl), valueText: valText[id], valueFor: scalarOf(n)})
 		case !n.IsLeaf():
 			e.Forward = append(e.Forward, ForwardRow{
 				Name:      refOf(id),
@@ -390,6 +393,7 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 				Value:     scalarOf(n),
 				Tensor:    tensorOf(n, maxEl),
 				valueText: valText[id],
+				valueFor:  scalarOf(n),
 			})
 		}
 	}
@@ -457,7 +461,7 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 			}
 			r.G, r.GValue, r.GTensor = gs, gv, gt
 			if cells {
-				// For the tables; the text table writes each cell twice.
+				// For the tables; a held text table writes each cell twice.
 				r.Contribution, r.contribCell = cell(r.Contribution, r.ContribValue, r.ContribTensor)
 				r.gCell = gc
 			}
@@ -645,8 +649,20 @@ func symsOf(table []*sym, in []ad.Node) []*sym {
 // as text.
 func inputValues(in []ad.Node, ref func(id int) string, valText []string) string {
 	var b strings.Builder
+	var seen map[ad.Node]bool // for many inputs; a few are searched
+	if len(in) > 16 {
+		seen = make(map[ad.Node]bool, len(in))
+	}
 	for i, x := range in {
-		if x.IsLeaf() && !x.IsVar() || slices.Contains(in[:i], x) {
+		if x.IsLeaf() && !x.IsVar() {
+			continue
+		}
+		if seen != nil {
+			if seen[x] {
+				continue
+			}
+			seen[x] = true
+		} else if slices.Contains(in[:i], x) {
 			continue
 		}
 		if b.Len() > 0 {

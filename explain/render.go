@@ -103,8 +103,10 @@ func (e *Explanation) WriteText(w io.Writer) error {
 // WriteTextStreamed writes the explanation of gr's backward pass as
 // Backward(gr, opt).WriteText would. A text table's columns are as wide
 // as their widest cell, known only once every row is, so the rows wait in
-// a spool (memory, then opt.Scratch once they are many) instead of in the
-// explanation: memory follows the graph, not the table (see Streamed).
+// a spool instead of in the explanation: in memory, then, once they are
+// many, in opt.Scratch. With Scratch set, memory follows the graph, not
+// the table (see Streamed); without it, the rows stay in memory, as
+// compact text.
 func WriteTextStreamed(w io.Writer, gr Graph, opt Options) error {
 	return firstPass(gr, opt).WriteText(w)
 }

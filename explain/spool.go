@@ -60,7 +60,7 @@ func (s *spool) toScratch() {
 			return
 		}
 		f, err := s.scratch()
-		if err != nil {
+		if err != nil || f == nil {
 			s.inMem = true
 			return
 		}
@@ -106,6 +106,15 @@ type spoolReader struct {
 
 var errSpool = errors.New("the text table's spool ends early")
 
+// spoolError is errSpool for the end of the data, else the read error
+// of the scratch storage.
+func spoolError(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return errSpool
+	}
+	return fmt.Errorf("reading the scratch storage of the text table: %w", err)
+}
+
 // cell returns cell k of the next row, valid until cell k of the row
 // after, and its number of characters.
 func (r *spoolReader) cell(k int) ([]byte, int, error) {
@@ -115,14 +124,14 @@ func (r *spoolReader) cell(k int) ([]byte, int, error) {
 	}
 	n, err := binary.ReadUvarint(r.r)
 	if err != nil {
-		return nil, 0, errSpool
+		return nil, 0, spoolError(err)
 	}
 	if n == 0 {
 		return r.last[k], r.runes[k], nil // the previous row's
 	}
 	runes, err := binary.ReadUvarint(r.r)
 	if err != nil {
-		return nil, 0, errSpool
+		return nil, 0, spoolError(err)
 	}
 	n--
 	if uint64(cap(r.last[k])) < n {
@@ -130,7 +139,7 @@ func (r *spoolReader) cell(k int) ([]byte, int, error) {
 	}
 	r.last[k], r.runes[k] = r.last[k][:n], int(runes)
 	if _, err := io.ReadFull(r.r, r.last[k]); err != nil {
-		return nil, 0, errSpool
+		return nil, 0, spoolError(err)
 	}
 	return r.last[k], int(runes), nil
 }

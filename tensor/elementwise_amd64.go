@@ -25,9 +25,9 @@ func add512F32(n int, dst, x, y *float32)
 //go:noescape
 func addScalar512F32(n int, dst, x *float32, b float32)
 
-// addScalarF32 sets dst[i] = x[i] + b, 16 elements a step where the CPU
-// has AVX-512 (a bias added to a channel's pixels); x is at least as
-// long as dst.
+// addScalarF32 sets dst[i] = x[i] + b where the CPU has AVX-512, 64
+// elements a step and then 16 (a bias added to a channel's pixels); x is
+// at least as long as dst.
 func addScalarF32(dst, x []float32, b float32) {
 	x = x[:len(dst)]
 	n := 0

@@ -123,10 +123,14 @@ TEXT ·addScalar512F32(SB), NOSPLIT, $0-28
 addsloop4:
 	CMPQ    CX, $4
 	JB      addsloop1
-	VADDPS  (SI), Z4, Z0
-	VADDPS  64(SI), Z4, Z1
-	VADDPS  128(SI), Z4, Z2
-	VADDPS  192(SI), Z4, Z3
+	VMOVUPS (SI), Z0
+	VMOVUPS 64(SI), Z1
+	VMOVUPS 128(SI), Z2
+	VMOVUPS 192(SI), Z3
+	VADDPS  Z4, Z0, Z0 // x + b, x first: a NaN x stays x's NaN, as in the Go loop
+	VADDPS  Z4, Z1, Z1
+	VADDPS  Z4, Z2, Z2
+	VADDPS  Z4, Z3, Z3
 	VMOVUPS Z0, (DI)
 	VMOVUPS Z1, 64(DI)
 	VMOVUPS Z2, 128(DI)
@@ -138,7 +142,8 @@ addsloop4:
 	JMP     addsdone
 
 addsloop1:
-	VADDPS  (SI), Z4, Z0
+	VMOVUPS (SI), Z0
+	VADDPS  Z4, Z0, Z0
 	VMOVUPS Z0, (DI)
 	ADDQ    $64, SI
 	ADDQ    $64, DI

@@ -230,7 +230,8 @@ func explainCmd(args []string, stdin io.Reader, out *output, name string) error 
 	}
 	// Markdown, JSON and text are written as the engine goes: no row of
 	// the table is held (explain.Streamed; text keeps its rows in a spool
-	// to measure its columns). Nothing can fail now but writing.
+	// to measure its columns). Nothing can fail now but writing, and
+	// reading back the text table's scratch file.
 	var werr error
 	switch f {
 	case "markdown":
