@@ -228,25 +228,14 @@ func sumAround(out, x *Tensor, pre, post int) {
 	}
 }
 
-// sumAroundLoop is sumAround's loop. Rows run four at a time, each in
-// its own accumulator and in order, as in reduceRows.
+// sumAroundLoop is sumAround's loop. Rows run four at a time (sum4).
 func sumAroundLoop[T float](dst, x []T, a, m, b int) {
 	clear(dst)
 	for i := range a {
 		xi := x[i*m*b : (i+1)*m*b]
 		j := 0
 		for ; j+4 <= m; j += 4 {
-			r0 := xi[j*b : (j+1)*b]
-			r1 := xi[(j+1)*b : (j+2)*b][:len(r0)]
-			r2 := xi[(j+2)*b : (j+3)*b][:len(r0)]
-			r3 := xi[(j+3)*b : (j+4)*b][:len(r0)]
-			var s0, s1, s2, s3 T
-			for k, v := range r0 {
-				s0 += v
-				s1 += r1[k]
-				s2 += r2[k]
-				s3 += r3[k]
-			}
+			s0, s1, s2, s3 := sum4(xi[j*b:], b)
 			dst[j] += s0
 			dst[j+1] += s1
 			dst[j+2] += s2
@@ -380,18 +369,7 @@ func reduceRows[T float](op redop, dst, x []T, n int) {
 	o := 0
 	if op == redSum {
 		for ; o+4 <= len(dst); o += 4 {
-			r0 := x[o*n : (o+1)*n]
-			r1 := x[(o+1)*n : (o+2)*n][:len(r0)]
-			r2 := x[(o+2)*n : (o+3)*n][:len(r0)]
-			r3 := x[(o+3)*n : (o+4)*n][:len(r0)]
-			var s0, s1, s2, s3 T
-			for k, v := range r0 {
-				s0 += v
-				s1 += r1[k]
-				s2 += r2[k]
-				s3 += r3[k]
-			}
-			dst[o], dst[o+1], dst[o+2], dst[o+3] = s0, s1, s2, s3
+			dst[o], dst[o+1], dst[o+2], dst[o+3] = sum4(x[o*n:], n)
 		}
 	}
 	for ; o < len(dst); o++ {
@@ -425,6 +403,23 @@ func reduceRows[T float](op redop, dst, x []T, n int) {
 		}
 		dst[o] = acc
 	}
+}
+
+// sum4 returns the sums of the four rows of n that x begins with, each
+// in its own accumulator and in order, so that four additions are in
+// flight without changing any row's order.
+func sum4[T float](x []T, n int) (s0, s1, s2, s3 T) {
+	r0 := x[:n]
+	r1 := x[n : 2*n][:len(r0)]
+	r2 := x[2*n : 3*n][:len(r0)]
+	r3 := x[3*n : 4*n][:len(r0)]
+	for k, v := range r0 {
+		s0 += v
+		s1 += r1[k]
+		s2 += r2[k]
+		s3 += r3[k]
+	}
+	return
 }
 
 // reduceBlock runs reduceLoop for outer rows [o0, o1) and inner columns
