@@ -207,7 +207,7 @@ const maxInline = 24
 // engine's. The trace is recorded on gr.Of's graph, as ad.Gradients would
 // record it.
 func Backward(gr Graph, opt Options) *Explanation {
-	return explainFrom(gr, gr.Of, opt, false, nil)
+	return firstPass(gr, opt).Explain()
 }
 
 // Streamed explains the backward pass as Backward does, for a graph whose
@@ -220,12 +220,11 @@ func Backward(gr Graph, opt Options) *Explanation {
 // give. The streamed writers (WriteTextStreamed, WriteMarkdownStreamed,
 // WriteJSONStreamed and a Pass's methods) work this way.
 func Streamed(gr Graph, opt Options, start func(*Explanation), row func(*Row)) *Explanation {
-	return explainFrom(gr, gr.Of, opt, false, &stream{start: start, row: row})
+	return firstPass(gr, opt).explain(&stream{start: start, row: row})
 }
 
-// stream is where explainFrom hands its parts as they are made.
+// stream is where Pass.explain hands its parts as they are made.
 type stream struct {
-	first string // the explanation's First, set before start
 	start func(*Explanation)
 	row   func(*Row)
 	cells bool // make the rows' table cells, contribution and G with their values
@@ -282,23 +281,15 @@ func firstPass(gr Graph, opt Options) *Pass { return &Pass{gr: gr, y: gr.Of, opt
 // Explain returns the pass's explanation, held whole.
 func (p *Pass) Explain() *Explanation { return p.explain(nil) }
 
-func (p *Pass) explain(st *stream) *Explanation {
-	if st != nil {
-		st.first = p.first
-	}
-	e := explainFrom(p.gr, p.y, p.opt, p.ancestors, st)
-	e.First = p.first
-	return e
-}
-
-// explainFrom explains the gradients of y with respect to gr.Wrt. With
-// ancestors, the forward rows are only the nodes y depends on. With st,
+// explain explains the gradients of p.y with respect to p.gr.Wrt. With
+// p.ancestors, the forward rows are only the nodes y depends on. With st,
 // the rows go to st.row instead of e.Rows.
-func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *Explanation {
+func (p *Pass) explain(st *stream) *Explanation {
+	gr, y, opt, ancestors := p.gr, p.y, p.opt, p.ancestors
 	g := y.Graph()
 	wrt := gr.Wrt
 	maxEl := opt.maxElements()
-	e := &Explanation{Of: gr.ofName(), Value: scalarOf(y), Tensor: tensorOf(y, maxEl)}
+	e := &Explanation{Of: gr.ofName(), First: p.first, Value: scalarOf(y), Tensor: tensorOf(y, maxEl)}
 	var needed []bool
 	if ancestors {
 		needed = make([]bool, y.ID()+1)
@@ -330,15 +321,9 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 	nm := nameNodes(g, n0, gr.name, skip)
 	refOf := func(id int) string { return nm.ref[id] }
 	// The symbols of the nodes, made when a formula first needs them and
-	// let go with the node's rows: refs by name, values with the values
-	// put in (numbers, and names for tensors).
-	refs := make([]*sym, n0)
-	refSym := func(id int) *sym {
-		if refs[id] == nil {
-			refs[id] = nm.sym(g.Node(id))
-		}
-		return refs[id]
-	}
+	// let go with the node's rows: refs by name (nm.sym), values with the
+	// values put in (numbers, and names for tensors).
+	refSym := func(id int) *sym { return nm.sym(g.Node(id)) }
 	valText := make([]string, n0) // by scalar node: its value as formulas and inputs columns write it
 	values := make([]*sym, n0)
 	var formula []*sym // the nodes' formulas in the inputs, for InTermsOfInputs
@@ -477,7 +462,8 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 			// Every later step is of nodes made before this one, so
 			// nothing refers to it by name again; an answer still does.
 			total[id] = ad.Node{}
-			refs[id], values[id], valText[id], nm.ref[id], nm.op[id] = nil, nil, "", "", ""
+			nm.forget(id)
+			values[id], valText[id] = nil, ""
 		}
 	}
 	next := n0 - 1 // the nodes above next have had their rows written
@@ -493,7 +479,6 @@ func explainFrom(gr Graph, y ad.Node, opt Options, ancestors bool, st *stream) *
 		}
 		e.Rows = make([]Row, 0, edges)
 	} else if st.start != nil {
-		e.First = st.first
 		st.start(e) // which may write the forward rows and let them go
 	}
 	names := &printer{n0: n0, orig: refSym}

@@ -47,13 +47,7 @@ func NewDiagram(gr Graph) *Diagram {
 	n0 := y.ID() + 1
 	table := ad.Backward(y, allNodes(g, n0)...)
 	nm := nameNodes(g, n0, gr.name, nil)
-	refs := make([]*sym, n0)
-	names := &printer{n0: n0, orig: func(id int) *sym {
-		if refs[id] == nil {
-			refs[id] = nm.sym(g.Node(id))
-		}
-		return refs[id]
-	}}
+	names := &printer{n0: n0, orig: func(id int) *sym { return nm.sym(g.Node(id)) }}
 	d := &Diagram{}
 	ids := map[int]string{}
 	for id := range n0 {

@@ -170,14 +170,19 @@ func (e *Explanation) textAnswers(b *bufio.Writer) {
 	}
 }
 
+// load64 returns the eight bytes of s from i as a little-endian word.
+func load64(s string, i int) uint64 {
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
 // runeCount returns the number of characters of s, which is valid UTF-8:
 // its bytes less the continuation bytes (10xxxxxx), counted eight at a
 // time.
 func runeCount(s string) int {
 	n, i := len(s), 0
 	for ; i+8 <= len(s); i += 8 {
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		w := load64(s, i)
 		n -= bits.OnesCount64(w & ^(w << 1) & 0x8080808080808080)
 	}
 	for ; i < len(s); i++ {
@@ -671,8 +676,7 @@ func plainJSON(s string) bool {
 		// Eight bytes at a time: only a block with a byte below 0x20, a
 		// quote, a backslash or 0xE2 (which starts U+2028 and U+2029, and
 		// ∂, ⊙, ∞) needs a closer look.
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		w := load64(s, i)
 		if hasLess(w, 0x20)|hasByte(w, '"')|hasByte(w, '\\')|hasByte(w, 0xE2) != 0 && !plainJSONBytes(s, i, i+8) {
 			return false
 		}

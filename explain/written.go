@@ -23,22 +23,35 @@ type naming struct {
 	ref  []string // by node id: how other nodes' rows and formulas refer to it
 	prec []int8   // by node id: ref's precedence where it is a subexpression written out (0 for a name), or refNumber
 	op   []string // by node id: the operation on its inputs as written; "" for leaves
+	syms []*sym   // by node id: ref as a symbol, once made
 }
 
 // refNumber marks a constant shown by its value, a number in formulas.
 const refNumber = -1
 
-// sym returns node n's reference as a symbol: a number for a constant
-// shown by its value, else a name, with its precedence where it is a
-// subexpression written out.
+// sym returns node n's reference as a symbol, made the first time it is
+// asked for: a number for a constant shown by its value, else a name,
+// with its precedence where it is a subexpression written out.
 func (nm *naming) sym(n ad.Node) *sym {
 	id := n.ID()
-	if nm.prec[id] == refNumber {
-		return num(n.Scalar())
+	if s := nm.syms[id]; s != nil {
+		return s
 	}
-	t := name(nm.ref[id], scalarOf(n)) // NaN for a tensor
-	t.prec0 = nm.prec[id]
-	return t
+	var s *sym
+	if nm.prec[id] == refNumber {
+		s = num(n.Scalar())
+	} else {
+		s = name(nm.ref[id], scalarOf(n)) // NaN for a tensor
+		s.prec0 = nm.prec[id]
+	}
+	nm.syms[id] = s
+	return s
+}
+
+// forget lets go of what is kept of node id, which nothing will show
+// again.
+func (nm *naming) forget(id int) {
+	nm.ref[id], nm.op[id], nm.syms[id] = "", "", nil
 }
 
 // nameNodes names the first n0 nodes of g, with nameOf giving the names
@@ -50,7 +63,7 @@ func (nm *naming) sym(n ad.Node) *sym {
 // Nodes for which skip is true (if skip is not nil) are not shown: they
 // are called by the engine's name and claim no expression.
 func nameNodes(g *ad.Graph, n0 int, nameOf func(ad.Node) string, skip func(id int) bool) *naming {
-	nm := &naming{ref: make([]string, n0), prec: make([]int8, n0), op: make([]string, n0)}
+	nm := &naming{ref: make([]string, n0), prec: make([]int8, n0), op: make([]string, n0), syms: make([]*sym, n0)}
 	text := make([]*sym, n0)                // as written, not necessarily unique
 	seen := make(map[string]struct{}, n0/2) // the subexpressions written out
 	labels := make([]string, n0)
