@@ -100,23 +100,8 @@ th{background:#eee}
 .answer{font-size:1.2em;font-family:ui-monospace,monospace}
 </style></head><body>
 <h1>Backpropagation of ` + html.EscapeString(e.Of) + `</h1>
-<h2>Forward pass</h2>
-<table><tr><th>node</th><th>operation</th><th>inputs</th><th>value</th></tr>
 `)
-	for _, r := range e.Forward {
-		row(&b, r.Name, r.Op, r.Inputs, r.valueString())
-	}
-	b.WriteString("</table>\n<h2>Complete calculation</h2>\n<table><tr><th>V</th><th>C</th><th>op</th><th>∂C/∂V</th><th>inputs</th><th>contribution</th><th>G</th></tr>\n")
-	for _, r := range e.Rows {
-		row(&b, r.V, r.C, r.Op, r.Local, r.Inputs, r.contribText(), r.gText())
-	}
-	for _, a := range e.Inputs {
-		row(&b, a.Wrt, "(input)", "", "", "", "", withValue(a.Expr, a.Value, a.Tensor))
-	}
-	b.WriteString("</table>\n")
-	for _, a := range e.Inputs {
-		fmt.Fprintf(&b, "<p class=\"answer\">%s</p>\n", html.EscapeString(e.answerLine(a)))
-	}
+	e.htmlTables(&b)
 	if svg != "" {
 		b.WriteString("<h2>Graph</h2>\n")
 		// Drop the XML prologue: the SVG element goes inline.
@@ -130,6 +115,36 @@ th{background:#eee}
 	b.WriteString("\n</body></html>\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// WriteHTMLTables writes the forward pass, the complete calculation table
+// and the answers as a fragment of HTML, to go inside a page: h2 headings,
+// tables and paragraphs of class answer, every text escaped.
+func (e *Explanation) WriteHTMLTables(w io.Writer) error {
+	var b strings.Builder
+	e.htmlTables(&b)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (e *Explanation) htmlTables(b *strings.Builder) {
+	b.WriteString(`<h2>Forward pass</h2>
+<table><tr><th>node</th><th>operation</th><th>inputs</th><th>value</th></tr>
+`)
+	for _, r := range e.Forward {
+		row(b, r.Name, r.Op, r.Inputs, r.valueString())
+	}
+	b.WriteString("</table>\n<h2>Complete calculation</h2>\n<table><tr><th>V</th><th>C</th><th>op</th><th>∂C/∂V</th><th>inputs</th><th>contribution</th><th>G</th></tr>\n")
+	for _, r := range e.Rows {
+		row(b, r.V, r.C, r.Op, r.Local, r.Inputs, r.contribText(), r.gText())
+	}
+	for _, a := range e.Inputs {
+		row(b, a.Wrt, "(input)", "", "", "", "", withValue(a.Expr, a.Value, a.Tensor))
+	}
+	b.WriteString("</table>\n")
+	for _, a := range e.Inputs {
+		fmt.Fprintf(b, "<p class=\"answer\">%s</p>\n", html.EscapeString(e.answerLine(a)))
+	}
 }
 
 func row(b *strings.Builder, cells ...string) {

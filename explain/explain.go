@@ -77,6 +77,10 @@ type Options struct {
 	// once the table is written. Nil, or an error, keeps the rows in
 	// memory.
 	Scratch func() (io.ReadWriteSeeker, error)
+	// Steps adds to each row of the table what stepping through the
+	// engine's trace needs (Row.Step, LocalAt, LocalValue and Partial),
+	// and to its JSON the members step, local_at, local_value and partial.
+	Steps bool
 }
 
 func (o Options) maxElements() int {
@@ -98,6 +102,8 @@ type Explanation struct {
 	Forward []ForwardRow
 	Rows    []Row    // the complete calculation table, in the order the engine fills it
 	Inputs  []Answer // a row per Wrt node with its final gradient
+
+	steps bool // made with Options.Steps: the rows have their steps
 }
 
 // ForwardRow is one node of the forward pass.
@@ -138,6 +144,21 @@ type Row struct {
 	GValue        float64 // the engine's
 	GTensor       *Tensor
 
+	// With Options.Steps, the engine's step: Step is the index of the
+	// trace step that made the row (its first, for a consumer that uses V
+	// twice), counting from 0, which is the order the engine fills the
+	// table in; the rows of one V are listed together, in a different
+	// order. LocalAt is Local with the values put in ("12" for 2·u3 at
+	// u3 = 6), and LocalValue its value, NaN where Local is empty or a
+	// tensor. Partial is the engine's running sum grad_table[V] just after
+	// the step: the contributions of V's consumers so far; it equals G at
+	// V's last step.
+	Step          int
+	LocalAt       string
+	LocalValue    float64
+	Partial       float64
+	PartialTensor *Tensor
+
 	// The contribution and G columns with their values, as the tables
 	// show them (withValue), when made with the row: Contribution and G
 	// share their memory.
@@ -177,6 +198,8 @@ type building struct {
 	local, contrib *sym           // its formulas
 	contribT       *tensor.Tensor // the engine's contribution, for a tensor
 	why            string         // why a contribution is 0 whatever the formula
+	localAt        *sym           // with Options.Steps: the local derivative with the values put in
+	partial        ad.Node        // with Options.Steps: the engine's running total after the step
 }
 
 // Answer is the gradient of the output with respect to one node.
@@ -289,7 +312,7 @@ func (p *Pass) explain(st *stream) *Explanation {
 	g := y.Graph()
 	wrt := gr.Wrt
 	maxEl := opt.maxElements()
-	e := &Explanation{Of: gr.ofName(), First: p.first, Value: scalarOf(y), Tensor: tensorOf(y, maxEl)}
+	e := &Explanation{Of: gr.ofName(), First: p.first, Value: scalarOf(y), Tensor: tensorOf(y, maxEl), steps: opt.Steps}
 	var needed []bool
 	if ancestors {
 		needed = make([]bool, y.ID()+1)
@@ -436,6 +459,12 @@ func (p *Pass) explain(st *stream) *Explanation {
 			if b.local != nil {
 				r.Local = b.local.String()
 			}
+			if opt.Steps {
+				if b.localAt != nil {
+					r.LocalAt = b.localAt.String()
+				}
+				r.Partial, r.PartialTensor = scalarOf(b.partial), tensorOf(b.partial, maxEl)
+			}
 			if b.contribT != nil {
 				r.ContribTensor = newTensor(b.contribT, maxEl)
 			}
@@ -486,7 +515,9 @@ func (p *Pass) explain(st *stream) *Explanation {
 	var last ad.Step
 	var lastC = -1
 	var cInputs string // the inputs column of consumer lastC
+	step := -1         // the index of the trace step
 	grads := ad.Trace(y, func(s ad.Step) {
+		step++
 		v, c := s.V.ID(), s.C.ID()
 		if c != lastC {
 			// The trace moved on to a new consumer: every node above it
@@ -544,6 +575,15 @@ func (p *Pass) explain(st *stream) *Explanation {
 			if r.contrib != nil {
 				r.why = ""
 			}
+			if opt.Steps {
+				r.partial = s.Total
+				if r.localAt != nil && localVal != nil {
+					r.localAt = add(r.localAt, localVal)
+					r.LocalValue += scalarOf(s.Local)
+				} else {
+					r.localAt, r.LocalValue = nil, math.NaN()
+				}
+			}
 			last = s
 			return
 		}
@@ -555,6 +595,13 @@ func (p *Pass) explain(st *stream) *Explanation {
 				ContribValue: scalarOf(s.Contribution),
 			},
 			local: local, contrib: contrib, why: why,
+		}
+		if opt.Steps {
+			b.Step, b.partial = step, s.Total
+			b.LocalValue = math.NaN()
+			if local != nil {
+				b.localAt, b.LocalValue = localVal, scalarOf(s.Local)
+			}
 		}
 		if !isScalar(s.Contribution) {
 			b.contribT = s.Contribution.Value()

@@ -2,6 +2,7 @@ package explain
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -27,6 +28,7 @@ type DiagramNode struct {
 	Grad       float64 // grad_table entry: the output's gradient with respect to it, for a scalar
 	Tensor     *Tensor // its value, for a tensor
 	GradTensor *Tensor
+	Node       ad.Node // the engine's node
 }
 
 // DiagramEdge is an arrow from an input to its consumer, labelled with the
@@ -41,7 +43,11 @@ type DiagramEdge struct {
 // creation) with the gradients of the output; gr.Wrt is not used: every
 // node gets its gradient. The local derivatives on the edges are recorded
 // on the graph, as the trace records them.
-func NewDiagram(gr Graph) *Diagram {
+func NewDiagram(gr Graph) *Diagram { return NewDiagramSize(gr, maxInFormula) }
+
+// NewDiagramSize is NewDiagram with tensors of up to maxElements elements
+// shown whole (a heat map needs them), and bigger ones by a summary.
+func NewDiagramSize(gr Graph, maxElements int) *Diagram {
 	y := gr.Of
 	g := y.Graph()
 	n0 := y.ID() + 1
@@ -61,11 +67,11 @@ func NewDiagram(gr Graph) *Diagram {
 			op = nm.op[id]
 		}
 		ids[id] = fmt.Sprintf("n%d", len(d.Nodes))
-		dn := DiagramNode{ID: ids[id], Name: nm.ref[id], Op: op, Value: scalarOf(n), Tensor: tensorOf(n, maxInFormula)}
+		dn := DiagramNode{ID: ids[id], Name: nm.ref[id], Op: op, Node: n, Value: scalarOf(n), Tensor: tensorOf(n, maxElements)}
 		if grad := table.Grad(n); len(grad.Shape()) == 0 {
 			dn.Grad = grad.Item()
 		} else {
-			dn.Grad, dn.GradTensor = math.NaN(), newTensor(grad, maxInFormula)
+			dn.Grad, dn.GradTensor = math.NaN(), newTensor(grad, maxElements)
 		}
 		d.Nodes = append(d.Nodes, dn)
 		for k, x := range in {
@@ -110,6 +116,42 @@ func allNodes(g *ad.Graph, n int) []ad.Node {
 		out[i] = g.Node(i)
 	}
 	return out
+}
+
+type jsonDiagram struct {
+	Nodes []jsonDiagramNode `json:"nodes"`
+	Edges []jsonDiagramEdge `json:"edges"`
+}
+
+type jsonDiagramNode struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Op    string `json:"op"`
+	Value any    `json:"value"`
+	Grad  any    `json:"grad"`
+}
+
+type jsonDiagramEdge struct {
+	From  string     `json:"from"`
+	To    string     `json:"to"`
+	Local string     `json:"local"`
+	Value jsonNumber `json:"value"`
+}
+
+// WriteJSON writes the diagram as one JSON object, {"nodes": [...],
+// "edges": [...]}: each node with id, name, op, value and grad (a number,
+// or a tensor as Tensor's JSON), each edge with from, to, local and value.
+func (d *Diagram) WriteJSON(w io.Writer) error {
+	j := jsonDiagram{Nodes: make([]jsonDiagramNode, len(d.Nodes)), Edges: make([]jsonDiagramEdge, len(d.Edges))}
+	for i, n := range d.Nodes {
+		j.Nodes[i] = jsonDiagramNode{n.ID, n.Name, n.Op, jsonValue(n.Value, n.Tensor), jsonValue(n.Grad, n.GradTensor)}
+	}
+	for i, e := range d.Edges {
+		j.Edges[i] = jsonDiagramEdge{e.From, e.To, e.Local, jsonNumber(e.Value)}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(j)
 }
 
 // Mermaid returns the diagram as a Mermaid flowchart.

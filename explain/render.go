@@ -469,6 +469,8 @@ type jsonWriter struct {
 	n   int // elements so far in the open array
 	err error
 
+	steps bool // the rows have their steps (Options.Steps)
+
 	gBits uint64 // the last row's G value, and its text
 	haveG bool
 	gText string
@@ -568,6 +570,7 @@ type jsonAnswer struct {
 // jsonHead writes the object's start, its forward rows and the start of
 // its rows.
 func (e *Explanation) jsonHead(j *jsonWriter) {
+	j.steps = e.steps
 	j.b.WriteString("{")
 	j.field("of", e.Of, true)
 	if e.First != "" {
@@ -582,7 +585,20 @@ func (e *Explanation) jsonHead(j *jsonWriter) {
 	j.open("rows")
 }
 
+type jsonStepRow struct {
+	jsonRow
+	Step       int    `json:"step"`
+	LocalAt    string `json:"local_at"`
+	LocalValue any    `json:"local_value"`
+	Partial    any    `json:"partial"`
+}
+
 func (j *jsonWriter) row(r *Row) {
+	if j.steps {
+		j.elem(jsonStepRow{jsonRow{r.V, r.C, r.Op, r.Local, r.Inputs, r.Contribution, jsonValue(r.ContribValue, r.ContribTensor), r.G, jsonValue(r.GValue, r.GTensor)},
+			r.Step, r.LocalAt, jsonNumber(r.LocalValue), jsonValue(r.Partial, r.PartialTensor)})
+		return
+	}
 	if r.ContribTensor != nil || r.GTensor != nil {
 		j.elem(jsonRow{r.V, r.C, r.Op, r.Local, r.Inputs, r.Contribution, jsonValue(r.ContribValue, r.ContribTensor), r.G, jsonValue(r.GValue, r.GTensor)})
 		return

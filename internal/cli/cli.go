@@ -119,6 +119,9 @@ Usage:
                                print the forward pass, the complete
                                calculation table and the answers
   backprop dot FILE [flags]    print the graph in Graphviz DOT, or render it
+  backprop serve [FILE] [flags]
+                               serve the page that steps through the
+                               backward pass, on 127.0.0.1
   backprop version             print the version
 
 FILE is a graph program, or - for standard input. Run backprop COMMAND --help
@@ -136,6 +139,8 @@ func run(args []string, stdin io.Reader, out *output) error {
 		return explainCmd(args[1:], stdin, out, "")
 	case "dot":
 		return dotCmd(args[1:], stdin, out)
+	case "serve":
+		return serveCmd(args[1:], stdin, out)
 	case "version", "--version":
 		p, err := parseArgs("version", nil, args[1:])
 		if err != nil {
@@ -153,15 +158,15 @@ func run(args []string, stdin io.Reader, out *output) error {
 	case "help", "--help", "-h":
 		if len(args) == 2 {
 			switch args[1] {
-			case "grad", "explain", "dot", "version":
+			case "grad", "explain", "dot", "serve", "version":
 				return run([]string{args[1], "--help"}, stdin, out)
 			}
-			return usagef("backprop help: unknown command %s (commands: grad, explain, dot, version)", quote(args[1]))
+			return usagef("backprop help: unknown command %s (commands: grad, explain, dot, serve, version)", quote(args[1]))
 		}
 		out.WriteString(mainUsage)
 		return nil
 	}
-	return usagef("backprop: unknown command %s (commands: grad, explain, dot, version; see backprop --help)", quote(args[0]))
+	return usagef("backprop: unknown command %s (commands: grad, explain, dot, serve, version; see backprop --help)", quote(args[0]))
 }
 
 // commonFlags are the flags every command that reads a program takes.
@@ -209,6 +214,12 @@ func usage(cmd, synopsis string, specs []flagSpec) string {
 // argument and builds it with the common flags; maxNodes is the command's
 // default for --max-nodes.
 func load(cmd string, p *parsed, stdin io.Reader, name string, maxNodes int) (*program.Compiled, error) {
+	return loadSource(cmd, p, stdin, name, maxNodes, nil)
+}
+
+// loadSource is load keeping the program's text in src too, if src is not
+// nil.
+func loadSource(cmd string, p *parsed, stdin io.Reader, name string, maxNodes int, src *bytes.Buffer) (*program.Compiled, error) {
 	if len(p.args) != 1 {
 		return nil, usagef("backprop %s: want one FILE (or - for standard input), got %d arguments", cmd, len(p.args))
 	}
@@ -269,6 +280,9 @@ func load(cmd string, p *parsed, stdin io.Reader, name string, maxNodes int) (*p
 			return nil, fmt.Errorf("backprop %s: %s is a directory, not a program", cmd, lang.Quote(file))
 		}
 		in = f
+	}
+	if src != nil {
+		in = io.TeeReader(in, src)
 	}
 	pg, err := program.Read(name, in, opt)
 	if err != nil {

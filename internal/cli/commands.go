@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"github.com/seed812a03d2/backprop/lang"
 	"github.com/seed812a03d2/backprop/program"
 	"github.com/seed812a03d2/backprop/tensor"
+	"github.com/seed812a03d2/backprop/web"
 )
 
 var gradFlags = append(append([]flagSpec(nil), commonFlags...),
@@ -220,7 +222,12 @@ func explainCmd(args []string, stdin io.Reader, out *output, name string) error 
 	if n == 2 && (f == "latex" || f == "html") {
 		return usagef("backprop explain: --order 2 writes text, markdown or json, not %s", f)
 	}
-	pg, err := load("explain", p, stdin, name, renderMaxNodes)
+	var src bytes.Buffer // the program's text, for the page
+	var keep *bytes.Buffer
+	if f == "html" {
+		keep = &src
+	}
+	pg, err := loadSource("explain", p, stdin, name, renderMaxNodes, keep)
 	if err != nil {
 		return err
 	}
@@ -255,19 +262,15 @@ func explainCmd(args []string, stdin io.Reader, out *output, name string) error 
 		}
 		return nil
 	}
-	e := explain.Backward(explainGraph(pg), opt)
-	switch f {
-	case "html":
-		d := explain.NewDiagram(explainGraph(pg))
-		if err := renderLimit("explain", d); err != nil {
-			return e.WriteHTML(out, "", fmt.Sprintf("The graph has %d nodes, %d with the virtual nodes of its long edges: too big to draw here "+
-				"(the limits are %d and %d). backprop dot FILE -o graph.dot writes it for Graphviz.", len(d.Nodes), d.LayoutSize(), maxRenderNodes, maxLayoutSize))
-		}
-		svg, err := renderSVG("explain", d.DOT())
+	if f == "html" {
+		pa, err := page("explain", p, pg, src.Bytes())
 		if err != nil {
 			return err
 		}
-		return e.WriteHTML(out, string(svg), "")
+		return web.WritePage(out, pa)
+	}
+	e := explain.Backward(explainGraph(pg), opt)
+	switch f {
 	// Nothing can fail now but writing: the other formats stream, so that
 	// the explanation of a big graph is not held a second time as text.
 	case "latex":
