@@ -594,13 +594,13 @@ type jsonStepRow struct {
 }
 
 func (j *jsonWriter) row(r *Row) {
-	if j.steps {
-		j.elem(jsonStepRow{jsonRow{r.V, r.C, r.Op, r.Local, r.Inputs, r.Contribution, jsonValue(r.ContribValue, r.ContribTensor), r.G, jsonValue(r.GValue, r.GTensor)},
-			r.Step, r.LocalAt, jsonNumber(r.LocalValue), jsonValue(r.Partial, r.PartialTensor)})
-		return
-	}
-	if r.ContribTensor != nil || r.GTensor != nil {
-		j.elem(jsonRow{r.V, r.C, r.Op, r.Local, r.Inputs, r.Contribution, jsonValue(r.ContribValue, r.ContribTensor), r.G, jsonValue(r.GValue, r.GTensor)})
+	if r.ContribTensor != nil || r.GTensor != nil || r.PartialTensor != nil {
+		row := jsonRow{r.V, r.C, r.Op, r.Local, r.Inputs, r.Contribution, jsonValue(r.ContribValue, r.ContribTensor), r.G, jsonValue(r.GValue, r.GTensor)}
+		if j.steps {
+			j.elem(jsonStepRow{row, r.Step, r.LocalAt, jsonNumber(r.LocalValue), jsonValue(r.Partial, r.PartialTensor)})
+			return
+		}
+		j.elem(row)
 		return
 	}
 	// The common row, of numbers, written directly: the same bytes as
@@ -621,6 +621,13 @@ func (j *jsonWriter) row(r *Row) {
 	}
 	j.b.WriteString(",\n      \"G_value\": ")
 	j.b.WriteString(j.gText)
+	if j.steps {
+		j.b.WriteString(",\n      \"step\": ")
+		j.b.Write(strconv.AppendInt(j.b.AvailableBuffer(), int64(r.Step), 10))
+		j.member("local_at", r.LocalAt, false)
+		j.number("local_value", r.LocalValue)
+		j.number("partial", r.Partial)
+	}
 	j.b.WriteString("\n    }")
 }
 

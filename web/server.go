@@ -131,11 +131,8 @@ func (h *handler) explain(w http.ResponseWriter, r *http.Request) {
 	done := make(chan []byte, 1)
 	go func() {
 		defer func() { <-h.active }()
-		out, err := json.Marshal(eval.Evaluate(req, h.s.Limits))
-		if err != nil {
-			out, _ = json.Marshal(eval.Response{Error: &eval.Error{Message: err.Error()}})
-		}
-		done <- out
+		resp := eval.Evaluate(req, h.s.Limits)
+		done <- resp.AppendJSON(nil)
 	}()
 	ctx, cancel := context.WithTimeout(r.Context(), h.s.Timeout)
 	defer cancel()

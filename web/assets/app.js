@@ -111,7 +111,13 @@
           else if (m.kind === "failed") reject(new Error(m.message));
           else if (m.kind === "answer") {
             const p = this.pending.get(m.id);
-            if (p) { this.pending.delete(m.id); clearTimeout(p.timer); p.resolve(JSON.parse(m.text)); }
+            if (p) {
+              this.pending.delete(m.id); clearTimeout(p.timer);
+              const t0 = performance.now();
+              const v = JSON.parse(m.text);
+              bp.parseMs = performance.now() - t0; bp.bytes = m.text.length;
+              p.resolve(v);
+            }
           }
         };
         w.onerror = (e) => reject(new Error(e.message));
@@ -154,7 +160,9 @@
     if (running) { queued = true; return; }
     running = true;
     const started = editStart;
+    const sent = performance.now();
     engine.run(request()).then((resp) => {
+      bp.engineMs = performance.now() - sent;
       if (resp.error && /--set/.test(resp.error.message) && Object.keys(state.set).length) {
         state.set = {}; // the inputs changed: drop the values typed for the old ones
         queued = true;
@@ -195,10 +203,12 @@
     const pre = text.slice(0, off);
     let end = off + 1;
     if (end > text.length || text[off] === "\n") { end = off; }
-    m.append(pre, el("mark", {}, end > off ? text.slice(off, end) : " "), text.slice(end));
+    m.append(pre, el("mark", {}, end > off ? text.slice(off, end) : " "), text.slice(end) + "\n\n");
+    m.scrollTop = $("src").scrollTop;
   }
 
   function show(resp, started) {
+    const shown = bp.parsedAt || performance.now();
     if (resp.error) { showError(resp.error); return; }
     $("src-error").textContent = "";
     mirror(0, 0);
@@ -209,16 +219,27 @@
       second: resp.second || [],
       diagram: resp.diagram || null,
     };
+    const ph = [performance.now()];
     buildSteps(view);
     if (state.step > view.steps.length) state.step = view.steps.length;
     renderInputs(resp.inputs || []);
+    ph.push(performance.now());
     renderGraph(view);
+    ph.push(performance.now());
     renderTables(view);
+    ph.push(performance.now());
     renderDetail();
     setStep(state.step, true);
-    bp.updates++;
+    ph.push(performance.now());
+    bp.phases = ph.slice(1).map((t, i) => +(t - ph[i]).toFixed(1));
     bp.lastMs = performance.now() - started;
-    bp.ready = true;
+    bp.renderMs = performance.now() - shown;
+    // Painted: the frame after the changes, and the task after it.
+    requestAnimationFrame(() => setTimeout(() => {
+      bp.paintMs = performance.now() - started;
+      bp.updates++;
+      bp.ready = true;
+    }));
   }
 
   // The steps: the forward pass a node at a time, the output's seed, the
@@ -323,14 +344,24 @@
   }
   const clip = (s, n) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
 
+  let drawn = null; // what the graph on screen was drawn from: its structure, and its elements
   function renderGraph(v) {
     const g = $("graph");
+    const d0 = v.diagram;
+    const sig = d0 ? JSON.stringify([d0.nodes.map((n) => [n.id, n.name, n.op, isTensor(n.value) ? n.value.shape : 0]), d0.edges.map((e) => [e.from, e.to, e.local])]) : "";
+    if (drawn && drawn.sig === sig && d0) {
+      // The same graph with other numbers: keep the drawing.
+      v.nodeEl = drawn.nodeEl; v.edgeEls = drawn.edgeEls; v.idOf = drawn.idOf;
+      d0.nodes.forEach((n) => { v.nodeEl.get(n.name).n = n; });
+      return;
+    }
     g.textContent = "";
     v.nodeEl = new Map(); v.edgeEls = new Map();
     const d = v.diagram;
     if (!d || !d.nodes.length) {
       g.setAttribute("width", "400"); g.setAttribute("height", "30");
       g.append(svg("text", { x: 10, y: 20 }, d ? "no nodes to draw" : "the graph is too big to draw here; the tables have every step"));
+      drawn = null;
       return;
     }
     const L = layout(d);
@@ -376,35 +407,97 @@
     });
     g.append(defs, edges, nodes);
     v.idOf = new Map(d.nodes.map((n) => [n.name, n.id]));
+    drawn = { sig, nodeEl: v.nodeEl, edgeEls: v.edgeEls, idOf: v.idOf };
   }
 
-  function cells(tr, texts) {
-    for (const t of texts) tr.append(el("td", {}, t));
+  // A table of many rows is a column of tables of CHUNK rows each, all
+  // with the same fixed column widths, each drawn only when it is near
+  // the screen (content-visibility): an edit that changes every number
+  // lays out the rows in view, not all of them. Rows are reused: an edit
+  // that changes numbers only rewrites the cells that changed.
+  const CHUNK = 40;
+  const CALC = [["V", 7], ["C", 7], ["op", 15], ["∂C/∂V", 14], ["inputs", 21], ["contribution", 18], ["G", 18]];
+  const FWD = [["node", 14], ["operation", 22], ["inputs", 44], ["value", 20]];
+  function table(box, cols) {
+    box.classList.add("tbl");
+    const chunks = []; // {tbody}
+    const rows = [];
+    const addChunk = () => {
+      const t = el("table");
+      const cg = el("colgroup");
+      for (const [, w] of cols) cg.append(el("col", { style: `width:${w}%` }));
+      t.append(cg);
+      if (!chunks.length) t.append(el("thead", {}, el("tr", {}, ...cols.map(([h]) => el("th", {}, h)))));
+      const tbody = el("tbody");
+      t.append(tbody);
+      box.append(el("div", { class: "chunk" }, t));
+      chunks.push(tbody);
+    };
+    // fill makes the rows those of items; cellsOf gives a row's cells as
+    // [text, exact value or undefined].
+    const fill = (items, cellsOf) => {
+      while (rows.length > items.length) rows.pop().remove();
+      while (chunks.length > 1 && chunks.length > Math.ceil(items.length / CHUNK)) chunks.pop().closest(".chunk").remove();
+      items.forEach((item, i) => {
+        const cs = cellsOf(item);
+        let tr = rows[i];
+        if (!tr) {
+          if (i >= chunks.length * CHUNK) addChunk();
+          tr = document.createElement("tr");
+          tr.tabIndex = 0;
+          tr.dataset.i = String(i);
+          for (const c of cs) {
+            const td = document.createElement("td");
+            if (c[1] !== undefined) td.className = "late";
+            tr.append(td);
+          }
+          chunks[Math.floor(i / CHUNK)].append(tr);
+          rows.push(tr);
+        }
+        cs.forEach(([text, val], k) => {
+          const td = tr.cells[k];
+          if (td.textContent !== text) td.textContent = text;
+          if (val !== undefined && td.dataset.value !== val) td.dataset.value = val;
+        });
+      });
+      if (!chunks.length) addChunk();
+      return rows;
+    };
+    return { fill };
   }
+  // jumps makes a click on a row of box, or Enter on it, go to the step
+  // step(i) gives for its index.
+  function jumps(box, step) {
+    const go = (e) => {
+      const tr = e.target.closest("tr[data-i]");
+      if (!tr || !box.contains(tr) || !view) return;
+      if (e.type === "keydown" && e.key !== "Enter") return;
+      const k = step(Number(tr.dataset.i));
+      if (k !== undefined) setStep(k + 1);
+    };
+    box.addEventListener("click", go);
+    box.addEventListener("keydown", go);
+  }
+  const rowCells = (r) => [[r.V], [r.C], [r.op], [r.local], [r.inputs],
+    [withValue(r.contribution, r.contribution_value), exact(r.contribution_value)], [withValue(r.G, r.G_value), exact(r.G_value)]];
+  let fwdTable, calcTable, secondTables = [];
   function renderTables(v) {
-    const fb = $("fwd").tBodies[0];
-    fb.textContent = "";
-    v.fwdRows = v.expl.forward.map((f) => {
-      const tr = el("tr", { tabindex: "0" });
-      cells(tr, [f.node, f.op, f.inputs, ""]);
-      tr.cells[3].dataset.value = exact(f.value);
-      tr.cells[3].classList.add("late");
-      tr.cells[3].textContent = fmt(f.value);
-      const go = () => setStep(v.fwdStep.get(f.node) + 1);
-      tr.addEventListener("click", go);
-      tr.addEventListener("keydown", (e) => { if (e.key === "Enter") go(); });
-      fb.append(tr);
-      return tr;
-    });
-    v.calcRows = [tableRows($("calc").tBodies[0], v.expl, 0, v)];
+    v.fwdRows = fwdTable.fill(v.expl.forward, (f) => [[f.node], [f.op], [f.inputs], [fmt(f.value), exact(f.value)]]);
+    v.calcRows = [calcTable.fill(v.expl.rows, rowCells)];
     const sec = $("second");
-    sec.textContent = "";
+    if (secondTables.length !== v.second.length) {
+      sec.textContent = "";
+      secondTables = v.second.map((e, k) => {
+        const h = el("h2");
+        const box = el("div", { class: "pass" });
+        sec.append(h, el("div", { class: "scroll" }, box));
+        jumps(box, (i) => view.rowStep[k + 1].get(i));
+        return { h, t: table(box, CALC) };
+      });
+    }
     v.second.forEach((e, k) => {
-      const body = el("tbody");
-      sec.append(el("h2", {}, `Second pass ${k + 1}: ∂/∂ of ∂${e.of}/∂${e.first}`),
-        el("div", { class: "scroll" }, el("table", { class: "calc2" },
-          el("thead", {}, el("tr", {}, ...["V", "C", "op", "∂C/∂V", "inputs", "contribution", "G"].map((h) => el("th", {}, h)))), body)));
-      v.calcRows.push(tableRows(body, e, k + 1, v));
+      secondTables[k].h.textContent = `Second pass ${k + 1}: ∂/∂ of ∂${e.of}/∂${e.first}`;
+      v.calcRows.push(secondTables[k].t.fill(e.rows, rowCells));
     });
     const ans = $("answers");
     ans.textContent = "";
@@ -412,21 +505,10 @@
       ans.append(el("p", { class: "answer", "data-wrt": a.wrt, "data-value": exact(a.value) }, `∂${v.expl.of}/∂${a.wrt} = ${withValue(a.expr, a.value)}`));
     }
   }
-  function tableRows(body, e, pass, v) {
-    body.textContent = "";
-    return e.rows.map((r, i) => {
-      const tr = el("tr", { tabindex: "0" });
-      cells(tr, [r.V, r.C, r.op, r.local, r.inputs, withValue(r.contribution, r.contribution_value), withValue(r.G, r.G_value)]);
-      tr.cells[5].dataset.value = exact(r.contribution_value);
-      tr.cells[6].dataset.value = exact(r.G_value);
-      tr.cells[5].classList.add("late"); tr.cells[6].classList.add("late");
-      const go = () => setStep(v.rowStep[pass].get(i) + 1);
-      tr.addEventListener("click", go);
-      tr.addEventListener("keydown", (ev) => { if (ev.key === "Enter") go(); });
-      body.append(tr);
-      return tr;
-    });
-  }
+
+  // Changing only what changed keeps the browser's work to that.
+  const setText = (e, t) => { if (e.textContent !== t) e.textContent = t; };
+  const setClass = (e, c) => { if (e.className !== c) e.className = c; };
 
   // setStep shows the state after the first k steps.
   function setStep(k, quiet) {
@@ -437,18 +519,18 @@
     // The forward rows and the nodes' values.
     v.fwdRows.forEach((tr, i) => {
       const at = v.fwdStep.get(v.expl.forward[i].node);
-      tr.className = at < k - 1 ? "done" : at === k - 1 ? "cur" : "todo";
+      setClass(tr, at < k - 1 ? "done" : at === k - 1 ? "cur" : "todo");
     });
     v.calcRows.forEach((rows, p) => rows.forEach((tr, i) => {
       const at = v.rowStep[p].get(i);
-      tr.className = at < k - 1 ? "done" : at === k - 1 ? "cur" : "todo";
+      setClass(tr, at < k - 1 ? "done" : at === k - 1 ? "cur" : "todo");
     }));
     // The graph: values once computed, G as it builds up (first pass).
     const byV = v.byV[0];
     for (const [name, ne] of v.nodeEl) {
       const at = v.fwdStep.has(name) ? v.fwdStep.get(name) : -1;
       const known = at < k;
-      ne.val.textContent = known ? "value " + clip(fmt(ne.n.value), 18) + ne.shape : "value ?";
+      setText(ne.val, known ? "value " + clip(fmt(ne.n.value), 18) + ne.shape : "value ?");
       let g = "G ?";
       if (name === v.expl.of && k > v.seedStep[0]) g = "G 1";
       const rows = byV.get(name);
@@ -457,10 +539,11 @@
         if (done.length === rows.length) g = "G " + clip(fmt(ne.n.grad), 20);
         else if (done.length) g = `G so far ${clip(fmt(done[done.length - 1].r.partial), 14)}`;
       }
-      ne.grad.textContent = g;
+      setText(ne.grad, g);
       const c = cur && (cur.kind === "fwd" && cur.f.node === name || cur.kind === "row" && cur.pass === 0 && cur.r.C === name);
       const isV = cur && cur.kind === "row" && cur.pass === 0 && cur.r.V === name;
-      ne.grp.setAttribute("class", "node" + (known ? " fwd" : "") + (c ? " cur" : "") + (isV ? " v" : ""));
+      const cls = "node" + (known ? " fwd" : "") + (c ? " cur" : "") + (isV ? " v" : "");
+      if (ne.grp.getAttribute("class") !== cls) ne.grp.setAttribute("class", cls);
     }
     for (const list of v.edgeEls.values()) for (const e of list) e.classList.remove("cur", "flow");
     if (cur && cur.kind === "row" && cur.pass === 0 && v.idOf) {
@@ -608,12 +691,16 @@
   const step = (d) => { play(false); setStep(state.step + d); };
 
   function wire() {
+    fwdTable = table($("fwd"), FWD);
+    calcTable = table($("calc"), CALC);
+    jumps($("fwd"), (i) => view.fwdStep.get(view.expl.forward[i].node));
+    jumps($("calc"), (i) => view.rowStep[0].get(i));
     const src = $("src");
     src.value = state.program;
     $("of").value = state.of || "";
     $("wrt").value = (state.wrt || []).join(", ");
     $("order2").checked = state.order === 2;
-    src.addEventListener("input", () => { state.program = src.value; saveState(); update(performance.now()); });
+    src.addEventListener("input", (e) => { state.program = src.value; saveState(); update(e.timeStamp || performance.now()); });
     src.addEventListener("scroll", () => { $("mirror").scrollTop = src.scrollTop; });
     $("of").addEventListener("input", (e) => { state.of = e.target.value; saveState(); update(); });
     $("wrt").addEventListener("input", (e) => { state.wrt = e.target.value.split(",").map((s) => s.trim()).filter(Boolean); saveState(); update(); });

@@ -48,6 +48,58 @@ type Response struct {
 	Check       *Check            `json:"check,omitempty"`
 }
 
+// AppendJSON appends the response as JSON to b, as json.Marshal writes
+// it but with the explanations and the diagram as explain wrote them,
+// without the second pass over them that json.Marshal makes.
+func (r *Response) AppendJSON(b []byte) []byte {
+	b = append(b, '{')
+	sep := func(key string) {
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, key...)
+		b = append(b, '"', ':')
+	}
+	marshal := func(key string, v any) {
+		sep(key)
+		j, err := json.Marshal(v)
+		if err != nil {
+			j, _ = json.Marshal(err.Error())
+		}
+		b = append(b, j...)
+	}
+	if r.Error != nil {
+		marshal("error", r.Error)
+	}
+	if r.Explanation != nil {
+		sep("explanation")
+		b = append(b, bytes.TrimSpace(r.Explanation)...)
+	}
+	if r.Second != nil {
+		sep("second")
+		b = append(b, '[')
+		for i, s := range r.Second {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, bytes.TrimSpace(s)...)
+		}
+		b = append(b, ']')
+	}
+	if r.Diagram != nil {
+		sep("diagram")
+		b = append(b, bytes.TrimSpace(r.Diagram)...)
+	}
+	if r.Inputs != nil {
+		marshal("inputs", r.Inputs)
+	}
+	if r.Check != nil {
+		marshal("check", r.Check)
+	}
+	return append(b, '}')
+}
+
 // Error is an error in a request: Line and Col are where in the program
 // it is, or 0 when it is not at a position (a wrong --of, say).
 type Error struct {

@@ -24,11 +24,7 @@ func main() {
 		} else {
 			resp = eval.Evaluate(req, eval.Limits{})
 		}
-		out, err := json.Marshal(resp)
-		if err != nil {
-			out = []byte(`{"error":{"message":"backpropEvaluate: ` + err.Error() + `"}}`)
-		}
-		return string(out)
+		return string(resp.AppendJSON(nil))
 	}))
 	select {}
 }
