@@ -100,7 +100,7 @@ func (tb *tab) do(actions ...chromedp.Action[chromedp.Void]) {
 // script is an action that runs JavaScript statements.
 func script(js string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
-		_, err := chromedp.Evaluate[bool]("(() => { " + js + "; return true; })()")(ctx, t)
+		_, err := chromedp.Evaluate[bool]("(() => { "+js+"; return true; })()")(ctx, t)
 		return chromedp.Void{}, err
 	}
 }
@@ -585,7 +585,7 @@ func TestBrowserHeavyProgram(t *testing.T) {
 	fmt.Fprintf(&b, "y = sum(z400)\n")
 	heavy, _ := json.Marshal(b.String())
 	start := time.Now()
-	tb.do(script(`(() => { const s = document.getElementById("src"); s.value = `+string(heavy)+`; s.dispatchEvent(new Event("input")); })()`))
+	tb.do(script(`(() => { const s = document.getElementById("src"); s.value = ` + string(heavy) + `; s.dispatchEvent(new Event("input")); })()`))
 	// The tab answers while the engine works.
 	var alive bool
 	tb.eval(`JSON.stringify(1 + 1 === 2)`, &alive)
