@@ -660,3 +660,45 @@ func TestBrowserLatency(t *testing.T) {
 	}
 	phone.shot("phone")
 }
+
+// TestBrowserNodeDetail opens nodes of a tensor program from the graph:
+// a tensor shows its heat maps, and the check of a gradient by a nudge
+// agrees with G·ε. Playing steps on, and pausing stops it.
+func TestBrowserNodeDetail(t *testing.T) {
+	src := "W = [[1, 2], [3, 4]]\nx = [[0.5], [-1]]\nh = tanh(W @ x)\ny = sum(h * h)\n"
+	page := pageFile(t, src)
+	tb := openTab(t, 1280, 1000)
+	tb.do(chromedp.Navigate(page))
+	tb.ready()
+	tb.do(chromedp.Click(`#graph g.node[aria-label="node W (input)"]`))
+	var maps int
+	tb.eval(`JSON.stringify(document.querySelectorAll("#detail canvas").length)`, &maps)
+	if maps != 2 {
+		t.Errorf("the detail of W has %d heat maps, want 2 (value and gradient)", maps)
+	}
+	for _, node := range []string{"W (input)", "h = tanh(W @ x)"} {
+		tb.do(chromedp.Click(`#graph g.node[aria-label="node ` + node + `"]`))
+		tb.do(chromedp.Click(`#detail button`))
+		tb.wait(`document.querySelector("#detail p[data-actual]") !== null`, 10*time.Second)
+		var c struct{ Actual, Predicted string }
+		tb.eval(`JSON.stringify({actual: document.querySelector("#detail p[data-actual]").dataset.actual, predicted: document.querySelector("#detail p[data-actual]").dataset.predicted})`, &c)
+		var a, p float64
+		fmt.Sscan(c.Actual, &a)
+		fmt.Sscan(c.Predicted, &p)
+		if math.Abs(a-p) > 1e-3*math.Abs(p) || p == 0 {
+			t.Errorf("%s: nudged, the output changes by %v, and G·ε is %v", node, a, p)
+		}
+	}
+	tb.shot("tensor-detail")
+
+	tb.do(chromedp.Click(`#play`))
+	tb.wait(`window.__bp.state().step >= 2`, 10*time.Second)
+	tb.do(chromedp.Click(`#play`))
+	var at, later int
+	tb.eval(`JSON.stringify(window.__bp.state().step)`, &at)
+	time.Sleep(800 * time.Millisecond)
+	tb.eval(`JSON.stringify(window.__bp.state().step)`, &later)
+	if later != at {
+		t.Errorf("paused at step %d, the page went on to %d", at, later)
+	}
+}
