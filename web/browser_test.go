@@ -646,6 +646,14 @@ func TestBrowserLatency(t *testing.T) {
 		t.Errorf("keystroke to update: median %.0f ms, far over the 100 ms target", median)
 	}
 	tb.shot("chain-200")
+	var widths [2]int
+	tb.eval(`JSON.stringify([+document.getElementById("graph").getAttribute("width"), 0])`, &widths)
+	tb.do(chromedp.Click(`#zoom-fit`))
+	tb.eval(`JSON.stringify([+document.getElementById("graph").getAttribute("width"), document.querySelector(".graph-wrap").clientWidth])`, &widths)
+	if widths[0] > widths[1] {
+		t.Errorf("fit: the drawing is %d px wide in a box of %d", widths[0], widths[1])
+	}
+	tb.shot("chain-200-fit")
 
 	phone := openTab(t, 390, 844)
 	phone.do(chromedp.Navigate(pageFile(t, cli.SeedProgram)))

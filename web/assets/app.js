@@ -304,7 +304,7 @@
   // input, the order in each layer made by a few sweeps of the barycentre
   // of the neighbours, drawn left to right.
   const NW = 168, NH = 50, GX = 56, GY = 16;
-  function layout(d) {
+  function layout(d, boxWidth) {
     const idx = new Map(d.nodes.map((n, i) => [n.id, i]));
     const ins = d.nodes.map(() => []), outs = d.nodes.map(() => []);
     for (const e of d.edges) {
@@ -335,14 +335,37 @@
     };
     for (let it = 0; it < 4; it++) { sweep(layers, ins); sweep([...layers].reverse(), outs); }
     const tall = Math.max(1, ...layers.map((l) => l.length));
+    // A graph longer than the box is wide (a chain, say) wraps into bands
+    // of layers, read left to right and then down, as text is.
+    const perBand = Math.max(3, Math.floor((boxWidth - 20 + GX) / (NW + GX)));
+    const bands = layers.length > perBand ? Math.ceil(layers.length / perBand) : 1;
+    const cols = bands > 1 ? perBand : layers.length;
+    const bandH = tall * (NH + GY) - GY + (bands > 1 ? 3 * GY : GY);
     const xy = d.nodes.map(() => [0, 0]);
     layers.forEach((l, r) => {
       const off = ((tall - l.length) * (NH + GY)) / 2;
-      l.forEach((n, k) => { xy[n] = [10 + r * (NW + GX), 10 + off + k * (NH + GY)]; });
+      const band = Math.floor(r / cols), c = r % cols;
+      l.forEach((n, k) => { xy[n] = [10 + c * (NW + GX), 10 + band * bandH + off + k * (NH + GY)]; });
     });
-    return { xy, idx, width: 20 + layers.length * (NW + GX) - GX, height: 20 + tall * (NH + GY) - GY };
+    const bandTop = (y) => 10 + Math.floor((y - 10) / bandH) * bandH;
+    return { xy, idx, bandTop, width: 20 + cols * (NW + GX) - GX, height: 20 + bands * bandH - (bands > 1 ? 3 * GY : GY) };
   }
   const clip = (s, n) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
+
+  // The drawing's scale: 1 is its natural size; "fit" makes it the
+  // width of its box.
+  let zoom = 1;
+  function applyZoom() {
+    const g = $("graph");
+    if (!g.dataset.w) return;
+    g.setAttribute("width", String(Math.round(+g.dataset.w * zoom)));
+    g.setAttribute("height", String(Math.round(+g.dataset.h * zoom)));
+  }
+  function zoomBy(f) { zoom = Math.min(4, Math.max(0.05, zoom * f)); applyZoom(); }
+  function zoomFit() {
+    const g = $("graph");
+    if (g.dataset.w) { zoom = Math.min(1, (g.parentElement.clientWidth - 4) / +g.dataset.w); applyZoom(); }
+  }
 
   let drawn = null; // what the graph on screen was drawn from: its structure, and its elements
   function renderGraph(v) {
@@ -359,26 +382,38 @@
     v.nodeEl = new Map(); v.edgeEls = new Map();
     const d = v.diagram;
     if (!d || !d.nodes.length) {
+      delete g.dataset.w;
       g.setAttribute("width", "400"); g.setAttribute("height", "30");
       g.append(svg("text", { x: 10, y: 20 }, d ? "no nodes to draw" : "the graph is too big to draw here; the tables have every step"));
       drawn = null;
       return;
     }
-    const L = layout(d);
-    g.setAttribute("width", String(L.width)); g.setAttribute("height", String(L.height));
+    const L = layout(d, g.parentElement.clientWidth || 1000);
+    g.dataset.w = String(L.width); g.dataset.h = String(L.height);
+    applyZoom();
     g.setAttribute("viewBox", `0 0 ${L.width} ${L.height}`);
     const labels = d.edges.length <= 120;
     const edges = svg("g"), nodes = svg("g");
     for (const e of d.edges) {
       const a = L.xy[L.idx.get(e.from)], b = L.xy[L.idx.get(e.to)];
-      const x1 = a[0] + NW, y1 = a[1] + NH / 2, x2 = b[0], y2 = b[1] + NH / 2, mx = (x1 + x2) / 2;
-      const p = svg("path", { class: "edge", d: `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2 - 4},${y2}`, "marker-end": "url(#arrow)" });
+      const x1 = a[0] + NW, y1 = a[1] + NH / 2, x2 = b[0], y2 = b[1] + NH / 2;
+      let mx = (x1 + x2) / 2, my = (y1 + y2) / 2, path;
+      if (x2 > x1) {
+        path = `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2 - 4},${y2}`;
+      } else {
+        // To a later band: down the gap after the source, back along the
+        // gap above the target's band, and in.
+        const gy = L.bandTop(b[1]) - GY;
+        mx = (x1 + x2) / 2; my = gy;
+        path = `M${x1},${y1} C${x1 + GX / 2},${y1} ${x1 + GX / 2},${gy} ${x1},${gy} L${x2},${gy} C${x2 - GX / 2},${gy} ${x2 - GX / 2},${y2} ${x2 - 4},${y2}`;
+      }
+      const p = svg("path", { class: "edge", d: path, "marker-end": "url(#arrow)" });
       edges.append(p);
       const key = e.from + ">" + e.to;
       const list = v.edgeEls.get(key) || [];
       list.push(p);
       if (labels && e.local) {
-        const t = svg("text", { class: "elabel", x: mx, y: (y1 + y2) / 2 - 3, "text-anchor": "middle" }, clip(e.local, 22));
+        const t = svg("text", { class: "elabel", x: mx, y: my - 3, "text-anchor": "middle" }, clip(e.local, 22));
         t.append(svg("title", {}, `∂C/∂V = ${e.local}`));
         edges.append(t);
         list.push(t);
@@ -705,6 +740,9 @@
     $("of").addEventListener("input", (e) => { state.of = e.target.value; saveState(); update(); });
     $("wrt").addEventListener("input", (e) => { state.wrt = e.target.value.split(",").map((s) => s.trim()).filter(Boolean); saveState(); update(); });
     $("order2").addEventListener("change", (e) => { state.order = e.target.checked ? 2 : 1; saveState(); update(); });
+    $("zoom-in").addEventListener("click", () => zoomBy(1.25));
+    $("zoom-out").addEventListener("click", () => zoomBy(0.8));
+    $("zoom-fit").addEventListener("click", zoomFit);
     $("first").addEventListener("click", () => { play(false); setStep(0); });
     $("back").addEventListener("click", () => step(-1));
     $("next").addEventListener("click", () => step(1));
