@@ -25,6 +25,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -708,5 +710,56 @@ func TestBrowserNodeDetail(t *testing.T) {
 	tb.eval(`JSON.stringify(window.__bp.state().step)`, &later)
 	if later != at {
 		t.Errorf("paused at step %d, the page went on to %d", at, later)
+	}
+}
+
+// TestBrowserRunningSumAndMotion steps a node with several consumers —
+// the running sum builds up row by row — moves an input's slider with
+// the keyboard, and checks that the flowing edge stands still under
+// prefers-reduced-motion.
+func TestBrowserRunningSumAndMotion(t *testing.T) {
+	page := pageFile(t, "x = 3\ny = sin(x) + x * x + x\n")
+	tb := openTab(t, 1280, 1000)
+	tb.do(chromedp.Navigate(page))
+	tb.ready()
+	var total int
+	tb.eval(`JSON.stringify(window.__bp.view().steps.length)`, &total)
+	var rules []string
+	for range total {
+		tb.do(chromedp.KeyEvent(kb.ArrowRight))
+		var r string
+		tb.eval(`JSON.stringify(document.getElementById("rule").textContent)`, &r)
+		if strings.Contains(r, "G(x)") {
+			rules = append(rules, r)
+		}
+	}
+	if len(rules) != 3 || !strings.Contains(rules[0], "G(x) so far") || !strings.Contains(rules[1], "G(x) so far") || !strings.Contains(rules[2], "(all 3 consumers)") {
+		t.Errorf("x's three rows read %q; want the running sum, then all three", rules)
+	}
+	var want explainJSON
+	json.Unmarshal([]byte(backprop(t, "x = 3\ny = sin(x) + x * x + x\n", "explain", "-", "--format", "json")), &want)
+	if g := fmt.Sprint(want.Answers[0].Value); !strings.Contains(rules[2], strings.TrimRight(fmt.Sprintf("%.6g", want.Answers[0].Value), "0")) {
+		t.Errorf("x's last row %q does not give G(x) = %s", rules[2], g)
+	}
+
+	// The slider, with the keyboard: → moves it a step up.
+	n := tb.updates()
+	tb.do(chromedp.Focus(`#inputs input[data-name="x"][type="range"]`), chromedp.KeyEvent(kb.ArrowRight))
+	tb.wait(fmt.Sprintf(`window.__bp.updates > %d`, n), 10*time.Second)
+	var x string
+	tb.eval(`JSON.stringify(document.querySelector('#inputs input[data-name="x"][type="number"]').value)`, &x)
+	if x == "3" {
+		t.Errorf("the slider moved, the value is still %s", x)
+	}
+
+	reduce := func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}})
+		return chromedp.Void{}, err
+	}
+	tb.do(chromedp.Action[chromedp.Void](reduce), script(`document.activeElement.blur()`), chromedp.KeyEvent(kb.End), chromedp.KeyEvent(kb.ArrowLeft))
+	var anim string
+	tb.eval(`JSON.stringify(getComputedStyle(document.querySelector("#graph path.edge.cur")).animationName)`, &anim)
+	if anim != "none" {
+		t.Errorf("under prefers-reduced-motion the current edge's animation is %q, want none", anim)
 	}
 }

@@ -751,7 +751,7 @@
     $("speed").addEventListener("input", () => { if (playTimer) play(true); });
     document.addEventListener("keydown", (e) => {
       const t = e.target;
-      if (t && (t.tagName === "TEXTAREA" || t.tagName === "INPUT" && t.type !== "range" && t.type !== "checkbox")) return;
+      if (t && (t.tagName === "TEXTAREA" || t.tagName === "INPUT" || t.tagName === "SELECT")) return; // their keys are their own
       if (e.altKey || e.ctrlKey || e.metaKey) return;
       const sp = $("speed");
       switch (e.key) {
