@@ -301,15 +301,20 @@ func maxPool2x2Go[T float](out []int, src []T, w, ho, wo int) {
 		for oj := range o {
 			j := 2 * oj
 			a, b, c, d := r0[j], r0[j+1], r1[j], r1[j+1]
-			k, m := 0, a
-			if b > m {
-				k, m = 1, b
+			// A tournament of selects, which compile without branches:
+			// random data mispredicts the branches of a scan. Each pair's
+			// first wins a tie, and the second pair wins only if greater,
+			// so the first of equal elements wins, as a scan finds it.
+			k, m := 0, max(a, b)
+			if b > a {
+				k = 1
 			}
-			if c > m {
-				k, m = 2, c
+			kc := 2
+			if d > c {
+				kc = 3
 			}
-			if d > m {
-				k = 3
+			if max(c, d) > m {
+				k = kc
 			}
 			if a != a || b != b || c != c || d != d {
 				switch {
