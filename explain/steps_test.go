@@ -19,9 +19,9 @@ import (
 // The programs of the tests of Options.Steps.
 const (
 	workedExample = "u1 = 4\nu2 = 2\nu3 = u1 + u2\nu4 = u3^2\nu5 = sin(u4)\n"
-	manyConsumers = "x = 3\ny = x*x + sin(x) + x\n"   // x has three consumers, one of which uses it twice
-	usedTwice     = "x = 3\ny = x*x\n"                // one row, two steps
-	twiceInChain  = "x = 3\nz = 2\ny = z*x*x*z\n"     // x and z used by two consumers each
+	manyConsumers = "x = 3\ny = x*x + sin(x) + x\n" // x has three consumers, one of which uses it twice
+	usedTwice     = "x = 3\ny = x*x\n"              // one row, two steps
+	twiceInChain  = "x = 3\nz = 2\ny = z*x*x*z\n"   // x and z used by two consumers each
 	matmulSum     = "W = [[1, 2], [3, 4]]\nx = [[1], [2]]\ny = sum(W @ x)\n"
 	broadcastSum  = "W = [[1, 2], [3, 4]]\nx = [[1], [2]]\ny = sum(W * W + x)\n" // W used twice, x broadcast
 )
