@@ -52,9 +52,10 @@ type Response struct {
 // it but with the explanations and the diagram as explain wrote them,
 // without the second pass over them that json.Marshal makes.
 func (r *Response) AppendJSON(b []byte) []byte {
+	start := len(b)
 	b = append(b, '{')
 	sep := func(key string) {
-		if len(b) > 1 {
+		if len(b) > start+1 {
 			b = append(b, ',')
 		}
 		b = append(b, '"')
@@ -241,6 +242,8 @@ func Evaluate(req Request, lim Limits) (resp Response) {
 			}
 			resp.Check = c
 		}
+	} else if req.Check != "" {
+		return Response{Error: &Error{Message: fmt.Sprintf("check: the graph has %d nodes, more than the %d the page draws and checks", pg.Output().ID()+1, lim.or(lim.MaxDiagram, DefaultMaxDiagram))}}
 	}
 	return resp
 }
