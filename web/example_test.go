@@ -9,7 +9,8 @@ import (
 	"github.com/seed812a03d2/backprop/web/eval"
 )
 
-// A page for the worked example, to save as an HTML file and open.
+// A page for the worked example, to save as an HTML file and open in a
+// browser, with no server.
 func ExampleWritePage() {
 	var b bytes.Buffer
 	p := web.Page{
@@ -21,11 +22,13 @@ func ExampleWritePage() {
 		return
 	}
 	page := b.String()
-	fmt.Println(strings.HasPrefix(page, "<!DOCTYPE html>"))
-	fmt.Println(strings.Contains(page, `"program":"u1 = 4\nu2 = 2\n`))
-	fmt.Println(b.Len() > 1<<20) // the engine is most of it
+	fmt.Println("an HTML document:", strings.HasPrefix(page, "<!DOCTYPE html>"))
+	fmt.Println("its title:", strings.Contains(page, "<title>Backpropagation of u5</title>"))
+	fmt.Println("starts on the program:", strings.Contains(page, `{"program":"u1 = 4\nu2 = 2\nu3 = u1 + u2\nu4 = u3^2\nu5 = sin(u4)\n"}`))
+	fmt.Println("over 1 MiB, the engine most of it:", b.Len() > 1<<20)
 	// Output:
-	// true
-	// true
-	// true
+	// an HTML document: true
+	// its title: true
+	// starts on the program: true
+	// over 1 MiB, the engine most of it: true
 }
