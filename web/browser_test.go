@@ -763,3 +763,27 @@ func TestBrowserRunningSumAndMotion(t *testing.T) {
 		t.Errorf("under prefers-reduced-motion the current edge's animation is %q, want none", anim)
 	}
 }
+
+// Dragging a slider: each move re-runs the engine, and the slider under
+// the pointer stays the same element, so the drag goes on.
+func TestBrowserSliderStays(t *testing.T) {
+	tb := openTab(t, 1280, 1000)
+	tb.do(chromedp.Navigate(pageFile(t, cli.SeedProgram)))
+	tb.ready()
+	tb.do(script(`window.__slider = document.querySelector('#inputs input[data-name="u1"][type="range"]')`))
+	for i := range 3 {
+		n := tb.updates()
+		tb.do(chromedp.Focus(`#inputs input[data-name="u1"][type="range"]`), chromedp.KeyEvent(kb.ArrowRight))
+		tb.wait(fmt.Sprintf(`window.__bp.updates > %d`, n), 10*time.Second)
+		var same bool
+		tb.eval(`JSON.stringify(window.__slider === document.querySelector('#inputs input[data-name="u1"][type="range"]') && document.activeElement === window.__slider)`, &same)
+		if !same {
+			t.Fatalf("move %d: the slider was replaced or lost its focus", i+1)
+		}
+	}
+	var u1 string
+	tb.eval(`JSON.stringify(document.querySelector('#inputs input[data-name="u1"][type="number"]').value)`, &u1)
+	if u1 == "4" {
+		t.Errorf("after three moves of the slider u1 is still %s", u1)
+	}
+}

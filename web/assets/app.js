@@ -271,10 +271,23 @@
     v.seedStep = steps.filter((s) => s.kind === "seed").map((s) => s.index);
   }
 
+  // renderInputs shows the inputs' fields. When the inputs are the same
+  // names as on screen, the fields stay (a slider being dragged is not
+  // replaced under the pointer) and only a field not in use takes the new
+  // value.
+  let inputNames = null;
   function renderInputs(inputs) {
     const box = $("inputs");
-    const focused = document.activeElement && box.contains(document.activeElement) ? document.activeElement.dataset.name : null;
-    const kind = document.activeElement && document.activeElement.type;
+    const names = JSON.stringify(inputs.map((i) => i.name));
+    if (names === inputNames) {
+      for (const inp of inputs) {
+        for (const f of box.querySelectorAll("input")) {
+          if (f.dataset.name === inp.name && f !== document.activeElement && toNum(f.value) !== toNum(inp.value)) f.value = String(toNum(inp.value));
+        }
+      }
+      return;
+    }
+    inputNames = names;
     box.textContent = "";
     if (!inputs.length) box.append(el("p", { class: "note" }, "no scalar inputs"));
     for (const inp of inputs) {
@@ -296,7 +309,6 @@
       num.addEventListener("input", () => set(parseFloat(num.value), num));
       range.addEventListener("input", () => set(parseFloat(range.value), range));
       box.append(el("div", { class: "in" }, el("span", {}, inp.name), num, range));
-      if (focused === inp.name) (kind === "range" ? range : num).focus();
     }
   }
 
