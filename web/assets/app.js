@@ -113,10 +113,8 @@
             const p = this.pending.get(m.id);
             if (p) {
               this.pending.delete(m.id); clearTimeout(p.timer);
-              const t0 = performance.now();
-              const v = JSON.parse(m.text);
-              bp.parseMs = performance.now() - t0; bp.bytes = m.text.length;
-              p.resolve(v);
+              bp.bytes = m.text.length;
+              p.resolve(JSON.parse(m.text));
             }
           }
         };
@@ -208,7 +206,7 @@
   }
 
   function show(resp, started) {
-    const shown = bp.parsedAt || performance.now();
+    const shown = performance.now();
     if (resp.error) { showError(resp.error); return; }
     $("src-error").textContent = "";
     mirror(0, 0);
@@ -219,19 +217,13 @@
       second: resp.second || [],
       diagram: resp.diagram || null,
     };
-    const ph = [performance.now()];
     buildSteps(view);
     if (state.step > view.steps.length) state.step = view.steps.length;
     renderInputs(resp.inputs || []);
-    ph.push(performance.now());
     renderGraph(view);
-    ph.push(performance.now());
     renderTables(view);
-    ph.push(performance.now());
     renderDetail();
     setStep(state.step, true);
-    ph.push(performance.now());
-    bp.phases = ph.slice(1).map((t, i) => +(t - ph[i]).toFixed(1));
     bp.lastMs = performance.now() - started;
     bp.renderMs = performance.now() - shown;
     // Painted: the frame after the changes, and the task after it.
