@@ -44,6 +44,12 @@ func kernel12x16F64(k int, a, b, c *float64, ldc int)
 //go:noescape
 func transposeF32(n, groups int, src *float32, lds int, dst *float32, ldd int)
 
+// transposeAVX2F32 is transposeF32 in AVX2, for the CPUs without
+// AVX-512F.
+//
+//go:noescape
+func transposeAVX2F32(n, groups int, src *float32, lds int, dst *float32, ldd int)
+
 // copyRowsF32 packs n rows of w ≤ 32 elements of src (stride lds) one
 // after another, dst[p*w+j] = src[p*lds+j], under the masks of mask's
 // halves (bit j set for j < w). It needs AVX-512F; packing the operands

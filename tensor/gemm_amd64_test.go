@@ -115,9 +115,19 @@ func checkKernel[T float](t *testing.T, mr, nr int, f func(k int, a, b, c *T, ld
 // TestTranspose checks the packing transpose against its definition, for
 // 0 to 3 blocks of 1 to 3 groups of rows and strides wider than both.
 func TestTranspose(t *testing.T) {
-	if bestKernels < avx512Kernels {
-		t.Skip("no AVX-512")
+	if bestKernels < avx2Kernels {
+		t.Skip("no AVX2")
 	}
+	kernels := map[string]func(n, groups int, src *float32, lds int, dst *float32, ldd int){"AVX2": transposeAVX2F32}
+	if bestKernels >= avx512Kernels {
+		kernels["AVX-512"] = transposeF32
+	}
+	for name, transposeF32 := range kernels {
+		t.Run(name, func(t *testing.T) { testTranspose(t, transposeF32) })
+	}
+}
+
+func testTranspose(t *testing.T, transposeF32 func(n, groups int, src *float32, lds int, dst *float32, ldd int)) {
 	for n := range 4 {
 		for groups := 1; groups <= 3; groups++ {
 			lds, ldd := 16*n+5, 4*groups+3

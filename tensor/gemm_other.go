@@ -11,8 +11,9 @@ var (
 	kernelAVX512F32 = kernelGo32
 	kernelAVX512F64 = kernelGo64
 
-	copyRowsF32  func(n, w int, src *float32, lds int, dst *float32, mask uint32)  // none
-	transposeF32 func(n, groups int, src *float32, lds int, dst *float32, ldd int) // none: packing runs in Go
+	copyRowsF32      func(n, w int, src *float32, lds int, dst *float32, mask uint32)  // none
+	transposeF32     func(n, groups int, src *float32, lds int, dst *float32, ldd int) // none: packing runs in Go
+	transposeAVX2F32 func(n, groups int, src *float32, lds int, dst *float32, ldd int) // none
 )
 
 // Nor are there assembly matrix-vector kernels.
