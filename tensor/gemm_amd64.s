@@ -24,6 +24,49 @@
 	VFMADD231PS Y0, Y3, Y14 \
 	VFMADD231PS Y1, Y3, Y15
 
+// The arguments of transposeF32 and transposeAVX2F32: CX blocks from SI
+// to DI, R8 = lds, R9 = ldd, R15 = 3·lds, R13 = 3·ldd and R14 = 4·ldd, in
+// bytes; the flags are CX's test for zero.
+#define TRANSPOSE_ARGS \
+	MOVQ n+0(FP), CX \
+	MOVQ src+16(FP), SI \
+	MOVQ lds+24(FP), R8 \
+	MOVQ dst+32(FP), DI \
+	MOVQ ldd+40(FP), R9 \
+	SHLQ $2, R8 \
+	SHLQ $2, R9 \
+	LEAQ (R8)(R8*2), R15 \
+	LEAQ (R9)(R9*2), R13 \
+	MOVQ R9, R14 \
+	SHLQ $2, R14 \
+	TESTQ CX, CX
+
+// Four rows of eight columns, from R10+off (off in bytes), transposed into
+// the runs of those columns from runs: in each 128-bit lane a 4×4 transpose,
+// lane 0 holding columns 0..3 of the eight and lane 1 columns 4..7.
+#define TRANSPOSE4x8(off, runs) \
+	VMOVUPS off(R10), Y0 \
+	VMOVUPS off(R10)(R8*1), Y1 \
+	VMOVUPS off(R10)(R8*2), Y2 \
+	VMOVUPS off(R10)(R15*1), Y3 \
+	VUNPCKLPS Y1, Y0, Y4 \
+	VUNPCKHPS Y1, Y0, Y5 \
+	VUNPCKLPS Y3, Y2, Y6 \
+	VUNPCKHPS Y3, Y2, Y7 \
+	VUNPCKLPD Y6, Y4, Y8 \
+	VUNPCKHPD Y6, Y4, Y9 \
+	VUNPCKLPD Y7, Y5, Y10 \
+	VUNPCKHPD Y7, Y5, Y11 \
+	LEAQ (runs)(R14*1), AX \
+	VMOVUPS X8, (runs) \
+	VMOVUPS X9, (runs)(R9*1) \
+	VMOVUPS X10, (runs)(R9*2) \
+	VMOVUPS X11, (runs)(R13*1) \
+	VEXTRACTF128 $1, Y8, (AX) \
+	VEXTRACTF128 $1, Y9, (AX)(R9*1) \
+	VEXTRACTF128 $1, Y10, (AX)(R9*2) \
+	VEXTRACTF128 $1, Y11, (AX)(R13*1)
+
 // func kernel6x16F32(k int, a, b, c *float32, ldc int)
 TEXT ·kernel6x16F32(SB), NOSPLIT, $0-40
 	MOVQ k+0(FP), CX
@@ -755,18 +798,7 @@ kernel12x16F64store:
 // Each 128-bit lane of four rows is transposed as a 4×4 matrix with two
 // rounds of unpacking, and stored a lane at a time.
 TEXT ·transposeF32(SB), NOSPLIT, $0-48
-	MOVQ n+0(FP), CX
-	MOVQ src+16(FP), SI
-	MOVQ lds+24(FP), R8
-	MOVQ dst+32(FP), DI
-	MOVQ ldd+40(FP), R9
-	SHLQ $2, R8               // lds bytes
-	SHLQ $2, R9               // ldd bytes
-	LEAQ (R8)(R8*2), R15      // 3·lds bytes
-	LEAQ (R9)(R9*2), R13      // 3·ldd bytes
-	MOVQ R9, R14
-	SHLQ $2, R14              // 4·ldd bytes: from one lane's columns to the next
-	TESTQ CX, CX
+	TRANSPOSE_ARGS
 	JZ   trdone
 
 trblock:
@@ -858,49 +890,12 @@ cpdone:
 	VZEROUPPER
 	RET
 
-// Four rows of eight columns, from R10+off, transposed into the runs of
-// columns off/4 to off/4+7 from R12: in each 128-bit lane a 4×4 transpose,
-// lane 0 holding columns 0..3 of the eight and lane 1 columns 4..7.
-#define TRANSPOSE4x8(off, runs) \
-	VMOVUPS off(R10), Y0 \
-	VMOVUPS off(R10)(R8*1), Y1 \
-	VMOVUPS off(R10)(R8*2), Y2 \
-	VMOVUPS off(R10)(R15*1), Y3 \
-	VUNPCKLPS Y1, Y0, Y4 \
-	VUNPCKHPS Y1, Y0, Y5 \
-	VUNPCKLPS Y3, Y2, Y6 \
-	VUNPCKHPS Y3, Y2, Y7 \
-	VUNPCKLPD Y6, Y4, Y8 \
-	VUNPCKHPD Y6, Y4, Y9 \
-	VUNPCKLPD Y7, Y5, Y10 \
-	VUNPCKHPD Y7, Y5, Y11 \
-	LEAQ (runs)(R14*1), AX \
-	VMOVUPS X8, (runs) \
-	VMOVUPS X9, (runs)(R9*1) \
-	VMOVUPS X10, (runs)(R9*2) \
-	VMOVUPS X11, (runs)(R13*1) \
-	VEXTRACTF128 $1, Y8, (AX) \
-	VEXTRACTF128 $1, Y9, (AX)(R9*1) \
-	VEXTRACTF128 $1, Y10, (AX)(R9*2) \
-	VEXTRACTF128 $1, Y11, (AX)(R13*1)
-
 // func transposeAVX2F32(n, groups int, src *float32, lds int, dst *float32, ldd int)
 //
 // transposeF32 in AVX2: each group of four rows of a 16-column block is
 // two 4×8 transposes.
 TEXT ·transposeAVX2F32(SB), NOSPLIT, $0-48
-	MOVQ n+0(FP), CX
-	MOVQ src+16(FP), SI
-	MOVQ lds+24(FP), R8
-	MOVQ dst+32(FP), DI
-	MOVQ ldd+40(FP), R9
-	SHLQ $2, R8               // lds bytes
-	SHLQ $2, R9               // ldd bytes
-	LEAQ (R8)(R8*2), R15      // 3·lds bytes
-	LEAQ (R9)(R9*2), R13      // 3·ldd bytes
-	MOVQ R9, R14
-	SHLQ $2, R14              // 4·ldd bytes: from one lane's columns to the next
-	TESTQ CX, CX
+	TRANSPOSE_ARGS
 	JZ   tr2done
 
 tr2block:

@@ -122,12 +122,12 @@ func TestTranspose(t *testing.T) {
 	if bestKernels >= avx512Kernels {
 		kernels["AVX-512"] = transposeF32
 	}
-	for name, transposeF32 := range kernels {
-		t.Run(name, func(t *testing.T) { testTranspose(t, transposeF32) })
+	for name, tr := range kernels {
+		t.Run(name, func(t *testing.T) { testTranspose(t, tr) })
 	}
 }
 
-func testTranspose(t *testing.T, transposeF32 func(n, groups int, src *float32, lds int, dst *float32, ldd int)) {
+func testTranspose(t *testing.T, tr func(n, groups int, src *float32, lds int, dst *float32, ldd int)) {
 	for n := range 4 {
 		for groups := 1; groups <= 3; groups++ {
 			lds, ldd := 16*n+5, 4*groups+3
@@ -137,7 +137,7 @@ func testTranspose(t *testing.T, transposeF32 func(n, groups int, src *float32, 
 			}
 			dst := make([]float32, max(16*n*ldd, 1))
 			if n > 0 {
-				transposeF32(n, groups, &src[0], lds, &dst[0], ldd)
+				tr(n, groups, &src[0], lds, &dst[0], ldd)
 			}
 			for q := range 16 * n {
 				for i := range ldd {
