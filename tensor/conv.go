@@ -281,8 +281,8 @@ func maxPoolIndex[T float](idx []int, img []T, planes, h, w, ho, wo int, win Win
 }
 
 // maxPool2x2 is maxPoolIndex of one plane for the usual 2×2 windows with
-// stride 2 and no padding: in AVX-512, 16 windows a step, for float32
-// where the CPU has it (maxPool2x2Rows), otherwise maxPool2x2Go.
+// stride 2 and no padding: in assembly for float32 where the CPU has it
+// (maxPool2x2Rows), otherwise maxPool2x2Go.
 func maxPool2x2[T float](out []int, src []T, w, ho, wo int) {
 	var z T
 	if unsafe.Sizeof(z) == 4 && maxPool2x2Rows(out, unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(src))), len(src)), w, ho, wo) {

@@ -46,15 +46,35 @@ func bitRange(j0, j1 int) uint32 { return uint32(uint64(1)<<j1-1) &^ uint32(uint
 //go:noescape
 func maxPool2x2F32(ho, w int, src *float32, out *int, full int, tailIn, tailOut uint32, tail int)
 
-// maxPool2x2Rows is maxPool2x2 for float32 on a CPU with rowMoves, 16
-// windows a step; positions are computed in 32 bits, so the plane must
-// have fewer than 2³¹ elements. It reports whether it ran.
+// maxPool2x2Rows is maxPool2x2 for float32 in assembly: in AVX-512, 16
+// windows a step, or in AVX2, 8 windows a step where a row has at least
+// 8. Positions are computed in 32 bits, so the plane must have fewer than
+// 2³¹ elements. It reports whether it ran.
 func maxPool2x2Rows(out []int, src []float32, w, ho, wo int) bool {
-	if !rowMoves() || ho == 0 || wo == 0 || 2*ho*w >= 1<<31 {
+	return maxPool2x2With(bestKernels, out, src, w, ho, wo)
+}
+
+// maxPool2x2With is maxPool2x2Rows with the kernels of ks, which the CPU
+// must have.
+func maxPool2x2With(ks kernelSet, out []int, src []float32, w, ho, wo int) bool {
+	if ho == 0 || wo == 0 || 2*ho*w >= 1<<31 {
 		return false
 	}
 	_, _ = out[ho*wo-1], src[(2*ho-1)*w+2*wo-1]
-	full, tail := wo/16, wo%16
-	maxPool2x2F32(ho, w, &src[0], &out[0], full, bitRange(0, 2*tail), bitRange(0, tail), tail)
+	switch {
+	case ks >= avx512Kernels:
+		full, tail := wo/16, wo%16
+		maxPool2x2F32(ho, w, &src[0], &out[0], full, bitRange(0, 2*tail), bitRange(0, tail), tail)
+	case ks >= avx2Kernels && wo >= 8:
+		maxPool2x2AVX2F32(ho, w, &src[0], &out[0], wo)
+	default:
+		return false
+	}
 	return true
 }
+
+// maxPool2x2AVX2F32 is maxPool2x2 of one plane of ho rows of wo ≥ 8
+// windows in AVX2, 8 windows a step.
+//
+//go:noescape
+func maxPool2x2AVX2F32(ho, w int, src *float32, out *int, wo int)

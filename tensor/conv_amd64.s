@@ -168,6 +168,52 @@ GLOBL maxPoolOdd<>(SB), RODATA|NOPTR, $64
 	VMOVDQU64 Z12, K3, (DI) \
 	VMOVDQU64 Z13, K4, 64(DI)
 
+// One block of 8 windows of a row pair in AVX2, as MAXPOOL_BLOCK: R11 and
+// R12 point at the two rows' 16 elements of the block, DI at its 8
+// outputs, AX holds the block's first position in the plane. Y11 holds
+// 0, 2, …, 14, Y12 to Y14 the constants 1 to 3, Y15 the position offsets
+// of k = 0 to 3 (0, 1, w, w+1). VSHUFPS splits the evens (a, c) from the
+// odds (b, d) within each 128-bit lane, so the windows lie in the order
+// 0, 1, 4, 5, 2, 3, 6, 7 until VPERMQ puts the places k back in order.
+#define MAXPOOL_BLOCK_AVX2 \
+	VMOVUPS (R11), Y0 \
+	VMOVUPS 32(R11), Y1 \
+	VMOVUPS (R12), Y2 \
+	VMOVUPS 32(R12), Y3 \
+	VSHUFPS $0x88, Y1, Y0, Y4 \
+	VSHUFPS $0xdd, Y1, Y0, Y0 \
+	VSHUFPS $0x88, Y3, Y2, Y6 \
+	VSHUFPS $0xdd, Y3, Y2, Y2 \
+	VMOVAPS Y4, Y8 \
+	VPXOR Y9, Y9, Y9 \
+	VCMPPS $0x1e, Y8, Y0, Y5 \
+	VBLENDVPS Y5, Y0, Y8, Y8 \
+	VBLENDVPS Y5, Y12, Y9, Y9 \
+	VCMPPS $0x1e, Y8, Y6, Y5 \
+	VBLENDVPS Y5, Y6, Y8, Y8 \
+	VBLENDVPS Y5, Y13, Y9, Y9 \
+	VCMPPS $0x1e, Y8, Y2, Y5 \
+	VBLENDVPS Y5, Y14, Y9, Y9 \
+	VCMPPS $3, Y2, Y2, Y5 \
+	VBLENDVPS Y5, Y14, Y9, Y9 \
+	VCMPPS $3, Y6, Y6, Y5 \
+	VBLENDVPS Y5, Y13, Y9, Y9 \
+	VCMPPS $3, Y0, Y0, Y5 \
+	VBLENDVPS Y5, Y12, Y9, Y9 \
+	VCMPPS $3, Y4, Y4, Y5 \
+	VPANDN Y9, Y5, Y9 \
+	VPERMQ $0xd8, Y9, Y9 \
+	VPERMD Y15, Y9, Y10 \
+	VMOVD AX, X7 \
+	VPBROADCASTD X7, Y7 \
+	VPADDD Y11, Y7, Y7 \
+	VPADDD Y10, Y7, Y7 \
+	VPMOVSXDQ X7, Y8 \
+	VEXTRACTI128 $1, Y7, X7 \
+	VPMOVSXDQ X7, Y7 \
+	VMOVDQU Y8, (DI) \
+	VMOVDQU Y7, 32(DI)
+
 // func maxPool2x2F32(ho, w int, src *float32, out *int, full int, tailIn, tailOut uint32, tail int)
 //
 // maxPool2x2 of one plane, 16 windows a step: each row of windows is full
@@ -242,5 +288,86 @@ mpnext:
 	JNZ  mprow
 
 mpdone:
+	VZEROUPPER
+	RET
+
+
+// The offsets 0, 1, 0, 1, … of a window's right column, and the lanes of
+// its bottom row, for the AVX2 max-pool's offsets 0, 1, w, w+1.
+DATA maxPoolRight<>+0(SB)/4, $0
+DATA maxPoolRight<>+4(SB)/4, $1
+DATA maxPoolRight<>+8(SB)/4, $0
+DATA maxPoolRight<>+12(SB)/4, $1
+DATA maxPoolRight<>+16(SB)/4, $0
+DATA maxPoolRight<>+20(SB)/4, $0
+DATA maxPoolRight<>+24(SB)/4, $-1
+DATA maxPoolRight<>+28(SB)/4, $-1
+GLOBL maxPoolRight<>(SB), RODATA|NOPTR, $32
+
+// func maxPool2x2AVX2F32(ho, w int, src *float32, out *int, wo int)
+//
+// maxPool2x2 of one plane in AVX2, 8 windows a step, for wo ≥ 8: each row
+// of windows is wo/8 blocks and, if 8 does not divide wo, a last block of
+// the row's last 8 windows, which overlaps the one before it and writes
+// the same positions again.
+TEXT ·maxPool2x2AVX2F32(SB), NOSPLIT, $0-40
+	MOVQ ho+0(FP), R8
+	MOVQ w+8(FP), R10
+	MOVQ src+16(FP), SI
+	MOVQ out+24(FP), R13
+	MOVQ wo+32(FP), R15
+	VMOVDQU maxPoolEven<>(SB), Y11
+	MOVL $1, AX
+	VMOVD AX, X12
+	VPBROADCASTD X12, Y12
+	VPADDD Y12, Y12, Y13
+	VPADDD Y12, Y13, Y14
+	VPBROADCASTD w+8(FP), Y15
+	VPAND maxPoolRight<>+16(SB), X15, X15
+	VPERMQ $0x44, Y15, Y15     // 0, 0, w, w in both halves
+	VMOVDQU maxPoolRight<>(SB), X7
+	VPERMQ $0x44, Y7, Y7
+	VPADDD Y7, Y15, Y15        // 0, 1, w, w+1, 0, 1, w, w+1
+	MOVQ R15, R14
+	ANDQ $7, R14               // windows past the last whole block
+	XORQ BX, BX                // 2·oi·w, the row pair's first position
+	TESTQ R8, R8
+	JZ   mp2done
+
+mp2row:
+	LEAQ (SI)(BX*4), R11
+	LEAQ (R11)(R10*4), R12
+	MOVQ R13, DI
+	MOVQ BX, AX
+	MOVQ R15, R9
+	SHRQ $3, R9
+
+mp2block:
+	MAXPOOL_BLOCK_AVX2
+	ADDQ $64, R11
+	ADDQ $64, R12
+	ADDQ $64, DI
+	ADDQ $16, AX
+	DECQ R9
+	JNZ  mp2block
+	TESTQ R14, R14
+	JZ   mp2next
+	MOVQ $8, CX
+	SUBQ R14, CX               // back 8-rem windows to the row's last 8
+	SHLQ $1, CX
+	SUBQ CX, AX
+	SHLQ $2, CX                // 8 bytes a window, in and out
+	SUBQ CX, R11
+	SUBQ CX, R12
+	SUBQ CX, DI
+	MAXPOOL_BLOCK_AVX2
+
+mp2next:
+	LEAQ (R13)(R15*8), R13
+	LEAQ (BX)(R10*2), BX
+	DECQ R8
+	JNZ  mp2row
+
+mp2done:
 	VZEROUPPER
 	RET

@@ -12,7 +12,8 @@ import (
 func TestMaxPool2x2Rows(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 5))
 	special := []float32{0, float32(math.Copysign(0, -1)), 1, 1, -1, float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1))}
-	for _, wo := range []int{1, 7, 14, 15, 16, 17, 31, 32, 33, 40} {
+	ran := 0
+	for _, wo := range []int{1, 7, 8, 9, 12, 14, 15, 16, 17, 24, 31, 32, 33, 40} {
 		for _, extra := range []int{0, 1} { // an odd width leaves the last column out
 			w, ho := 2*wo+extra, 16
 			src := make([]float32, (2*ho+extra)*w)
@@ -23,17 +24,30 @@ func TestMaxPool2x2Rows(t *testing.T) {
 					src[i] = float32(rng.IntN(5))
 				}
 			}
-			got, want := make([]int, ho*wo), make([]int, ho*wo)
-			if !maxPool2x2Rows(got, src, w, ho, wo) {
-				t.Skip("no AVX-512")
-			}
+			want := make([]int, ho*wo)
 			maxPool2x2Go(want, src, w, ho, wo)
-			for i := range got {
-				if got[i] != want[i] {
-					t.Fatalf("wo=%d w=%d: window %d at %d, want %d", wo, w, i, got[i], want[i])
+			for _, ks := range []kernelSet{avx2Kernels, avx512Kernels} {
+				if ks > bestKernels {
+					continue
+				}
+				got := make([]int, ho*wo)
+				if !maxPool2x2With(ks, got, src, w, ho, wo) {
+					if ks == avx2Kernels && wo < 8 {
+						continue // AVX2 declines rows of fewer than 8 windows
+					}
+					t.Fatalf("kernels %d declined wo=%d", ks, wo)
+				}
+				ran++
+				for i := range got {
+					if got[i] != want[i] {
+						t.Fatalf("kernels %d, wo=%d w=%d: window %d at %d, want %d", ks, wo, w, i, got[i], want[i])
+					}
 				}
 			}
 		}
+	}
+	if ran == 0 {
+		t.Skip("no assembly max-pool on this CPU")
 	}
 }
 

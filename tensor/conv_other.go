@@ -17,3 +17,5 @@ func col2imRowsF32(n int, dst []float32, ldd, off int, src []float32, lds, j0, j
 }
 
 func maxPool2x2Rows(out []int, src []float32, w, ho, wo int) bool { return false }
+
+func maxPool2x2With(ks kernelSet, out []int, src []float32, w, ho, wo int) bool { return false }
