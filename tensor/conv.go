@@ -115,7 +115,7 @@ func im2col[T float](cols, img []T, planes, h, w, ho, wo int, win Window, back b
 	var z T
 	// Rows of float32 with stride 1 along them move in masked registers
 	// where the CPU has them (see im2colMasked).
-	masked := unsafe.Sizeof(z) == 4 && sw == 1 && wo <= 32 && rowMoves()
+	masked := unsafe.Sizeof(z) == 4 && sw == 1 && rowMoves(wo)
 	parallelElems(planes, colPlane, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
 			src := img[p*plane : (p+1)*plane]
@@ -207,7 +207,7 @@ func im2colMasked[T float](src, row []T, back bool, h, w, ho, wo, sh, base, off,
 	img := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(src))), len(src))[ih0*w:]
 	cols := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(row))), len(row))[oi0*wo:]
 	if back {
-		col2imRowsF32(n, img, sh*w, off, cols, wo, oj0, oj1)
+		col2imRowsF32(n, img, sh*w, off, cols, wo, oj0, oj1, wo)
 	} else {
 		im2colRowsF32(n, cols, wo, img, sh*w, off, oj0, oj1, wo)
 	}

@@ -16,24 +16,68 @@ func im2colRows512F32(n int, dst *float32, ldd int, src *float32, lds, off int, 
 //go:noescape
 func col2imRows512F32(n int, dst *float32, ldd, off int, src *float32, lds int, mask uint32)
 
+// im2colRowsAVX2F32 is im2colRows512F32 in AVX2 for 8 ≤ width: the
+// columns [j0, j1) are loaded, the width columns stored.
+//
+//go:noescape
+func im2colRowsAVX2F32(n int, dst *float32, ldd int, src *float32, lds, off, j0, j1, width int)
+
+// col2imRowsAVX2F32 is col2imRows512F32 in AVX2 for j1 ≤ width and 8 ≤
+// width, the width of src's rows.
+//
+//go:noescape
+func col2imRowsAVX2F32(n int, dst *float32, ldd, off int, src *float32, lds, j0, j1, width int)
+
 // rowMoves reports whether im2colRowsF32 and col2imRowsF32 run on this
-// CPU.
-func rowMoves() bool { return bestKernels >= avx512Kernels }
+// CPU for rows of width columns: up to 32 of them, and with AVX2 alone at
+// least 8.
+func rowMoves(width int) bool { return rowMovesWith(bestKernels, width) }
+
+func rowMovesWith(ks kernelSet, width int) bool {
+	switch {
+	case ks >= avx512Kernels:
+		return 0 < width && width <= 32
+	case ks >= avx2Kernels:
+		return 8 <= width && width <= 32
+	}
+	return false
+}
 
 // im2colRowsF32 sets dst[r*ldd+j] = src[r*lds+off+j] for r < n and j in
-// [j0, j1), and 0 for the other j < width ≤ 32.
+// [j0, j1), and 0 for the other j < width, where rowMoves(width).
 func im2colRowsF32(n int, dst []float32, ldd int, src []float32, lds, off, j0, j1, width int) {
+	im2colRowsWith(bestKernels, n, dst, ldd, src, lds, off, j0, j1, width)
+}
+
+// im2colRowsWith is im2colRowsF32 with the kernels of ks, where
+// rowMovesWith(ks, width).
+func im2colRowsWith(ks kernelSet, n int, dst []float32, ldd int, src []float32, lds, off, j0, j1, width int) {
 	_, _ = dst[(n-1)*ldd+width-1], src[(n-1)*lds+off+j1-1]
 	_ = src[off+j0]
-	im2colRows512F32(n, &dst[0], ldd, &src[0], lds, off, bitRange(j0, j1), bitRange(0, width))
+	if ks >= avx512Kernels {
+		im2colRows512F32(n, &dst[0], ldd, &src[0], lds, off, bitRange(j0, j1), bitRange(0, width))
+	} else {
+		im2colRowsAVX2F32(n, &dst[0], ldd, &src[0], lds, off, j0, j1, width)
+	}
 }
 
 // col2imRowsF32 sets dst[r*ldd+off+j] += src[r*lds+j] for r < n and j in
-// [j0, j1), j1 ≤ 32.
-func col2imRowsF32(n int, dst []float32, ldd, off int, src []float32, lds, j0, j1 int) {
-	_, _ = dst[(n-1)*ldd+off+j1-1], src[(n-1)*lds+j1-1]
+// [j0, j1), j1 ≤ width, where rowMoves(width) and src's rows have width
+// columns.
+func col2imRowsF32(n int, dst []float32, ldd, off int, src []float32, lds, j0, j1, width int) {
+	col2imRowsWith(bestKernels, n, dst, ldd, off, src, lds, j0, j1, width)
+}
+
+// col2imRowsWith is col2imRowsF32 with the kernels of ks, where
+// rowMovesWith(ks, width).
+func col2imRowsWith(ks kernelSet, n int, dst []float32, ldd, off int, src []float32, lds, j0, j1, width int) {
+	_, _ = dst[(n-1)*ldd+off+j1-1], src[(n-1)*lds+width-1]
 	_ = dst[off+j0]
-	col2imRows512F32(n, &dst[0], ldd, off, &src[0], lds, bitRange(j0, j1))
+	if ks >= avx512Kernels {
+		col2imRows512F32(n, &dst[0], ldd, off, &src[0], lds, bitRange(j0, j1))
+	} else {
+		col2imRowsAVX2F32(n, &dst[0], ldd, off, &src[0], lds, j0, j1, width)
+	}
 }
 
 // bitRange returns the bits j0 to j1-1 set, for 0 ≤ j0 ≤ j1 ≤ 32.

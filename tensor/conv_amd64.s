@@ -371,3 +371,133 @@ mp2next:
 mp2done:
 	VZEROUPPER
 	RET
+
+// The lanes 0 to 7, the columns of a block of 8.
+DATA colLanes<>+0(SB)/4, $0
+DATA colLanes<>+4(SB)/4, $1
+DATA colLanes<>+8(SB)/4, $2
+DATA colLanes<>+12(SB)/4, $3
+DATA colLanes<>+16(SB)/4, $4
+DATA colLanes<>+20(SB)/4, $5
+DATA colLanes<>+24(SB)/4, $6
+DATA colLanes<>+28(SB)/4, $7
+GLOBL colLanes<>(SB), RODATA|NOPTR, $32
+
+// COLUMN_MASK sets Y1 to the lanes of the block of 8 columns from R12
+// whose column c has lo < c < Y15's, with lo in R13: Y0 holds the
+// block's columns.
+#define COLUMN_MASK \
+	VMOVQ R12, X0 \
+	VPBROADCASTD X0, Y0 \
+	VPADDD Y13, Y0, Y0 \
+	VMOVQ R13, X1 \
+	VPBROADCASTD X1, Y1 \
+	VPCMPGTD Y1, Y0, Y1 \
+	VPCMPGTD Y0, Y15, Y2 \
+	VPAND Y2, Y1, Y1
+
+// func im2colRowsAVX2F32(n int, dst *float32, ldd int, src *float32, lds, off, j0, j1, width int)
+//
+// im2colRows512F32 in AVX2, for 8 ≤ width: the row is blocks of 8
+// columns, moved one block at a time down the n rows, and if 8 does not
+// divide width, a last block of the row's last 8 columns, which overlaps
+// the one before it and writes the same values again. The loads are
+// masked to the columns [j0, j1), so the padding is neither read nor
+// faulted on and its columns are set to 0; the stores are whole blocks.
+TEXT ·im2colRowsAVX2F32(SB), NOSPLIT, $0-72
+	MOVQ n+0(FP), CX
+	MOVQ dst+8(FP), DI
+	MOVQ ldd+16(FP), R8
+	MOVQ src+24(FP), SI
+	MOVQ lds+32(FP), R9
+	MOVQ off+40(FP), AX
+	MOVQ j0+48(FP), R13
+	MOVQ width+64(FP), R14
+	SHLQ $2, R8
+	SHLQ $2, R9
+	LEAQ (SI)(AX*4), SI        // the window's offset along the row
+	DECQ R13                   // lo = j0-1
+	VPBROADCASTD j1+56(FP), Y15
+	VMOVDQU colLanes<>(SB), Y13
+	TESTQ CX, CX
+	JZ    i2c2done
+	LEAQ  -8(R14), R10         // the last block's first column
+	XORQ  R11, R11
+
+i2c2block:
+	MOVQ   R11, R12
+	CMPQ   R12, R10
+	CMOVQGT R10, R12           // c = min(8k, width-8)
+	COLUMN_MASK
+	LEAQ (SI)(R12*4), AX
+	LEAQ (DI)(R12*4), BX
+	MOVQ CX, DX
+
+i2c2row:
+	VMASKMOVPS (AX), Y1, Y3
+	VMOVUPS    Y3, (BX)
+	ADDQ R9, AX
+	ADDQ R8, BX
+	DECQ DX
+	JNZ  i2c2row
+	ADDQ $8, R11
+	CMPQ R11, R14
+	JLT  i2c2block
+
+i2c2done:
+	VZEROUPPER
+	RET
+
+// func col2imRowsAVX2F32(n int, dst *float32, ldd, off int, src *float32, lds, j0, j1, width int)
+//
+// col2imRows512F32 in AVX2, for 8 ≤ width and j1 ≤ width, in the blocks of
+// im2colRowsAVX2F32; a block adds only its own columns, so the last one,
+// overlapping the one before it, adds none twice. The image's loads and
+// stores are masked: the columns outside [j0, j1) belong to the padding
+// or to other planes, and are neither read nor written.
+TEXT ·col2imRowsAVX2F32(SB), NOSPLIT, $0-72
+	MOVQ n+0(FP), CX
+	MOVQ dst+8(FP), DI
+	MOVQ ldd+16(FP), R8
+	MOVQ off+24(FP), AX
+	MOVQ src+32(FP), SI
+	MOVQ lds+40(FP), R9
+	MOVQ width+64(FP), R14
+	SHLQ $2, R8
+	SHLQ $2, R9
+	LEAQ (DI)(AX*4), DI
+	VPBROADCASTD j1+56(FP), Y15
+	VMOVDQU colLanes<>(SB), Y13
+	TESTQ CX, CX
+	JZ    c2i2done
+	LEAQ  -8(R14), R10
+	XORQ  R11, R11
+
+c2i2block:
+	MOVQ    R11, R12
+	CMPQ    R12, R10
+	CMOVQGT R10, R12           // c = min(8k, width-8)
+	MOVQ    j0+48(FP), R13
+	CMPQ    R13, R11
+	CMOVQLT R11, R13           // max(j0, 8k): the columns of earlier blocks are done
+	DECQ    R13
+	COLUMN_MASK
+	LEAQ (DI)(R12*4), AX
+	LEAQ (SI)(R12*4), BX
+	MOVQ CX, DX
+
+c2i2row:
+	VMASKMOVPS (AX), Y1, Y3
+	VADDPS     (BX), Y3, Y3
+	VMASKMOVPS Y3, Y1, (AX)
+	ADDQ R8, AX
+	ADDQ R9, BX
+	DECQ DX
+	JNZ  c2i2row
+	ADDQ $8, R11
+	CMPQ R11, R14
+	JLT  c2i2block
+
+c2i2done:
+	VZEROUPPER
+	RET

@@ -89,3 +89,74 @@ func TestMaxPool2x2Go(t *testing.T) {
 		}
 	}
 }
+
+// TestRowMoves compares the assembly row moves of im2col and col2im, for
+// every kernel set the CPU has, with their definitions, on widths that
+// cross the 8-column blocks and on ranges of columns that leave out
+// padding on either side; the elements around the rows (sentinels) must
+// stay as they were.
+func TestRowMoves(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	const n, sentinel = 5, -7
+	ran := 0
+	for width := 1; width <= 32; width++ {
+		for _, r := range [][2]int{{0, width}, {1, width}, {0, width - 1}, {2, width - 3}, {width / 2, width}, {3, 5}, {7, 9}, {8, 16}} {
+			j0, j1 := r[0], min(r[1], width)
+			if j0 < 0 || j0 >= j1 {
+				continue
+			}
+			for _, ks := range []kernelSet{avx2Kernels, avx512Kernels} {
+				if ks > bestKernels || !rowMovesWith(ks, width) {
+					continue
+				}
+				ran++
+				// The image's rows are lds apart with room on both sides;
+				// off puts column j of a row at image column off+j.
+				lds, ldd, off := width+6, width+3, 2-j0
+				base := 3 + j0 // the first image element read, src[base+off+j0] ≥ 3
+				img := make([]float32, base+n*lds+8)
+				for i := range img {
+					img[i] = float32(rng.IntN(100))
+				}
+				cols := make([]float32, n*ldd)
+				for i := range cols {
+					cols[i] = sentinel
+				}
+				im2colRowsWith(ks, n, cols, ldd, img[base:], lds, off, j0, j1, width)
+				for r := range n {
+					for j := range ldd {
+						want := float32(sentinel)
+						if j < width {
+							want = 0
+						}
+						if j0 <= j && j < j1 {
+							want = img[base+r*lds+off+j]
+						}
+						if got := cols[r*ldd+j]; got != want {
+							t.Fatalf("im2col kernels %d width %d [%d, %d): row %d column %d = %v, want %v", ks, width, j0, j1, r, j, got, want)
+						}
+					}
+				}
+				src := make([]float32, n*width)
+				for i := range src {
+					src[i] = float32(rng.IntN(100))
+				}
+				want := append([]float32(nil), img...)
+				for r := range n {
+					for j := j0; j < j1; j++ {
+						want[base+r*lds+off+j] += src[r*width+j]
+					}
+				}
+				col2imRowsWith(ks, n, img[base:], lds, off, src, width, j0, j1, width)
+				for i := range img {
+					if img[i] != want[i] {
+						t.Fatalf("col2im kernels %d width %d [%d, %d): image element %d = %v, want %v", ks, width, j0, j1, i, img[i], want[i])
+					}
+				}
+			}
+		}
+	}
+	if ran == 0 {
+		t.Skip("no assembly row moves on this CPU")
+	}
+}
