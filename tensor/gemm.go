@@ -86,7 +86,7 @@ func useKernels(ks kernelSet) bool {
 			dotRows: dotRowsGo[float64], axpyRows: axpyRowsGo[float64]}
 	case avx2Kernels:
 		gemm32 = blocking[float32]{mr: 6, nr: 16, kc: 256, mc: 240, nc: 4080, kernel: kernelAVX2F32,
-			dotRows: dotRowsAVX2F32, axpyRows: axpyRowsAVX2F32, transpose: transposeAVX2F32}
+			dotRows: dotRowsAVX2F32, axpyRows: axpyRowsAVX2F32, transpose: transposeAVX2F32, copyRows: copyRowsAVX2F32}
 		gemm64 = blocking[float64]{mr: 6, nr: 8, kc: 256, mc: 120, nc: 2040, kernel: kernelAVX2F64,
 			dotRows: dotRowsAVX2F64, axpyRows: axpyRowsAVX2F64}
 	case avx512Kernels:

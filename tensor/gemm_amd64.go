@@ -50,6 +50,12 @@ func transposeF32(n, groups int, src *float32, lds int, dst *float32, ldd int)
 //go:noescape
 func transposeAVX2F32(n, groups int, src *float32, lds int, dst *float32, ldd int)
 
+// copyRowsAVX2F32 is copyRowsF32 in AVX2, for the CPUs without AVX-512:
+// whole blocks of 8 elements, and the rest of a row under a mask.
+//
+//go:noescape
+func copyRowsAVX2F32(n, w int, src *float32, lds int, dst *float32, mask uint32)
+
 // copyRowsF32 packs n rows of w ≤ 32 elements of src (stride lds) one
 // after another, dst[p*w+j] = src[p*lds+j], under the masks of mask's
 // halves (bit j set for j < w). It needs AVX-512F; packing the operands

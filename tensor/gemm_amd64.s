@@ -924,3 +924,69 @@ tr2next:
 tr2done:
 	VZEROUPPER
 	RET
+
+// The lanes 0 to 7, for the masks of copyRowsAVX2F32.
+DATA copyLanes<>+0(SB)/4, $0
+DATA copyLanes<>+4(SB)/4, $1
+DATA copyLanes<>+8(SB)/4, $2
+DATA copyLanes<>+12(SB)/4, $3
+DATA copyLanes<>+16(SB)/4, $4
+DATA copyLanes<>+20(SB)/4, $5
+DATA copyLanes<>+24(SB)/4, $6
+DATA copyLanes<>+28(SB)/4, $7
+GLOBL copyLanes<>(SB), RODATA|NOPTR, $32
+
+// func copyRowsAVX2F32(n, w int, src *float32, lds int, dst *float32, mask uint32)
+//
+// copyRowsF32 in AVX2: each row is w/8 whole blocks of 8 elements and, if
+// 8 does not divide w, a last block moved under a mask of its w%8 first
+// lanes (mask itself is not read).
+TEXT ·copyRowsAVX2F32(SB), NOSPLIT, $0-44
+	MOVQ n+0(FP), CX
+	MOVQ w+8(FP), R10
+	MOVQ src+16(FP), SI
+	MOVQ lds+24(FP), R8
+	MOVQ dst+32(FP), DI
+	MOVQ R10, R11
+	SHRQ $3, R11               // whole blocks
+	MOVQ R10, R12
+	ANDQ $7, R12               // the last block's lanes
+	VMOVQ R12, X15
+	VPBROADCASTD X15, Y15
+	VMOVDQU copyLanes<>(SB), Y14
+	VPCMPGTD Y14, Y15, Y15     // lane < w%8
+	SHLQ $2, R8
+	SHLQ $2, R10
+	TESTQ CX, CX
+	JZ   cp2done
+
+cp2row:
+	MOVQ SI, AX
+	MOVQ DI, BX
+	MOVQ R11, DX
+	TESTQ DX, DX
+	JZ   cp2part
+
+cp2block:
+	VMOVUPS (AX), Y0
+	VMOVUPS Y0, (BX)
+	ADDQ $32, AX
+	ADDQ $32, BX
+	DECQ DX
+	JNZ  cp2block
+
+cp2part:
+	TESTQ R12, R12
+	JZ    cp2next
+	VMASKMOVPS (AX), Y15, Y0
+	VMASKMOVPS Y0, Y15, (BX)
+
+cp2next:
+	ADDQ R8, SI
+	ADDQ R10, DI
+	DECQ CX
+	JNZ  cp2row
+
+cp2done:
+	VZEROUPPER
+	RET

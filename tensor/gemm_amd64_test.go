@@ -154,12 +154,28 @@ func testTranspose(t *testing.T, tr func(n, groups int, src *float32, lds int, d
 	}
 }
 
-// TestCopyRows checks the packing copy against its definition for every
-// width, and that it writes nothing past the packed rows.
+// TestCopyRows checks the packing copies of every kernel set the CPU has
+// against their definition for every width, and that they write nothing
+// past the packed rows.
 func TestCopyRows(t *testing.T) {
-	if bestKernels < avx512Kernels {
-		t.Skip("no AVX-512")
+	kernels := []struct {
+		ks   kernelSet
+		copy func(n, w int, src *float32, lds int, dst *float32, mask uint32)
+	}{{avx2Kernels, copyRowsAVX2F32}, {avx512Kernels, copyRowsF32}}
+	ran := 0
+	for _, k := range kernels {
+		if k.ks > bestKernels {
+			continue
+		}
+		ran++
+		testCopyRows(t, k.ks, k.copy)
 	}
+	if ran == 0 {
+		t.Skip("no AVX2")
+	}
+}
+
+func testCopyRows(t *testing.T, ks kernelSet, copyRows func(n, w int, src *float32, lds int, dst *float32, mask uint32)) {
 	for w := 1; w <= 32; w++ {
 		const n, lds = 5, 37
 		src := make([]float32, n*lds)
@@ -168,16 +184,16 @@ func TestCopyRows(t *testing.T) {
 		}
 		dst := make([]float32, n*w+1)
 		dst[n*w] = -1
-		copyRowsF32(n, w, &src[0], lds, &dst[0], uint32(1)<<w-1)
+		copyRows(n, w, &src[0], lds, &dst[0], uint32(1)<<w-1)
 		for p := range n {
 			for j := range w {
 				if got, want := dst[p*w+j], src[p*lds+j]; got != want {
-					t.Fatalf("w=%d: dst[%d*%d+%d] = %v, want %v", w, p, w, j, got, want)
+					t.Fatalf("kernels %d, w=%d: dst[%d*%d+%d] = %v, want %v", ks, w, p, w, j, got, want)
 				}
 			}
 		}
 		if dst[n*w] != -1 {
-			t.Fatalf("w=%d: wrote past the rows", w)
+			t.Fatalf("kernels %d, w=%d: wrote past the rows", ks, w)
 		}
 	}
 }

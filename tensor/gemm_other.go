@@ -12,6 +12,7 @@ var (
 	kernelAVX512F64 = kernelGo64
 
 	copyRowsF32      func(n, w int, src *float32, lds int, dst *float32, mask uint32)  // none
+	copyRowsAVX2F32  func(n, w int, src *float32, lds int, dst *float32, mask uint32)  // none
 	transposeF32     func(n, groups int, src *float32, lds int, dst *float32, ldd int) // none: packing runs in Go
 	transposeAVX2F32 func(n, groups int, src *float32, lds int, dst *float32, ldd int) // none
 )
