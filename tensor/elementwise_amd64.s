@@ -153,3 +153,158 @@ addsloop1:
 addsdone:
 	VZEROUPPER
 	RET
+
+// The AVX2 versions, for the CPUs without AVX-512: the same operations
+// on four YMM registers, 32 elements a step.
+
+// func reluAVX2F32(n int, dst, src *float32)
+//
+// relu512F32 for n a multiple of 32.
+TEXT ·reluAVX2F32(SB), NOSPLIT, $0-24
+	MOVQ n+0(FP), CX
+	MOVQ dst+8(FP), DI
+	MOVQ src+16(FP), SI
+	VXORPS Y0, Y0, Y0
+	SHRQ $5, CX
+	JZ   relu2done
+
+relu2loop:
+	VMOVUPS (SI), Y1
+	VMOVUPS 32(SI), Y2
+	VMOVUPS 64(SI), Y3
+	VMOVUPS 96(SI), Y4
+	VMAXPS Y1, Y0, Y1
+	VMAXPS Y2, Y0, Y2
+	VMAXPS Y3, Y0, Y3
+	VMAXPS Y4, Y0, Y4
+	VADDPS Y0, Y1, Y1
+	VADDPS Y0, Y2, Y2
+	VADDPS Y0, Y3, Y3
+	VADDPS Y0, Y4, Y4
+	VMOVUPS Y1, (DI)
+	VMOVUPS Y2, 32(DI)
+	VMOVUPS Y3, 64(DI)
+	VMOVUPS Y4, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNZ  relu2loop
+
+relu2done:
+	VZEROUPPER
+	RET
+
+// func reluGradAVX2F32(n int, dst, grad, x *float32)
+//
+// reluGrad512F32 for n a multiple of 32: grad's bits are ANDed with the
+// mask of x > 0, so that ±Inf and NaN in grad pass unchanged.
+TEXT ·reluGradAVX2F32(SB), NOSPLIT, $0-32
+	MOVQ n+0(FP), CX
+	MOVQ dst+8(FP), DI
+	MOVQ grad+16(FP), SI
+	MOVQ x+24(FP), DX
+	VXORPS Y0, Y0, Y0
+	SHRQ $5, CX
+	JZ   relug2done
+
+relug2loop:
+	VCMPPS $0x11, (DX), Y0, Y5   // 0 < x, false for NaN
+	VCMPPS $0x11, 32(DX), Y0, Y6
+	VCMPPS $0x11, 64(DX), Y0, Y7
+	VCMPPS $0x11, 96(DX), Y0, Y8
+	VANDPS (SI), Y5, Y1
+	VANDPS 32(SI), Y6, Y2
+	VANDPS 64(SI), Y7, Y3
+	VANDPS 96(SI), Y8, Y4
+	VMOVUPS Y1, (DI)
+	VMOVUPS Y2, 32(DI)
+	VMOVUPS Y3, 64(DI)
+	VMOVUPS Y4, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DX
+	ADDQ $128, DI
+	DECQ CX
+	JNZ  relug2loop
+
+relug2done:
+	VZEROUPPER
+	RET
+
+// func addAVX2F32(n int, dst, x, y *float32)
+//
+// add512F32 for n a multiple of 32.
+TEXT ·addAVX2F32(SB), NOSPLIT, $0-32
+	MOVQ n+0(FP), CX
+	MOVQ dst+8(FP), DI
+	MOVQ x+16(FP), SI
+	MOVQ y+24(FP), DX
+	SHRQ $5, CX
+	JZ   add2done
+
+add2loop:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	VADDPS (DX), Y0, Y0
+	VADDPS 32(DX), Y1, Y1
+	VADDPS 64(DX), Y2, Y2
+	VADDPS 96(DX), Y3, Y3
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	ADDQ $128, SI
+	ADDQ $128, DX
+	ADDQ $128, DI
+	DECQ CX
+	JNZ  add2loop
+
+add2done:
+	VZEROUPPER
+	RET
+
+// func addScalarAVX2F32(n int, dst, x *float32, b float32)
+//
+// addScalar512F32 for n a multiple of 8: 32 elements a step, then 8.
+TEXT ·addScalarAVX2F32(SB), NOSPLIT, $0-28
+	MOVQ         n+0(FP), CX
+	MOVQ         dst+8(FP), DI
+	MOVQ         x+16(FP), SI
+	VBROADCASTSS b+24(FP), Y4
+	SHRQ         $3, CX
+	JZ           adds2done
+
+adds2loop4:
+	CMPQ    CX, $4
+	JB      adds2loop1
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS 64(SI), Y2
+	VMOVUPS 96(SI), Y3
+	VADDPS  Y4, Y0, Y0 // x + b, x first: a NaN x stays x's NaN, as in the Go loop
+	VADDPS  Y4, Y1, Y1
+	VADDPS  Y4, Y2, Y2
+	VADDPS  Y4, Y3, Y3
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	ADDQ    $128, SI
+	ADDQ    $128, DI
+	SUBQ    $4, CX
+	JNZ     adds2loop4
+	JMP     adds2done
+
+adds2loop1:
+	VMOVUPS (SI), Y0
+	VADDPS  Y4, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     adds2loop1
+
+adds2done:
+	VZEROUPPER
+	RET

@@ -6,6 +6,9 @@ package tensor
 // reluGradF32, addF32 and addScalarF32 are reluLoop, reluGradLoop32 and
 // plain loops.
 
+// vectorKernels is unused: there is one set, the Go loops.
+var vectorKernels = goKernels
+
 func reluF32(dst, src []float32)      { reluLoop(dst, src) }
 func reluGradF32(dst, g, x []float32) { reluGradLoop32(dst, g, x) }
 
