@@ -267,6 +267,59 @@ func gemmBlocked[T float](bl *blocking[T], transA, transB bool, m, n, k int, a [
 	}
 }
 
+// sharesPacking reports whether gemmSharedA runs a batch of m×n×k
+// products: those that gemm would run blocked on one goroutine, whose
+// packed op(a), every block of it, fits in a few of gemm's A blocks.
+func sharesPacking[T float](m, n, k int) bool {
+	bl := blockingFor[T]()
+	return m*n*k > gemmSmall && n > 1 && m > 1 &&
+		float64(m)*float64(n)*float64(k) < float64(gemmParallel) &&
+		roundUp(m, bl.mr)*k <= 4*bl.mc*bl.kc
+}
+
+// gemmSharedA sets c_i += op(a)·op(b_i) for the products i in [lo, hi)
+// of a batch that shares its first operand, where sharesPacking: the
+// blocks of op(a) are packed once, not once per product (a convolution's
+// filters, against each image's windows). product returns b_i and c_i.
+// Each product is computed exactly as gemmBlocked computes it, so the
+// results are those of gemm, bit for bit.
+func gemmSharedA[T float](transA, transB bool, m, n, k int, a []T, lda, ldb, ldc, lo, hi int, product func(i int) (b, c []T)) {
+	bl := blockingFor[T]()
+	mr, nr := bl.mr, bl.nr
+	kc := evenBlock(k, bl.kc, 1)
+	mc := evenBlock(m, bl.mc, mr)
+	nc := evenBlock(n, bl.nc, nr)
+	pool := packPool[T]()
+	buf, _ := pool.Get().(*packBuf[T])
+	if buf == nil {
+		buf = new(packBuf[T])
+	}
+	defer pool.Put(buf)
+	// Block (pc, ic) of op(a) lies at pc·roundUp(m, mr) + ic·kcc.
+	rows := roundUp(m, mr)
+	ap := aligned(&buf.a, rows*k)
+	for pc := 0; pc < k; pc += kc {
+		kcc := min(kc, k-pc)
+		for ic := 0; ic < m; ic += mc {
+			packA(mr, bl, transA, min(mc, m-ic), kcc, a, lda, ic, pc, ap[pc*rows+ic*kcc:])
+		}
+	}
+	bp := aligned(&buf.b, nc*kc)
+	for i := lo; i < hi; i++ {
+		b, c := product(i)
+		for jc := 0; jc < n; jc += nc {
+			ncc := min(nc, n-jc)
+			for pc := 0; pc < k; pc += kc {
+				kcc := min(kc, k-pc)
+				packB(nr, bl, transB, kcc, ncc, b, ldb, pc, jc, bp)
+				for ic := 0; ic < m; ic += mc {
+					macroKernel(bl, min(mc, m-ic), ncc, kcc, ap[pc*rows+ic*kcc:], bp, c[ic*ldc+jc:], ldc, &buf.tile)
+				}
+			}
+		}
+	}
+}
+
 // macroKernel sets c += ap·bp for a packed mc×kc block ap and kc×nc block
 // bp, one mr×nr tile at a time. Edge tiles go through a scratch tile.
 func macroKernel[T float](bl *blocking[T], mc, nc, kc int, ap, bp, c []T, ldc int, tile *[maxTile]T) {

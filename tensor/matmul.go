@@ -118,7 +118,18 @@ func matmulBatched[T float](out, x, y []T, xs, ys, batch Shape, transA, transB b
 	// the number of goroutines.
 	work := float64(m) * float64(n) * float64(k)
 	if work < float64(gemmParallel) {
+		shared := nb > 1 && allZero(sx) && sharesPacking[T](m, n, k)
 		parallelFor(nb, 1, int(min(work*float64(nb), 1<<62)), func(lo, hi int) {
+			if shared {
+				// One x for every product: pack it once per goroutine.
+				gemmSharedA(transA, transB, m, n, k, x[:m*k], xc, yc, n, lo, hi, func(b int) (bm, cm []T) {
+					_, iy := operands(b)
+					cm = out[b*m*n : (b+1)*m*n]
+					clear(cm)
+					return y[iy*k*n : (iy+1)*k*n], cm
+				})
+				return
+			}
 			for b := lo; b < hi; b++ {
 				mul(b)
 			}
@@ -128,4 +139,15 @@ func matmulBatched[T float](out, x, y []T, xs, ys, batch Shape, transA, transB b
 	for b := range nb {
 		mul(b)
 	}
+}
+
+// allZero reports whether every stride of s is 0: an operand broadcast
+// along every batch axis.
+func allZero(s []int) bool {
+	for _, v := range s {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -235,3 +235,33 @@ func TestMatMulTransposedErrors(t *testing.T) {
 		func() { tensor.MatMulTransB(tensor.Zeros(f64, 2, 2), tensor.Zeros(f32, 2, 2)) }, dtypeErr,
 		"tensor: MatMulTransB: mixed element types float64 and float32")
 }
+
+// TestMatMulSharedFilters checks the batched products whose first operand
+// is broadcast over the batch, which pack it once (a convolution's
+// filters against each image), against each product alone, bit for bit:
+// shapes with two blocks along k and along m, edge tiles, and each
+// transpose.
+func TestMatMulSharedFilters(t *testing.T) {
+	for _, d := range dtypes {
+		for _, s := range [][3]int{{64, 196, 288}, {250, 20, 300}, {7, 9, 11}, {13, 33, 600}} {
+			m, n, k := s[0], s[1], s[2]
+			for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}} {
+				xs, ys := tensor.Shape{1, m, k}, tensor.Shape{5, k, n}
+				if tr[0] {
+					xs = tensor.Shape{1, k, m}
+				}
+				if tr[1] {
+					ys = tensor.Shape{5, n, k}
+				}
+				x, y := randn(uint64(m), d, xs...), randn(uint64(n), d, ys...)
+				got := tensor.MatMulWith(nil, x, y, tr[0], tr[1])
+				x2 := tensor.Reshape(x, xs[1], xs[2])
+				for b := range 5 {
+					yb := tensor.Reshape(tensor.Slice(y, tensor.Range{Start: b, Stop: b + 1}), ys[1], ys[2])
+					gb := tensor.Reshape(tensor.Slice(got, tensor.Range{Start: b, Stop: b + 1}), m, n)
+					sameTensor(t, fmt.Sprintf("%v %v·%v trans %v, product %d", d, xs, ys, tr, b), gb, tensor.MatMulWith(nil, x2, yb, tr[0], tr[1]), 0)
+				}
+			}
+		}
+	}
+}
