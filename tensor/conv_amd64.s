@@ -372,20 +372,9 @@ mp2done:
 	VZEROUPPER
 	RET
 
-// The lanes 0 to 7, the columns of a block of 8.
-DATA colLanes<>+0(SB)/4, $0
-DATA colLanes<>+4(SB)/4, $1
-DATA colLanes<>+8(SB)/4, $2
-DATA colLanes<>+12(SB)/4, $3
-DATA colLanes<>+16(SB)/4, $4
-DATA colLanes<>+20(SB)/4, $5
-DATA colLanes<>+24(SB)/4, $6
-DATA colLanes<>+28(SB)/4, $7
-GLOBL colLanes<>(SB), RODATA|NOPTR, $32
-
 // COLUMN_MASK sets Y1 to the lanes of the block of 8 columns from R12
-// whose column c has lo < c < Y15's, with lo in R13: Y0 holds the
-// block's columns.
+// whose column c has lo < c < Y15's, with lo in R13 and the lanes 0 to 7
+// (·lanes8, gemm_amd64.s) in Y13: Y0 holds the block's columns.
 #define COLUMN_MASK \
 	VMOVQ R12, X0 \
 	VPBROADCASTD X0, Y0 \
@@ -418,7 +407,7 @@ TEXT ·im2colRowsAVX2F32(SB), NOSPLIT, $0-72
 	LEAQ (SI)(AX*4), SI        // the window's offset along the row
 	DECQ R13                   // lo = j0-1
 	VPBROADCASTD j1+56(FP), Y15
-	VMOVDQU colLanes<>(SB), Y13
+	VMOVDQU ·lanes8(SB), Y13
 	TESTQ CX, CX
 	JZ    i2c2done
 	LEAQ  -8(R14), R10         // the last block's first column
@@ -467,7 +456,7 @@ TEXT ·col2imRowsAVX2F32(SB), NOSPLIT, $0-72
 	SHLQ $2, R9
 	LEAQ (DI)(AX*4), DI
 	VPBROADCASTD j1+56(FP), Y15
-	VMOVDQU colLanes<>(SB), Y13
+	VMOVDQU ·lanes8(SB), Y13
 	TESTQ CX, CX
 	JZ    c2i2done
 	LEAQ  -8(R14), R10

@@ -925,16 +925,17 @@ tr2done:
 	VZEROUPPER
 	RET
 
-// The lanes 0 to 7, for the masks of copyRowsAVX2F32.
-DATA copyLanes<>+0(SB)/4, $0
-DATA copyLanes<>+4(SB)/4, $1
-DATA copyLanes<>+8(SB)/4, $2
-DATA copyLanes<>+12(SB)/4, $3
-DATA copyLanes<>+16(SB)/4, $4
-DATA copyLanes<>+20(SB)/4, $5
-DATA copyLanes<>+24(SB)/4, $6
-DATA copyLanes<>+28(SB)/4, $7
-GLOBL copyLanes<>(SB), RODATA|NOPTR, $32
+// lanes8 is the lanes 0 to 7 of a YMM register, for building masks of
+// the first lanes or of a range of columns (here and in conv_amd64.s).
+DATA ·lanes8+0(SB)/4, $0
+DATA ·lanes8+4(SB)/4, $1
+DATA ·lanes8+8(SB)/4, $2
+DATA ·lanes8+12(SB)/4, $3
+DATA ·lanes8+16(SB)/4, $4
+DATA ·lanes8+20(SB)/4, $5
+DATA ·lanes8+24(SB)/4, $6
+DATA ·lanes8+28(SB)/4, $7
+GLOBL ·lanes8(SB), RODATA|NOPTR, $32
 
 // func copyRowsAVX2F32(n, w int, src *float32, lds int, dst *float32, mask uint32)
 //
@@ -953,7 +954,7 @@ TEXT ·copyRowsAVX2F32(SB), NOSPLIT, $0-44
 	ANDQ $7, R12               // the last block's lanes
 	VMOVQ R12, X15
 	VPBROADCASTD X15, Y15
-	VMOVDQU copyLanes<>(SB), Y14
+	VMOVDQU ·lanes8(SB), Y14
 	VPCMPGTD Y14, Y15, Y15     // lane < w%8
 	SHLQ $2, R8
 	SHLQ $2, R10
