@@ -6,7 +6,8 @@ package tensor
 // reluGradF32, addF32 and addScalarF32 are reluLoop, reluGradLoop32 and
 // plain loops.
 
-// vectorKernels is unused: there is one set, the Go loops.
+// vectorKernels is the kernel set a test asks for; here there is one,
+// the Go loops.
 var vectorKernels = goKernels
 
 func reluF32(dst, src []float32)      { reluLoop(dst, src) }

@@ -221,6 +221,23 @@ func packPool[T float]() *sync.Pool {
 	return &packPool64
 }
 
+// takePackBuf returns a packBuf from the pool, for the caller to put
+// back.
+func takePackBuf[T float]() *packBuf[T] {
+	buf, _ := packPool[T]().Get().(*packBuf[T])
+	if buf == nil {
+		buf = new(packBuf[T])
+	}
+	return buf
+}
+
+// blocks returns the sizes of the blocks along k, m and n that gemm cuts
+// an m×n×k product into: the fewest, most even blocks of at most kc, mc
+// and nc.
+func (bl *blocking[T]) blocks(m, n, k int) (kc, mc, nc int) {
+	return evenBlock(k, bl.kc, 1), evenBlock(m, bl.mc, bl.mr), evenBlock(n, bl.nc, bl.nr)
+}
+
 // aligned returns a slice of n elements from s starting at a 64-byte
 // boundary, reallocating s if it is too short.
 func aligned[T float](s *[]T, n int) []T {
@@ -240,16 +257,9 @@ func aligned[T float](s *[]T, n int) []T {
 // gemmBlocked is gemm on one goroutine, with packing.
 func gemmBlocked[T float](bl *blocking[T], transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
 	mr, nr := bl.mr, bl.nr
-	kc := evenBlock(k, bl.kc, 1)
-	mc := evenBlock(m, bl.mc, mr)
-	nc := evenBlock(n, bl.nc, nr)
-
-	pool := packPool[T]()
-	buf, _ := pool.Get().(*packBuf[T])
-	if buf == nil {
-		buf = new(packBuf[T])
-	}
-	defer pool.Put(buf)
+	kc, mc, nc := bl.blocks(m, n, k)
+	buf := takePackBuf[T]()
+	defer packPool[T]().Put(buf)
 	ap := aligned(&buf.a, mc*kc)
 	bp := aligned(&buf.b, nc*kc)
 
@@ -286,15 +296,9 @@ func sharesPacking[T float](m, n, k int) bool {
 func gemmSharedA[T float](transA, transB bool, m, n, k int, a []T, lda, ldb, ldc, lo, hi int, product func(i int) (b, c []T)) {
 	bl := blockingFor[T]()
 	mr, nr := bl.mr, bl.nr
-	kc := evenBlock(k, bl.kc, 1)
-	mc := evenBlock(m, bl.mc, mr)
-	nc := evenBlock(n, bl.nc, nr)
-	pool := packPool[T]()
-	buf, _ := pool.Get().(*packBuf[T])
-	if buf == nil {
-		buf = new(packBuf[T])
-	}
-	defer pool.Put(buf)
+	kc, mc, nc := bl.blocks(m, n, k)
+	buf := takePackBuf[T]()
+	defer packPool[T]().Put(buf)
 	// Block (pc, ic) of op(a) lies at pc·roundUp(m, mr) + ic·kcc.
 	rows := roundUp(m, mr)
 	ap := aligned(&buf.a, rows*k)
