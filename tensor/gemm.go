@@ -32,6 +32,11 @@ type blocking[T float] struct {
 	// kernel sets c[i*ldc+j] += Σ_p a[p*mr+i]·b[p*nr+j] for i < mr, j < nr
 	// and p < k, on packed micro-panels a and b.
 	kernel func(k int, a, b, c *T, ldc int)
+	// setKernel, where there is one, is kernel storing the sum in c
+	// instead of adding it: the first block of k of gemmSet, which then
+	// neither zeroes c first nor reads it. Without one, gemmSet zeroes
+	// each tile just before kernel adds into it.
+	setKernel func(k int, a, b, c *T, ldc int)
 	// dotRows and axpyRows are gemv's kernels, for products with one row
 	// or one column (see dotRowsGo and axpyRowsGo).
 	dotRows  func(m, k int, a []T, lda int, x, y []T, ldy int)
@@ -80,14 +85,14 @@ func useKernels(ks kernelSet) bool {
 	}
 	switch ks {
 	case goKernels:
-		gemm32 = blocking[float32]{mr: 6, nr: 16, kc: 256, mc: 240, nc: 4080, kernel: kernelGo32,
+		gemm32 = blocking[float32]{mr: 6, nr: 16, kc: 256, mc: 240, nc: 4080, kernel: kernelGo32, setKernel: setKernelGo32,
 			dotRows: dotRowsGo[float32], axpyRows: axpyRowsGo[float32]}
-		gemm64 = blocking[float64]{mr: 6, nr: 8, kc: 256, mc: 120, nc: 2040, kernel: kernelGo64,
+		gemm64 = blocking[float64]{mr: 6, nr: 8, kc: 256, mc: 120, nc: 2040, kernel: kernelGo64, setKernel: setKernelGo64,
 			dotRows: dotRowsGo[float64], axpyRows: axpyRowsGo[float64]}
 	case avx2Kernels:
-		gemm32 = blocking[float32]{mr: 6, nr: 16, kc: 256, mc: 240, nc: 4080, kernel: kernelAVX2F32,
+		gemm32 = blocking[float32]{mr: 6, nr: 16, kc: 256, mc: 240, nc: 4080, kernel: kernelAVX2F32, setKernel: setKernelAVX2F32,
 			dotRows: dotRowsAVX2F32, axpyRows: axpyRowsAVX2F32, transpose: transposeAVX2F32, copyRows: copyRowsAVX2F32}
-		gemm64 = blocking[float64]{mr: 6, nr: 8, kc: 256, mc: 120, nc: 2040, kernel: kernelAVX2F64,
+		gemm64 = blocking[float64]{mr: 6, nr: 8, kc: 256, mc: 120, nc: 2040, kernel: kernelAVX2F64, setKernel: setKernelAVX2F64,
 			dotRows: dotRowsAVX2F64, axpyRows: axpyRowsAVX2F64}
 	case avx512Kernels:
 		gemm32 = blocking[float32]{mr: 12, nr: 32, kc: 512, mc: 240, nc: 4096, kernel: kernelAVX512F32,
@@ -133,7 +138,32 @@ func blockingFor[T float]() *blocking[T] {
 // transpose of the n×k matrix b (ldb ≥ k); c is m×n with ldc ≥ n. The
 // slices start at the first element of each matrix.
 func gemm[T float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
-	if m == 0 || n == 0 || k == 0 {
+	gemmInto(false, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+}
+
+// gemmSet is gemm setting c = op(a)·op(b), whatever c held (a result
+// taken from a Pool without zeroing it): the first block of k stores its
+// tiles instead of adding them, which saves zeroing c and reading it.
+func gemmSet[T float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
+	gemmInto(true, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+}
+
+// gemmInto is gemm if !set and gemmSet if set.
+func gemmInto[T float](set, transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if set && (k == 0 || m*n*k <= gemmSmall || n == 1 || m == 1) {
+		// The unblocked products add into c: zero it first. (set is
+		// not assigned to: the closures below would then move it to the
+		// heap.)
+		for i := range m {
+			clear(c[i*ldc:][:n])
+		}
+		gemmInto(false, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+		return
+	}
+	if k == 0 {
 		return
 	}
 	if m*n*k <= gemmSmall {
@@ -150,7 +180,7 @@ func gemm[T float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb 
 		w = runtime.GOMAXPROCS(0)
 	}
 	if w <= 1 || float64(m)*float64(n)*float64(k) < float64(gemmParallel) {
-		gemmBlocked(bl, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+		gemmBlocked(bl, set, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 		return
 	}
 	// Split the larger of m and n, so that each goroutine packs all of the
@@ -164,7 +194,7 @@ func gemm[T float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb 
 			if transA {
 				aoff = i0
 			}
-			run := func() { gemmBlocked(bl, transA, transB, mi, n, k, a[aoff:], lda, b, ldb, c[i0*ldc:], ldc) }
+			run := func() { gemmBlocked(bl, set, transA, transB, mi, n, k, a[aoff:], lda, b, ldb, c[i0*ldc:], ldc) }
 			if i0+mi == m {
 				run()
 			} else {
@@ -179,7 +209,7 @@ func gemm[T float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb 
 			if transB {
 				boff = j0 * ldb
 			}
-			run := func() { gemmBlocked(bl, transA, transB, m, nj, k, a, lda, b[boff:], ldb, c[j0:], ldc) }
+			run := func() { gemmBlocked(bl, set, transA, transB, m, nj, k, a, lda, b[boff:], ldb, c[j0:], ldc) }
 			if j0+nj == n {
 				run()
 			} else {
@@ -254,8 +284,8 @@ func aligned[T float](s *[]T, n int) []T {
 	return buf[off : off+n]
 }
 
-// gemmBlocked is gemm on one goroutine, with packing.
-func gemmBlocked[T float](bl *blocking[T], transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
+// gemmBlocked is gemmInto on one goroutine, with packing.
+func gemmBlocked[T float](bl *blocking[T], set, transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
 	mr, nr := bl.mr, bl.nr
 	kc, mc, nc := bl.blocks(m, n, k)
 	buf := takePackBuf[T]()
@@ -271,7 +301,7 @@ func gemmBlocked[T float](bl *blocking[T], transA, transB bool, m, n, k int, a [
 			for ic := 0; ic < m; ic += mc {
 				mcc := min(mc, m-ic)
 				packA(mr, bl, transA, mcc, kcc, a, lda, ic, pc, ap)
-				macroKernel(bl, mcc, ncc, kcc, ap, bp, c[ic*ldc+jc:], ldc, &buf.tile)
+				macroKernel(bl, set && pc == 0, mcc, ncc, kcc, ap, bp, c[ic*ldc+jc:], ldc, &buf.tile)
 			}
 		}
 	}
@@ -287,12 +317,12 @@ func sharesPacking[T float](m, n, k int) bool {
 		roundUp(m, bl.mr)*k <= 4*bl.mc*bl.kc
 }
 
-// gemmSharedA sets c_i += op(a)·op(b_i) for the products i in [lo, hi)
+// gemmSharedA sets c_i = op(a)·op(b_i) for the products i in [lo, hi)
 // of a batch that shares its first operand, where sharesPacking: the
 // blocks of op(a) are packed once, not once per product (a convolution's
 // filters, against each image's windows). product returns b_i and c_i.
 // Each product is computed exactly as gemmBlocked computes it, so the
-// results are those of gemm, bit for bit.
+// results are those of gemmSet, bit for bit.
 func gemmSharedA[T float](transA, transB bool, m, n, k int, a []T, lda, ldb, ldc, lo, hi int, product func(i int) (b, c []T)) {
 	bl := blockingFor[T]()
 	mr, nr := bl.mr, bl.nr
@@ -317,7 +347,7 @@ func gemmSharedA[T float](transA, transB bool, m, n, k int, a []T, lda, ldb, ldc
 				kcc := min(kc, k-pc)
 				packB(nr, bl, transB, kcc, ncc, b, ldb, pc, jc, bp)
 				for ic := 0; ic < m; ic += mc {
-					macroKernel(bl, min(mc, m-ic), ncc, kcc, ap[pc*rows+ic*kcc:], bp, c[ic*ldc+jc:], ldc, &buf.tile)
+					macroKernel(bl, pc == 0, min(mc, m-ic), ncc, kcc, ap[pc*rows+ic*kcc:], bp, c[ic*ldc+jc:], ldc, &buf.tile)
 				}
 			}
 		}
@@ -325,9 +355,18 @@ func gemmSharedA[T float](transA, transB bool, m, n, k int, a []T, lda, ldb, ldc
 }
 
 // macroKernel sets c += ap·bp for a packed mc×kc block ap and kc×nc block
-// bp, one mr×nr tile at a time. Edge tiles go through a scratch tile.
-func macroKernel[T float](bl *blocking[T], mc, nc, kc int, ap, bp, c []T, ldc int, tile *[maxTile]T) {
+// bp, or c = ap·bp if set, one mr×nr tile at a time. Edge tiles go
+// through a scratch tile.
+func macroKernel[T float](bl *blocking[T], set bool, mc, nc, kc int, ap, bp, c []T, ldc int, tile *[maxTile]T) {
 	mr, nr, kern := bl.mr, bl.nr, bl.kernel
+	zero := false // zero each tile of c before kern adds into it
+	if set {
+		if bl.setKernel != nil {
+			kern = bl.setKernel
+		} else {
+			zero = true
+		}
+	}
 	tmp := tile // edge tiles; in the pooled buffer, since the kernel's pointer makes a local escape
 	for jr := 0; jr < nc; jr += nr {
 		nrr := min(nr, nc-jr)
@@ -339,13 +378,22 @@ func macroKernel[T float](bl *blocking[T], mc, nc, kc int, ap, bp, c []T, ldc in
 				// The whole tile lies inside c: its last element is
 				// c[(ir+mr-1)*ldc+jr+nr-1].
 				_ = c[(ir+mr-1)*ldc+jr+nr-1]
+				if zero {
+					for i := range mr {
+						clear(c[(ir+i)*ldc+jr:][:nr])
+					}
+				}
 				kern(kc, a, b, &c[ir*ldc+jr], ldc)
 				continue
 			}
 			clear(tmp[:])
-			kern(kc, a, b, &tmp[0], nr)
+			bl.kernel(kc, a, b, &tmp[0], nr)
 			for i := range mrr {
 				ci := c[(ir+i)*ldc+jr:][:nrr]
+				if set {
+					copy(ci, tmp[i*nr:i*nr+nrr])
+					continue
+				}
 				for j, v := range tmp[i*nr : i*nr+nrr] {
 					ci[j] += v
 				}
@@ -638,8 +686,9 @@ func gemmSimple[T float](transA, transB bool, m, n, k int, a []T, lda int, b []T
 }
 
 // kernelGo is the pure-Go micro-kernel for an mr×nr tile (mr even, nr a
-// multiple of 4): blocks of 2×4 accumulators in registers.
-func kernelGo[T float](mr, nr, k int, a, b, c []T, ldc int) {
+// multiple of 4): blocks of 2×4 accumulators in registers. It adds the
+// tile to c, or stores it there if set.
+func kernelGo[T float](set bool, mr, nr, k int, a, b, c []T, ldc int) {
 	for i := 0; i < mr; i += 2 {
 		for j := 0; j < nr; j += 4 {
 			var c00, c01, c02, c03, c10, c11, c12, c13 T
@@ -658,6 +707,11 @@ func kernelGo[T float](mr, nr, k int, a, b, c []T, ldc int) {
 			}
 			r0 := (*[4]T)(c[i*ldc+j:])
 			r1 := (*[4]T)(c[(i+1)*ldc+j:])
+			if set {
+				*r0 = [4]T{c00, c01, c02, c03}
+				*r1 = [4]T{c10, c11, c12, c13}
+				continue
+			}
 			r0[0] += c00
 			r0[1] += c01
 			r0[2] += c02
@@ -671,9 +725,17 @@ func kernelGo[T float](mr, nr, k int, a, b, c []T, ldc int) {
 }
 
 func kernelGo32(k int, a, b, c *float32, ldc int) {
-	kernelGo(6, 16, k, unsafe.Slice(a, 6*k), unsafe.Slice(b, 16*k), unsafe.Slice(c, 5*ldc+16), ldc)
+	kernelGo(false, 6, 16, k, unsafe.Slice(a, 6*k), unsafe.Slice(b, 16*k), unsafe.Slice(c, 5*ldc+16), ldc)
 }
 
 func kernelGo64(k int, a, b, c *float64, ldc int) {
-	kernelGo(6, 8, k, unsafe.Slice(a, 6*k), unsafe.Slice(b, 8*k), unsafe.Slice(c, 5*ldc+8), ldc)
+	kernelGo(false, 6, 8, k, unsafe.Slice(a, 6*k), unsafe.Slice(b, 8*k), unsafe.Slice(c, 5*ldc+8), ldc)
+}
+
+func setKernelGo32(k int, a, b, c *float32, ldc int) {
+	kernelGo(true, 6, 16, k, unsafe.Slice(a, 6*k), unsafe.Slice(b, 16*k), unsafe.Slice(c, 5*ldc+16), ldc)
+}
+
+func setKernelGo64(k int, a, b, c *float64, ldc int) {
+	kernelGo(true, 6, 8, k, unsafe.Slice(a, 6*k), unsafe.Slice(b, 8*k), unsafe.Slice(c, 5*ldc+8), ldc)
 }

@@ -5,10 +5,13 @@ package tensor
 var bestKernels = detectCPU()
 
 var (
-	kernelAVX2F32   = kernel6x16F32
-	kernelAVX2F64   = kernel6x8F64
-	kernelAVX512F32 = kernel12x32F32
-	kernelAVX512F64 = kernel12x16F64
+	kernelAVX2F32 = kernel6x16F32
+	kernelAVX2F64 = kernel6x8F64
+
+	setKernelAVX2F32 = kernel6x16F32Set
+	setKernelAVX2F64 = kernel6x8F64Set
+	kernelAVX512F32  = kernel12x32F32
+	kernelAVX512F64  = kernel12x16F64
 )
 
 // kernel6x16F32 is the micro-kernel of gemm32 (see blocking.kernel) in
@@ -22,6 +25,15 @@ func kernel6x16F32(k int, a, b, c *float32, ldc int)
 //
 //go:noescape
 func kernel6x8F64(k int, a, b, c *float64, ldc int)
+
+// kernel6x16F32Set and kernel6x8F64Set are kernel6x16F32 and kernel6x8F64
+// storing the tile instead of adding it to c (see blocking.setKernel).
+//
+//go:noescape
+func kernel6x16F32Set(k int, a, b, c *float32, ldc int)
+
+//go:noescape
+func kernel6x8F64Set(k int, a, b, c *float64, ldc int)
 
 // kernel12x32F32 is the micro-kernel of gemm32 in AVX-512F: 24 ZMM
 // accumulators hold the 12×32 tile.

@@ -67,52 +67,54 @@
 	VEXTRACTF128 $1, Y10, (AX)(R9*2) \
 	VEXTRACTF128 $1, Y11, (AX)(R13*1)
 
+// The loop of kernel6x16F32 and kernel6x16F32Set: the 6×16 tile a·b of
+// k steps into Y4..Y15; DX = c and R8 = ldc in bytes for the store.
+#define KERNEL32_LOOP \
+	MOVQ k+0(FP), CX \
+	MOVQ a+8(FP), SI \
+	MOVQ b+16(FP), DI \
+	MOVQ c+24(FP), DX \
+	MOVQ ldc+32(FP), R8 \
+	SHLQ $2, R8 \
+	VXORPS Y4, Y4, Y4 \
+	VXORPS Y5, Y5, Y5 \
+	VXORPS Y6, Y6, Y6 \
+	VXORPS Y7, Y7, Y7 \
+	VXORPS Y8, Y8, Y8 \
+	VXORPS Y9, Y9, Y9 \
+	VXORPS Y10, Y10, Y10 \
+	VXORPS Y11, Y11, Y11 \
+	VXORPS Y12, Y12, Y12 \
+	VXORPS Y13, Y13, Y13 \
+	VXORPS Y14, Y14, Y14 \
+	VXORPS Y15, Y15, Y15 \
+	MOVQ CX, R9 \
+	SHRQ $2, R9 \
+	ANDQ $3, CX \
+	TESTQ R9, R9 \
+	JZ   tail32 \
+loop32: \
+	STEP32(0, 0) \
+	STEP32(24, 64) \
+	STEP32(48, 128) \
+	STEP32(72, 192) \
+	ADDQ $96, SI \
+	ADDQ $256, DI \
+	DECQ R9 \
+	JNZ  loop32 \
+tail32: \
+	TESTQ CX, CX \
+	JZ    store32 \
+loop32tail: \
+	STEP32(0, 0) \
+	ADDQ $24, SI \
+	ADDQ $64, DI \
+	DECQ CX \
+	JNZ  loop32tail
+
 // func kernel6x16F32(k int, a, b, c *float32, ldc int)
 TEXT ·kernel6x16F32(SB), NOSPLIT, $0-40
-	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
-	SHLQ $2, R8
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8
-	VXORPS Y9, Y9, Y9
-	VXORPS Y10, Y10, Y10
-	VXORPS Y11, Y11, Y11
-	VXORPS Y12, Y12, Y12
-	VXORPS Y13, Y13, Y13
-	VXORPS Y14, Y14, Y14
-	VXORPS Y15, Y15, Y15
-	MOVQ CX, R9
-	SHRQ $2, R9
-	ANDQ $3, CX
-	TESTQ R9, R9
-	JZ   tail32
-
-loop32:
-	STEP32(0, 0)
-	STEP32(24, 64)
-	STEP32(48, 128)
-	STEP32(72, 192)
-	ADDQ $96, SI
-	ADDQ $256, DI
-	DECQ R9
-	JNZ  loop32
-
-tail32:
-	TESTQ CX, CX
-	JZ    store32
-
-loop32tail:
-	STEP32(0, 0)
-	ADDQ $24, SI
-	ADDQ $64, DI
-	DECQ CX
-	JNZ  loop32tail
+	KERNEL32_LOOP
 
 store32:
 	VADDPS  (DX), Y4, Y4
@@ -147,6 +149,31 @@ store32:
 	VZEROUPPER
 	RET
 
+// func kernel6x16F32Set(k int, a, b, c *float32, ldc int)
+TEXT ·kernel6x16F32Set(SB), NOSPLIT, $0-40
+	KERNEL32_LOOP
+
+store32:
+	VMOVUPS Y4, (DX)
+	VMOVUPS Y5, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPS Y6, (DX)
+	VMOVUPS Y7, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPS Y8, (DX)
+	VMOVUPS Y9, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPS Y10, (DX)
+	VMOVUPS Y11, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPS Y12, (DX)
+	VMOVUPS Y13, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPS Y14, (DX)
+	VMOVUPS Y15, 32(DX)
+	VZEROUPPER
+	RET
+
 // One step of the 6×8 float64 kernel.
 #define STEP64(ao, bo) \
 	VMOVUPD bo(DI), Y0 \
@@ -170,52 +197,54 @@ store32:
 	VFMADD231PD Y0, Y3, Y14 \
 	VFMADD231PD Y1, Y3, Y15
 
+// The loop of kernel6x8F64 and kernel6x8F64Set: the 6×8 tile a·b of k
+// steps into Y4..Y15; DX = c and R8 = ldc in bytes for the store.
+#define KERNEL64_LOOP \
+	MOVQ k+0(FP), CX \
+	MOVQ a+8(FP), SI \
+	MOVQ b+16(FP), DI \
+	MOVQ c+24(FP), DX \
+	MOVQ ldc+32(FP), R8 \
+	SHLQ $3, R8 \
+	VXORPD Y4, Y4, Y4 \
+	VXORPD Y5, Y5, Y5 \
+	VXORPD Y6, Y6, Y6 \
+	VXORPD Y7, Y7, Y7 \
+	VXORPD Y8, Y8, Y8 \
+	VXORPD Y9, Y9, Y9 \
+	VXORPD Y10, Y10, Y10 \
+	VXORPD Y11, Y11, Y11 \
+	VXORPD Y12, Y12, Y12 \
+	VXORPD Y13, Y13, Y13 \
+	VXORPD Y14, Y14, Y14 \
+	VXORPD Y15, Y15, Y15 \
+	MOVQ CX, R9 \
+	SHRQ $2, R9 \
+	ANDQ $3, CX \
+	TESTQ R9, R9 \
+	JZ   tail64 \
+loop64: \
+	STEP64(0, 0) \
+	STEP64(48, 64) \
+	STEP64(96, 128) \
+	STEP64(144, 192) \
+	ADDQ $192, SI \
+	ADDQ $256, DI \
+	DECQ R9 \
+	JNZ  loop64 \
+tail64: \
+	TESTQ CX, CX \
+	JZ    store64 \
+loop64tail: \
+	STEP64(0, 0) \
+	ADDQ $48, SI \
+	ADDQ $64, DI \
+	DECQ CX \
+	JNZ  loop64tail
+
 // func kernel6x8F64(k int, a, b, c *float64, ldc int)
 TEXT ·kernel6x8F64(SB), NOSPLIT, $0-40
-	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
-	SHLQ $3, R8
-	VXORPD Y4, Y4, Y4
-	VXORPD Y5, Y5, Y5
-	VXORPD Y6, Y6, Y6
-	VXORPD Y7, Y7, Y7
-	VXORPD Y8, Y8, Y8
-	VXORPD Y9, Y9, Y9
-	VXORPD Y10, Y10, Y10
-	VXORPD Y11, Y11, Y11
-	VXORPD Y12, Y12, Y12
-	VXORPD Y13, Y13, Y13
-	VXORPD Y14, Y14, Y14
-	VXORPD Y15, Y15, Y15
-	MOVQ CX, R9
-	SHRQ $2, R9
-	ANDQ $3, CX
-	TESTQ R9, R9
-	JZ   tail64
-
-loop64:
-	STEP64(0, 0)
-	STEP64(48, 64)
-	STEP64(96, 128)
-	STEP64(144, 192)
-	ADDQ $192, SI
-	ADDQ $256, DI
-	DECQ R9
-	JNZ  loop64
-
-tail64:
-	TESTQ CX, CX
-	JZ    store64
-
-loop64tail:
-	STEP64(0, 0)
-	ADDQ $48, SI
-	ADDQ $64, DI
-	DECQ CX
-	JNZ  loop64tail
+	KERNEL64_LOOP
 
 store64:
 	VADDPD  (DX), Y4, Y4
@@ -245,6 +274,31 @@ store64:
 	ADDQ    R8, DX
 	VADDPD  (DX), Y14, Y14
 	VADDPD  32(DX), Y15, Y15
+	VMOVUPD Y14, (DX)
+	VMOVUPD Y15, 32(DX)
+	VZEROUPPER
+	RET
+
+// func kernel6x8F64Set(k int, a, b, c *float64, ldc int)
+TEXT ·kernel6x8F64Set(SB), NOSPLIT, $0-40
+	KERNEL64_LOOP
+
+store64:
+	VMOVUPD Y4, (DX)
+	VMOVUPD Y5, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPD Y6, (DX)
+	VMOVUPD Y7, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPD Y8, (DX)
+	VMOVUPD Y9, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPD Y10, (DX)
+	VMOVUPD Y11, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPD Y12, (DX)
+	VMOVUPD Y13, 32(DX)
+	ADDQ    R8, DX
 	VMOVUPD Y14, (DX)
 	VMOVUPD Y15, 32(DX)
 	VZEROUPPER

@@ -17,6 +17,9 @@ type gemmConfig struct {
 	parallel int // gemmParallel
 	workers  int // gemmWorkers
 	tiny     bool
+	// noSetKernel takes the set kernels away, as for the AVX-512 ones:
+	// gemmSet then zeroes each tile before adding into it.
+	noSetKernel bool
 }
 
 // set installs c and returns a function that restores the defaults.
@@ -33,6 +36,9 @@ func (c gemmConfig) set(t *testing.T) (restore func()) {
 		gemm32.kc, gemm32.mc, gemm32.nc = 5, 2*gemm32.mr, 2*gemm32.nr
 		gemm64.kc, gemm64.mc, gemm64.nc = 7, 3*gemm64.mr, 3*gemm64.nr
 	}
+	if c.noSetKernel {
+		gemm32.setKernel, gemm64.setKernel = nil, nil
+	}
 	return func() {
 		gemmSmall, gemmParallel, gemmWorkers = oldSmall, oldPar, oldWorkers
 		useKernels(bestKernels)
@@ -47,6 +53,7 @@ var gemmConfigs = []gemmConfig{
 	{name: "avx2", kernels: avx2Kernels, small: 0, parallel: math.MaxInt, workers: 1},
 	{name: "avx2-tiny-blocks", kernels: avx2Kernels, small: 0, parallel: math.MaxInt, workers: 1, tiny: true},
 	{name: "avx2-parallel-3", kernels: avx2Kernels, small: 0, parallel: 0, workers: 3},
+	{name: "avx2-tiny-blocks-no-set-kernel", kernels: avx2Kernels, small: 0, parallel: math.MaxInt, workers: 1, tiny: true, noSetKernel: true},
 	{name: "avx512", kernels: avx512Kernels, small: 0, parallel: math.MaxInt, workers: 1},
 	{name: "avx512-tiny-blocks", kernels: avx512Kernels, small: 0, parallel: math.MaxInt, workers: 1, tiny: true},
 	{name: "avx512-parallel-3", kernels: avx512Kernels, small: 0, parallel: 0, workers: 3},
@@ -93,6 +100,8 @@ func convert[T float](x []float64) []T {
 
 // checkGemm runs gemm on random operands with leading dimensions padded by
 // pad and compares with refGemm; c starts at 1 to check that gemm adds.
+// Then it runs gemmSet on a c of NaN, which it must overwrite, with 1 in
+// the padding, which it must leave.
 func checkGemm[T float](t *testing.T, transA, transB bool, m, n, k, pad int, tol float64) {
 	t.Helper()
 	r := rand.New(rand.NewPCG(uint64(m*1000003+n*1009+k), 7))
@@ -119,35 +128,47 @@ func checkGemm[T float](t *testing.T, transA, transB bool, m, n, k, pad int, tol
 		want = refGemm(transA, transB, m, n, k, a64, lda, b64, ldb)
 		refCache[key] = want
 	}
-	c := make([]T, m*ldc)
-	for i := range c {
-		c[i] = 1
-	}
-	gemm(transA, transB, m, n, k, convert[T](a64), lda, convert[T](b64), ldb, c, ldc)
-	bad := 0
-	for i := range m {
-		for j := range ldc {
-			got, w := float64(c[i*ldc+j]), 1.0
-			if j < n {
-				w += want[i*n+j]
-			}
-			if math.Abs(got-w) > tol*max(1, math.Abs(w)) {
-				if bad < 5 {
-					t.Errorf("1 + gemm(%v, %v, %d, %d, %d) [%d %d] = %v; want %v", transA, transB, m, n, k, i, j, got, w)
-				}
-				bad++
+	a, b := convert[T](a64), convert[T](b64)
+	for _, set := range []bool{false, true} {
+		c := make([]T, m*ldc)
+		for i := range c {
+			c[i] = 1
+			if set && i%ldc < n {
+				c[i] = T(math.NaN())
 			}
 		}
-	}
-	if bad > 5 {
-		t.Errorf("%d more wrong elements", bad-5)
+		name, base := "1 + gemm", 1.0
+		if set {
+			gemmSet(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+			name, base = "gemmSet", 0
+		} else {
+			gemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+		}
+		bad := 0
+		for i := range m {
+			for j := range ldc {
+				got, w := float64(c[i*ldc+j]), 1.0
+				if j < n {
+					w = base + want[i*n+j]
+				}
+				if !(math.Abs(got-w) <= tol*max(1, math.Abs(w))) {
+					if bad < 5 {
+						t.Errorf("%s(%v, %v, %d, %d, %d) [%d %d] = %v; want %v", name, transA, transB, m, n, k, i, j, got, w)
+					}
+					bad++
+				}
+			}
+		}
+		if bad > 5 {
+			t.Errorf("%s: %d more wrong elements", name, bad-5)
+		}
 	}
 }
 
 func TestGemmPaths(t *testing.T) {
 	type size struct{ m, n, k int }
 	sizes := []size{
-		{1, 1, 1}, {1, 1, 9}, {1, 17, 1}, {6, 16, 4}, {6, 8, 4}, {12, 32, 1}, {5, 15, 3},
+		{1, 1, 1}, {1, 1, 9}, {3, 4, 0}, {40, 50, 0}, {1, 17, 1}, {6, 16, 4}, {6, 8, 4}, {12, 32, 1}, {5, 15, 3},
 		{7, 29, 13}, {13, 7, 29}, {29, 13, 7}, {31, 37, 41}, {64, 64, 64}, {2, 100, 50}, {100, 2, 50},
 		{50, 40, 300}, {131, 67, 263},
 		// Matrix-vector products (gemv): one column or one row.

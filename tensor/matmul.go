@@ -70,8 +70,7 @@ func matmul(a Alloc, op string, x, y *Tensor, transA, transB bool) *Tensor {
 		invalidShape(op, shape.Clone(), xs, ys)
 	}
 	if len(batch) != 0 {
-		// Each product's result is zeroed just before gemm adds into it,
-		// while it is in the cache, not all of them first.
+		// gemmSet stores each product's result: nothing is zeroed first.
 		out := a.getDirty(x.dtype, shape)
 		if x.dtype == Float32 {
 			matmulBatched(out.f32, x.f32, y.f32, xs, ys, batch, transA, transB, m, n, k, xc, yc)
@@ -80,11 +79,11 @@ func matmul(a Alloc, op string, x, y *Tensor, transA, transB bool) *Tensor {
 		}
 		return out
 	}
-	out := a.get(x.dtype, shape)
+	out := a.getDirty(x.dtype, shape)
 	if x.dtype == Float32 {
-		gemm(transA, transB, m, n, k, x.f32, xc, y.f32, yc, out.f32, n)
+		gemmSet(transA, transB, m, n, k, x.f32, xc, y.f32, yc, out.f32, n)
 	} else {
-		gemm(transA, transB, m, n, k, x.f64, xc, y.f64, yc, out.f64, n)
+		gemmSet(transA, transB, m, n, k, x.f64, xc, y.f64, yc, out.f64, n)
 	}
 	return out
 }
@@ -109,8 +108,7 @@ func matmulBatched[T float](out, x, y []T, xs, ys, batch Shape, transA, transB b
 	}
 	mul := func(b int) {
 		ix, iy := operands(b)
-		clear(out[b*m*n : (b+1)*m*n])
-		gemm(transA, transB, m, n, k, x[ix*m*k:(ix+1)*m*k], xc, y[iy*k*n:(iy+1)*k*n], yc, out[b*m*n:(b+1)*m*n], n)
+		gemmSet(transA, transB, m, n, k, x[ix*m*k:(ix+1)*m*k], xc, y[iy*k*n:(iy+1)*k*n], yc, out[b*m*n:(b+1)*m*n], n)
 	}
 	// Products too small for gemm to split (a convolution's, one per
 	// image) are split by matrices instead: each goroutine computes whole
@@ -124,9 +122,7 @@ func matmulBatched[T float](out, x, y []T, xs, ys, batch Shape, transA, transB b
 				// One x for every product: pack it once per goroutine.
 				gemmSharedA(transA, transB, m, n, k, x[:m*k], xc, yc, n, lo, hi, func(b int) (bm, cm []T) {
 					_, iy := operands(b)
-					cm = out[b*m*n : (b+1)*m*n]
-					clear(cm)
-					return y[iy*k*n : (iy+1)*k*n], cm
+					return y[iy*k*n : (iy+1)*k*n], out[b*m*n : (b+1)*m*n]
 				})
 				return
 			}
