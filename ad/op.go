@@ -309,3 +309,11 @@ func (accumulate) Arity() int { return 2 }
 
 // Local is 1 for both inputs: the trace shows it.
 func (accumulate) Local(c Node, _ int) Node { return c.g.Const(tensor.Ones(c.DType())) }
+
+// IsAccumulate reports whether op is the sum that Gradients records where
+// a node has several consumers: x + y of two gradients of one shape. Tools
+// that translate graphs (package export) read it as an addition.
+func IsAccumulate(op Op) bool {
+	_, ok := op.(accumulate)
+	return ok
+}

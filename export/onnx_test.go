@@ -1,0 +1,192 @@
+package export_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/seed812a03d2/backprop/ad"
+	"github.com/seed812a03d2/backprop/export"
+	"github.com/seed812a03d2/backprop/ops"
+	"github.com/seed812a03d2/backprop/tensor"
+)
+
+// TestWorkedExampleONNX exports the worked example, u5 = sin((u1 + u2)²),
+// with its gradient, and runs it in ONNX Runtime: u3 and u4 are exact, so
+// the outputs may differ from the engine's only by the libraries' sin and
+// cos, a few ulps.
+func TestWorkedExampleONNX(t *testing.T) {
+	var g ad.Graph
+	u1, u2 := g.ScalarVar("u1", 4), g.ScalarVar("u2", 2)
+	u3 := ops.Add(u1, u2)
+	u4 := ops.Pow(u3, g.ScalarConst(2))
+	u5 := ops.Sin(u4)
+	in := []export.Input{{Name: "u1", Node: u1}, {Name: "u2", Node: u2}}
+	f, err := export.Gradients("worked_example", in, export.Output{Name: "u5", Node: u5}, "u1", "u2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := onnxOf(t, f)
+	checkONNX(t, model)
+	out, _ := runORT(t, model, map[string]any{"u1": tensor.Scalar(4), "u2": tensor.Scalar(2)}, 1)
+	want := map[string]float64{"u5": math.Sin(36), "grad_u1": 12 * math.Cos(36), "grad_u2": 12 * math.Cos(36)}
+	tab := ad.Backward(u5)
+	if got := tab.Scalar(u1); got != want["grad_u1"] {
+		t.Fatalf("the engine's du5/du1 = %v; want 12·cos(36) = %v", got, want["grad_u1"])
+	}
+	for name, w := range want {
+		got := out[name].floats(t)
+		if len(got) != 1 {
+			t.Fatalf("%s: %d numbers", name, len(got))
+		}
+		if d := ulps(got[0], w, false); d > 4 {
+			t.Errorf("%s = %v in ONNX Runtime; the engine gives %v (%v ulps apart)", name, got[0], w, d)
+		}
+	}
+}
+
+// binaryRules and unaryRules call each element-wise operation of the rule
+// table; TestElementwiseONNX checks that they cover ops.Rules().
+var unaryRules = map[string]func(x ad.Node) ad.Node{
+	"neg": ops.Neg, "identity": ops.Identity, "square": ops.Square, "sqrt": ops.Sqrt, "exp": ops.Exp,
+	"log": ops.Log, "log1p": ops.Log1p, "expm1": ops.Expm1, "sin": ops.Sin, "cos": ops.Cos, "tan": ops.Tan,
+	"tanh": ops.Tanh, "asin": ops.Asin, "acos": ops.Acos, "atan": ops.Atan, "sigmoid": ops.Sigmoid,
+	"relu": ops.ReLU, "silu": ops.SiLU, "softplus": ops.Softplus, "log_sigmoid": ops.LogSigmoid, "erf": ops.Erf,
+	"gelu": ops.GELU, "abs": ops.Abs, "sign": ops.Sign, "floor": ops.Floor, "ceil": ops.Ceil, "round": ops.Round,
+}
+
+var binaryRules = map[string]func(x, y ad.Node) ad.Node{
+	"add": ops.Add, "sub": ops.Sub, "mul": ops.Mul, "div": ops.Div, "gatedmul": ops.GatedMul, "pow": ops.Pow,
+	"atan2": ops.Atan2, "relugrad": reluGrad, "leaky_relu": ops.LeakyReLU, "elu": ops.ELU,
+	"clamp_min": ops.ClampMin, "clamp_max": ops.ClampMax, "maximum": ops.Maximum, "minimum": ops.Minimum,
+}
+
+// reluGrad is x where y > 0 and 0 elsewhere: the relugrad operation that
+// ReLU's bprop records (∂/∂y of relu(y)·x).
+func reluGrad(x, y ad.Node) ad.Node {
+	return ad.Gradients(ops.Sum(ops.Mul(ops.ReLU(y), x)), y)[0]
+}
+
+// specials are inputs at the edges of the operations' domains.
+var specials = []float64{0, math.Copysign(0, -1), 1, -1, 0.5, -0.5, 1e-10, -1e-10, 2.5, -2.5, 3, 40, -40, 1e300, math.Inf(1), math.Inf(-1), math.NaN()}
+
+// noFloat64 are the operations whose ONNX operators ONNX Runtime's CPU
+// kernels (1.30) have only in float32: their float64 exports pass the
+// checker but do not run there.
+var noFloat64 = map[string]bool{"tan": true, "asin": true, "acos": true, "atan": true, "atan2": true, "erf": true, "gelu": true}
+
+// TestElementwiseONNX runs every element-wise operation of the rule table,
+// with its first and second derivatives, in ONNX Runtime in float64 and
+// float32, on every pair of special inputs and on random ones, against
+// the engine. Each operation has inputs of its own, so that one model
+// holds them all.
+func TestElementwiseONNX(t *testing.T) {
+	var names []string
+	for _, r := range ops.Rules() {
+		if unaryRules[r.Name] == nil && binaryRules[r.Name] == nil {
+			t.Errorf("rule %q is not among the tests' operations", r.Name)
+		}
+		names = append(names, r.Name)
+	}
+	for _, dt := range []tensor.DType{tensor.Float64, tensor.Float32} {
+		t.Run(dt.String(), func(t *testing.T) {
+			var run, checkOnly []string
+			for _, n := range names {
+				if dt == tensor.Float64 && noFloat64[n] {
+					checkOnly = append(checkOnly, n)
+				} else {
+					run = append(run, n)
+				}
+			}
+			checkElementwise(t, dt, run, true)
+			checkElementwise(t, dt, checkOnly, false)
+		})
+	}
+}
+
+// checkElementwise exports the operations names, with their gradients and
+// second derivatives, checks the model, and with run runs it and compares.
+func checkElementwise(t *testing.T, dt tensor.DType, names []string, run bool) {
+	if len(names) == 0 {
+		return
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var xs, ys []float64
+	for _, a := range specials {
+		for _, b := range specials {
+			xs, ys = append(xs, a), append(ys, b)
+		}
+	}
+	for range 64 {
+		xs, ys = append(xs, 4*rng.NormFloat64()), append(ys, 4*rng.NormFloat64())
+	}
+	xt := tensor.FromFloat64s(xs, len(xs)).AsType(dt)
+	yt := tensor.FromFloat64s(ys, len(ys)).AsType(dt)
+	var g ad.Graph
+	var in []export.Input
+	var out []export.Output
+	feeds := map[string]any{}
+	for _, name := range names {
+		x := g.Var("x_"+name, xt)
+		in = append(in, export.Input{Name: "x_" + name, Node: x})
+		feeds["x_"+name] = xt
+		var z ad.Node
+		var gs []ad.Node
+		if f := unaryRules[name]; f != nil {
+			z = f(x)
+			gs = ad.Gradients(ops.Sum(z), x)
+			gs = append(gs, ad.Gradients(ops.Sum(gs[0]), x)...)
+		} else {
+			y := g.Var("y_"+name, yt)
+			in = append(in, export.Input{Name: "y_" + name, Node: y})
+			feeds["y_"+name] = yt
+			z = binaryRules[name](x, y)
+			gs = ad.Gradients(ops.Sum(z), x, y)
+			gs = append(gs, ad.Gradients(ops.Sum(ops.Add(gs[0], gs[1])), x, y)...)
+		}
+		out = append(out, export.Output{Name: "z_" + name, Node: z})
+		for i, gn := range gs {
+			out = append(out, export.Output{Name: fmt.Sprintf("d%d_%s", i, name), Node: gn})
+		}
+	}
+	model := onnxOf(t, funcOf(t, "elementwise", in, out))
+	checkONNX(t, model)
+	if !run {
+		return
+	}
+	res, _ := runORT(t, model, feeds, 1)
+	for _, o := range out {
+		compare(t, o.Name, res[o.Name].floats(t), o.Node.Value().Data(), dt == tensor.Float32)
+	}
+}
+
+// compare reports the elements of got, from ONNX Runtime, that differ from
+// the engine's want by more than 8 ulps of max(1, |want|): the libraries'
+// transcendental functions differ by a few ulps, and where a result is
+// much smaller than 1 (sin near a multiple of π, a sigmoid far out) their
+// errors relative to it can be large while tiny next to 1.
+func compare(t *testing.T, what string, got, want []float64, single bool) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d numbers from ONNX Runtime, %d from the engine", what, len(got), len(want))
+	}
+	eps := 0x1p-52
+	if single {
+		eps = 0x1p-23
+	}
+	bad := 0
+	for i := range got {
+		a, b := got[i], want[i]
+		same := a == b || (math.IsNaN(a) && math.IsNaN(b)) || math.Abs(a-b) <= 8*eps*max(1, math.Abs(b))
+		if !same {
+			if bad < 5 {
+				t.Errorf("%s[%d] = %v in ONNX Runtime; the engine gives %v", what, i, a, b)
+			}
+			bad++
+		}
+	}
+	if bad > 5 {
+		t.Errorf("%s: %d more", what, bad-5)
+	}
+}
