@@ -20,9 +20,9 @@ type Func struct {
 	Outputs []Output
 
 	g     *ad.Graph
-	nodes []ad.Node          // the body: the nodes between inputs and outputs, in graph order
-	attrs map[int]ops.Attrs  // each body node's description, by node id
-	input map[int]int        // the input of each input node, by node id
+	nodes []ad.Node             // the body: the nodes between inputs and outputs, in graph order
+	attrs map[int]ops.Attrs     // each body node's description, by node id
+	input map[int]int           // the input of each input node, by node id
 	index map[*tensor.Index]int // the input of each index input and its Column, by pointer
 }
 
