@@ -9,6 +9,12 @@
 // on float32 and float64 parameters alike, computing in the parameter's
 // own type.
 //
+// Each optimizer's rule is written once, as a function of an algebra of
+// element-wise arithmetic: Step runs it on the tensors in place, and
+// StepGraph (see [GraphStepper]) records the same arithmetic as graph
+// operations, so that a whole training step, update included, is a graph
+// that package export can write out.
+//
 // A training step is: build the graph from the model, [nn.Backward] the
 // loss (the gradients land in each parameter's Grad), then Step. A
 // [Schedule] is a function of the step count; [Apply] sets the rate

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/seed812a03d2/backprop/ad"
 	"github.com/seed812a03d2/backprop/nn"
 	"github.com/seed812a03d2/backprop/tensor"
 )
@@ -31,12 +32,18 @@ type Optimizer interface {
 type float interface{ ~float32 | ~float64 }
 
 // base is what every optimizer keeps: its parameters, learning rate,
-// step count and named state.
+// step count and named state, and the algebras that run its rule.
 type base struct {
 	params []*nn.Param
 	lr     float64
 	steps  int
 	state  []*nn.Param
+	// slots[i] lists, in the order the rule takes them, the indices in
+	// state of parameter i's state tensors.
+	slots [][]int
+
+	a32 inPlace[float32]
+	a64 inPlace[float64]
 }
 
 func newBase(op string, params []*nn.Param, lr float64) base {
@@ -49,7 +56,7 @@ func newBase(op string, params []*nn.Param, lr float64) base {
 			ps = append(ps, p)
 		}
 	}
-	return base{params: ps, lr: lr}
+	return base{params: ps, lr: lr, slots: make([][]int, len(ps))}
 }
 
 func (b *base) LR() float64        { return b.lr }
@@ -58,34 +65,99 @@ func (b *base) Steps() int         { return b.steps }
 func (b *base) SetSteps(n int)     { b.steps = n }
 func (b *base) State() []*nn.Param { return b.state }
 
-// buffers returns one zero tensor per parameter, named after it with the
-// suffix, and records them in the state.
-func (b *base) buffers(suffix string, fill float64) []*tensor.Tensor {
-	ts := make([]*tensor.Tensor, len(b.params))
+// buffers adds to each parameter's state a tensor filled with fill, named
+// after the parameter with the suffix.
+func (b *base) buffers(suffix string, fill float64) {
 	for i, p := range b.params {
 		t := tensor.Full(p.Value.DType(), fill, p.Value.Shape()...)
-		ts[i] = t
+		b.slots[i] = append(b.slots[i], len(b.state))
 		b.state = append(b.state, nn.NewBuffer(p.Name+"."+suffix, t))
 	}
-	return ts
 }
 
-// each calls f32 or f64 with the float slices of parameter i's value,
-// gradient and the state tensors, by element type.
-func each(p *nn.Param, st []*tensor.Tensor, f32 func(w, g []float32, s [4][]float32), f64 func(w, g []float64, s [4][]float64)) {
-	if p.Value.DType() == tensor.Float32 {
-		var s [4][]float32
-		for i, t := range st {
-			s[i] = t.Float32s()
+// step runs one step of the rule, given as its instances for float32 and
+// float64 elements, on every parameter in place, and counts it.
+func (b *base) step(r32 func(a algebra[[]float32, float64], w, g []float32, s [][]float32), r64 func(a algebra[[]float64, float64], w, g []float64, s [][]float64)) {
+	t := float64(b.steps + 1)
+	b.a32.rate, b.a32.t = b.lr, t
+	b.a64.rate, b.a64.t = b.lr, t
+	for i, p := range b.params {
+		// The state slices are kept in the algebra: passed to a function
+		// value, a local array would escape to the heap.
+		if p.Value.DType() == tensor.Float32 {
+			s := b.a32.state[:len(b.slots[i])]
+			for k, j := range b.slots[i] {
+				s[k] = b.state[j].Value.Float32s()
+			}
+			b.a32.begin()
+			r32(&b.a32, p.Value.Float32s(), p.Grad.Float32s(), s)
+			continue
 		}
-		f32(p.Value.Float32s(), p.Grad.Float32s(), s)
-		return
+		s := b.a64.state[:len(b.slots[i])]
+		for k, j := range b.slots[i] {
+			s[k] = b.state[j].Value.Float64s()
+		}
+		b.a64.begin()
+		r64(&b.a64, p.Value.Float64s(), p.Grad.Float64s(), s)
 	}
-	var s [4][]float64
-	for i, t := range st {
-		s[i] = t.Float64s()
+	b.steps++
+}
+
+// GraphStep is one optimizer step recorded as operations of a graph (see
+// StepGraph). StepGraph reads the fields marked in and sets those marked
+// out.
+type GraphStep struct {
+	// Params are the trainable parameters' nodes, in the order the
+	// optimizer was given them (in), and their values after the step
+	// (out).
+	Params []ad.Node
+	// Grads are their gradients (in).
+	Grads []ad.Node
+	// State are the optimizer's state tensors, in the order of State (in),
+	// and their values after the step (out).
+	State []ad.Node
+	// LR and Step are the learning rate and the number of this step, 1
+	// at the first: scalars (shape []) of the parameters' element type
+	// (in).
+	LR, Step ad.Node
+}
+
+// A GraphStepper is an Optimizer whose step can be recorded in a graph:
+// each of this package's. The graph computes what Step computes, with the
+// same arithmetic in the same order, from one definition of the rule.
+type GraphStepper interface {
+	Optimizer
+	// StepGraph records one step as operations on s's nodes (see
+	// GraphStep). It panics if the numbers of nodes do not match the
+	// optimizer's parameters and state.
+	StepGraph(s *GraphStep)
+}
+
+// stepGraph runs the rule r with the graph algebra on s.
+func (b *base) stepGraph(op string, s *GraphStep, r func(a algebra[ad.Node, ad.Node], w, g ad.Node, st []ad.Node)) {
+	if len(s.Params) != len(b.params) || len(s.Grads) != len(b.params) || len(s.State) != len(b.state) {
+		panic(fmt.Errorf("optim: %s.StepGraph: %d parameters, %d gradients and %d state tensors; the optimizer has %d parameters and %d state tensors",
+			op, len(s.Params), len(s.Grads), len(s.State), len(b.params), len(b.state)))
 	}
-	f64(p.Value.Float64s(), p.Grad.Float64s(), s)
+	if !s.LR.Valid() || !s.Step.Valid() {
+		panic(fmt.Errorf("optim: %s.StepGraph: no learning rate or step node", op))
+	}
+	a := &graphAlgebra{g: s.LR.Graph(), dtype: s.LR.DType(), rate: s.LR, t: s.Step, owner: map[int]int{}}
+	for _, n := range s.Params {
+		a.slot(n)
+	}
+	for _, n := range s.State {
+		a.slot(n)
+	}
+	for i := range b.params {
+		st := make([]ad.Node, len(b.slots[i]))
+		for k, j := range b.slots[i] {
+			st[k] = a.values[len(b.params)+j]
+		}
+		r(a, a.values[i], s.Grads[i], st)
+	}
+	copy(s.Params, a.values[:len(b.params)])
+	copy(s.State, a.values[len(b.params):])
 }
 
 // ClipGradNorm scales the gradients of params so that their global L2

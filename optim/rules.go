@@ -3,12 +3,14 @@ package optim
 // The update rules, one type per optimizer, each following PyTorch's
 // algorithm (torch.optim, version 1.13) line by line: the same arithmetic
 // in the same order, so that float64 results agree with PyTorch's to the
-// last bits or nearly (the tests hold them to 1e-12).
+// last bits or nearly (the tests hold them to 1e-12). Each rule is one
+// function of an algebra (algebra.go), which Step runs in place and
+// StepGraph records in a graph.
 
 import (
 	"fmt"
-	"math"
 
+	"github.com/seed812a03d2/backprop/ad"
 	"github.com/seed812a03d2/backprop/nn"
 	"github.com/seed812a03d2/backprop/tensor"
 )
@@ -30,7 +32,6 @@ type SGDConfig struct {
 type SGD struct {
 	base
 	cfg SGDConfig
-	buf []*tensor.Tensor
 }
 
 // NewSGD returns an SGD optimizer of the trainable parameters of params.
@@ -41,7 +42,7 @@ func NewSGD(params []*nn.Param, cfg SGDConfig) *SGD {
 	}
 	o := &SGD{base: newBase("SGD", params, cfg.LR), cfg: cfg}
 	if cfg.Momentum != 0 {
-		o.buf = o.buffers("momentum_buffer", 0)
+		o.buffers("momentum_buffer", 0)
 	}
 	return o
 }
@@ -49,55 +50,32 @@ func NewSGD(params []*nn.Param, cfg SGDConfig) *SGD {
 // Step takes one step.
 func (o *SGD) Step() {
 	c := o.cfg
-	first := o.steps == 0
-	for i, p := range o.params {
-		var st []*tensor.Tensor
-		if o.buf != nil {
-			st = o.buf[i : i+1]
-		}
-		each(p, st, func(w, g []float32, s [4][]float32) {
-			sgd(w, g, s, c, o.lr, first)
-		}, func(w, g []float64, s [4][]float64) {
-			sgd(w, g, s, c, o.lr, first)
-		})
-	}
-	o.steps++
+	o.step(func(a algebra[[]float32, float64], w, g []float32, s [][]float32) { sgd(a, c, w, g, s) },
+		func(a algebra[[]float64, float64], w, g []float64, s [][]float64) { sgd(a, c, w, g, s) })
 }
 
-func sgd[T float](w, g []T, s [4][]T, c SGDConfig, lr float64, first bool) {
-	wd, mu, damp, rate := T(c.WeightDecay), T(c.Momentum), T(1-c.Dampening), T(lr)
-	g = g[:len(w)]
-	if mu == 0 {
-		// Plain SGD, the common case: w += -lr·g in the vector kernels,
-		// one fused multiply-add (one rounding) an element where the CPU
-		// has FMA, two roundings otherwise.
-		if wd == 0 {
-			axpy(-rate, g, w)
-			return
-		}
-		for j, d := range g {
-			w[j] -= rate * (d + wd*w[j])
-		}
-		return
+// StepGraph records one step in a graph (see GraphStepper).
+func (o *SGD) StepGraph(s *GraphStep) {
+	c := o.cfg
+	o.stepGraph("SGD", s, func(a algebra[ad.Node, ad.Node], w, g ad.Node, st []ad.Node) { sgd(a, c, w, g, st) })
+}
+
+// sgd is SGD's rule for the parameter w, with gradient g and state s (the
+// momentum buffer, with momentum).
+func sgd[V, S any](a algebra[V, S], c SGDConfig, w, g V, s []V) {
+	d := g
+	if c.WeightDecay != 0 {
+		d = a.axpy(d, a.num(c.WeightDecay), w)
 	}
-	b := s[0][:len(w)]
-	for j := range w {
-		d := g[j]
-		if wd != 0 {
-			d += wd * w[j]
-		}
-		if first {
-			b[j] = d
-		} else {
-			b[j] = mu*b[j] + damp*d
-		}
+	if c.Momentum != 0 {
+		b := a.set(s[0], a.ifFirst(d, a.axpby(a.num(c.Momentum), s[0], a.num(1-c.Dampening), d)))
 		if c.Nesterov {
-			d += mu * b[j]
+			d = a.axpy(d, a.num(c.Momentum), b)
 		} else {
-			d = b[j]
+			d = b
 		}
-		w[j] -= rate * d
 	}
+	a.update(w, a.ssub(a.num(0), a.lr()), d)
 }
 
 // AdamConfig configures Adam and AdamW.
@@ -126,9 +104,8 @@ func DefaultAdamW() AdamConfig {
 // weights directly instead, p *= 1 - lr·wd, before the same step.
 type Adam struct {
 	base
-	cfg        AdamConfig
-	decoupled  bool
-	m, v, vmax []*tensor.Tensor
+	cfg       AdamConfig
+	decoupled bool
 }
 
 // NewAdam returns an Adam optimizer of the trainable parameters of params.
@@ -142,62 +119,50 @@ func newAdam(op string, params []*nn.Param, cfg AdamConfig, decoupled bool) *Ada
 		panic(fmt.Errorf("optim: %s: betas %v, %v must be in [0, 1) and eps %v ≥ 0", op, cfg.Beta1, cfg.Beta2, cfg.Eps))
 	}
 	o := &Adam{base: newBase(op, params, cfg.LR), cfg: cfg, decoupled: decoupled}
-	o.m = o.buffers("exp_avg", 0)
-	o.v = o.buffers("exp_avg_sq", 0)
+	o.buffers("exp_avg", 0)
+	o.buffers("exp_avg_sq", 0)
 	if cfg.AMSGrad {
-		o.vmax = o.buffers("max_exp_avg_sq", 0)
+		o.buffers("max_exp_avg_sq", 0)
 	}
 	return o
 }
 
-type adamStep struct {
-	lr, wd, b1, b2, eps, bc1, bc2sqrt float64
-	decoupled, ams                    bool
-}
-
 // Step takes one step.
 func (o *Adam) Step() {
-	o.steps++
-	t := float64(o.steps)
-	c := o.cfg
-	a := adamStep{lr: o.lr, wd: c.WeightDecay, b1: c.Beta1, b2: c.Beta2, eps: c.Eps,
-		bc1: 1 - math.Pow(c.Beta1, t), bc2sqrt: math.Sqrt(1 - math.Pow(c.Beta2, t)),
-		decoupled: o.decoupled, ams: c.AMSGrad}
-	for i, p := range o.params {
-		st := [3]*tensor.Tensor{o.m[i], o.v[i]}
-		n := 2
-		if c.AMSGrad {
-			st[2], n = o.vmax[i], 3
-		}
-		each(p, st[:n], func(w, g []float32, s [4][]float32) { adam(w, g, s, a) },
-			func(w, g []float64, s [4][]float64) { adam(w, g, s, a) })
-	}
+	c, dec := o.cfg, o.decoupled
+	o.step(func(a algebra[[]float32, float64], w, g []float32, s [][]float32) { adam(a, c, dec, w, g, s) },
+		func(a algebra[[]float64, float64], w, g []float64, s [][]float64) { adam(a, c, dec, w, g, s) })
 }
 
-func adam[T float](w, g []T, s [4][]T, a adamStep) {
-	m, v := s[0], s[1]
-	b1, b2, eps := T(a.b1), T(a.b2), T(a.eps)
-	decay := T(1 - a.lr*a.wd)
-	wd := T(a.wd)
-	stepSize := T(a.lr / a.bc1)
-	bc2 := T(a.bc2sqrt)
-	for j := range w {
-		d := g[j]
-		if a.decoupled {
-			w[j] *= decay
-		} else if wd != 0 {
-			d += wd * w[j]
-		}
-		m[j] = b1*m[j] + (1-b1)*d
-		v[j] = b2*v[j] + (1-b2)*d*d
-		vv := v[j]
-		if a.ams {
-			s[2][j] = max(s[2][j], vv)
-			vv = s[2][j]
-		}
-		denom := T(math.Sqrt(float64(vv)))/bc2 + eps
-		w[j] -= stepSize * (m[j] / denom)
+// StepGraph records one step in a graph (see GraphStepper).
+func (o *Adam) StepGraph(s *GraphStep) {
+	c, dec := o.cfg, o.decoupled
+	o.stepGraph("Adam", s, func(a algebra[ad.Node, ad.Node], w, g ad.Node, st []ad.Node) { adam(a, c, dec, w, g, st) })
+}
+
+// adam is the rule of Adam and, if decoupled, AdamW, for the parameter w
+// with gradient g and state s: the first and second moments, and with
+// AMSGrad the maximum of the second.
+func adam[V, S any](a algebra[V, S], c AdamConfig, decoupled bool, w, g V, s []V) {
+	t := a.step()
+	one := a.num(1)
+	b1, b2 := a.num(c.Beta1), a.num(c.Beta2)
+	bc1 := a.ssub(one, a.spow(b1, t))
+	bc2sqrt := a.ssqrt(a.ssub(one, a.spow(b2, t)))
+	stepSize := a.sdiv(a.lr(), bc1)
+	d := g
+	if decoupled {
+		w = a.set(w, a.scale(w, a.ssub(one, a.smul(a.lr(), a.num(c.WeightDecay)))))
+	} else if c.WeightDecay != 0 {
+		d = a.axpy(d, a.num(c.WeightDecay), w)
 	}
+	m := a.set(s[0], a.axpby(b1, s[0], a.num(1-c.Beta1), d))
+	v := a.set(s[1], a.addcmul(a.scale(s[1], b2), a.num(1-c.Beta2), d, d))
+	if c.AMSGrad {
+		v = a.set(s[2], a.maximum(s[2], v))
+	}
+	denom := a.shift(a.divs(a.sqrt(v), bc2sqrt), a.num(c.Eps))
+	a.update(w, a.ssub(a.num(0), stepSize), a.div(m, denom))
 }
 
 // RMSPropConfig configures RMSProp.
@@ -216,76 +181,65 @@ func DefaultRMSProp() RMSPropConfig { return RMSPropConfig{LR: 0.01, Alpha: 0.99
 // p -= lr·d/r, or with momentum b = μ·b + d/r and p -= lr·b.
 type RMSProp struct {
 	base
-	cfg          RMSPropConfig
-	sq, avg, buf []*tensor.Tensor
+	cfg RMSPropConfig
 }
 
 // NewRMSProp returns an RMSProp optimizer of the trainable parameters of
 // params.
 func NewRMSProp(params []*nn.Param, cfg RMSPropConfig) *RMSProp {
 	o := &RMSProp{base: newBase("RMSProp", params, cfg.LR), cfg: cfg}
-	o.sq = o.buffers("square_avg", 0)
+	o.buffers("square_avg", 0)
 	if cfg.Momentum > 0 {
-		o.buf = o.buffers("momentum_buffer", 0)
+		o.buffers("momentum_buffer", 0)
 	}
 	if cfg.Centered {
-		o.avg = o.buffers("grad_avg", 0)
+		o.buffers("grad_avg", 0)
 	}
 	return o
 }
 
 // Step takes one step.
 func (o *RMSProp) Step() {
-	o.steps++
 	c := o.cfg
-	for i, p := range o.params {
-		st := [3]*tensor.Tensor{o.sq[i]}
-		n := 1
-		if c.Momentum > 0 {
-			st[n] = o.buf[i]
-			n++
-		}
-		if c.Centered {
-			st[n] = o.avg[i]
-			n++
-		}
-		each(p, st[:n], func(w, g []float32, s [4][]float32) { rmsprop(w, g, s, c, o.lr) },
-			func(w, g []float64, s [4][]float64) { rmsprop(w, g, s, c, o.lr) })
-	}
+	o.step(func(a algebra[[]float32, float64], w, g []float32, s [][]float32) { rmsprop(a, c, w, g, s) },
+		func(a algebra[[]float64, float64], w, g []float64, s [][]float64) { rmsprop(a, c, w, g, s) })
 }
 
-func rmsprop[T float](w, g []T, s [4][]T, c RMSPropConfig, lr float64) {
-	alpha, eps, mu, wd, rate := T(c.Alpha), T(c.Eps), T(c.Momentum), T(c.WeightDecay), T(lr)
-	sq := s[0]
-	var buf, avg []T
+// StepGraph records one step in a graph (see GraphStepper).
+func (o *RMSProp) StepGraph(s *GraphStep) {
+	c := o.cfg
+	o.stepGraph("RMSProp", s, func(a algebra[ad.Node, ad.Node], w, g ad.Node, st []ad.Node) { rmsprop(a, c, w, g, st) })
+}
+
+// rmsprop is RMSProp's rule for the parameter w with gradient g and state
+// s: the squares' running mean, then with momentum its buffer, then when
+// centred the gradients' running mean.
+func rmsprop[V, S any](a algebra[V, S], c RMSPropConfig, w, g V, s []V) {
+	alpha := a.num(c.Alpha)
+	d := g
+	if c.WeightDecay != 0 {
+		d = a.axpy(d, a.num(c.WeightDecay), w)
+	}
+	sq := a.set(s[0], a.addcmul(a.scale(s[0], alpha), a.num(1-c.Alpha), d, d))
 	k := 1
+	var buf V
 	if c.Momentum > 0 {
-		buf = s[k]
-		k++
+		buf, k = s[k], k+1
 	}
+	var r V
 	if c.Centered {
-		avg = s[k]
+		avg := a.set(s[k], a.axpby(alpha, s[k], a.num(1-c.Alpha), d))
+		r = a.shift(a.sqrt(a.addcmul(sq, a.num(-1), avg, avg)), a.num(c.Eps))
+	} else {
+		r = a.shift(a.sqrt(sq), a.num(c.Eps))
 	}
-	for j := range w {
-		d := g[j]
-		if wd != 0 {
-			d += wd * w[j]
-		}
-		sq[j] = alpha*sq[j] + (1-alpha)*d*d
-		var r T
-		if avg != nil {
-			avg[j] = alpha*avg[j] + (1-alpha)*d
-			r = T(math.Sqrt(float64(sq[j]-avg[j]*avg[j]))) + eps
-		} else {
-			r = T(math.Sqrt(float64(sq[j]))) + eps
-		}
-		if buf != nil {
-			buf[j] = mu*buf[j] + d/r
-			w[j] -= rate * buf[j]
-		} else {
-			w[j] -= rate * (d / r)
-		}
+	rate := a.ssub(a.num(0), a.lr())
+	if c.Momentum > 0 {
+		b := a.set(buf, a.axpy(a.scale(buf, a.num(c.Momentum)), a.num(1), a.div(d, r)))
+		a.update(w, rate, b)
+		return
 	}
+	a.update(w, rate, a.div(d, r))
 }
 
 // AdagradConfig configures Adagrad.
@@ -303,38 +257,40 @@ func DefaultAdagrad() AdagradConfig { return AdagradConfig{LR: 0.01, Eps: 1e-10}
 type Adagrad struct {
 	base
 	cfg AdagradConfig
-	sum []*tensor.Tensor
 }
 
 // NewAdagrad returns an Adagrad optimizer of the trainable parameters of
 // params.
 func NewAdagrad(params []*nn.Param, cfg AdagradConfig) *Adagrad {
 	o := &Adagrad{base: newBase("Adagrad", params, cfg.LR), cfg: cfg}
-	o.sum = o.buffers("sum", cfg.InitialAccumulator)
+	o.buffers("sum", cfg.InitialAccumulator)
 	return o
 }
 
 // Step takes one step.
 func (o *Adagrad) Step() {
-	o.steps++
 	c := o.cfg
-	clr := o.lr / (1 + float64(o.steps-1)*c.LRDecay)
-	for i, p := range o.params {
-		each(p, o.sum[i:i+1], func(w, g []float32, s [4][]float32) { adagrad(w, g, s[0], c, clr) },
-			func(w, g []float64, s [4][]float64) { adagrad(w, g, s[0], c, clr) })
-	}
+	o.step(func(a algebra[[]float32, float64], w, g []float32, s [][]float32) { adagrad(a, c, w, g, s) },
+		func(a algebra[[]float64, float64], w, g []float64, s [][]float64) { adagrad(a, c, w, g, s) })
 }
 
-func adagrad[T float](w, g, sum []T, c AdagradConfig, clr float64) {
-	wd, eps, rate := T(c.WeightDecay), T(c.Eps), T(clr)
-	for j := range w {
-		d := g[j]
-		if wd != 0 {
-			d += wd * w[j]
-		}
-		sum[j] += d * d
-		w[j] -= rate * (d / (T(math.Sqrt(float64(sum[j]))) + eps))
+// StepGraph records one step in a graph (see GraphStepper).
+func (o *Adagrad) StepGraph(s *GraphStep) {
+	c := o.cfg
+	o.stepGraph("Adagrad", s, func(a algebra[ad.Node, ad.Node], w, g ad.Node, st []ad.Node) { adagrad(a, c, w, g, st) })
+}
+
+// adagrad is Adagrad's rule for the parameter w with gradient g and state
+// s, the sum of squares: at step t the rate lr/(1 + (t-1)·lr_decay).
+func adagrad[V, S any](a algebra[V, S], c AdagradConfig, w, g V, s []V) {
+	one := a.num(1)
+	clr := a.sdiv(a.lr(), a.sadd(one, a.smul(a.ssub(a.step(), one), a.num(c.LRDecay))))
+	d := g
+	if c.WeightDecay != 0 {
+		d = a.axpy(d, a.num(c.WeightDecay), w)
 	}
+	sum := a.set(s[0], a.addcmul(s[0], one, d, d))
+	a.update(w, a.ssub(a.num(0), clr), a.div(d, a.shift(a.sqrt(sum), a.num(c.Eps))))
 }
 
 // axpy sets y += alpha·x with tensor's vector kernels.
