@@ -1,6 +1,7 @@
 package export_test
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -52,7 +53,45 @@ onnx.checker.check_model(m, full_check=True)
 type ortValue struct {
 	DType string `json:"dtype"`
 	Shape []int  `json:"shape"`
-	Data  []any  `json:"data"`
+	Data  []any  `json:"data,omitempty"`
+	File  string `json:"file,omitempty"`
+	Count int    `json:"count,omitempty"`
+}
+
+// cycle is an input that takes, at run i of runORT, the tensor i mod
+// len(cycle): each a *tensor.Tensor or each a *tensor.Index, of one shape.
+type cycle []any
+
+// writeCycle writes c's tensors, raw little-endian, to a file in dir.
+func writeCycle(t *testing.T, dir, name string, c cycle) ortValue {
+	var b []byte
+	var v ortValue
+	for _, x := range c {
+		switch x := x.(type) {
+		case *tensor.Tensor:
+			v.DType, v.Shape = "float64", x.Shape()
+			if x.DType() == tensor.Float32 {
+				v.DType = "float32"
+				for _, e := range x.Float32s() {
+					b = binary.LittleEndian.AppendUint32(b, math.Float32bits(e))
+				}
+				continue
+			}
+			for _, e := range x.Float64s() {
+				b = binary.LittleEndian.AppendUint64(b, math.Float64bits(e))
+			}
+		case *tensor.Index:
+			v.DType, v.Shape = "int64", x.Shape()
+			for _, e := range x.Data() {
+				b = binary.LittleEndian.AppendUint64(b, uint64(int64(e)))
+			}
+		}
+	}
+	v.File, v.Count = filepath.Join(dir, name+".bin"), len(c)
+	if err := os.WriteFile(v.File, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
 func jsonNumber(v float64) any {
@@ -139,6 +178,10 @@ func runORT(t *testing.T, model []byte, inputs map[string]any, repeat int) (map[
 	}
 	in := map[string]ortValue{}
 	for k, v := range inputs {
+		if c, ok := v.(cycle); ok {
+			in[k] = writeCycle(t, tmp, k, c)
+			continue
+		}
 		in[k] = toORT(v)
 	}
 	b, err := json.Marshal(in)
