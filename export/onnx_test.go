@@ -3,12 +3,14 @@ package export_test
 import (
 	"fmt"
 	"math"
+	"os"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/seed812a03d2/backprop/ad"
 	"github.com/seed812a03d2/backprop/export"
 	"github.com/seed812a03d2/backprop/ops"
+	"github.com/seed812a03d2/backprop/program"
 	"github.com/seed812a03d2/backprop/tensor"
 )
 
@@ -188,5 +190,37 @@ func compare(t *testing.T, what string, got, want []float64, single bool) {
 	}
 	if bad > 5 {
 		t.Errorf("%s: %d more", what, bad-5)
+	}
+}
+
+// TestProgramONNX exports the network example, a small neural network in
+// matrix form, with the gradients of its loss, and runs it in ONNX
+// Runtime against the engine.
+func TestProgramONNX(t *testing.T) {
+	src, err := os.ReadFile("../examples/network/network.bp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg, err := program.Parse("network.bp", src, program.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels, nodes := pg.Inputs()
+	var in []export.Input
+	feeds := map[string]any{}
+	for i := range labels {
+		in = append(in, export.Input{Name: labels[i], Node: nodes[i]})
+		feeds[labels[i]] = nodes[i].Value()
+	}
+	out := []export.Output{{Name: pg.OutputName(), Node: pg.Output()}}
+	grads := ad.Gradients(pg.Output(), pg.WrtNodes()...)
+	for i, w := range pg.WrtNames {
+		out = append(out, export.Output{Name: "grad_" + w, Node: grads[i]})
+	}
+	m := onnxOf(t, funcOf(t, "network", in, out))
+	checkONNX(t, m)
+	res, _ := runORT(t, m, feeds, 1)
+	for _, o := range out {
+		compare(t, o.Name, res[o.Name].floats(t), o.Node.Value().Data(), o.Node.DType() == tensor.Float32)
 	}
 }

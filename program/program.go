@@ -652,3 +652,16 @@ func (b *Compiled) WrtNodes() []ad.Node {
 	}
 	return out
 }
+
+// Inputs returns the program's inputs, the statements that assign a
+// number or a tensor literal (or a --set value), in program order, with
+// their labels (see Labels).
+func (b *Compiled) Inputs() (labels []string, nodes []ad.Node) {
+	for i, in := range b.inputs {
+		if in && b.Nodes[i].IsLeaf() {
+			labels = append(labels, b.Labels[i])
+			nodes = append(nodes, b.Nodes[i])
+		}
+	}
+	return labels, nodes
+}

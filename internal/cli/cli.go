@@ -119,6 +119,9 @@ Usage:
                                print the forward pass, the complete
                                calculation table and the answers
   backprop dot FILE [flags]    print the graph in Graphviz DOT, or render it
+  backprop export FILE --format onnx [--grad] -o OUT
+                               write the graph, and its gradients, as a
+                               function of its inputs for another runtime
   backprop serve [FILE] [flags]
                                serve the page that steps through the
                                backward pass, on 127.0.0.1
@@ -139,6 +142,8 @@ func run(args []string, stdin io.Reader, out *output) error {
 		return explainCmd(args[1:], stdin, out, "")
 	case "dot":
 		return dotCmd(args[1:], stdin, out)
+	case "export":
+		return exportCmd(args[1:], stdin, out)
 	case "serve":
 		return serveCmd(args[1:], stdin, out)
 	case "version", "--version":
@@ -158,15 +163,15 @@ func run(args []string, stdin io.Reader, out *output) error {
 	case "help", "--help", "-h":
 		if len(args) == 2 {
 			switch args[1] {
-			case "grad", "explain", "dot", "serve", "version":
+			case "grad", "explain", "dot", "export", "serve", "version":
 				return run([]string{args[1], "--help"}, stdin, out)
 			}
-			return usagef("backprop help: unknown command %s (commands: grad, explain, dot, serve, version)", quote(args[1]))
+			return usagef("backprop help: unknown command %s (commands: grad, explain, dot, export, serve, version)", quote(args[1]))
 		}
 		out.WriteString(mainUsage)
 		return nil
 	}
-	return usagef("backprop: unknown command %s (commands: grad, explain, dot, serve, version; see backprop --help)", quote(args[0]))
+	return usagef("backprop: unknown command %s (commands: grad, explain, dot, export, serve, version; see backprop --help)", quote(args[0]))
 }
 
 // commonFlags are the flags every command that reads a program takes.
