@@ -3,8 +3,8 @@ package export_test
 import (
 	"fmt"
 	"math"
-	"os"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"github.com/seed812a03d2/backprop/ad"
