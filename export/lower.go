@@ -264,7 +264,90 @@ func lower(f *Func) (p *program, err error) {
 		}
 		p.outputs = append(p.outputs, v)
 	}
+	for _, in := range f.Inputs {
+		if in.Batch {
+			if err := p.batchAxes(); err != nil {
+				return nil, fmt.Errorf("export: %s: the batch dimension cannot be symbolic: %v", f.Name, err)
+			}
+			break
+		}
+	}
 	return p, nil
+}
+
+// batchAxes marks the values whose first axis is the batch: computed from
+// a batch input along its first axis. It fails where a primitive mixes
+// the batch with a size fixed in the graph (a constant of the batch's
+// size, as the backward pass of a mean has): the function is then right
+// for the one batch size only.
+func (p *program) batchAxes() error {
+	b := func(v int) bool { return p.values[v].batch }
+	for _, pr := range p.prims {
+		out := p.values[pr.out]
+		first := func(v int) bool { // v's first axis lines up with out's, at the same size
+			s := p.shape(v)
+			return len(s) == len(out.shape) && len(s) > 0 && s[0] == out.shape[0]
+		}
+		anyBatch := false
+		for _, v := range pr.in {
+			anyBatch = anyBatch || b(v)
+		}
+		if !anyBatch {
+			continue
+		}
+		batch := false
+		switch pr.op {
+		case "sum", "mean", "max", "min", "prod":
+			batch = !contains(pr.axes, 0)
+		case "softmax", "log_softmax", "cumsum":
+			batch = pr.axis != 0
+		case "reshape", "broadcast":
+			batch = first(pr.in[0])
+		case "transpose":
+			batch = pr.perm[0] == 0
+		case "slice":
+			r := tensor.Range{Start: 0, Stop: p.shape(pr.in[0])[0], Step: 1}
+			batch = len(pr.rngs) == 0 || pr.rngs[0] == r || (pr.rngs[0].Step == 0 && pr.rngs[0].Start == 0 && pr.rngs[0].Stop == r.Stop)
+		case "pad":
+			batch = pr.lo[0] == 0 && pr.hi[0] == 0
+		case "matmul":
+			batch = b(pr.in[0]) && first(pr.in[0])
+		case "concat":
+			batch = pr.axis != 0
+		default: // element-wise, where, gathers and scatters
+			batch = true
+		}
+		if batch {
+			// Every input whose first axis lines up with the batch at its
+			// size must be the batch too.
+			for _, v := range pr.in {
+				if first(v) && !b(v) && p.values[v].shape[0] != 1 {
+					if pr.op == "reshape" || pr.op == "broadcast" || pr.op == "transpose" || pr.op == "slice" || pr.op == "pad" {
+						continue
+					}
+					return fmt.Errorf("%s of a batch value and a value of the batch's fixed size %v", pr.op, p.shape(v))
+				}
+			}
+		}
+		// A result of the batch's size that is not the batch (a gradient
+		// spread over a batch of fixed size), except where the batch was
+		// summed away and another axis has its size by chance.
+		if !batch && len(out.shape) > 0 && out.shape[0] == p.batchSize() && pr.op != "matmul" && !contains(pr.axes, 0) {
+			return fmt.Errorf("%s of a batch value to the fixed shape %v", pr.op, out.shape)
+		}
+		p.values[pr.out].batch = batch
+	}
+	return nil
+}
+
+// batchSize is the size of the batch inputs' first axis.
+func (p *program) batchSize() int {
+	for i, v := range p.inputs {
+		if p.f.Inputs[i].Batch {
+			return p.shape(v)[0]
+		}
+	}
+	return -1
 }
 
 // index returns the value of an operation's positions: the input that

@@ -239,11 +239,21 @@ func (w *onnxWriter) prim(pr prim) error {
 	case "where":
 		w.node("Where", in, w.name(out))
 	case "reshape":
-		w.node("Reshape", []string{in[0], w.ints(pr.shape...)}, w.name(out))
+		shape := pr.shape
+		if p.values[out].batch {
+			// 0 keeps the input's size: the batch, whatever it is.
+			shape = append([]int{0}, shape[1:]...)
+		}
+		w.node("Reshape", []string{in[0], w.ints(shape...)}, w.name(out))
 	case "transpose":
 		w.node("Transpose", in, w.name(out), intsAttr("perm", pr.perm))
 	case "broadcast":
-		w.node("Expand", []string{in[0], w.ints(pr.shape...)}, w.name(out))
+		shape := pr.shape
+		if p.values[out].batch {
+			// Expand broadcasts 1 to the input's size: the batch.
+			shape = append([]int{1}, shape[1:]...)
+		}
+		w.node("Expand", []string{in[0], w.ints(shape...)}, w.name(out))
 	case "sum":
 		w.node("ReduceSum", []string{in[0], w.ints(pr.axes...)}, w.name(out), intAttr("keepdims", keep))
 	case "mean", "max", "min", "prod":
@@ -261,6 +271,9 @@ func (w *onnxWriter) prim(pr prim) error {
 		starts, ends, axes, steps := make([]int, n), make([]int, n), make([]int, n), make([]int, n)
 		for i, r := range pr.rngs {
 			starts[i], ends[i], axes[i], steps[i] = r.Start, r.Stop, i, max(r.Step, 1)
+		}
+		if n > 0 && p.values[out].batch {
+			ends[0] = math.MaxInt64 // the whole batch
 		}
 		w.node("Slice", []string{in[0], w.ints(starts...), w.ints(ends...), w.ints(axes...), w.ints(steps...)}, w.name(out))
 	case "pad":

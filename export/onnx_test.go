@@ -5,10 +5,12 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/seed812a03d2/backprop/ad"
 	"github.com/seed812a03d2/backprop/export"
+	"github.com/seed812a03d2/backprop/nn"
 	"github.com/seed812a03d2/backprop/ops"
 	"github.com/seed812a03d2/backprop/program"
 	"github.com/seed812a03d2/backprop/tensor"
@@ -222,5 +224,37 @@ func TestProgramONNX(t *testing.T) {
 	res, _ := runORT(t, m, feeds, 1)
 	for _, o := range out {
 		compare(t, o.Name, res[o.Name].floats(t), o.Node.Value().Data(), o.Node.DType() == tensor.Float32)
+	}
+}
+
+// TestSymbolicBatchONNX exports the MNIST MLP's inference with a symbolic
+// batch, traced on a batch of 128, and runs it in ONNX Runtime on a batch
+// of 7 against the engine. A gradient graph of a mean over the batch
+// holds the batch's size as a constant, and refuses a symbolic batch.
+func TestSymbolicBatchONNX(t *testing.T) {
+	bs := mnistBatches(t, 1, 128, tensor.Float32)
+	model := mlp(tensor.Float32)
+	var g ad.Graph
+	x := g.Const(bs[0].X)
+	logp := ops.LogSoftmax(model.Forward(x), 1)
+	in := []export.Input{{Name: "x", Node: x, Batch: true}}
+	m := onnxOf(t, funcOf(t, "mlp", in, []export.Output{{Name: "logp", Node: logp}}))
+	checkONNX(t, m)
+	small := tensor.Slice(bs[0].X, tensor.Range{Start: 3, Stop: 10})
+	res, _ := runORT(t, m, map[string]any{"x": small}, 1)
+	var h ad.Graph
+	want := ops.LogSoftmax(model.Forward(h.Const(small)), 1)
+	if got := res["logp"].Shape; len(got) != 2 || got[0] != 7 {
+		t.Fatalf("logp has shape %v; want [7 10]", got)
+	}
+	compare(t, "logp", res["logp"].floats(t), want.Value().Data(), true)
+
+	loss := nn.CrossEntropy(model.Forward(x), bs[0].Y, nn.Mean)
+	f, err := export.Gradients("mlp_grad", in, export.Output{Name: "loss", Node: loss}, "x")
+	if err == nil {
+		_, err = f.ONNX()
+	}
+	if err == nil || !strings.Contains(err.Error(), "batch dimension cannot be symbolic") {
+		t.Errorf("the gradient of a mean over a symbolic batch: error %v; want one that says the batch cannot be symbolic", err)
 	}
 }
