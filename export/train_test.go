@@ -94,7 +94,7 @@ func TestMLPTrainingStepONNX(t *testing.T) {
 			var g ad.Graph
 			x := g.Const(bs[0].X)
 			loss := nn.CrossEntropy(model.Forward(x), bs[0].Y, nn.Mean)
-			f, err := export.TrainStep("mlp_step", loss, ps, opt,
+			f, err := export.TrainStep("mlp_step", loss, model, opt,
 				export.Input{Name: "x", Node: x}, export.Input{Name: "labels", Index: bs[0].Y})
 			if err != nil {
 				t.Fatal(err)
@@ -148,5 +148,70 @@ func TestMLPTrainingStepONNX(t *testing.T) {
 				t.Errorf("the last step's loss is %v in ONNX Runtime and %v in the engine", lossGot, lossWant)
 			}
 		})
+	}
+}
+
+// TestStatefulTrainingStepONNX exports the training step of a model with
+// BatchNorm (running statistics in and out) and Dropout (its mask an
+// input), runs 20 steps in the engine, recording each step's mask, and
+// the same 20 steps in ONNX Runtime on those masks: the parameters and
+// the running statistics agree within 1e-12 (float64).
+func TestStatefulTrainingStepONNX(t *testing.T) {
+	const steps, batches = 20, 5
+	dt := tensor.Float64
+	bs := mnistBatches(t, batches, 64, dt)
+	rng := rand.New(rand.NewPCG(3, 4))
+	bn := nn.NewBatchNorm(dt, 32)
+	drop := nn.NewDropout(0.25, 7)
+	model := nn.Sequential(nn.NewLinear(rng, dt, 784, 32), bn, nn.Func(ops.ReLU), drop, nn.NewLinear(rng, dt, 32, 10))
+	opt := optim.NewSGD(model.Params(), optim.SGDConfig{LR: 0.05, Momentum: 0.9})
+	var g ad.Graph
+	x := g.Const(bs[0].X)
+	loss := nn.CrossEntropy(model.Forward(x), bs[0].Y, nn.Mean)
+	f, err := export.TrainStep("stateful_step", loss, model, opt,
+		export.Input{Name: "x", Node: x}, export.Input{Name: "labels", Index: bs[0].Y})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := onnxOf(t, f)
+	checkONNX(t, m)
+	// The export's Forward moved the running statistics: start again
+	// from fresh ones, and the same first mask.
+	bn.RunningMean.Value.Fill(0)
+	bn.RunningVar.Value.Fill(1)
+	drop2 := nn.NewDropout(0.25, 7)
+	*drop = *drop2
+	feeds := map[string]any{"lr": tensor.Full(dt, opt.LR()), "step": tensor.Full(dt, 1)}
+	for _, p := range model.Params() {
+		feeds[p.Name] = p.Value.Clone()
+	}
+	for _, s := range opt.State() {
+		feeds[s.Name] = s.Value.Clone()
+	}
+	var xs, ys, masks cycle
+	for i := range steps {
+		b := bs[i%batches]
+		xs, ys = append(xs, b.X), append(ys, b.Y)
+		g.Reset()
+		nn.Backward(nn.CrossEntropy(model.Forward(g.Const(b.X)), b.Y, nn.Mean), model.Params())
+		opt.Step()
+		mk, ok := drop.Mask(&g)
+		if !ok {
+			t.Fatal("no dropout mask")
+		}
+		masks = append(masks, mk.Value().Clone())
+	}
+	feeds["x"], feeds["labels"], feeds["3.mask"] = xs, ys, masks
+	out, _ := runORT(t, m, feeds, steps)
+	worst := 0.0
+	for _, p := range model.Params() {
+		got := out["new_"+p.Name].floats(t)
+		for i, w := range p.Value.Data() {
+			worst = math.Max(worst, math.Abs(got[i]-w))
+		}
+	}
+	t.Logf("%d steps: largest difference of the parameters and running statistics %.3g", steps, worst)
+	if !(worst <= 1e-12) {
+		t.Errorf("largest difference %.3g; want at most 1e-12", worst)
 	}
 }

@@ -175,6 +175,7 @@ type Dropout struct {
 	src      *rand.PCG
 	rng      *rand.Rand
 	training bool
+	mask     ad.Node // the mask of the last Forward in training mode
 }
 
 // NewDropout returns a Dropout layer with probability p and a generator
@@ -192,7 +193,24 @@ func (d *Dropout) Forward(x ad.Node) ad.Node {
 	if !d.training {
 		return x
 	}
-	return ops.Dropout(x, d.P, d.rng)
+	y := ops.Dropout(x, d.P, d.rng)
+	d.mask = ad.Node{}
+	if y != x && y.NumInputs() == 2 {
+		d.mask = y.Input(1) // x times the mask
+	}
+	return y
+}
+
+// Mask returns the mask, a constant of g, that the last Forward in
+// training mode recorded in g (the scaled ones and zeros it multiplied
+// by), and false if there is none: an exported training step takes it as
+// an input (package export).
+func (d *Dropout) Mask(g *ad.Graph) (ad.Node, bool) {
+	m := d.mask
+	if !m.Valid() || m.Graph() != g || m.Stale() {
+		return ad.Node{}, false
+	}
+	return m, true
 }
 
 // Params returns nil: dropout has no parameters.

@@ -20,6 +20,10 @@ type BatchNorm struct {
 	RunningMean, RunningVar *Param // buffers
 	Eps, Momentum           float64
 	training                bool
+	// The batch statistics of the last Forward in training mode, and the
+	// number of elements each was over.
+	mean, variance ad.Node
+	count          int
 }
 
 // NewBatchNorm returns a BatchNorm over the given number of features, with
@@ -67,6 +71,7 @@ func (b *BatchNorm) Forward(x ad.Node) ad.Node {
 		}
 		lerpTo(b.RunningMean.Value, mean.Value(), b.Momentum, 1)
 		lerpTo(b.RunningVar.Value, variance.Value(), b.Momentum, unbiased)
+		b.mean, b.variance, b.count = mean, variance, n
 	} else {
 		mean = ops.Reshape(b.RunningMean.Node(g), bshape...)
 		variance = ops.Reshape(b.RunningVar.Node(g), bshape...)
@@ -89,6 +94,27 @@ func lerpTo(dst, src *tensor.Tensor, m, scale float64) {
 	for i := range d {
 		d[i] = (1-m)*d[i] + m*scale*s[i]
 	}
+}
+
+// RunningUpdate returns, as nodes of g, the running statistics after the
+// last Forward in training mode recorded in g, computed from the nodes of
+// the statistics before it (RunningMean.Node(g) and RunningVar.Node(g)) by
+// the arithmetic that Forward applies to the values: what an exported
+// training step returns as its new state (package export). It returns
+// false if that Forward was not in g.
+func (b *BatchNorm) RunningUpdate(g *ad.Graph) (mean, variance ad.Node, ok bool) {
+	if !b.mean.Valid() || b.mean.Graph() != g || b.mean.Stale() {
+		return ad.Node{}, ad.Node{}, false
+	}
+	c := b.Weight.Value.Size()
+	unbiased := 1.0
+	if b.count > 1 {
+		unbiased = float64(b.count) / float64(b.count-1)
+	}
+	lerp := func(old, batch ad.Node, scale float64) ad.Node {
+		return ops.Add(ops.Mul(old, ops.Const(old, 1-b.Momentum)), ops.Mul(ops.Reshape(batch, c), ops.Const(old, b.Momentum*scale)))
+	}
+	return lerp(b.RunningMean.Node(g), b.mean, 1), lerp(b.RunningVar.Node(g), b.variance, unbiased), true
 }
 
 // Params returns the weight, the bias and the running statistics.
