@@ -72,6 +72,7 @@ const (
 	flagNeedsGrad             // a variable or computed from one
 	flagInline                // the value is the float64 scalar in v
 	flagScalarOp              // computed by ScalarOp.ScalarForward from float64 scalars
+	flagTraced                // a constant computed from other nodes' values (TracedConst)
 )
 
 const naryInputs = 255
@@ -425,6 +426,17 @@ func (g *Graph) Var(name string, x *tensor.Tensor) Node {
 // Const panics with a *GraphError if x is nil.
 func (g *Graph) Const(x *tensor.Tensor) Node {
 	return g.leaf("Const", x, 0)
+}
+
+// TracedConst records a constant that was computed from the values of
+// other nodes, such as the mask of a comparison or of a piecewise
+// derivative: a constant to gradients, as Const, but one that holds only
+// for the values it was computed from. Tools that turn a graph into a
+// function of its inputs (package export) refuse it, since the function
+// would keep it fixed (Node.Traced reports it). TracedConst panics with a
+// *GraphError if x is nil.
+func (g *Graph) TracedConst(x *tensor.Tensor) Node {
+	return g.leaf("TracedConst", x, flagTraced)
 }
 
 // ScalarVar is Var for a float64 scalar; it allocates nothing.

@@ -76,6 +76,10 @@ func (n Node) Op() Op { return n.g.ops[n.rec().op] }
 // IsVar reports whether n was created by Var or ScalarVar.
 func (n Node) IsVar() bool { return n.rec().flags&flagVar != 0 }
 
+// Traced reports whether n was recorded by TracedConst: a constant that
+// holds only for the values it was computed from.
+func (n Node) Traced() bool { return n.rec().flags&flagTraced != 0 }
+
 // IsLeaf reports whether n is a variable or a constant: a node without
 // inputs.
 func (n Node) IsLeaf() bool { return n.rec().nin == 0 }

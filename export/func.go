@@ -125,10 +125,29 @@ func New(name string, inputs []Input, outputs []Output) (*Func, error) {
 			return nil, fmt.Errorf("export: %s: node %v is the operation %q, which has no translation (only the operations of package ops can be exported)", name, n, n.Op().String())
 		}
 		f.attrs[n.ID()] = a
+		for _, x := range n.Inputs() {
+			if _, in := f.input[x.ID()]; x.IsLeaf() && x.Traced() && !in {
+				return nil, &TracedError{Func: name, Node: n.String(), Op: n.Op().String(), Const: x.String()}
+			}
+		}
 		stack = append(stack, n.Inputs()...)
 	}
 	slices.SortFunc(f.nodes, func(a, b ad.Node) int { return a.ID() - b.ID() })
 	return f, nil
+}
+
+// A TracedError reports a Func that would depend on a constant computed
+// from the values the graph was recorded at (ad.Graph.TracedConst): the
+// mask of a comparison, or of a piecewise derivative such as abs's or
+// max's in a recorded gradient. The exported function would keep it
+// fixed, right only at those values, so New refuses it.
+type TracedError struct {
+	Func, Node, Op string // the function, and the node that reads the constant and its operation
+	Const          string // the constant
+}
+
+func (e *TracedError) Error() string {
+	return fmt.Sprintf("export: %s: node %s (%s) reads %s, a mask computed from the values the graph was recorded at (a comparison's, or a piecewise derivative's such as abs's or max's); an exported function would keep it fixed, right only at those values", e.Func, e.Node, e.Op, e.Const)
 }
 
 // describe is ops.Describe, with the gradient table's sums as additions.

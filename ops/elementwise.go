@@ -44,9 +44,10 @@ var scalars struct {
 }
 
 // mask records a constant computed from input values, such as where an
-// input is positive. It carries no gradient: it is piecewise constant.
+// input is positive. It carries no gradient: it is piecewise constant. It
+// holds for those values only (ad.Graph.TracedConst).
 func mask(x ad.Node, m *tensor.Tensor) ad.Node {
-	return x.Graph().Const(m)
+	return x.Graph().TracedConst(m)
 }
 
 // unbroadcast sums d, a contribution shaped like consumer c, back to the

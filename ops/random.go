@@ -45,7 +45,7 @@ func Dropout(x ad.Node, p float64, rng *rand.Rand) ad.Node {
 			}
 		}
 	}
-	return Mul(x, mask(x, m))
+	return Mul(x, x.Graph().Const(m)) // drawn, not computed from x: a constant
 }
 
 // MaxWithIndex returns the largest elements of x along axis, as Max, with

@@ -176,7 +176,7 @@ func TestBadInput(t *testing.T) {
 		{"missing file", "", []string{"grad", "testdata/nonexistent.bp"}, 1, "backprop grad: open testdata/nonexistent.bp: no such file or directory"},
 		{"no file", "", []string{"grad"}, 2, "backprop grad: want one FILE (or - for standard input), got 0 arguments"},
 		{"unknown flag", "", []string{"grad", "x.bp", "--nope"}, 2, "backprop grad: unknown flag --nope (see backprop grad --help)"},
-		{"unknown command", "", []string{"frobnicate"}, 2, `backprop: unknown command "frobnicate" (commands: grad, explain, dot, serve, version; see backprop --help)`},
+		{"unknown command", "", []string{"frobnicate"}, 2, `backprop: unknown command "frobnicate" (commands: grad, explain, dot, export, serve, version; see backprop --help)`},
 		{"unknown format", "x = 1\n", []string{"explain", "-", "--format", "pdf"}, 2, `backprop explain: unknown --format "pdf" (want text, markdown, latex, json, html)`},
 		{"empty program", "# nothing\n", []string{"explain", "-"}, 1, "-:1:1: empty program: no statements"},
 		{"binary input", "x = 1\x00\x01", []string{"grad", "-"}, 1, "-:1:6: binary data (NUL byte) in program"},
