@@ -57,7 +57,8 @@ type value struct {
 //	reshape (shape), transpose (perm), broadcast (shape)
 //	sum mean max min prod (axes, keep): reductions
 //	softmax log_softmax (axis)
-//	slice (ranges), pad (lo, hi: zeros around), concat (axis)
+//	slice (ranges), pad (lo, hi; num: the value around, 0 or -Inf),
+//	concat (axis), argmax (axis: int64 positions of the first largest)
 //	cumsum (axis, reverse)
 //	gather_elements (axis; in: x, int64 positions of the result's shape)
 //	scatter_add_elements (axis; in: zeros, positions, updates)
@@ -89,6 +90,7 @@ type program struct {
 	inputs  []int // the value of each Func input
 	outputs []int // the value of each Func output
 	f       *Func
+	pooled  map[*tensor.Index]int // the positions of each max-pool found so far
 }
 
 func (p *program) newValue(s tensor.Shape, e elem) int {
@@ -350,6 +352,73 @@ func (p *program) batchSize() int {
 	return -1
 }
 
+// positions returns the positions of a gather or scatter_add: for a
+// max-pool's, the positions of the windows' maxima found again from the
+// images x (the first gather of those positions; -1 for the others, which
+// reuse them); for the others, index's.
+func (p *program) positions(a ops.Attrs, x int) (int, error) {
+	if !a.MaxPool {
+		return p.index(a.Index), nil
+	}
+	if v, ok := p.pooled[a.Index]; ok {
+		return v, nil
+	}
+	if x < 0 {
+		return 0, fmt.Errorf("the positions of a max-pool's maxima, which were found from images that this function does not compute")
+	}
+	v := p.poolPositions(x, a.Window, a.Image)
+	if p.pooled == nil {
+		p.pooled = map[*tensor.Index]int{}
+	}
+	p.pooled[a.Index] = v
+	return v, nil
+}
+
+// poolPositions finds, in images x flattened to [M H·W], the position of
+// each window's maximum, the first of equal ones, as MaxPool2d does:
+// [M H'·W'] int64 positions into H·W. The windows are gathered from the
+// images padded with -Inf (so that padding is never the maximum), the
+// first maximum of each taken (argmax), and its window offset mapped back
+// to the position in the image.
+func (p *program) poolPositions(x int, win tensor.Window, img [2]int) int {
+	e := p.elem(x)
+	m := p.shape(x)[0]
+	hp, wp := img[0]+2*win.Padding[0], img[1]+2*win.Padding[1]
+	ho, wo := outSize(img, win, 0), outSize(img, win, 1)
+	k, l := win.Kernel[0]*win.Kernel[1], ho*wo
+	padded := make([]int64, 0, k*l) // positions in the padded image
+	inside := make([]int64, 0, k*l) // the same in the image
+	for ki := range win.Kernel[0] {
+		for kj := range win.Kernel[1] {
+			for oi := range ho {
+				for oj := range wo {
+					r := oi*win.Stride[0] + ki*win.Dilation[0]
+					q := oj*win.Stride[1] + kj*win.Dilation[1]
+					padded = append(padded, int64(r*wp+q))
+					inside = append(inside, int64((r-win.Padding[0])*img[1]+q-win.Padding[1]))
+				}
+			}
+		}
+	}
+	images := p.reshape(x, tensor.Shape{m, img[0], img[1]})
+	if win.Padding != [2]int{} {
+		images = p.emit("pad", tensor.Shape{m, hp, wp}, e, prim{num: math.Inf(-1),
+			lo: []int{0, win.Padding[0], win.Padding[1]}, hi: []int{0, win.Padding[0], win.Padding[1]}}, images)
+	}
+	flat := p.reshape(images, tensor.Shape{m, hp * wp})
+	all := tensor.Shape{m, k * l}
+	idx := p.emit("broadcast", all, i64, prim{shape: all}, p.int64s(padded, tensor.Shape{1, k * l}))
+	windows := p.reshape(p.emit("gather_elements", all, e, prim{axis: 1}, flat, idx), tensor.Shape{m, k, l})
+	first := p.emit("argmax", tensor.Shape{m, l}, i64, prim{axis: 1}, windows)
+	iota := make([]int64, l)
+	for i := range iota {
+		iota[i] = int64(i)
+	}
+	at := p.binary("add", p.binary("mul", first, p.emit("const", nil, i64, prim{num: float64(l)})), p.int64s(iota, tensor.Shape{1, l}))
+	table := p.emit("broadcast", all, i64, prim{shape: all}, p.int64s(inside, tensor.Shape{1, k * l}))
+	return p.emit("gather_elements", tensor.Shape{m, l}, i64, prim{axis: 1}, table, at)
+}
+
 // index returns the value of an operation's positions: the input that
 // holds them, reshaped to their shape, or a constant.
 func (p *program) index(idx *tensor.Index) int {
@@ -435,10 +504,18 @@ func (p *program) node(n ad.Node, a ops.Attrs, in []int) (v int, err error) {
 	case "cumsum", "cumsum_reverse":
 		return p.emit("cumsum", n.Shape(), e, prim{axis: a.Axes[0], rev: a.Kind == "cumsum_reverse"}, x), nil
 	case "gather":
-		return p.emit("gather_elements", n.Shape(), e, prim{axis: a.Axes[0]}, x, p.index(a.Index)), nil
+		idx, err := p.positions(a, x)
+		if err != nil {
+			return 0, err
+		}
+		return p.emit("gather_elements", n.Shape(), e, prim{axis: a.Axes[0]}, x, idx), nil
 	case "scatter_add":
+		idx, err := p.positions(a, -1)
+		if err != nil {
+			return 0, err
+		}
 		zeros := p.emit("broadcast", a.Shape, e, prim{shape: a.Shape.Clone()}, p.num(0, e))
-		return p.emit("scatter_add_elements", a.Shape, e, prim{axis: a.Axes[0]}, zeros, p.index(a.Index), x), nil
+		return p.emit("scatter_add_elements", a.Shape, e, prim{axis: a.Axes[0]}, zeros, idx, x), nil
 	case "index_select":
 		idx := p.index(a.Index)
 		if len(a.Index.Shape()) != 1 {
@@ -488,22 +565,14 @@ func (p *program) sumTo(x int, s tensor.Shape) int {
 }
 
 // im2col takes the windows of images x, [N C H W], as columns
-// [N C·kH·kW·H'·W'] (the layout of tensor.Im2Col: for each channel, the
+// [N C kH·kW H'·W'] (the layout of tensor.Im2Col: for each channel, the
 // window offsets outer and the output positions inner), as a gather from
 // the padded images flattened to [N C Hp·Wp]; with back, it is the
 // adjoint, col2im, which adds columns into images: a scatter-add into the
 // padded images, then their inside.
 func (p *program) im2col(x int, win tensor.Window, img [2]int, back bool) int {
 	e := p.elem(x)
-	var n, c int
-	if back {
-		s := p.shape(x)
-		n = s[0]
-		c = s[1] / (win.Kernel[0] * win.Kernel[1] * outSize(img, win, 0) * outSize(img, win, 1))
-	} else {
-		s := p.shape(x)
-		n, c = s[0], s[1]
-	}
+	n, c := p.shape(x)[0], p.shape(x)[1]
 	hp, wp := img[0]+2*win.Padding[0], img[1]+2*win.Padding[1]
 	ho, wo := outSize(img, win, 0), outSize(img, win, 1)
 	kh, kw := win.Kernel[0], win.Kernel[1]
@@ -530,7 +599,7 @@ func (p *program) im2col(x int, win tensor.Window, img [2]int, back bool) int {
 		}
 		flat := p.reshape(padded, tensor.Shape{n, c, hp * wp})
 		g := p.emit("gather_elements", full, e, prim{axis: 2}, flat, idx)
-		return p.reshape(g, tensor.Shape{n, c * cols})
+		return p.reshape(g, tensor.Shape{n, c, kh * kw, ho * wo})
 	}
 	updates := p.reshape(x, full)
 	zs := tensor.Shape{n, c, hp * wp}

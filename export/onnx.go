@@ -277,7 +277,15 @@ func (w *onnxWriter) prim(pr prim) error {
 		}
 		w.node("Slice", []string{in[0], w.ints(starts...), w.ints(ends...), w.ints(axes...), w.ints(steps...)}, w.name(out))
 	case "pad":
-		w.node("Pad", []string{in[0], w.ints(append(append([]int(nil), pr.lo...), pr.hi...)...)}, w.name(out), stringAttr("mode", "constant"))
+		pads := []string{in[0], w.ints(append(append([]int(nil), pr.lo...), pr.hi...)...)}
+		if pr.num != 0 {
+			fill := "c" + strconv.Itoa(len(w.g.Initializer))
+			w.initializer(fill, p.values[out].elem, nil, numBytes(pr.num, p.values[out].elem))
+			pads = append(pads, fill)
+		}
+		w.node("Pad", pads, w.name(out), stringAttr("mode", "constant"))
+	case "argmax":
+		w.node("ArgMax", in, w.name(out), intAttr("axis", pr.axis), intAttr("keepdims", 0), intAttr("select_last_index", 0))
 	case "concat":
 		w.node("Concat", in, w.name(out), intAttr("axis", pr.axis))
 	case "cumsum":

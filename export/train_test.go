@@ -215,3 +215,76 @@ func TestStatefulTrainingStepONNX(t *testing.T) {
 		t.Errorf("largest difference %.3g; want at most 1e-12", worst)
 	}
 }
+
+// cnn is a small convolutional network in the shape of the classic MNIST
+// one: two convolutions (the first padded), ReLU, 2×2 max-pools (the
+// second padded), two linear layers.
+func cnn(dt tensor.DType) *nn.Sequence {
+	rng := rand.New(rand.NewPCG(5, 6))
+	return nn.Sequential(
+		nn.NewConv2d(rng, dt, 1, 4, 3, ops.Conv2dOptions{Padding: [2]int{1, 1}}), nn.Func(ops.ReLU), nn.NewMaxPool2d(2, 0, 0),
+		nn.NewConv2d(rng, dt, 4, 8, 3, ops.Conv2dOptions{}), nn.Func(ops.ReLU), nn.NewMaxPool2d(2, 2, 1),
+		nn.Flatten(), nn.NewLinear(rng, dt, 8*7*7, 32), nn.Func(ops.ReLU), nn.NewLinear(rng, dt, 32, 10))
+}
+
+// TestCNNONNX exports a CNN's inference, traced on one batch, and runs it
+// on another in ONNX Runtime: the convolutions are gathers of windows and
+// products, and the max-pools find their windows' maxima again from the
+// images they get. Then 10 training steps, in float64, against the engine.
+func TestCNNONNX(t *testing.T) {
+	dt := tensor.Float64
+	bs := mnistBatches(t, 3, 16, dt)
+	images := func(b data.Batch) *tensor.Tensor { return tensor.Reshape(b.X, 16, 1, 28, 28) }
+	model := cnn(dt)
+	var g ad.Graph
+	x := g.Const(images(bs[0]))
+	logits := model.Forward(x)
+	m := onnxOf(t, funcOf(t, "cnn", []export.Input{{Name: "x", Node: x}}, []export.Output{{Name: "logits", Node: logits}}))
+	checkONNX(t, m)
+	res, _ := runORT(t, m, map[string]any{"x": images(bs[1])}, 1)
+	var h ad.Graph
+	want := model.Forward(h.Const(images(bs[1])))
+	compare(t, "logits", res["logits"].floats(t), want.Value().Data(), false)
+
+	const steps = 10
+	opt := optim.NewSGD(model.Params(), optim.SGDConfig{LR: 0.05, Momentum: 0.9})
+	g.Reset()
+	x = g.Const(images(bs[0]))
+	loss := nn.CrossEntropy(model.Forward(x), bs[0].Y, nn.Mean)
+	f, err := export.TrainStep("cnn_step", loss, model, opt, export.Input{Name: "x", Node: x}, export.Input{Name: "labels", Index: bs[0].Y})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m = onnxOf(t, f)
+	checkONNX(t, m)
+	feeds := map[string]any{"lr": tensor.Full(dt, opt.LR()), "step": tensor.Full(dt, 1)}
+	for _, p := range model.Params() {
+		feeds[p.Name] = p.Value.Clone()
+	}
+	for _, s := range opt.State() {
+		feeds[s.Name] = s.Value.Clone()
+	}
+	var xs, ys cycle
+	for _, b := range bs {
+		xs, ys = append(xs, images(b)), append(ys, b.Y)
+	}
+	feeds["x"], feeds["labels"] = xs, ys
+	out, _ := runORT(t, m, feeds, steps)
+	for i := range steps {
+		g.Reset()
+		b := bs[i%len(bs)]
+		nn.Backward(nn.CrossEntropy(model.Forward(g.Const(images(b))), b.Y, nn.Mean), model.Params())
+		opt.Step()
+	}
+	worst := 0.0
+	for _, p := range model.Params() {
+		got := out["new_"+p.Name].floats(t)
+		for i, w := range p.Value.Data() {
+			worst = math.Max(worst, math.Abs(got[i]-w))
+		}
+	}
+	t.Logf("%d CNN steps: largest parameter difference %.3g", steps, worst)
+	if !(worst <= 1e-12) {
+		t.Errorf("largest parameter difference %.3g; want at most 1e-12", worst)
+	}
+}

@@ -124,7 +124,8 @@ func pool(op string, x ad.Node, opt Pool2dOptions, reduce func(ad.Node) ad.Node)
 		ho, wo := checkWindows(op, xs, opt.Kernel, stride, opt.Padding, [2]int{1, 1})
 		win := tensor.Window{Kernel: opt.Kernel, Stride: stride, Padding: opt.Padding, Dilation: [2]int{1, 1}}
 		idx := tensor.MaxPoolIndex(x.Value(), win)
-		return Reshape(Gather(Reshape(x, n*c, xs[2]*xs[3]), 1, idx), n, c, ho, wo)
+		op := &gatherOp{axis: 1, idx: idx, pool: &maxPool{win: win, h: xs[2], w: xs[3]}}
+		return Reshape(ad.Apply1(op, Reshape(x, n*c, xs[2]*xs[3])), n, c, ho, wo)
 	}
 	cols, ho, wo := windows(op, x, opt.Kernel, stride, opt.Padding, [2]int{1, 1})
 	patches := Reshape(cols, n, c, opt.Kernel[0]*opt.Kernel[1], ho*wo)

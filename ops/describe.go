@@ -46,9 +46,15 @@ type Attrs struct {
 	// index_add.
 	Index *tensor.Index
 	// Window and Image are the windows of im2col and col2im over images
-	// of size Image (height, width).
+	// of size Image (height, width), and of a max-pool's gather.
 	Window tensor.Window
 	Image  [2]int
+	// MaxPool marks the gather of MaxPool2d, from images flattened to
+	// [N·C H·W], and the scatter_add and gather of its derivatives: Index
+	// holds the position of each window's maximum, which the values
+	// decided (the first of equal ones); Window and Image describe the
+	// windows.
+	MaxPool bool
 }
 
 // Describe returns the description of op, and false if op is not an
@@ -83,6 +89,9 @@ func Describe(op ad.Op) (Attrs, bool) {
 		a := Attrs{Kind: o.String(), Axes: []int{o.axis}, Index: o.idx}
 		if o.scatter {
 			a.Shape = o.shape
+		}
+		if o.pool != nil {
+			a.MaxPool, a.Window, a.Image = true, o.pool.win, [2]int{o.pool.h, o.pool.w}
 		}
 		return a, true
 	case *selectOp:

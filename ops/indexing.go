@@ -46,6 +46,25 @@ type gatherOp struct {
 	idx     *tensor.Index
 	scatter bool
 	shape   tensor.Shape
+	pool    *maxPool // for MaxPool2d's gathers and their adjoints
+}
+
+// maxPool marks the gathers of MaxPool2d and their adjoints: idx holds
+// the position of each window's maximum in images of size h×w, found from
+// the values, so that a translation (package export) can find them again
+// from the image.
+type maxPool struct {
+	win  tensor.Window
+	h, w int
+}
+
+// adjoint returns the adjoint of o, the scatter of a gather and the gather
+// of a scatter, with shape the scatter's result.
+func (o *gatherOp) adjoint(shape tensor.Shape) *gatherOp {
+	if o.pool != nil {
+		return &gatherOp{axis: o.axis, idx: o.idx, scatter: !o.scatter, shape: shape.Clone(), pool: o.pool}
+	}
+	return gatherOpFor(o.axis, o.idx, !o.scatter, shape)
 }
 
 func (o *gatherOp) String() string {
@@ -71,9 +90,9 @@ func (o *gatherOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tenso
 
 func (o *gatherOp) Bprop(c ad.Node, _ int, g ad.Node) ad.Node {
 	if o.scatter {
-		return Gather(g, o.axis, o.idx)
+		return ad.Apply1(o.adjoint(nil), g)
 	}
-	return ScatterAdd(g, o.axis, o.idx, c.Input(0).Shape())
+	return ad.Apply1(o.adjoint(c.Input(0).Shape()), g)
 }
 
 func (o *gatherOp) JVP(_ ad.Node, t []ad.Node) ad.Node { return ad.Apply1(o, t[0]) }
