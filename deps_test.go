@@ -18,24 +18,26 @@ const module = "github.com/seed812a03d2/backprop"
 // it may import (see ../shared/STYLE.md): each imports only packages listed
 // above it.
 var layers = map[string][]string{
-	"tensor":              {},
-	"lang":                {},
-	"ad":                  {"tensor"},
-	"ops":                 {"ad", "tensor"},
-	"adtest":              {"ad", "ops", "tensor"},
-	"functional":          {"ad", "ops", "tensor"},
-	"program":             {"lang", "ad", "ops", "tensor"},
-	"explain":             {"ad", "ops", "tensor"},
-	"nn":                  {"ad", "ops", "tensor"},
-	"optim":               {"nn", "ad", "ops", "tensor"},
-	"data":                {"tensor"},
-	"safetensors":         {"tensor"},
-	"train":               {"nn", "optim", "data", "safetensors", "ad", "ops", "tensor"},
-	"web/eval":            {"explain", "program", "lang", "ad", "tensor"},
-	"web":                 {"web/eval"},
-	"web/internal/engine": {"web/eval"}, // a command: the engine compiled to WebAssembly
-	"web/internal/build":  {},           // a command: go generate ./web
-	"internal/cli":        {"explain", "program", "lang", "ad", "ops", "tensor", "internal/graphviz", "web", "web/eval"},
+	"tensor":                 {},
+	"lang":                   {},
+	"ad":                     {"tensor"},
+	"ops":                    {"ad", "tensor"},
+	"adtest":                 {"ad", "ops", "tensor"},
+	"functional":             {"ad", "ops", "tensor"},
+	"program":                {"lang", "ad", "ops", "tensor"},
+	"explain":                {"ad", "ops", "tensor"},
+	"nn":                     {"ad", "ops", "tensor"},
+	"optim":                  {"nn", "ad", "ops", "tensor"},
+	"data":                   {"tensor"},
+	"safetensors":            {"tensor"},
+	"train":                  {"nn", "optim", "data", "safetensors", "ad", "ops", "tensor"},
+	"export":                 {"export/internal/onnxpb", "nn", "optim", "ad", "ops", "tensor"},
+	"export/internal/onnxpb": {}, // generated from export/internal/onnxpb/onnx.proto
+	"web/eval":               {"explain", "program", "lang", "ad", "tensor"},
+	"web":                    {"web/eval"},
+	"web/internal/engine":    {"web/eval"}, // a command: the engine compiled to WebAssembly
+	"web/internal/build":     {},           // a command: go generate ./web
+	"internal/cli":           {"explain", "export", "program", "lang", "ad", "ops", "tensor", "internal/graphviz", "web", "web/eval"},
 	// A copy of a third-party binding (see its doc.go), used by the command.
 	"internal/graphviz":                 {"internal/graphviz/internal/cgraph", "internal/graphviz/internal/gvc", "internal/graphviz/internal/wasm"},
 	"internal/graphviz/internal/gvc":    {"internal/graphviz/internal/cgraph", "internal/graphviz/internal/cdt", "internal/graphviz/internal/wasm"},
