@@ -118,7 +118,11 @@ func (p *program) shape(v int) tensor.Shape { return p.values[v].shape }
 func (p *program) elem(v int) elem          { return p.values[v].elem }
 
 func (p *program) unary(op string, x int) int {
-	return p.emit(op, p.shape(x), p.elem(x), prim{}, x)
+	e := p.elem(x)
+	if op == "isnan" || op == "not" {
+		e = boolean
+	}
+	return p.emit(op, p.shape(x), e, prim{}, x)
 }
 
 func (p *program) binary(op string, x, y int) int {
@@ -229,7 +233,7 @@ func broadcastShapes(x, y tensor.Shape) (tensor.Shape, error) {
 func lower(f *Func) (p *program, err error) {
 	p = &program{name: f.Name, f: f}
 	val := map[int]int{} // the value of each graph node, by node id
-	for i, in := range f.Inputs {
+	for _, in := range f.Inputs {
 		var v int
 		if in.Node.Valid() {
 			v = p.newValue(in.Node.Shape(), elemOf(in.Node.DType()))
@@ -239,7 +243,6 @@ func lower(f *Func) (p *program, err error) {
 		}
 		p.values[v].batch = in.Batch
 		p.inputs = append(p.inputs, v)
-		_ = i
 	}
 	for _, n := range f.nodes {
 		if n.IsLeaf() {
@@ -266,15 +269,21 @@ func lower(f *Func) (p *program, err error) {
 		}
 		p.outputs = append(p.outputs, v)
 	}
-	for _, in := range f.Inputs {
+	return p, nil
+}
+
+// symbolicBatch marks the batch values (batchAxes) if an input is a
+// batch, for a format whose shapes can leave the batch's size open.
+func (p *program) symbolicBatch() error {
+	for _, in := range p.f.Inputs {
 		if in.Batch {
 			if err := p.batchAxes(); err != nil {
-				return nil, fmt.Errorf("export: %s: the batch dimension cannot be symbolic: %v", f.Name, err)
+				return fmt.Errorf("export: %s: the batch dimension cannot be symbolic: %v", p.name, err)
 			}
-			break
+			return nil
 		}
 	}
-	return p, nil
+	return nil
 }
 
 // batchAxes marks the values whose first axis is the batch: computed from

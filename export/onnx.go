@@ -39,6 +39,9 @@ func (f *Func) ONNX() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := p.symbolicBatch(); err != nil {
+		return nil, err
+	}
 	g, err := onnxGraph(p)
 	if err != nil {
 		return nil, err

@@ -119,9 +119,9 @@ Usage:
                                print the forward pass, the complete
                                calculation table and the answers
   backprop dot FILE [flags]    print the graph in Graphviz DOT, or render it
-  backprop export FILE --format onnx [--grad] -o OUT
+  backprop export FILE [--format onnx|stablehlo] [--grad] -o OUT
                                write the graph, and its gradients, as a
-                               function of its inputs for another runtime
+                               function of its inputs for ONNX Runtime or XLA
   backprop serve [FILE] [flags]
                                serve the page that steps through the
                                backward pass, on 127.0.0.1

@@ -13,22 +13,22 @@ import (
 
 var exportFlags = append(append([]flagSpec(nil), commonFlags...),
 	maxNodesFlag(program.DefaultMaxNodes),
-	flagSpec{name: "format", value: "FORMAT", help: "onnx (default onnx)"},
+	flagSpec{name: "format", value: "FORMAT", help: "onnx (a binary ONNX model, opset 17) or stablehlo (MLIR text for XLA) (default onnx)"},
 	flagSpec{name: "grad", help: "export the gradients of the output with respect to the --wrt nodes too, as outputs grad_NAME"},
 	flagSpec{name: "o", value: "FILE", help: "the file to write (required)"})
 
 // exportCmd writes the program as a function of its inputs: the output,
-// and with --grad its gradients, in ONNX.
+// and with --grad its gradients, in ONNX or StableHLO.
 func exportCmd(args []string, stdin io.Reader, out *output) error {
 	p, err := parseArgs("export", exportFlags, args)
 	if err != nil {
 		return err
 	}
 	if p.has("help") {
-		out.WriteString(usage("export", "export FILE --format onnx [--grad] -o OUT", exportFlags))
+		out.WriteString(usage("export", "export FILE [--format onnx|stablehlo] [--grad] -o OUT", exportFlags))
 		return nil
 	}
-	f, err := format("export", p, "onnx", "onnx")
+	f, err := format("export", p, "onnx", "onnx", "stablehlo")
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,14 @@ func exportCmd(args []string, stdin io.Reader, out *output) error {
 	if err != nil {
 		return err
 	}
-	b, err := fn.ONNX()
+	var b []byte
+	if f == "stablehlo" {
+		var text string
+		text, err = fn.StableHLO(export.StableHLOOptions{})
+		b = []byte(text)
+	} else {
+		b, err = fn.ONNX()
+	}
 	if err != nil {
 		return err
 	}

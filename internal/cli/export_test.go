@@ -27,6 +27,13 @@ func TestExport(t *testing.T) {
 	if _, errOut, code := run(t, "", "export", network, "-o", filepath.Join(dir, "n.onnx"), "--grad"); code != 0 {
 		t.Fatalf("export of the network: exit %d: %s", code, errOut)
 	}
+	mlir := filepath.Join(dir, "w.mlir")
+	if _, errOut, code := run(t, worked, "export", "-", "--format", "stablehlo", "--grad", "-o", mlir); code != 0 {
+		t.Fatalf("export --format stablehlo: exit %d: %s", code, errOut)
+	}
+	if b, err := os.ReadFile(mlir); err != nil || !strings.Contains(string(b), `"stablehlo.sine"`) {
+		t.Errorf("the StableHLO text has no sine: %v\n%s", err, b)
+	}
 	for _, c := range []struct {
 		args []string
 		want string
