@@ -126,10 +126,7 @@ func (p *program) unary(op string, x int) int {
 }
 
 func (p *program) binary(op string, x, y int) int {
-	s, err := broadcastShapes(p.shape(x), p.shape(y))
-	if err != nil {
-		panic(err)
-	}
+	s := tensor.BroadcastShapes("export", p.shape(x), p.shape(y)) // a *tensor.ShapeError, which node recovers
 	e := p.elem(x)
 	switch op {
 	case "gt", "ge", "lt", "le", "eq", "and", "or":
@@ -139,13 +136,7 @@ func (p *program) binary(op string, x, y int) int {
 }
 
 func (p *program) where(c, x, y int) int {
-	s, err := broadcastShapes(p.shape(c), p.shape(x))
-	if err == nil {
-		s, err = broadcastShapes(s, p.shape(y))
-	}
-	if err != nil {
-		panic(err)
-	}
+	s := tensor.BroadcastShapes("export", tensor.BroadcastShapes("export", p.shape(c), p.shape(x)), p.shape(y))
 	return p.emit("where", s, p.elem(x), prim{}, c, x, y)
 }
 
@@ -201,31 +192,6 @@ func contains(xs []int, v int) bool {
 		}
 	}
 	return false
-}
-
-// broadcastShapes is the shape that x and y broadcast to, as NumPy's
-// rules give it.
-func broadcastShapes(x, y tensor.Shape) (tensor.Shape, error) {
-	n := max(len(x), len(y))
-	out := make(tensor.Shape, n)
-	for i := range n {
-		a, b := 1, 1
-		if j := len(x) - n + i; j >= 0 {
-			a = x[j]
-		}
-		if j := len(y) - n + i; j >= 0 {
-			b = y[j]
-		}
-		switch {
-		case a == b || b == 1:
-			out[i] = a
-		case a == 1:
-			out[i] = b
-		default:
-			return nil, fmt.Errorf("shapes %v and %v do not broadcast", x, y)
-		}
-	}
-	return out, nil
 }
 
 // lower lowers f. It fails with an error naming the node whose operation

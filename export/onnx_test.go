@@ -111,11 +111,8 @@ func TestElementwiseONNX(t *testing.T) {
 }
 
 // checkElementwise exports the operations names, with their gradients and
-// second derivatives, checks the model, and with run runs it and compares.
-// A derivative that reads a mask computed from the values (the
-// piecewise ones, whose rules have a where) is refused with a
-// TracedError and left out; a first derivative of a rule without one
-// must not be.
+// second derivatives (elementwiseGraph), checks the model, and with run
+// runs it and compares.
 func checkElementwise(t *testing.T, dt tensor.DType, names []string, run bool) {
 	if len(names) == 0 {
 		return
@@ -133,56 +130,10 @@ func checkElementwise(t *testing.T, dt tensor.DType, names []string, run bool) {
 	xt := tensor.FromFloat64s(xs, len(xs)).AsType(dt)
 	yt := tensor.FromFloat64s(ys, len(ys)).AsType(dt)
 	var g ad.Graph
-	var in []export.Input
-	var out []export.Output
-	var refused []string
+	in, out, refused := elementwiseGraph(t, &g, xt, yt, names)
 	feeds := map[string]any{}
-	piecewise := map[string]bool{}
-	for _, r := range ops.Rules() {
-		piecewise[r.Name] = strings.Contains(strings.Join(r.D, " "), "where(")
-	}
-	for _, name := range names {
-		x := g.Var("x_"+name, xt)
-		in = append(in, export.Input{Name: "x_" + name, Node: x})
-		feeds["x_"+name] = xt
-		var z ad.Node
-		var first, second []ad.Node
-		opIn := in[len(in)-1:]
-		if f := unaryRules[name]; f != nil {
-			z = f(x)
-			first = ad.Gradients(ops.Sum(z), x)
-			second = ad.Gradients(ops.Sum(first[0]), x)
-		} else {
-			y := g.Var("y_"+name, yt)
-			in = append(in, export.Input{Name: "y_" + name, Node: y})
-			opIn = in[len(in)-2:]
-			feeds["y_"+name] = yt
-			z = binaryRules[name](x, y)
-			first = ad.Gradients(ops.Sum(z), x, y)
-			second = ad.Gradients(ops.Sum(ops.Add(first[0], first[1])), x, y)
-		}
-		out = append(out, export.Output{Name: "z_" + name, Node: z})
-		// A derivative that reads a mask of the values (a piecewise one)
-		// is refused; the others are exported.
-		for order, gs := range [][]ad.Node{first, second} {
-			var o []export.Output
-			for i, gn := range gs {
-				o = append(o, export.Output{Name: fmt.Sprintf("d%d%d_%s", order+1, i, name), Node: gn})
-			}
-			_, err := export.New(name, opIn, o)
-			var te *export.TracedError
-			switch {
-			case err == nil:
-				out = append(out, o...)
-			case errors.As(err, &te):
-				if order == 0 && !piecewise[name] {
-					t.Errorf("%s: the first derivative, which has no where in its rule, is refused: %v", name, err)
-				}
-				refused = append(refused, fmt.Sprintf("%s (order %d)", name, order+1))
-			default:
-				t.Fatal(err)
-			}
-		}
+	for _, x := range in {
+		feeds[x.Name] = x.Node.Value()
 	}
 	t.Logf("%v: derivatives refused as piecewise: %v", dt, refused)
 	model := onnxOf(t, funcOf(t, "elementwise", in, out))
@@ -208,6 +159,61 @@ func checkElementwise(t *testing.T, dt tensor.DType, names []string, run bool) {
 			}
 		}
 	}
+}
+
+// elementwiseGraph records in g each operation of names on inputs of its
+// own, x_NAME (of value xt) and for a binary one y_NAME (yt), with its
+// first and second derivatives, and returns the inputs, the outputs
+// (z_NAME, and dOI_NAME: order O, input I) and the derivatives left out.
+// A derivative that reads a mask of the values (a piecewise one) is
+// refused by export.New with a TracedError and left out; a first
+// derivative of a rule without a where must not be.
+func elementwiseGraph(t *testing.T, g *ad.Graph, xt, yt *tensor.Tensor, names []string) (in []export.Input, out []export.Output, refused []string) {
+	t.Helper()
+	piecewise := map[string]bool{}
+	for _, r := range ops.Rules() {
+		piecewise[r.Name] = strings.Contains(strings.Join(r.D, " "), "where(")
+	}
+	for _, name := range names {
+		x := g.Var("x_"+name, xt)
+		in = append(in, export.Input{Name: "x_" + name, Node: x})
+		var z ad.Node
+		var first, second []ad.Node
+		opIn := in[len(in)-1:]
+		if f := unaryRules[name]; f != nil {
+			z = f(x)
+			first = ad.Gradients(ops.Sum(z), x)
+			second = ad.Gradients(ops.Sum(first[0]), x)
+		} else {
+			y := g.Var("y_"+name, yt)
+			in = append(in, export.Input{Name: "y_" + name, Node: y})
+			opIn = in[len(in)-2:]
+			z = binaryRules[name](x, y)
+			first = ad.Gradients(ops.Sum(z), x, y)
+			second = ad.Gradients(ops.Sum(ops.Add(first[0], first[1])), x, y)
+		}
+		out = append(out, export.Output{Name: "z_" + name, Node: z})
+		for order, gs := range [][]ad.Node{first, second} {
+			var o []export.Output
+			for i, gn := range gs {
+				o = append(o, export.Output{Name: fmt.Sprintf("d%d%d_%s", order+1, i, name), Node: gn})
+			}
+			_, err := export.New(name, opIn, o)
+			var te *export.TracedError
+			switch {
+			case err == nil:
+				out = append(out, o...)
+			case errors.As(err, &te):
+				if order == 0 && !piecewise[name] {
+					t.Errorf("%s: the first derivative, which has no where in its rule, is refused: %v", name, err)
+				}
+				refused = append(refused, fmt.Sprintf("%s (order %d)", name, order+1))
+			default:
+				t.Fatal(err)
+			}
+		}
+	}
+	return in, out, refused
 }
 
 // exact are the operations whose results IEEE 754 defines to the bit

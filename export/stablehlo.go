@@ -490,19 +490,13 @@ func (w *hloWriter) elementwise(name string, xs []hv, attrs string, s tensor.Sha
 }
 
 func (w *hloWriter) binary(name string, x, y hv) hv {
-	s, err := broadcastShapes(x.shape, y.shape)
-	if err != nil {
-		panic(err)
-	}
+	s := tensor.BroadcastShapes("export", x.shape, y.shape)
 	return w.elementwise(name, []hv{x, y}, "", s, x.elem)
 }
 
 // compare writes the comparison dir (EQ, NE, GT, GE, LT or LE) of x and y.
 func (w *hloWriter) compare(dir string, x, y hv) hv {
-	s, err := broadcastShapes(x.shape, y.shape)
-	if err != nil {
-		panic(err)
-	}
+	s := tensor.BroadcastShapes("export", x.shape, y.shape)
 	kind := "FLOAT"
 	switch x.elem {
 	case i64:
@@ -515,13 +509,7 @@ func (w *hloWriter) compare(dir string, x, y hv) hv {
 }
 
 func (w *hloWriter) sel(c, x, y hv) hv {
-	s, err := broadcastShapes(c.shape, x.shape)
-	if err == nil {
-		s, err = broadcastShapes(s, y.shape)
-	}
-	if err != nil {
-		panic(err)
-	}
+	s := tensor.BroadcastShapes("export", tensor.BroadcastShapes("export", c.shape, x.shape), y.shape)
 	return w.elementwise("stablehlo.select", []hv{c, x, y}, "", s, x.elem)
 }
 

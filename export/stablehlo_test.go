@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -305,44 +304,7 @@ func TestElementwiseStableHLO(t *testing.T) {
 			xs := tensor.FromFloat64s([]float64{0, math.Copysign(0, -1), 1, -2.5, math.Inf(1), math.NaN()}, 6).AsType(dt)
 			ys := tensor.FromFloat64s([]float64{0.5, 0, -1, 3, 2, math.Inf(-1)}, 6).AsType(dt)
 			var g ad.Graph
-			var in []export.Input
-			var out []export.Output
-			for _, name := range names {
-				x := g.Var("x_"+name, xs)
-				in = append(in, export.Input{Name: "x_" + name, Node: x})
-				opIn := in[len(in)-1:]
-				var z ad.Node
-				var first, second []ad.Node
-				if f := unaryRules[name]; f != nil {
-					z = f(x)
-					first = ad.Gradients(ops.Sum(z), x)
-					second = ad.Gradients(ops.Sum(first[0]), x)
-				} else {
-					y := g.Var("y_"+name, ys)
-					in = append(in, export.Input{Name: "y_" + name, Node: y})
-					opIn = in[len(in)-2:]
-					z = binaryRules[name](x, y)
-					first = ad.Gradients(ops.Sum(z), x, y)
-					second = ad.Gradients(ops.Sum(ops.Add(first[0], first[1])), x, y)
-				}
-				out = append(out, export.Output{Name: "z_" + name, Node: z})
-				// The derivatives that read a mask of the values (the
-				// piecewise ones) are refused, as in checkElementwise.
-				for order, gs := range [][]ad.Node{first, second} {
-					var o []export.Output
-					for i, gn := range gs {
-						o = append(o, export.Output{Name: fmt.Sprintf("d%d%d_%s", order+1, i, name), Node: gn})
-					}
-					_, err := export.New(name, opIn, o)
-					var te *export.TracedError
-					switch {
-					case err == nil:
-						out = append(out, o...)
-					case !errors.As(err, &te):
-						t.Fatal(err)
-					}
-				}
-			}
+			in, out, _ := elementwiseGraph(t, &g, xs, ys, names)
 			f := funcOf(t, "elementwise", in, out)
 			s := stablehloOf(t, f, export.StableHLOOptions{})
 			tol := 0x1p-49
