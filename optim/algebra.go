@@ -28,33 +28,124 @@ type algebra[V, S any] interface {
 	spow(x, y S) S
 	ssqrt(x S) S
 
-	axpy(y V, a S, x V) V       // y + a·x
-	axpby(a S, x V, b S, y V) V // a·x + b·y
-	addcmul(x V, c S, y, z V) V // x + (c·y)·z
-	scale(x V, c S) V           // x·c
-	shift(x V, c S) V           // x + c
-	divs(x V, c S) V            // x / c
-	div(x, y V) V               // x / y
-	sqrt(x V) V                 // √x
-	maximum(x, y V) V           // the larger, NaN if either is
-	ifFirst(first, later V) V   // first at the first step, later after it
-	set(dst, v V) V             // v becomes dst's value; returns dst's new value
-	update(w V, a S, d V) V     // set(w, axpy(w, a, d)), in one pass where it can be
+	axpy(y V, a S, x V) V            // y + a·x
+	axpby(a S, x V, b S, y V) V      // a·x + b·y
+	addcmul(a S, x V, c S, y, z V) V // a·x + (c·y)·z (a = 1: x + (c·y)·z)
+	scale(x V, c S) V                // x·c
+	root(x V, c, e S) V              // √x / c + e (c = 1: √x + e)
+	div(x, y V) V                    // x / y
+	maximum(x, y V) V                // the larger, NaN if either is
+	ifFirst(first, later V) V        // first at the first step, later after it
+	set(dst, v V) V                  // v becomes dst's value; returns dst's new value
+	update(w V, a S, d V) V          // set(w, axpy(w, a, d)), in one pass where it can be
 }
 
 // inPlace is the algebra of Step on float32 or float64 elements: values
 // are slices of one parameter's length, state slices or scratch ones
 // reused from step to step, and scalars are float64s, converted to T
 // where they meet the elements, as PyTorch converts its Python numbers.
+//
+// Each operation is computed when the next one begins, not at once: set
+// of the last result writes it straight into the state tensor, in the
+// one pass that computes it, and update of the last result adds it into
+// the parameter in the same pass, so that a rule costs no more passes
+// over memory than a loop written for it by hand would.
 type inPlace[T float] struct {
 	rate, t float64
 	scratch [][]T
 	used    int    // scratch slices handed out for the current parameter
-	state   [4][]T // the current parameter's state slices
+	state   [4][]T // the current chunk's state slices
+	full    [4][]T // the current parameter's state slices
+	last    deferred[T]
 }
 
-// begin starts a parameter: every scratch slice is free again.
-func (a *inPlace[T]) begin() { a.used = 0 }
+// deferred is an operation not yet computed: out = kind(x, y, z; c, d, e).
+type deferred[T float] struct {
+	kind    opKind
+	out     []T
+	x, y, z []T
+	c, d, e T
+}
+
+type opKind uint8
+
+const (
+	none      opKind = iota
+	axpyOp           // x + c·y
+	axpbyOp          // c·x + d·y
+	addcmulOp        // e·x + (c·y)·z
+	scaleOp          // x·c
+	rootOp           // √x / c + e
+	divOp            // x / y
+	maxOp            // max(x, y)
+)
+
+// eval computes op into out; out may be one of its inputs.
+func (op *deferred[T]) eval(out []T) {
+	x, y, z, c, d, e := op.x, op.y, op.z, op.c, op.d, op.e
+	switch op.kind {
+	case axpyOp:
+		y = y[:len(x)]
+		for i, v := range x {
+			out[i] = v + c*y[i]
+		}
+	case axpbyOp:
+		y = y[:len(x)]
+		for i, v := range x {
+			out[i] = c*v + d*y[i]
+		}
+	case addcmulOp:
+		y, z = y[:len(x)], z[:len(x)]
+		for i, v := range x {
+			out[i] = e*v + c*y[i]*z[i]
+		}
+	case scaleOp:
+		for i, v := range x {
+			out[i] = v * c
+		}
+	case rootOp:
+		for i, v := range x {
+			out[i] = T(math.Sqrt(float64(v)))/c + e
+		}
+	case divOp:
+		y = y[:len(x)]
+		for i, v := range x {
+			out[i] = v / y[i]
+		}
+	case maxOp:
+		y = y[:len(x)]
+		for i, v := range x {
+			out[i] = max(v, y[i])
+		}
+	}
+}
+
+// begin starts a parameter: every scratch slice is free again. An
+// operation still deferred from the last parameter's rule is dropped:
+// nothing read its result.
+func (a *inPlace[T]) begin() { a.last, a.used = deferred[T]{}, 0 }
+
+// flush computes the deferred operation into its scratch slice.
+func (a *inPlace[T]) flush() {
+	if a.last.kind != none {
+		a.last.eval(a.last.out)
+		a.last = deferred[T]{}
+	}
+}
+
+// later returns the scratch slice of an operation that is computed when
+// the next begins, or by set or update of it.
+func (a *inPlace[T]) later(kind opKind, x, y, z []T, c, d, e float64) []T {
+	a.flush()
+	o := a.out(len(x))
+	a.last = deferred[T]{kind: kind, out: o, x: x, y: y, z: z, c: T(c), d: T(d), e: T(e)}
+	return o
+}
+
+// pending reports whether v is the deferred operation's result.
+func (a *inPlace[T]) pending(v []T) bool {
+	return a.last.kind != none && len(v) > 0 && len(a.last.out) > 0 && &v[0] == &a.last.out[0]
+}
 
 // out returns a scratch slice of n elements.
 func (a *inPlace[T]) out(n int) []T {
@@ -80,77 +171,17 @@ func (a *inPlace[T]) sdiv(x, y float64) float64 { return x / y }
 func (a *inPlace[T]) spow(x, y float64) float64 { return math.Pow(x, y) }
 func (a *inPlace[T]) ssqrt(x float64) float64   { return math.Sqrt(x) }
 
-func (a *inPlace[T]) axpy(y []T, c float64, x []T) []T {
-	o, k := a.out(len(y)), T(c)
-	for i, v := range y {
-		o[i] = v + k*x[i]
-	}
-	return o
-}
-
+func (a *inPlace[T]) axpy(y []T, c float64, x []T) []T { return a.later(axpyOp, y, x, nil, c, 0, 0) }
 func (a *inPlace[T]) axpby(c float64, x []T, d float64, y []T) []T {
-	o, k, l := a.out(len(x)), T(c), T(d)
-	for i, v := range x {
-		o[i] = k*v + l*y[i]
-	}
-	return o
+	return a.later(axpbyOp, x, y, nil, c, d, 0)
 }
-
-func (a *inPlace[T]) addcmul(x []T, c float64, y, z []T) []T {
-	o, k := a.out(len(x)), T(c)
-	for i, v := range x {
-		o[i] = v + k*y[i]*z[i]
-	}
-	return o
+func (a *inPlace[T]) addcmul(e float64, x []T, c float64, y, z []T) []T {
+	return a.later(addcmulOp, x, y, z, c, 0, e)
 }
-
-func (a *inPlace[T]) scale(x []T, c float64) []T {
-	o, k := a.out(len(x)), T(c)
-	for i, v := range x {
-		o[i] = v * k
-	}
-	return o
-}
-
-func (a *inPlace[T]) shift(x []T, c float64) []T {
-	o, k := a.out(len(x)), T(c)
-	for i, v := range x {
-		o[i] = v + k
-	}
-	return o
-}
-
-func (a *inPlace[T]) divs(x []T, c float64) []T {
-	o, k := a.out(len(x)), T(c)
-	for i, v := range x {
-		o[i] = v / k
-	}
-	return o
-}
-
-func (a *inPlace[T]) div(x, y []T) []T {
-	o := a.out(len(x))
-	for i, v := range x {
-		o[i] = v / y[i]
-	}
-	return o
-}
-
-func (a *inPlace[T]) sqrt(x []T) []T {
-	o := a.out(len(x))
-	for i, v := range x {
-		o[i] = T(math.Sqrt(float64(v)))
-	}
-	return o
-}
-
-func (a *inPlace[T]) maximum(x, y []T) []T {
-	o := a.out(len(x))
-	for i, v := range x {
-		o[i] = max(v, y[i])
-	}
-	return o
-}
+func (a *inPlace[T]) scale(x []T, c float64) []T   { return a.later(scaleOp, x, nil, nil, c, 0, 0) }
+func (a *inPlace[T]) root(x []T, c, e float64) []T { return a.later(rootOp, x, nil, nil, c, 0, e) }
+func (a *inPlace[T]) div(x, y []T) []T             { return a.later(divOp, x, y, nil, 0, 0, 0) }
+func (a *inPlace[T]) maximum(x, y []T) []T         { return a.later(maxOp, x, y, nil, 0, 0, 0) }
 
 func (a *inPlace[T]) ifFirst(first, later []T) []T {
 	if a.t == 1 {
@@ -159,12 +190,32 @@ func (a *inPlace[T]) ifFirst(first, later []T) []T {
 	return later
 }
 
+// set writes v into dst: if v is the deferred result, computed straight
+// into dst (the operation reads each element before it writes it, so
+// dst may be one of its inputs).
 func (a *inPlace[T]) set(dst, v []T) []T {
+	if a.pending(v) {
+		a.last.eval(dst)
+		a.last = deferred[T]{}
+		return dst
+	}
+	a.flush()
 	copy(dst, v)
 	return dst
 }
 
+// update adds c·d into w; for a deferred division d, in the pass that
+// divides.
 func (a *inPlace[T]) update(w []T, c float64, d []T) []T {
+	if a.pending(d) && a.last.kind == divOp {
+		x, y, k := a.last.x[:len(w)], a.last.y[:len(w)], T(c)
+		for i := range w {
+			w[i] += k * (x[i] / y[i])
+		}
+		a.last = deferred[T]{}
+		return w
+	}
+	a.flush()
 	axpy(T(c), d, w)
 	return w
 }
@@ -205,14 +256,12 @@ func (a *graphAlgebra) axpy(y, c, x ad.Node) ad.Node { return ops.Add(y, ops.Mul
 func (a *graphAlgebra) axpby(c, x, d, y ad.Node) ad.Node {
 	return ops.Add(ops.Mul(c, x), ops.Mul(d, y))
 }
-func (a *graphAlgebra) addcmul(x, c, y, z ad.Node) ad.Node {
-	return ops.Add(x, ops.Mul(ops.Mul(c, y), z))
+func (a *graphAlgebra) addcmul(e, x, c, y, z ad.Node) ad.Node {
+	return ops.Add(ops.Mul(x, e), ops.Mul(ops.Mul(c, y), z))
 }
-func (a *graphAlgebra) scale(x, c ad.Node) ad.Node { return ops.Mul(x, c) }
-func (a *graphAlgebra) shift(x, c ad.Node) ad.Node { return ops.Add(x, c) }
-func (a *graphAlgebra) divs(x, c ad.Node) ad.Node  { return ops.Div(x, c) }
-func (a *graphAlgebra) div(x, y ad.Node) ad.Node   { return ops.Div(x, y) }
-func (a *graphAlgebra) sqrt(x ad.Node) ad.Node     { return ops.Sqrt(x) }
+func (a *graphAlgebra) scale(x, c ad.Node) ad.Node   { return ops.Mul(x, c) }
+func (a *graphAlgebra) root(x, c, e ad.Node) ad.Node { return ops.Add(ops.Div(ops.Sqrt(x), c), e) }
+func (a *graphAlgebra) div(x, y ad.Node) ad.Node     { return ops.Div(x, y) }
 func (a *graphAlgebra) maximum(x, y ad.Node) ad.Node {
 	return ops.Maximum(x, y)
 }

@@ -82,25 +82,42 @@ func (b *base) step(r32 func(a algebra[[]float32, float64], w, g []float32, s []
 	b.a32.rate, b.a32.t = b.lr, t
 	b.a64.rate, b.a64.t = b.lr, t
 	for i, p := range b.params {
-		// The state slices are kept in the algebra: passed to a function
-		// value, a local array would escape to the heap.
 		if p.Value.DType() == tensor.Float32 {
-			s := b.a32.state[:len(b.slots[i])]
+			full := b.a32.full[:len(b.slots[i])]
 			for k, j := range b.slots[i] {
-				s[k] = b.state[j].Value.Float32s()
+				full[k] = b.state[j].Value.Float32s()
 			}
-			b.a32.begin()
-			r32(&b.a32, p.Value.Float32s(), p.Grad.Float32s(), s)
+			runChunks(&b.a32, r32, p.Value.Float32s(), p.Grad.Float32s(), full)
 			continue
 		}
-		s := b.a64.state[:len(b.slots[i])]
+		full := b.a64.full[:len(b.slots[i])]
 		for k, j := range b.slots[i] {
-			s[k] = b.state[j].Value.Float64s()
+			full[k] = b.state[j].Value.Float64s()
 		}
-		b.a64.begin()
-		r64(&b.a64, p.Value.Float64s(), p.Grad.Float64s(), s)
+		runChunks(&b.a64, r64, p.Value.Float64s(), p.Grad.Float64s(), full)
 	}
 	b.steps++
+}
+
+// chunk is the number of elements a rule runs on at a time in place: its
+// passes over a chunk's parameter, gradient, state and scratch values
+// stay in the core's caches. The rules are element-wise, so the chunks
+// give the numbers that whole tensors would.
+const chunk = 2048
+
+// runChunks runs the rule r on w, its gradient g and its state full, a
+// chunk at a time. The state's chunks are kept in the algebra: passed to a
+// function value, a local array would escape to the heap.
+func runChunks[T float](a *inPlace[T], r func(a algebra[[]T, float64], w, g []T, s [][]T), w, g []T, full [][]T) {
+	s := a.state[:len(full)]
+	for lo := 0; lo < len(w); lo += chunk {
+		hi := min(lo+chunk, len(w))
+		for k, f := range full {
+			s[k] = f[lo:hi]
+		}
+		a.begin()
+		r(a, w[lo:hi], g[lo:hi], s)
+	}
 }
 
 // GraphStep is one optimizer step recorded as operations of a graph (see

@@ -157,11 +157,11 @@ func adam[V, S any](a algebra[V, S], c AdamConfig, decoupled bool, w, g V, s []V
 		d = a.axpy(d, a.num(c.WeightDecay), w)
 	}
 	m := a.set(s[0], a.axpby(b1, s[0], a.num(1-c.Beta1), d))
-	v := a.set(s[1], a.addcmul(a.scale(s[1], b2), a.num(1-c.Beta2), d, d))
+	v := a.set(s[1], a.addcmul(b2, s[1], a.num(1-c.Beta2), d, d))
 	if c.AMSGrad {
 		v = a.set(s[2], a.maximum(s[2], v))
 	}
-	denom := a.shift(a.divs(a.sqrt(v), bc2sqrt), a.num(c.Eps))
+	denom := a.root(v, bc2sqrt, a.num(c.Eps))
 	a.update(w, a.ssub(a.num(0), stepSize), a.div(m, denom))
 }
 
@@ -220,7 +220,7 @@ func rmsprop[V, S any](a algebra[V, S], c RMSPropConfig, w, g V, s []V) {
 	if c.WeightDecay != 0 {
 		d = a.axpy(d, a.num(c.WeightDecay), w)
 	}
-	sq := a.set(s[0], a.addcmul(a.scale(s[0], alpha), a.num(1-c.Alpha), d, d))
+	sq := a.set(s[0], a.addcmul(alpha, s[0], a.num(1-c.Alpha), d, d))
 	k := 1
 	var buf V
 	if c.Momentum > 0 {
@@ -229,9 +229,9 @@ func rmsprop[V, S any](a algebra[V, S], c RMSPropConfig, w, g V, s []V) {
 	var r V
 	if c.Centered {
 		avg := a.set(s[k], a.axpby(alpha, s[k], a.num(1-c.Alpha), d))
-		r = a.shift(a.sqrt(a.addcmul(sq, a.num(-1), avg, avg)), a.num(c.Eps))
+		r = a.root(a.addcmul(a.num(1), sq, a.num(-1), avg, avg), a.num(1), a.num(c.Eps))
 	} else {
-		r = a.shift(a.sqrt(sq), a.num(c.Eps))
+		r = a.root(sq, a.num(1), a.num(c.Eps))
 	}
 	rate := a.ssub(a.num(0), a.lr())
 	if c.Momentum > 0 {
@@ -289,8 +289,8 @@ func adagrad[V, S any](a algebra[V, S], c AdagradConfig, w, g V, s []V) {
 	if c.WeightDecay != 0 {
 		d = a.axpy(d, a.num(c.WeightDecay), w)
 	}
-	sum := a.set(s[0], a.addcmul(s[0], one, d, d))
-	a.update(w, a.ssub(a.num(0), clr), a.div(d, a.shift(a.sqrt(sum), a.num(c.Eps))))
+	sum := a.set(s[0], a.addcmul(one, s[0], one, d, d))
+	a.update(w, a.ssub(a.num(0), clr), a.div(d, a.root(sum, one, a.num(c.Eps))))
 }
 
 // axpy sets y += alpha·x with tensor's vector kernels.
