@@ -46,7 +46,7 @@ var layers = map[string][]string{
 	"internal/graphviz/internal/wasm":   {},
 	"cmd/backprop":                      {"internal/cli"},
 	"examples/seed":                     {"ad", "ops", "tensor"},
-	"examples/mnist":                    {"ad", "data", "nn", "ops", "optim", "tensor", "train"},
+	"examples/mnist":                    {"ad", "data", "export", "nn", "ops", "optim", "tensor", "train"},
 	"ops/internal/rulegen":              {}, // a command: go generate ./ops
 }
 

@@ -278,7 +278,11 @@ func (p *program) batchAxes() error {
 			batch = !contains(pr.axes, 0)
 		case "softmax", "log_softmax", "cumsum":
 			batch = pr.axis != 0
-		case "reshape", "broadcast":
+		case "reshape":
+			// The first axis kept at the batch's size, whatever the rank.
+			s := p.shape(pr.in[0])
+			batch = len(s) > 0 && len(out.shape) > 0 && s[0] == out.shape[0]
+		case "broadcast":
 			batch = first(pr.in[0])
 		case "transpose":
 			batch = pr.perm[0] == 0

@@ -306,6 +306,14 @@ func TestSymbolicBatchONNX(t *testing.T) {
 	}
 	compare(t, "logp", res["logp"].floats(t), want.Value().Data(), true)
 
+	// Images [N 1 28 28], flattened: a reshape that keeps the batch first.
+	flat := nn.Sequential(nn.Flatten(), model)
+	img := g.Const(tensor.Reshape(bs[0].X, 128, 1, 28, 28))
+	m = onnxOf(t, funcOf(t, "mlp_images", []export.Input{{Name: "images", Node: img, Batch: true}}, []export.Output{{Name: "logits", Node: flat.Forward(img)}}))
+	smallImg := tensor.Reshape(small, 7, 1, 28, 28)
+	res, _ = runORT(t, m, map[string]any{"images": smallImg}, 1)
+	compare(t, "logits", res["logits"].floats(t), flat.Forward(h.Const(smallImg)).Value().Data(), true)
+
 	loss := nn.CrossEntropy(model.Forward(x), bs[0].Y, nn.Mean)
 	f, err := export.Gradients("mlp_grad", in, export.Output{Name: "loss", Node: loss}, "x")
 	if err == nil {

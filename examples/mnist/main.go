@@ -32,6 +32,7 @@ import (
 
 	"github.com/seed812a03d2/backprop/ad"
 	"github.com/seed812a03d2/backprop/data"
+	"github.com/seed812a03d2/backprop/export"
 	"github.com/seed812a03d2/backprop/nn"
 	"github.com/seed812a03d2/backprop/ops"
 	"github.com/seed812a03d2/backprop/optim"
@@ -63,6 +64,7 @@ type options struct {
 	fashion    bool
 	limit      int
 	progress   bool
+	onnx       string
 }
 
 func parse(args []string, stderr io.Writer) (*options, error) {
@@ -82,6 +84,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.fashion, "fashion", false, "use Fashion-MNIST")
 	fs.IntVar(&o.limit, "limit", 0, "train on the first n examples only (0: all), for a quick try")
 	fs.BoolVar(&o.progress, "progress", true, "show a progress bar")
+	fs.StringVar(&o.onnx, "onnx", "", "also write the trained model's inference (images to logits) as an ONNX model to this file (empty: none)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -269,6 +272,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if o.checkpoint != "" {
 		fmt.Fprintf(stdout, "checkpoint: %s\n", o.checkpoint)
 	}
+	if o.onnx != "" {
+		batch, err := writeONNX(o.onnx, model, testSet)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "onnx: %s (%s)\n", o.onnx, batch)
+	}
 	m := train.Evaluate(model, testSet, 1000)
 	fmt.Fprintf(stdout, "test accuracy: %.4f\n", m.Accuracy)
 	return nil
@@ -287,6 +297,39 @@ func newBar(o *options, w io.Writer, n int, desc string) *progressbar.ProgressBa
 		progressbar.OptionThrottle(200*time.Millisecond),
 		progressbar.OptionSetWidth(30),
 	)
+}
+
+// writeONNX writes the model's inference, images [N 1 28 28] to logits
+// [N 10], as an ONNX model, traced on test images. The batch is symbolic
+// where the model allows it (the MLP); otherwise (the CNN, whose windows
+// are gathered at positions of a fixed batch) it is fixed at 1000. It
+// says which.
+func writeONNX(path string, model nn.Module, test *data.Dataset) (string, error) {
+	nn.Eval(model)
+	defer nn.Train(model)
+	n := min(1000, test.Len())
+	x := tensor.Slice(test.X, tensor.Range{Start: 0, Stop: n})
+	var g ad.Graph
+	in := g.Const(x)
+	logits := model.Forward(in)
+	out := []export.Output{{Name: "logits", Node: logits}}
+	batch := "any batch size"
+	f, err := export.New("mnist", []export.Input{{Name: "images", Node: in, Batch: true}}, out)
+	if err != nil {
+		return "", err
+	}
+	b, err := f.ONNX()
+	if err != nil {
+		// A batch fixed in the graph: export it at this one.
+		batch = fmt.Sprintf("batch fixed at %d", n)
+		if f, err = export.New("mnist", []export.Input{{Name: "images", Node: in}}, out); err == nil {
+			b, err = f.ONNX()
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	return batch, os.WriteFile(path, b, 0o644)
 }
 
 // save writes the checkpoint to a temporary file and renames it, so that

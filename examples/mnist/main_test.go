@@ -23,10 +23,19 @@ func TestQuickRun(t *testing.T) {
 	if raceEnabled {
 		limit, threshold = "1500", "test accuracy: 0.70"
 	}
-	args := []string{"-limit", limit, "-batch", "64", "-epochs", "1", "-progress=false", "-checkpoint", ckpt, "-plot", plot}
+	onnx := filepath.Join(dir, "m.onnx")
+	args := []string{"-limit", limit, "-batch", "64", "-epochs", "1", "-progress=false", "-checkpoint", ckpt, "-plot", plot, "-onnx", onnx}
 	var out, errOut bytes.Buffer
 	if err := run(args, &out, &errOut); err != nil {
 		t.Fatalf("run: %v\n%s", err, errOut.String())
+	}
+	// The MLP's inference, with a batch of any size (package export's
+	// tests run such models in ONNX Runtime).
+	if want := "onnx: " + onnx + " (any batch size)"; !strings.Contains(out.String(), want) {
+		t.Errorf("no line %q in\n%s", want, out.String())
+	}
+	if b, err := os.ReadFile(onnx); err != nil || len(b) < 1000 {
+		t.Errorf("the ONNX model: %d bytes, %v", len(b), err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	last := lines[len(lines)-1]
