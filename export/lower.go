@@ -198,6 +198,9 @@ func contains(xs []int, v int) bool {
 // or attributes no primitive expresses.
 func lower(f *Func) (p *program, err error) {
 	p = &program{name: f.Name, f: f}
+	if f.Outputs[0].Node.Stale() {
+		return nil, fmt.Errorf("export: %s: its graph was Reset after export.New: export before the graph is used again", f.Name)
+	}
 	val := map[int]int{} // the value of each graph node, by node id
 	for _, in := range f.Inputs {
 		var v int

@@ -305,8 +305,6 @@ func (w *onnxWriter) prim(pr prim) error {
 		w.node("ScatterElements", in, w.name(out), intAttr("axis", pr.axis), stringAttr("reduction", "add"))
 	case "take":
 		w.node("Gather", in, w.name(out), intAttr("axis", pr.axis))
-	case "softplus":
-		w.node("Softplus", in, w.name(out))
 	default:
 		if op, ok := onnxUnary[pr.op]; ok && len(in) == 1 {
 			w.node(op, in, w.name(out))

@@ -67,6 +67,19 @@ var binaryRules = map[string]func(x, y ad.Node) ad.Node{
 	"clamp_min": ops.ClampMin, "clamp_max": ops.ClampMax, "maximum": ops.Maximum, "minimum": ops.Minimum,
 }
 
+// ruleNames returns the names of the rule table's operations, and fails t
+// for one that unaryRules and binaryRules leave out.
+func ruleNames(t *testing.T) []string {
+	var names []string
+	for _, r := range ops.Rules() {
+		if unaryRules[r.Name] == nil && binaryRules[r.Name] == nil {
+			t.Errorf("rule %q is not among the tests' operations", r.Name)
+		}
+		names = append(names, r.Name)
+	}
+	return names
+}
+
 // reluGrad is x where y > 0 and 0 elsewhere: the relugrad operation that
 // ReLU's bprop records (∂/∂y of relu(y)·x).
 func reluGrad(x, y ad.Node) ad.Node {
@@ -87,13 +100,7 @@ var noFloat64 = map[string]bool{"tan": true, "asin": true, "acos": true, "atan":
 // the engine. Each operation has inputs of its own, so that one model
 // holds them all.
 func TestElementwiseONNX(t *testing.T) {
-	var names []string
-	for _, r := range ops.Rules() {
-		if unaryRules[r.Name] == nil && binaryRules[r.Name] == nil {
-			t.Errorf("rule %q is not among the tests' operations", r.Name)
-		}
-		names = append(names, r.Name)
-	}
+	names := ruleNames(t)
 	for _, dt := range []tensor.DType{tensor.Float64, tensor.Float32} {
 		t.Run(dt.String(), func(t *testing.T) {
 			var run, checkOnly []string
@@ -321,5 +328,20 @@ func TestSymbolicBatchONNX(t *testing.T) {
 	}
 	if err == nil || !strings.Contains(err.Error(), "batch dimension cannot be symbolic") {
 		t.Errorf("the gradient of a mean over a symbolic batch: error %v; want one that says the batch cannot be symbolic", err)
+	}
+}
+
+// TestStaleFunc checks that a Func whose graph was Reset gives an error
+// in either format, not a panic.
+func TestStaleFunc(t *testing.T) {
+	var g ad.Graph
+	x := g.ScalarVar("x", 2)
+	f := funcOf(t, "stale", []export.Input{{Name: "x", Node: x}}, []export.Output{{Name: "y", Node: ops.Sin(x)}})
+	g.Reset()
+	if _, err := f.ONNX(); err == nil || !strings.Contains(err.Error(), "Reset") {
+		t.Errorf("ONNX of a stale Func: %v; want an error about the Reset", err)
+	}
+	if _, err := f.StableHLO(export.StableHLOOptions{}); err == nil || !strings.Contains(err.Error(), "Reset") {
+		t.Errorf("StableHLO of a stale Func: %v; want an error about the Reset", err)
 	}
 }

@@ -16,7 +16,8 @@ import (
 // graphAlgebra records the same arithmetic as operations of a graph
 // (StepGraph), which package export writes out as part of a training
 // step. The arithmetic and its order are the same in both, and follow
-// PyTorch's.
+// PyTorch's, except that inPlace's update may fuse its multiply-add into
+// one rounding where the CPU has FMA (tensor.AxpyFloat32).
 type algebra[V, S any] interface {
 	num(c float64) S // a constant
 	lr() S           // the learning rate
@@ -41,8 +42,8 @@ type algebra[V, S any] interface {
 }
 
 // inPlace is the algebra of Step on float32 or float64 elements: values
-// are slices of one parameter's length, state slices or scratch ones
-// reused from step to step, and scalars are float64s, converted to T
+// are slices of one chunk of a parameter (runChunks), of the parameter,
+// its gradient and state or scratch ones reused from step to step, and scalars are float64s, converted to T
 // where they meet the elements, as PyTorch converts its Python numbers.
 //
 // Each operation is computed when the next one begins, not at once: set
@@ -53,7 +54,7 @@ type algebra[V, S any] interface {
 type inPlace[T float] struct {
 	rate, t float64
 	scratch [][]T
-	used    int    // scratch slices handed out for the current parameter
+	used    int    // scratch slices handed out for the current chunk
 	state   [4][]T // the current chunk's state slices
 	full    [4][]T // the current parameter's state slices
 	last    deferred[T]
@@ -120,9 +121,9 @@ func (op *deferred[T]) eval(out []T) {
 	}
 }
 
-// begin starts a parameter: every scratch slice is free again. An
-// operation still deferred from the last parameter's rule is dropped:
-// nothing read its result.
+// begin starts a chunk: every scratch slice is free again. An operation
+// still deferred from the last chunk's rule is dropped: nothing read its
+// result.
 func (a *inPlace[T]) begin() { a.last, a.used = deferred[T]{}, 0 }
 
 // flush computes the deferred operation into its scratch slice.

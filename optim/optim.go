@@ -141,7 +141,8 @@ type GraphStep struct {
 
 // A GraphStepper is an Optimizer whose step can be recorded in a graph:
 // each of this package's. The graph computes what Step computes, with the
-// same arithmetic in the same order, from one definition of the rule.
+// same arithmetic in the same order, from one definition of the rule
+// (Step may fuse the update's multiply-add where the CPU has FMA).
 type GraphStepper interface {
 	Optimizer
 	// StepGraph records one step as operations on s's nodes (see

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/seed812a03d2/backprop/ad"
 	"github.com/seed812a03d2/backprop/export"
@@ -70,17 +71,10 @@ func exportCmd(args []string, stdin io.Reader, out *output) error {
 	if err := os.WriteFile(dest, b, 0o644); err != nil {
 		return fmt.Errorf("backprop export: %v", err)
 	}
-	fmt.Fprintf(out, "wrote %s: %d inputs, %d outputs (%s)\n", lang.Quote(dest), len(in), len(outs), joinNames(outs))
-	return nil
-}
-
-func joinNames(outs []export.Output) string {
-	s := ""
+	names := make([]string, len(outs))
 	for i, o := range outs {
-		if i > 0 {
-			s += ", "
-		}
-		s += o.Name
+		names[i] = o.Name
 	}
-	return s
+	fmt.Fprintf(out, "wrote %s: %d inputs, %d outputs (%s)\n", lang.Quote(dest), len(in), len(outs), strings.Join(names, ", "))
+	return nil
 }
