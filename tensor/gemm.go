@@ -95,9 +95,9 @@ func useKernels(ks kernelSet) bool {
 		gemm64 = blocking[float64]{mr: 6, nr: 8, kc: 256, mc: 120, nc: 2040, kernel: kernelAVX2F64, setKernel: setKernelAVX2F64,
 			dotRows: dotRowsAVX2F64, axpyRows: axpyRowsAVX2F64}
 	case avx512Kernels:
-		gemm32 = blocking[float32]{mr: 12, nr: 32, kc: 512, mc: 240, nc: 4096, kernel: kernelAVX512F32,
+		gemm32 = blocking[float32]{mr: 12, nr: 32, kc: 512, mc: 240, nc: 4096, kernel: kernelAVX512F32, setKernel: setKernelAVX512F32,
 			dotRows: dotRowsAVX512F32, axpyRows: axpyRowsAVX512F32, transpose: transposeF32, copyRows: copyRowsF32}
-		gemm64 = blocking[float64]{mr: 12, nr: 16, kc: 512, mc: 120, nc: 2048, kernel: kernelAVX512F64,
+		gemm64 = blocking[float64]{mr: 12, nr: 16, kc: 512, mc: 120, nc: 2048, kernel: kernelAVX512F64, setKernel: setKernelAVX512F64,
 			dotRows: dotRowsAVX512F64, axpyRows: axpyRowsAVX512F64}
 	}
 	return true

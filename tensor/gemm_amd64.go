@@ -12,6 +12,9 @@ var (
 	setKernelAVX2F64 = kernel6x8F64Set
 	kernelAVX512F32  = kernel12x32F32
 	kernelAVX512F64  = kernel12x16F64
+
+	setKernelAVX512F32 = kernel12x32F32Set
+	setKernelAVX512F64 = kernel12x16F64Set
 )
 
 // kernel6x16F32 is the micro-kernel of gemm32 (see blocking.kernel) in
@@ -46,6 +49,16 @@ func kernel12x32F32(k int, a, b, c *float32, ldc int)
 //
 //go:noescape
 func kernel12x16F64(k int, a, b, c *float64, ldc int)
+
+// kernel12x32F32Set and kernel12x16F64Set are kernel12x32F32 and
+// kernel12x16F64 storing the tile instead of adding it to c (see
+// blocking.setKernel).
+//
+//go:noescape
+func kernel12x32F32Set(k int, a, b, c *float32, ldc int)
+
+//go:noescape
+func kernel12x16F64Set(k int, a, b, c *float64, ldc int)
 
 // transposeF32 writes, for each of n blocks of 16 columns of src (rows at
 // a stride of lds), the columns of its first 4·groups rows as runs at a

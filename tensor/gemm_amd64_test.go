@@ -66,11 +66,13 @@ func TestGemmKernels(t *testing.T) {
 		{"kernel6x16F32", avx2Kernels, 6, 16, kernel6x16F32},
 		{"kernel6x16F32Set", avx2Kernels, 6, 16, kernel6x16F32Set},
 		{"kernel12x32F32", avx512Kernels, 12, 32, kernel12x32F32},
+		{"kernel12x32F32Set", avx512Kernels, 12, 32, kernel12x32F32Set},
 	}
 	k64 := []kernel[float64]{
 		{"kernel6x8F64", avx2Kernels, 6, 8, kernel6x8F64},
 		{"kernel6x8F64Set", avx2Kernels, 6, 8, kernel6x8F64Set},
 		{"kernel12x16F64", avx512Kernels, 12, 16, kernel12x16F64},
+		{"kernel12x16F64Set", avx512Kernels, 12, 16, kernel12x16F64Set},
 	}
 	for _, kn := range k32 {
 		t.Run(kn.name, func(t *testing.T) {

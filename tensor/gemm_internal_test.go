@@ -17,8 +17,8 @@ type gemmConfig struct {
 	parallel int // gemmParallel
 	workers  int // gemmWorkers
 	tiny     bool
-	// noSetKernel takes the set kernels away, as for the AVX-512 ones:
-	// gemmSet then zeroes each tile before adding into it.
+	// noSetKernel takes the set kernels away: gemmSet then zeroes each
+	// tile before adding into it.
 	noSetKernel bool
 }
 
@@ -57,6 +57,7 @@ var gemmConfigs = []gemmConfig{
 	{name: "avx512", kernels: avx512Kernels, small: 0, parallel: math.MaxInt, workers: 1},
 	{name: "avx512-tiny-blocks", kernels: avx512Kernels, small: 0, parallel: math.MaxInt, workers: 1, tiny: true},
 	{name: "avx512-parallel-3", kernels: avx512Kernels, small: 0, parallel: 0, workers: 3},
+	{name: "avx512-tiny-blocks-no-set-kernel", kernels: avx512Kernels, small: 0, parallel: math.MaxInt, workers: 1, tiny: true, noSetKernel: true},
 	{name: "default", kernels: bestKernels, small: gemmSmall, parallel: gemmParallel, workers: gemmWorkers},
 }
 

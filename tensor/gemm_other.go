@@ -11,8 +11,10 @@ var (
 	kernelAVX512F32 = kernelGo32
 	kernelAVX512F64 = kernelGo64
 
-	setKernelAVX2F32 = setKernelGo32
-	setKernelAVX2F64 = setKernelGo64
+	setKernelAVX2F32   = setKernelGo32
+	setKernelAVX2F64   = setKernelGo64
+	setKernelAVX512F32 = setKernelGo32
+	setKernelAVX512F64 = setKernelGo64
 
 	copyRowsF32      func(n, w int, src *float32, lds int, dst *float32, mask uint32)  // none
 	copyRowsAVX2F32  func(n, w int, src *float32, lds int, dst *float32, mask uint32)  // none
