@@ -207,10 +207,10 @@ func binaryLoop[T float](op binop, dst, x, y []T, shape, xs, ys Shape) {
 	// General broadcasting: split the rows (all axes but the last) across
 	// goroutines; each walks its rows with an odometer and runs the
 	// innermost axis as a strided loop.
-	r := len(shape)
-	var bx, by [8]int
+	var bx, by, bs [8]int
 	sx, sy := broadcastStridesInto(bx[:0], xs, shape), broadcastStridesInto(by[:0], ys, shape)
-	inner := shape[r-1]
+	shape, sx, sy = coalesce(append(bs[:0], shape...), sx, sy)
+	inner := shape[len(shape)-1]
 	if !splits(n/inner, 1, n*op.cost()) {
 		binaryRows(op, dst, x, y, shape, sx, sy, 0, n/inner)
 		return
@@ -219,6 +219,34 @@ func binaryLoop[T float](op binop, dst, x, y []T, shape, xs, ys Shape) {
 	parallelFor(n/inner, 1, n*op.cost(), func(lo, hi int) {
 		binaryRows(op, dst, x, y, shape, px, py, lo, hi)
 	})
+}
+
+// coalesce merges each pair of adjacent axes that both operands step
+// across as one axis (x's stride along the outer axis is its stride along
+// the inner one times the inner one's length, and so is y's), and drops
+// axes of length 1, in place: shape, sx and sy are a broadcast's shape and
+// the operands' strides (broadcastStridesInto). A bias [C 1 1] added to
+// [N C H W] then runs as N·C rows of H·W elements, not N·C·H rows of W.
+// The elements and the order they are visited in do not change.
+func coalesce(shape Shape, sx, sy []int) (Shape, []int, []int) {
+	r := 0 // axes kept so far: shape[:r], sx[:r], sy[:r]
+	for a := range shape {
+		switch {
+		case shape[a] == 1 && len(shape) > 1:
+			continue
+		case r > 0 && sx[r-1] == sx[a]*shape[a] && sy[r-1] == sy[a]*shape[a]:
+			shape[r-1] *= shape[a]
+			sx[r-1], sy[r-1] = sx[a], sy[a]
+			continue
+		}
+		shape[r], sx[r], sy[r] = shape[a], sx[a], sy[a]
+		r++
+	}
+	if r == 0 { // all axes of length 1
+		shape[0], sx[0], sy[0] = 1, 0, 0
+		r = 1
+	}
+	return shape[:r], sx[:r], sy[:r]
 }
 
 // suffix reports whether s, of nonzero size, is the trailing axes of

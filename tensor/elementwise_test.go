@@ -143,6 +143,15 @@ func TestBinaryBroadcastVsNaive(t *testing.T) {
 		{tensor.Shape{0}, nil},
 		{tensor.Shape{2, 1}, tensor.Shape{1, 0}},
 		{tensor.Shape{0, 1}, tensor.Shape{1, 1}},
+		// Axes that coalesce (see coalesce): a bias [C 1 1] on [N C H W],
+		// runs of length-1 axes, and one large enough to split.
+		{tensor.Shape{2, 3, 4, 5}, tensor.Shape{3, 1, 1}},
+		{tensor.Shape{3, 1, 1}, tensor.Shape{2, 3, 4, 5}},
+		{tensor.Shape{2, 3, 4, 5}, tensor.Shape{1, 3, 4, 1}},
+		{tensor.Shape{2, 1, 4, 5}, tensor.Shape{2, 3, 1, 1}},
+		{tensor.Shape{1, 1, 4, 1, 5}, tensor.Shape{4, 3, 1}},
+		{tensor.Shape{1, 1, 1}, tensor.Shape{1, 1}},
+		{tensor.Shape{16, 32, 16, 16}, tensor.Shape{32, 1, 1}},
 	}
 	gens := []struct {
 		name string
