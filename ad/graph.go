@@ -408,6 +408,7 @@ func (g *Graph) Reset() {
 	}
 	clear(p.pendingViews)
 	p.pendingViews = p.pendingViews[:0]
+	p.freeInts()
 	g.names = g.names[:0]
 }
 

@@ -26,6 +26,8 @@ type pool struct {
 	tensor.Pool
 	pending      []*tensor.Tensor // owned values of nodes removed before Reset (the backward pass's), still readable until then
 	pendingViews []*tensor.Tensor // likewise, views whose headers the pool owns
+	ints         map[int][][]int  // free buffers of Graph.Ints, by length
+	intsHanded   [][]int          // those Ints handed out since the last Reset
 }
 
 // How a graph's value is held (Graph.owned): by the caller, or by the
@@ -78,4 +80,46 @@ func (g *Graph) forward(op Op, x []*tensor.Tensor) (*tensor.Tensor, uint8) {
 func (p *pool) keep() {
 	p.pending = append(p.pending, p.Handed()...)
 	p.ClearHanded()
+}
+
+// Ints returns a slice of n ints, its contents unspecified, that stays
+// valid until the graph's next Reset and is recycled after it: integer
+// data that an operation builds along with its node, such as a max-pool's
+// positions (ops.MaxPool2d), which then cost no allocation once the graph
+// has been Reset and built again. Before the first Reset the slice is
+// newly allocated. Ints panics with a *GraphError if n is negative.
+func (g *Graph) Ints(n int) []int {
+	if g == nil {
+		nilGraph("Ints")
+	}
+	if n < 0 {
+		panic(&GraphError{Op: "Ints", Reason: "a negative length"})
+	}
+	p := g.pool
+	if p == nil {
+		return make([]int, n)
+	}
+	var s []int
+	if l := p.ints[n]; len(l) > 0 {
+		s, p.ints[n] = l[len(l)-1], l[:len(l)-1]
+	} else {
+		s = make([]int, n)
+	}
+	p.intsHanded = append(p.intsHanded, s)
+	return s
+}
+
+// freeInts makes the slices that Ints handed out free for the next build.
+func (p *pool) freeInts() {
+	if len(p.intsHanded) == 0 {
+		return
+	}
+	if p.ints == nil {
+		p.ints = map[int][][]int{}
+	}
+	for _, s := range p.intsHanded {
+		p.ints[len(s)] = append(p.ints[len(s)], s)
+	}
+	clear(p.intsHanded)
+	p.intsHanded = p.intsHanded[:0]
 }

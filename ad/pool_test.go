@@ -79,3 +79,36 @@ func TestResetRecyclesValues(t *testing.T) {
 		t.Errorf("a warm step allocates %d bytes; want tensors recycled", bytes)
 	}
 }
+
+// Ints hands out fresh slices before the first Reset, and after a Reset
+// the slices handed out before it, by length; two at once are distinct.
+func TestIntsRecycled(t *testing.T) {
+	var g ad.Graph
+	a := g.Ints(5)
+	if len(a) != 5 {
+		t.Fatalf("Ints(5) has length %d", len(a))
+	}
+	g.Reset()
+	b, c := g.Ints(5), g.Ints(5)
+	if &b[0] == &c[0] {
+		t.Fatal("two Ints(5) of one build share their storage")
+	}
+	d := g.Ints(3)
+	g.Reset()
+	e, f, h := g.Ints(5), g.Ints(5), g.Ints(3)
+	if !(&e[0] == &b[0] || &e[0] == &c[0]) || !(&f[0] == &b[0] || &f[0] == &c[0]) || &e[0] == &f[0] {
+		t.Error("after a Reset, Ints(5) does not hand out the two slices of length 5 again")
+	}
+	if &h[0] != &d[0] {
+		t.Error("after a Reset, Ints(3) does not hand out the slice of length 3 again")
+	}
+	if n := testing.AllocsPerRun(10, func() { g.Reset(); g.Ints(5); g.Ints(3) }); n != 0 && !raceEnabled {
+		t.Errorf("a warm Reset and Ints allocate %v times; want 0", n)
+	}
+	defer func() {
+		if _, ok := recover().(*ad.GraphError); !ok {
+			t.Error("Ints(-1) does not panic with a *GraphError")
+		}
+	}()
+	g.Ints(-1)
+}

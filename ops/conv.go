@@ -123,7 +123,7 @@ func pool(op string, x ad.Node, opt Pool2dOptions, reduce func(ad.Node) ad.Node)
 	if reduce == nil {
 		ho, wo := checkWindows(op, xs, opt.Kernel, stride, opt.Padding, [2]int{1, 1})
 		win := tensor.Window{Kernel: opt.Kernel, Stride: stride, Padding: opt.Padding, Dilation: [2]int{1, 1}}
-		idx := tensor.MaxPoolIndex(x.Value(), win)
+		idx := tensor.MaxPoolIndexInto(x.Graph().Ints(n*c*ho*wo), x.Value(), win)
 		op := &gatherOp{axis: 1, idx: idx, pool: &maxPool{win: win, h: xs[2], w: xs[3]}}
 		return Reshape(ad.Apply1(op, Reshape(x, n*c, xs[2]*xs[3])), n, c, ho, wo)
 	}

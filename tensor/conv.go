@@ -221,8 +221,23 @@ func im2colMasked[T float](src, row []T, back bool, h, w, ho, wo, sh, base, off,
 // if x is not [N C H W], the geometry does not fit, or a window lies
 // wholly over the padding.
 func MaxPoolIndex(x *Tensor, win Window) *Index {
-	n, c, h, w, ho, wo := win.check("MaxPoolIndex", x)
-	idx := make([]int, n*c*ho*wo)
+	n, c, _, _, ho, wo := win.check("MaxPoolIndex", x)
+	return maxPoolIndexInto("MaxPoolIndex", make([]int, n*c*ho*wo), x, win)
+}
+
+// MaxPoolIndexInto is MaxPoolIndex writing the positions into idx, which
+// must hold exactly one element per window (N·C·H'·W'), for a caller that
+// recycles the storage. The Index holds idx itself, not a copy. It panics with a
+// *ShapeError if idx's length is not the number of windows.
+func MaxPoolIndexInto(idx []int, x *Tensor, win Window) *Index {
+	return maxPoolIndexInto("MaxPoolIndexInto", idx, x, win)
+}
+
+func maxPoolIndexInto(op string, idx []int, x *Tensor, win Window) *Index {
+	n, c, h, w, ho, wo := win.check(op, x)
+	if len(idx) != n*c*ho*wo {
+		panic(&ShapeError{Op: op, Shapes: []Shape{x.shape, {len(idx)}}, Reason: fmt.Sprintf("the positions need %d elements, one per window", n*c*ho*wo)})
+	}
 	if x.dtype == Float32 {
 		maxPoolIndex(idx, x.f32, n*c, h, w, ho, wo, win)
 	} else {
@@ -231,7 +246,7 @@ func MaxPoolIndex(x *Tensor, win Window) *Index {
 	if win.Padding != [2]int{} {
 		for _, i := range idx {
 			if i < 0 {
-				panic(&ShapeError{Op: "MaxPoolIndex", Shapes: []Shape{x.shape}, Reason: fmt.Sprintf("a window %v with padding %v lies wholly over the padding", win.Kernel, win.Padding)})
+				panic(&ShapeError{Op: op, Shapes: []Shape{x.shape}, Reason: fmt.Sprintf("a window %v with padding %v lies wholly over the padding", win.Kernel, win.Padding)})
 			}
 		}
 	}

@@ -131,6 +131,19 @@ func TestMaxPoolIndex(t *testing.T) {
 			t.Fatalf("MaxPoolIndex over -7 with padding = %v; want [0 1 2 3]", got)
 		}
 	}
+	// MaxPoolIndexInto writes the same positions into the slice it is
+	// given, and holds that slice.
+	win.Padding = [2]int{}
+	buf := make([]int, 4)
+	idx := tensor.MaxPoolIndexInto(buf, x, win)
+	if d := idx.Data(); &d[0] != &buf[0] {
+		t.Error("MaxPoolIndexInto's Index does not hold the given slice")
+	}
+	for i := range want {
+		if buf[i] != want[i] {
+			t.Fatalf("MaxPoolIndexInto = %v; want %v", buf, want)
+		}
+	}
 }
 
 func TestWindowErrors(t *testing.T) {
@@ -145,6 +158,9 @@ func TestWindowErrors(t *testing.T) {
 		},
 		"cols shape": func() {
 			tensor.Col2Im(tensor.New(tensor.Float64, 1, 1, 2, 9), tensor.Window{Kernel: [2]int{1, 1}, Stride: [2]int{1, 1}, Dilation: [2]int{1, 1}}, 3, 3)
+		},
+		"positions' length": func() {
+			tensor.MaxPoolIndexInto(make([]int, 5), tensor.New(tensor.Float64, 1, 1, 4, 4), tensor.Window{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}, Dilation: [2]int{1, 1}})
 		},
 		"all padding": func() {
 			tensor.MaxPoolIndex(x, tensor.Window{Kernel: [2]int{2, 2}, Stride: [2]int{3, 3}, Padding: [2]int{2, 2}, Dilation: [2]int{1, 1}})

@@ -215,9 +215,11 @@ func binaryLoop[T float](op binop, dst, x, y []T, shape, xs, ys Shape) {
 		binaryRows(op, dst, x, y, shape, sx, sy, 0, n/inner)
 		return
 	}
-	px, py := slices.Clone(sx), slices.Clone(sy) // the goroutines' own
+	// The goroutines' own copies: the closure must not take the arrays
+	// above to the heap.
+	ps, px, py := slices.Clone(shape), slices.Clone(sx), slices.Clone(sy)
 	parallelFor(n/inner, 1, n*op.cost(), func(lo, hi int) {
-		binaryRows(op, dst, x, y, shape, px, py, lo, hi)
+		binaryRows(op, dst, x, y, ps, px, py, lo, hi)
 	})
 }
 
