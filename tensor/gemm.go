@@ -175,6 +175,10 @@ func gemmInto[T float](set, transA, transB bool, m, n, k int, a []T, lda int, b 
 		return
 	}
 	bl := blockingFor[T]()
+	if set && 2*n < bl.nr && m >= 2*bl.mr {
+		gemmSkinny(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+		return
+	}
 	w := gemmWorkers
 	if w <= 0 {
 		w = runtime.GOMAXPROCS(0)
@@ -218,6 +222,52 @@ func gemmInto[T float](set, transA, transB bool, m, n, k int, a []T, lda int, b 
 		}
 	}
 	wg.Wait()
+}
+
+// gemmSkinny is gemmSet for a product with fewer columns than half a
+// tile's and at least two tiles' rows (a layer's ten outputs, a 3×3
+// filter's nine weights): it computes the transpose, Cᵀ = op(b)ᵀ·op(a)ᵀ,
+// into scratch and moves it into c, so that the few columns fill rows of
+// tiles (mr of them) instead of wasting most of each tile's nr columns.
+// Every element is summed over k in the same order as by the direct
+// product, so the results are the same bit for bit.
+func gemmSkinny[T float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
+	buf := takeScratch[T]()
+	defer scratchPool[T]().Put(buf)
+	if cap(*buf) < n*m {
+		*buf = make([]T, n*m)
+	}
+	t := (*buf)[:n*m]
+	gemmInto(true, !transB, !transA, n, m, k, b, ldb, a, lda, t, m)
+	for i := range m {
+		ci := c[i*ldc:][:n]
+		for j := range ci {
+			ci[j] = t[j*m+i]
+		}
+	}
+}
+
+var (
+	scratchPool32 sync.Pool
+	scratchPool64 sync.Pool
+)
+
+func scratchPool[T float]() *sync.Pool {
+	var z T
+	if _, ok := any(z).(float32); ok {
+		return &scratchPool32
+	}
+	return &scratchPool64
+}
+
+// takeScratch returns a scratch slice from the pool, for the caller to
+// put back.
+func takeScratch[T float]() *[]T {
+	buf, _ := scratchPool[T]().Get().(*[]T)
+	if buf == nil {
+		buf = new([]T)
+	}
+	return buf
 }
 
 func ceilDiv(x, y int) int { return (x + y - 1) / y }

@@ -172,6 +172,9 @@ func TestGemmPaths(t *testing.T) {
 		{1, 1, 1}, {1, 1, 9}, {3, 4, 0}, {40, 50, 0}, {1, 17, 1}, {6, 16, 4}, {6, 8, 4}, {12, 32, 1}, {5, 15, 3},
 		{7, 29, 13}, {13, 7, 29}, {29, 13, 7}, {31, 37, 41}, {64, 64, 64}, {2, 100, 50}, {100, 2, 50},
 		{50, 40, 300}, {131, 67, 263},
+		// Few columns, many rows (gemmSkinny): a layer's ten outputs, a
+		// 3×3 filter's nine weights.
+		{128, 10, 256}, {32, 9, 784}, {25, 3, 600},
 		// Matrix-vector products (gemv): one column or one row.
 		{257, 1, 300}, {1, 257, 300}, {1, 1, 1000}, {300, 1, 2}, {3, 1, 300},
 	}
@@ -225,6 +228,47 @@ func TestGemvPaths(t *testing.T) {
 								checkGemm[float32](t, tr[0], tr[1], m, n, k, pad, 1e-5*math.Sqrt(float64(k)))
 								checkGemm[float64](t, tr[0], tr[1], m, n, k, pad, 1e-13*math.Sqrt(float64(k)))
 							}
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// gemmSkinny gives, bit for bit, what the direct blocked product gives,
+// on every kernel set and with blocks small enough that k is summed in
+// several blocks.
+func TestGemmSkinnySameBits(t *testing.T) {
+	for _, cfg := range gemmConfigs {
+		if cfg.small != 0 || cfg.parallel != math.MaxInt {
+			continue
+		}
+		t.Run(cfg.name, func(t *testing.T) {
+			defer cfg.set(t)()
+			for _, s := range []struct{ m, n, k int }{{128, 10, 256}, {32, 9, 784}, {25, 3, 37}} {
+				for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
+					r := rand.New(rand.NewPCG(uint64(s.m*s.n*s.k), 3))
+					a, b := make([]float32, s.m*s.k), make([]float32, s.k*s.n)
+					for i := range a {
+						a[i] = float32(r.NormFloat64())
+					}
+					for i := range b {
+						b[i] = float32(r.NormFloat64())
+					}
+					lda, ldb := s.k, s.n
+					if tr[0] {
+						lda = s.m
+					}
+					if tr[1] {
+						ldb = s.k
+					}
+					want, got := make([]float32, s.m*s.n), make([]float32, s.m*s.n)
+					gemmBlocked(&gemm32, true, tr[0], tr[1], s.m, s.n, s.k, a, lda, b, ldb, want, s.n)
+					gemmSkinny(tr[0], tr[1], s.m, s.n, s.k, a, lda, b, ldb, got, s.n)
+					for i := range want {
+						if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+							t.Fatalf("%v %v: element %d: %v through the transpose, %v directly", s, tr, i, got[i], want[i])
 						}
 					}
 				}

@@ -32,6 +32,10 @@ func BenchmarkMatMul(b *testing.B) {
 		bench{"128x256x784", tensor.MatMul, []int{128, 256}, []int{256, 784}, 128, 784, 256},
 		bench{"TransA-784x128x256", tensor.MatMulTransA, []int{128, 784}, []int{128, 256}, 784, 256, 128},
 		bench{"TransB-128x256x784", tensor.MatMulTransB, []int{128, 256}, []int{784, 256}, 128, 784, 256},
+		// Few columns: the MLP's last layer (10 outputs) and a 3×3
+		// filter's gradient over one 28×28 image's windows.
+		bench{"TransB-128x10x256", tensor.MatMulTransB, []int{128, 256}, []int{10, 256}, 128, 10, 256},
+		bench{"TransB-32x9x784", tensor.MatMulTransB, []int{32, 784}, []int{9, 784}, 32, 9, 784},
 	)
 	// Matrix-vector products (gemv), the shapes of a Hessian-vector product
 	// through a 256×256 or 1024×1024 layer: W·v as dot products of rows,
