@@ -151,6 +151,11 @@ func load(o *options) (trainSet, testSet *data.Dataset, err error) {
 	return trainSet, testSet, nil
 }
 
+// evalBatch is the batch of the evaluations on the test set: small enough
+// that the CNN's activations and windows for it take about 200 MB, large
+// enough that each product still fills the kernels.
+const evalBatch = 250
+
 // newModel returns the model: PyTorch's default initialisation from the
 // seed.
 func newModel(name string, seed uint64) *nn.Sequence {
@@ -253,7 +258,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			bar.Finish()
 			fmt.Fprintln(stderr)
 		}
-		m := train.Evaluate(model, testSet, 1000)
+		m := train.Evaluate(model, testSet, evalBatch)
 		h.epochs, h.trainLoss, h.testAcc = append(h.epochs, float64(epoch+1)), append(h.trainLoss, sum/float64(max(n, 1))), append(h.testAcc, m.Accuracy)
 		fmt.Fprintf(stdout, "epoch %d: training loss %.4f, test loss %.4f, test accuracy %.4f, %.0f images/s\n",
 			epoch+1, sum/float64(max(n, 1)), m.Loss, m.Accuracy, float64(images)/trainTime.Seconds())
@@ -279,7 +284,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "onnx: %s (%s)\n", o.onnx, batch)
 	}
-	m := train.Evaluate(model, testSet, 1000)
+	m := train.Evaluate(model, testSet, evalBatch)
 	fmt.Fprintf(stdout, "test accuracy: %.4f\n", m.Accuracy)
 	return nil
 }
