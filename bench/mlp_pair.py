@@ -1,0 +1,76 @@
+#!/usr/bin/python3
+"""PyTorch's side of bench/cmd/mlppair: the 784-256-256-10 MLP training
+step (nn.Linear, ReLU, cross-entropy, SGD at lr 0.01, batch 128, float32)
+as a server, so that the Go side can time it in turns with its own.
+
+It prints "ready" on stdout, then reads lines "THREADS STEPS" and answers
+each with the seconds that STEPS training steps on THREADS threads took.
+
+Where OpenBLAS does not know the CPU (Debian 12's 0.3.21 and Emerald
+Rapids) it would run its Prescott (SSE3) kernels; the script then runs
+itself again with OPENBLAS_CORETYPE set to the newest kernels the CPU has
+(SkylakeX with AVX-512, Haswell with AVX2) and says so on stderr.
+"""
+import os
+import sys
+import time
+
+import numpy
+import threadpoolctl
+
+
+def core_type():
+    if os.environ.get("OPENBLAS_CORETYPE"):
+        return None
+    archs = [i.get("architecture") for i in threadpoolctl.threadpool_info() if i.get("internal_api") == "openblas"]
+    if archs != ["Prescott"]:
+        return None
+    flags = set()
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("flags"):
+                flags = set(line.split(":", 1)[1].split())
+                break
+    if {"avx512f", "avx512bw", "avx512dq", "avx512vl"} <= flags:
+        return "SkylakeX"
+    if {"avx2", "fma"} <= flags:
+        return "Haswell"
+    return None
+
+
+core = core_type()
+if core:
+    print(f"OpenBLAS does not know this CPU and would run its Prescott kernels: PyTorch runs with OPENBLAS_CORETYPE={core}",
+          file=sys.stderr, flush=True)
+    os.execve(sys.executable, [sys.executable] + sys.argv, dict(os.environ, OPENBLAS_CORETYPE=core))
+
+import torch  # noqa: E402 (after the kernels are chosen)
+
+torch.manual_seed(1)
+model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(),
+                            torch.nn.Linear(256, 256), torch.nn.ReLU(),
+                            torch.nn.Linear(256, 10))
+opt = torch.optim.SGD(model.parameters(), lr=0.01)
+x = torch.rand(128, 784)
+y = torch.arange(128) % 10
+loss_fn = torch.nn.functional.cross_entropy
+
+
+def step():
+    opt.zero_grad(set_to_none=True)
+    loss_fn(model(x), y).backward()
+    opt.step()
+
+
+for _ in range(5):
+    step()
+print("ready", flush=True)
+for line in sys.stdin:
+    threads, steps = map(int, line.split())
+    torch.set_num_threads(threads)
+    with threadpoolctl.threadpool_limits(limits=threads):
+        step()
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            step()
+        print(time.perf_counter() - t0, flush=True)
