@@ -1,7 +1,13 @@
 #!/usr/bin/python3
-"""PyTorch's side of bench/cmd/mlppair: the 784-256-256-10 MLP training
-step (nn.Linear, ReLU, cross-entropy, SGD at lr 0.01, batch 128, float32)
-as a server, so that the Go side can time it in turns with its own.
+"""PyTorch's side of bench/cmd/pair: a training step of batch 128 in
+float32 as a server, so that the Go side can time it in turns with its
+own. The model is the first argument:
+
+- mlp: the 784-256-256-10 MLP of issue 10, section 7 (nn.Linear, ReLU,
+  cross-entropy, SGD at lr 0.01);
+- cnn: the CNN of examples/mnist and bench/mnist/torch_mnist.py (two 3×3
+  convolutions with ReLU and 2×2 max-pools, dropout 0.25, two linear
+  layers; Adam at lr 1e-3).
 
 It prints "ready" on stdout, then reads lines "THREADS STEPS" and answers
 each with the seconds that STEPS training steps on THREADS threads took.
@@ -47,11 +53,20 @@ if core:
 import torch  # noqa: E402 (after the kernels are chosen)
 
 torch.manual_seed(1)
-model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(),
-                            torch.nn.Linear(256, 256), torch.nn.ReLU(),
-                            torch.nn.Linear(256, 10))
-opt = torch.optim.SGD(model.parameters(), lr=0.01)
-x = torch.rand(128, 784)
+nn = torch.nn
+if sys.argv[1:] == ["cnn"]:
+    model = nn.Sequential(
+        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Dropout(0.25), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x = torch.rand(128, 1, 28, 28)
+elif sys.argv[1:] == ["mlp"]:
+    model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10))
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    x = torch.rand(128, 784)
+else:
+    sys.exit("usage: pair.py mlp|cnn")
 y = torch.arange(128) % 10
 loss_fn = torch.nn.functional.cross_entropy
 
