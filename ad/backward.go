@@ -3,6 +3,7 @@ package ad
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/seed812a03d2/backprop/tensor"
 )
@@ -396,6 +397,34 @@ func (t *Table) Grad(n Node) *tensor.Tensor {
 		return v
 	}
 	return tensor.New(n.DType(), n.Shape()...)
+}
+
+// Move makes dst hold the gradient of y with respect to n, as copying
+// Grad(n) into it would, without copying where it can, and reports
+// whether it could: when the table's gradient of n is scratch of the
+// backward pass that only the graph's pool holds (recycled at the next
+// Reset), dst and it exchange their storage (tensor.Exchange), the
+// table's entries that held it hold dst from then on, and the pool
+// recycles dst's old storage at the next Reset, so that nothing may use it
+// after. Otherwise, or if dst does not have n's element type and shape,
+// Move changes nothing and reports false. It panics as Grad does.
+func (t *Table) Move(n Node, dst *tensor.Tensor) bool {
+	t.check(n)
+	if n.rec().flags&flagInline != 0 || dst == nil || t.record {
+		return false
+	}
+	v := t.tensors[n.id]
+	p := t.g.pool
+	if v == nil || p == nil || v == dst || v.DType() != dst.DType() || !v.Shape().Equal(dst.Shape()) || !slices.Contains(p.pending, v) {
+		return false
+	}
+	tensor.Exchange(v, dst)
+	for id, e := range t.tensors {
+		if e == v {
+			t.tensors[id] = dst
+		}
+	}
+	return true
 }
 
 // Scalar returns the gradient of y with respect to a node of size 1 as a

@@ -112,3 +112,42 @@ func TestIntsRecycled(t *testing.T) {
 	}()
 	g.Ints(-1)
 }
+
+// Move exchanges storage only with a gradient that is the backward pass's
+// scratch in a pooled graph; otherwise it leaves dst alone.
+func TestTableMove(t *testing.T) {
+	x := tensor.FromFloat64s([]float64{1, 2, 3, 4}, 2, 2)
+	run := func(g *ad.Graph) (ad.Node, *ad.Table) {
+		w := g.Var("w", x)
+		loss := ops.Sum(ops.Tanh(ops.MatMul(w, w)))
+		return w, ad.Backward(loss, w)
+	}
+	// Never Reset: no pool, so nothing is scratch.
+	var fresh ad.Graph
+	w, table := run(&fresh)
+	dst := tensor.New(tensor.Float64, 2, 2)
+	if table.Move(w, dst) {
+		t.Error("Move in a graph without a pool reports true")
+	}
+	var g ad.Graph
+	g.Reset()
+	w, table = run(&g)
+	want := table.Grad(w).Clone()
+	if table.Move(w, tensor.New(tensor.Float64, 4)) {
+		t.Error("Move into a tensor of another shape reports true")
+	}
+	if !table.Move(w, dst) {
+		t.Fatal("Move of a product's gradient in a pooled graph reports false")
+	}
+	for i, v := range want.Float64s() {
+		if dst.Float64s()[i] != v {
+			t.Fatalf("after Move, dst[%d] = %v; want %v", i, dst.Float64s()[i], v)
+		}
+	}
+	if table.Grad(w) != dst {
+		t.Error("after Move, the table's entry is not dst")
+	}
+	if table.Move(w, tensor.New(tensor.Float64, 2, 2)) {
+		t.Error("a second Move of the same gradient reports true")
+	}
+}

@@ -3,6 +3,7 @@ package nn_test
 import (
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -148,7 +149,7 @@ func TestParamsAcrossSteps(t *testing.T) {
 			}
 		}
 		if step == 0 {
-			first = got
+			first = slices.Clone(got) // Backward may give Grad new storage
 		}
 	}
 	if first[0] != l1.Weight.Grad.Data()[0] {
@@ -164,6 +165,50 @@ func TestParamsAcrossSteps(t *testing.T) {
 	}
 	if n := nn.Count(params); n != 3*2+2+2+1 {
 		t.Errorf("Count = %d; want 11", n)
+	}
+}
+
+// Backward moves a gradient that is the backward pass's scratch into Grad
+// instead of copying it; two parameters that receive the same tensor (both
+// inputs of an addition) still get their own, right gradients, step after
+// step of a Reset graph.
+func TestBackwardMovesGradients(t *testing.T) {
+	rng := tensor.NewRand(2)
+	p := nn.NewParam("p", tensor.RandNormal(rng, tensor.Float32, 0, 1, 4, 3))
+	q := nn.NewParam("q", tensor.RandNormal(rng, tensor.Float32, 0, 1, 4, 3))
+	w := nn.NewParam("w", tensor.RandNormal(rng, tensor.Float32, 0, 1, 3, 5))
+	params := []*nn.Param{p, q, w}
+	x := tensor.RandNormal(rng, tensor.Float32, 0, 1, 2, 4)
+	var g ad.Graph
+	moved := false
+	for step := range 4 {
+		g.Reset()
+		pn, qn, wn := p.Node(&g), q.Node(&g), w.Node(&g)
+		loss := ops.Sum(ops.Tanh(ops.MatMul(ops.MatMul(g.Const(x), ops.Add(pn, qn)), wn)))
+		before := &w.Grad.Float32s()[0]
+		nn.Backward(loss, params)
+		moved = moved || &w.Grad.Float32s()[0] != before
+		table := ad.Backward(loss, pn, qn, wn)
+		for _, c := range []struct {
+			p *nn.Param
+			n ad.Node
+		}{{p, pn}, {q, qn}, {w, wn}} {
+			want, got := table.Grad(c.n).Float32s(), c.p.Grad.Float32s()
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("step %d: %s.Grad[%d] = %v; Backward gives %v", step, c.p.Name, i, got[i], want[i])
+				}
+			}
+		}
+		// Change each parameter, so that a step's stale gradient would show.
+		for _, pp := range params {
+			for i, v := range pp.Grad.Float32s() {
+				pp.Value.Float32s()[i] -= 0.1 * v
+			}
+		}
+	}
+	if !moved {
+		t.Error("the product's gradient was copied into w.Grad, never moved")
 	}
 }
 

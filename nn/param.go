@@ -127,8 +127,12 @@ var tables = sync.Pool{New: func() any { return new(backward) }}
 // trainable parameter of params and writes it into the parameter's Grad,
 // overwriting what was there. A parameter that loss does not use (or that
 // was not recorded in loss's graph since its last Reset) gets a zero
-// gradient. Buffers are skipped. Backward panics as ad.Backward does if
-// loss is not a scalar node.
+// gradient. Buffers are skipped. Where a gradient is scratch of the
+// backward pass, Backward gives it to Grad by exchanging storage rather
+// than copying it (ad.Table.Move): read a Grad through its Tensor after
+// each Backward, not through a slice kept from before (its old storage is
+// the graph's again at the next Reset). Backward panics as ad.Backward
+// does if loss is not a scalar node.
 func Backward(loss ad.Node, params []*Param) {
 	if s := loss.Shape(); s.Size() != 1 {
 		panic(&tensor.ShapeError{Op: "nn.Backward", Shapes: []tensor.Shape{s}, Reason: "the loss must be a single number"})
@@ -153,7 +157,9 @@ func Backward(loss ad.Node, params []*Param) {
 			p.Grad.Fill(0)
 			continue
 		}
-		tensor.CopyTo(p.Grad, t.Grad(n))
+		if !t.Move(n, p.Grad) {
+			tensor.CopyTo(p.Grad, t.Grad(n))
+		}
 	}
 }
 

@@ -371,6 +371,21 @@ func CopyTo(dst, src *Tensor) {
 	copy(dst.f32, src.f32)
 }
 
+// Exchange swaps the elements of a and b, which must have the same
+// element type and number of elements, by swapping their storage: no
+// element is copied and the shapes stay as they are. Slices taken from
+// either before (Float32s, Float64s) keep the storage they had. Exchange
+// panics with a *ShapeError if the element types or sizes differ.
+func Exchange(a, b *Tensor) {
+	notNil("Exchange", a)
+	notNil("Exchange", b)
+	if a.dtype != b.dtype || a.Size() != b.Size() {
+		panic(&ShapeError{Op: "Exchange", Shapes: []Shape{a.shape, b.shape}, Reason: fmt.Sprintf("exchange %v with %v", a.dtype, b.dtype)})
+	}
+	a.f32, b.f32 = b.f32, a.f32
+	a.f64, b.f64 = b.f64, a.f64
+}
+
 // AsType returns t converted to the element type d (t itself if it already
 // has that type).
 func (t *Tensor) AsType(d DType) *Tensor {

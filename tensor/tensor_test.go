@@ -870,3 +870,24 @@ func TestPool(t *testing.T) {
 		t.Error("Get on a nil Pool")
 	}
 }
+
+func TestExchange(t *testing.T) {
+	a, b := tensor.FromFloat32s([]float32{1, 2, 3, 4}, 2, 2), tensor.FromFloat32s([]float32{5, 6, 7, 8}, 4)
+	tensor.Exchange(a, b)
+	if got := a.Float32s(); got[0] != 5 || got[3] != 8 || !a.Shape().Equal(tensor.Shape{2, 2}) {
+		t.Errorf("a after Exchange: %v %v", a.Shape(), got)
+	}
+	if got := b.Float32s(); got[0] != 1 || got[3] != 4 || !b.Shape().Equal(tensor.Shape{4}) {
+		t.Errorf("b after Exchange: %v %v", b.Shape(), got)
+	}
+	for name, c := range map[string]*tensor.Tensor{"dtype": tensor.New(tensor.Float64, 4), "size": tensor.New(tensor.Float32, 3)} {
+		func() {
+			defer func() {
+				if _, ok := recover().(*tensor.ShapeError); !ok {
+					t.Errorf("Exchange with another %s does not panic with a *ShapeError", name)
+				}
+			}()
+			tensor.Exchange(a, c)
+		}()
+	}
+}
