@@ -461,8 +461,10 @@ func packA[T float](mr int, bl *blocking[T], trans bool, mc, kc int, a []T, lda,
 		mrr := min(mr, mc-ir)
 		d := dst[ir*kc : (ir+mr)*kc]
 		switch {
-		case !trans && tr != nil && mrr == mr && mr%4 == 0 && kc >= 16:
-			packTransposed(tr, mr, kc, a[(ic+ir)*lda+pc:], lda, d)
+		case !trans && tr != nil && mrr%4 == 0 && kc >= 16:
+			// An edge panel too (the last 8 rows of a batch of 128): its
+			// runs are mr apart, their ends zeroed below.
+			packTransposed(tr, mrr, mr, kc, a[(ic+ir)*lda+pc:], lda, d)
 		case trans && cp != nil && mrr == mr:
 			packRows(cp, mr, kc, a[pc*lda+ic+ir:], lda, d)
 		case trans:
@@ -500,16 +502,16 @@ func packA[T float](mr int, bl *blocking[T], trans bool, mc, kc int, a []T, lda,
 }
 
 // packTransposed packs a micro-panel from the transpose of its source:
-// d[p*w+i] = src[i*lds+p] for i < w (a multiple of 4) and p < kc (≥ 16),
-// with tr (blocking.transpose) on 16 columns a block and the last kc%16
-// in the loop.
-func packTransposed[T float](tr func(n, groups int, src *T, lds int, dst *T, ldd int), w, kc int, src []T, lds int, d []T) {
+// d[p*ldd+i] = src[i*lds+p] for i < rows (a multiple of 4, at most ldd)
+// and p < kc (≥ 16), with tr (blocking.transpose) on 16 columns a block
+// and the last kc%16 in the loop.
+func packTransposed[T float](tr func(n, groups int, src *T, lds int, dst *T, ldd int), rows, ldd, kc int, src []T, lds int, d []T) {
 	blocks := kc / 16
-	_, _ = src[(w-1)*lds+kc-1], d[w*kc-1]
-	tr(blocks, w/4, &src[0], lds, &d[0], w)
-	for i := range w {
+	_, _ = src[(rows-1)*lds+kc-1], d[(kc-1)*ldd+rows-1]
+	tr(blocks, rows/4, &src[0], lds, &d[0], ldd)
+	for i := range rows {
 		for p, v := range src[i*lds+blocks*16:][:kc-blocks*16] {
-			d[(blocks*16+p)*w+i] = v
+			d[(blocks*16+p)*ldd+i] = v
 		}
 	}
 }
@@ -533,7 +535,7 @@ func packB[T float](nr int, bl *blocking[T], trans bool, kc, nc int, b []T, ldb,
 		d := dst[jr*kc : (jr+nr)*kc]
 		switch {
 		case trans && tr != nil && nrr == nr && nr%4 == 0 && kc >= 16:
-			packTransposed(tr, nr, kc, b[(jc+jr)*ldb+pc:], ldb, d)
+			packTransposed(tr, nr, nr, kc, b[(jc+jr)*ldb+pc:], ldb, d)
 		case trans && nrr == nr && nr%8 == 0:
 			// op(b)[p, j] = b[j*ldb+p]: eight columns at a time, read in
 			// step and written in runs of eight.

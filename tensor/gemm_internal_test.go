@@ -175,6 +175,9 @@ func TestGemmPaths(t *testing.T) {
 		// Few columns, many rows (gemmSkinny): a layer's ten outputs, a
 		// 3×3 filter's nine weights.
 		{128, 10, 256}, {32, 9, 784}, {25, 3, 600},
+		// A batch of 128: its last rows are an edge panel packed by the
+		// transposer (8 of 12 rows, 2 of 6).
+		{128, 40, 100},
 		// Matrix-vector products (gemv): one column or one row.
 		{257, 1, 300}, {1, 257, 300}, {1, 1, 1000}, {300, 1, 2}, {3, 1, 300},
 	}
