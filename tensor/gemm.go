@@ -37,6 +37,11 @@ type blocking[T float] struct {
 	// neither zeroes c first nor reads it. Without one, gemmSet zeroes
 	// each tile just before kernel adds into it.
 	setKernel func(k int, a, b, c *T, ldc int)
+	// kernel8 and setKernel8, where there are some, are kernel and
+	// setKernel for an edge panel of exactly 8 of the mr = 12 rows (the
+	// last of a batch of 128), writing c directly instead of through a
+	// scratch tile.
+	kernel8, setKernel8 func(k int, a, b, c *T, ldc int)
 	// dotRows and axpyRows are gemv's kernels, for products with one row
 	// or one column (see dotRowsGo and axpyRowsGo).
 	dotRows  func(m, k int, a []T, lda int, x, y []T, ldy int)
@@ -96,6 +101,7 @@ func useKernels(ks kernelSet) bool {
 			dotRows: dotRowsAVX2F64, axpyRows: axpyRowsAVX2F64}
 	case avx512Kernels:
 		gemm32 = blocking[float32]{mr: 12, nr: 32, kc: 512, mc: 240, nc: 4096, kernel: kernelAVX512F32, setKernel: setKernelAVX512F32,
+			kernel8: kernel8AVX512F32, setKernel8: setKernel8AVX512F32,
 			dotRows: dotRowsAVX512F32, axpyRows: axpyRowsAVX512F32, transpose: transposeF32, copyRows: copyRowsF32}
 		gemm64 = blocking[float64]{mr: 12, nr: 16, kc: 512, mc: 120, nc: 2048, kernel: kernelAVX512F64, setKernel: setKernelAVX512F64,
 			dotRows: dotRowsAVX512F64, axpyRows: axpyRowsAVX512F64}
@@ -417,7 +423,11 @@ func macroKernel[T float](bl *blocking[T], set bool, mc, nc, kc int, ap, bp, c [
 			zero = true
 		}
 	}
-	tmp := tile // edge tiles; in the pooled buffer, since the kernel's pointer makes a local escape
+	tmp := tile         // edge tiles; in the pooled buffer, since the kernel's pointer makes a local escape
+	kern8 := bl.kernel8 // for edge panels of 8 rows, if not nil
+	if set {
+		kern8 = bl.setKernel8
+	}
 	for jr := 0; jr < nc; jr += nr {
 		nrr := min(nr, nc-jr)
 		b := &bp[jr*kc]
@@ -434,6 +444,11 @@ func macroKernel[T float](bl *blocking[T], set bool, mc, nc, kc int, ap, bp, c [
 					}
 				}
 				kern(kc, a, b, &c[ir*ldc+jr], ldc)
+				continue
+			}
+			if mrr == 8 && nrr == nr && kern8 != nil {
+				_ = c[(ir+7)*ldc+jr+nr-1]
+				kern8(kc, a, b, &c[ir*ldc+jr], ldc)
 				continue
 			}
 			clear(tmp[:])

@@ -15,6 +15,9 @@ var (
 
 	setKernelAVX512F32 = kernel12x32F32Set
 	setKernelAVX512F64 = kernel12x16F64Set
+
+	kernel8AVX512F32    = kernel8x32F32
+	setKernel8AVX512F32 = kernel8x32F32Set
 )
 
 // kernel6x16F32 is the micro-kernel of gemm32 (see blocking.kernel) in
@@ -59,6 +62,17 @@ func kernel12x32F32Set(k int, a, b, c *float32, ldc int)
 
 //go:noescape
 func kernel12x16F64Set(k int, a, b, c *float64, ldc int)
+
+// kernel8x32F32 and kernel8x32F32Set are kernel12x32F32 and
+// kernel12x32F32Set for the first 8 rows of a 12-row panel of a (the edge
+// panel of a batch of 128), writing c's 8 rows directly (see
+// blocking.kernel8).
+//
+//go:noescape
+func kernel8x32F32(k int, a, b, c *float32, ldc int)
+
+//go:noescape
+func kernel8x32F32Set(k int, a, b, c *float32, ldc int)
 
 // transposeF32 writes, for each of n blocks of 16 columns of src (rows at
 // a stride of lds), the columns of its first 4·groups rows as runs at a

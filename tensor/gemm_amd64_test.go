@@ -207,3 +207,44 @@ func testCopyRows(t *testing.T, ks kernelSet, copyRows func(n, w int, src *float
 		}
 	}
 }
+
+// TestKernel8 checks the 8-row kernels against the first 8 rows of the
+// 12-row ones, bit for bit, on every k up to 9 and a long one; the rows
+// past the 8th, and the columns past the tile, must stay as they were.
+func TestKernel8(t *testing.T) {
+	if bestKernels < avx512Kernels {
+		t.Skip("no AVX-512")
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, set := range []bool{false, true} {
+		k8, k12 := kernel8x32F32, kernel12x32F32
+		if set {
+			k8, k12 = kernel8x32F32Set, kernel12x32F32Set
+		}
+		for _, k := range []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 257} {
+			a, b := make([]float32, 12*k+1), make([]float32, 32*k+1)
+			for i := range a {
+				a[i] = float32(r.NormFloat64())
+			}
+			for i := range b {
+				b[i] = float32(r.NormFloat64())
+			}
+			const ldc = 35
+			got, want := make([]float32, 12*ldc), make([]float32, 12*ldc)
+			for i := range got {
+				got[i], want[i] = float32(i), float32(i)
+			}
+			k8(k, &a[0], &b[0], &got[0], ldc)
+			k12(k, &a[0], &b[0], &want[0], ldc)
+			for i := range got {
+				w := want[i]
+				if i >= 8*ldc || i%ldc >= 32 {
+					w = float32(i) // untouched
+				}
+				if math.Float32bits(got[i]) != math.Float32bits(w) {
+					t.Fatalf("set=%v k=%d: element %d (row %d) = %v; want %v", set, k, i, i/ldc, got[i], w)
+				}
+			}
+		}
+	}
+}

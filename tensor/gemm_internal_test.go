@@ -38,6 +38,7 @@ func (c gemmConfig) set(t *testing.T) (restore func()) {
 	}
 	if c.noSetKernel {
 		gemm32.setKernel, gemm64.setKernel = nil, nil
+		gemm32.setKernel8, gemm64.setKernel8 = nil, nil
 	}
 	return func() {
 		gemmSmall, gemmParallel, gemmWorkers = oldSmall, oldPar, oldWorkers

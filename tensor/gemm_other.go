@@ -16,6 +16,9 @@ var (
 	setKernelAVX512F32 = setKernelGo32
 	setKernelAVX512F64 = setKernelGo64
 
+	kernel8AVX512F32    func(k int, a, b, c *float32, ldc int) // none: edge panels go through a scratch tile
+	setKernel8AVX512F32 func(k int, a, b, c *float32, ldc int)
+
 	copyRowsF32      func(n, w int, src *float32, lds int, dst *float32, mask uint32)  // none
 	copyRowsAVX2F32  func(n, w int, src *float32, lds int, dst *float32, mask uint32)  // none
 	transposeF32     func(n, groups int, src *float32, lds int, dst *float32, ldd int) // none: packing runs in Go
