@@ -46,6 +46,10 @@ func BackwardInto(t *Table, y Node, seed *tensor.Tensor, xs ...Node) {
 		panic(&GraphError{Op: "BackwardInto", Reason: "nil *Table (declare one with var t ad.Table)"})
 	}
 	t.init("Backward", y, xs, false)
+	t.seed, t.scratchFrom = seed, 0
+	if p := y.g.pool; p != nil {
+		t.scratchFrom = len(p.pending) // what the pool holds from here on is this table's (Move)
+	}
 	switch {
 	case seed == nil && y.rec().flags&flagInline != 0:
 		t.scalars[y.id-t.lo] = 1
@@ -133,6 +137,9 @@ type Table struct {
 	nodes   []Node                   // entries by id-lo (recorded)
 
 	small [8]float64 // storage for scalars in small graphs
+
+	seed        *tensor.Tensor // BackwardInto's seed, never moved
+	scratchFrom int            // the pool's pending values from this index on are this table's scratch (Move)
 }
 
 // init empties t for backpropagation from y, keeping its memory.
@@ -401,13 +408,14 @@ func (t *Table) Grad(n Node) *tensor.Tensor {
 
 // Move makes dst hold the gradient of y with respect to n, as copying
 // Grad(n) into it would, without copying where it can, and reports
-// whether it could: when the table's gradient of n is scratch of the
-// backward pass that only the graph's pool holds (recycled at the next
-// Reset), dst and it exchange their storage (tensor.Exchange), the
-// table's entries that held it hold dst from then on, and the pool
+// whether it could: when the table's gradient of n is scratch of this
+// table's own backward pass, which only the graph's pool holds (recycled
+// at the next Reset), dst and it exchange their storage (tensor.Exchange),
+// the table's entries that held it hold dst from then on, and the pool
 // recycles dst's old storage at the next Reset, so that nothing may use it
-// after. Otherwise, or if dst does not have n's element type and shape,
-// Move changes nothing and reports false. It panics as Grad does.
+// after. A tensor that Grad(n) returned before the Move then holds dst's
+// old elements. Otherwise, or if dst does not have n's element type and
+// shape, Move changes nothing and reports false. It panics as Grad does.
 func (t *Table) Move(n Node, dst *tensor.Tensor) bool {
 	t.check(n)
 	if n.rec().flags&flagInline != 0 || dst == nil || t.record {
@@ -415,7 +423,8 @@ func (t *Table) Move(n Node, dst *tensor.Tensor) bool {
 	}
 	v := t.tensors[n.id]
 	p := t.g.pool
-	if v == nil || p == nil || v == dst || v.DType() != dst.DType() || !v.Shape().Equal(dst.Shape()) || !slices.Contains(p.pending, v) {
+	if v == nil || p == nil || v == dst || v == t.seed || v.DType() != dst.DType() || !v.Shape().Equal(dst.Shape()) ||
+		t.scratchFrom > len(p.pending) || !slices.Contains(p.pending[t.scratchFrom:], v) {
 		return false
 	}
 	tensor.Exchange(v, dst)

@@ -102,6 +102,9 @@
 //     to finish with it, or copy it with Clone, before calling Reset. The
 //     float64 scalars of Node.Value and Table.Scalar are copies and never
 //     change.
+//   - A tensor that Table.Move filled by exchanging storage is the
+//     caller's, with the table's storage; its old storage is the graph's
+//     from then on, freed at the next Reset like the table's entries.
 //
 // # Conventions
 //

@@ -150,4 +150,20 @@ func TestTableMove(t *testing.T) {
 	if table.Move(w, tensor.New(tensor.Float64, 2, 2)) {
 		t.Error("a second Move of the same gradient reports true")
 	}
+	// Another table's scratch, here given as the seed of a second
+	// backward pass, is not this table's to move.
+	g.Reset()
+	z := g.Var("z", x)
+	t1 := ad.Backward(ops.Sum(ops.Tanh(z)), z)
+	first := t1.Grad(z).Clone()
+	u := g.Var("u", tensor.FromFloat64s([]float64{1, 1, 1, 1}, 2, 2))
+	t2 := ad.BackwardSeed(u, t1.Grad(z), u)
+	if t2.Move(u, tensor.New(tensor.Float64, 2, 2)) {
+		t.Error("Move of a gradient that is the seed, another table's entry, reports true")
+	}
+	for i, v := range first.Float64s() {
+		if t1.Grad(z).Float64s()[i] != v {
+			t.Fatalf("the first table's gradient changed: [%d] = %v; want %v", i, t1.Grad(z).Float64s()[i], v)
+		}
+	}
 }

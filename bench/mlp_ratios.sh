@@ -14,7 +14,11 @@ go build -o /tmp/backprop-runall ./cmd/runall
 echo "run | 1 thread: PyTorch | backprop | × PyTorch | 2 threads: PyTorch | backprop | × PyTorch"
 worst1=0 worst2=0
 for i in $(seq "$runs"); do
-	out=$(/tmp/backprop-runall -only mlp -systems backprop,python -out '' 2>/dev/null)
+	if ! out=$(/tmp/backprop-runall -only mlp -systems backprop,python -out '' 2>/tmp/backprop-runall.err) ||
+		! grep -q '^| 1 thread | PyTorch |' <<<"$out"; then
+		echo "run $i: the suite failed or ran without PyTorch; see /tmp/backprop-runall.err" >&2
+		exit 1
+	fi
 	row() { grep -E "^\| $1 \| $2 \|" <<<"$out" | awk -F'|' '{gsub(/ /, "", $5); gsub(/ /, "", $7); print $5, $7}'; }
 	read -r t1 _ < <(row "1 thread" PyTorch)
 	read -r b1 r1 < <(row "1 thread" backprop)

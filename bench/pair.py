@@ -21,8 +21,8 @@ import os
 import sys
 import time
 
-import numpy
 import threadpoolctl
+import torch  # loads the BLAS PyTorch runs on, for threadpoolctl to see
 
 
 def core_type():
@@ -49,8 +49,6 @@ if core:
     print(f"OpenBLAS does not know this CPU and would run its Prescott kernels: PyTorch runs with OPENBLAS_CORETYPE={core}",
           file=sys.stderr, flush=True)
     os.execve(sys.executable, [sys.executable] + sys.argv, dict(os.environ, OPENBLAS_CORETYPE=core))
-
-import torch  # noqa: E402 (after the kernels are chosen)
 
 torch.manual_seed(1)
 nn = torch.nn

@@ -29,6 +29,8 @@ type Param struct {
 	// optimizers and by loading a checkpoint.
 	Value *tensor.Tensor
 	// Grad is the gradient of the last Backward; nil for a buffer.
+	// Backward may give it new storage (see Backward): read it through
+	// this Tensor, and do not give it to a graph as a Var or Const.
 	Grad *tensor.Tensor
 	// Buffer marks state that is saved and loaded but not trained.
 	Buffer bool

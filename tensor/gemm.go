@@ -181,7 +181,9 @@ func gemmInto[T float](set, transA, transB bool, m, n, k int, a []T, lda int, b 
 		return
 	}
 	bl := blockingFor[T]()
-	if set && 2*n < bl.nr && m >= 2*bl.mr {
+	// The transposed product has m ≥ nr/2 columns, so it is not skinny
+	// again.
+	if set && 2*n < bl.nr && m >= 2*bl.mr && 2*m >= bl.nr {
 		gemmSkinny(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 		return
 	}
@@ -412,7 +414,10 @@ func gemmSharedA[T float](transA, transB bool, m, n, k int, a []T, lda, ldb, ldc
 
 // macroKernel sets c += ap·bp for a packed mc×kc block ap and kc×nc block
 // bp, or c = ap·bp if set, one mr×nr tile at a time. Edge tiles go
-// through a scratch tile.
+// through a scratch tile, but for edge panels of 8 rows where there are
+// 8-row kernels. With set, every path stores the sum of the block as the
+// kernel accumulated it (a sum of products that all underflow to −0 stays
+// −0), so that the results do not depend on which path a tile took.
 func macroKernel[T float](bl *blocking[T], set bool, mc, nc, kc int, ap, bp, c []T, ldc int, tile *[maxTile]T) {
 	mr, nr, kern := bl.mr, bl.nr, bl.kernel
 	zero := false // zero each tile of c before kern adds into it
@@ -427,6 +432,9 @@ func macroKernel[T float](bl *blocking[T], set bool, mc, nc, kc int, ap, bp, c [
 	kern8 := bl.kernel8 // for edge panels of 8 rows, if not nil
 	if set {
 		kern8 = bl.setKernel8
+	}
+	if mr != 12 {
+		kern8 = nil // the 8-row kernels read panels of 12 rows
 	}
 	for jr := 0; jr < nc; jr += nr {
 		nrr := min(nr, nc-jr)
@@ -451,8 +459,12 @@ func macroKernel[T float](bl *blocking[T], set bool, mc, nc, kc int, ap, bp, c [
 				kern8(kc, a, b, &c[ir*ldc+jr], ldc)
 				continue
 			}
-			clear(tmp[:])
-			bl.kernel(kc, a, b, &tmp[0], nr)
+			if set && bl.setKernel != nil {
+				bl.setKernel(kc, a, b, &tmp[0], nr)
+			} else {
+				clear(tmp[:])
+				bl.kernel(kc, a, b, &tmp[0], nr)
+			}
 			for i := range mrr {
 				ci := c[(ir+i)*ldc+jr:][:nrr]
 				if set {

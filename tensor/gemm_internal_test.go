@@ -176,9 +176,9 @@ func TestGemmPaths(t *testing.T) {
 		// Few columns, many rows (gemmSkinny): a layer's ten outputs, a
 		// 3×3 filter's nine weights.
 		{128, 10, 256}, {32, 9, 784}, {25, 3, 600},
-		// A batch of 128: its last rows are an edge panel packed by the
-		// transposer (8 of 12 rows, 2 of 6).
-		{128, 40, 100},
+		// Edge panels packed by the transposer: a batch of 128 (8 of 12
+		// rows) and of 100 (4 of 12 rows, 4 of 6).
+		{128, 40, 100}, {100, 40, 100},
 		// Matrix-vector products (gemv): one column or one row.
 		{257, 1, 300}, {1, 257, 300}, {1, 1, 1000}, {300, 1, 2}, {3, 1, 300},
 	}
@@ -242,23 +242,35 @@ func TestGemvPaths(t *testing.T) {
 
 // gemmSkinny gives, bit for bit, what the direct blocked product gives,
 // on every kernel set and with blocks small enough that k is summed in
-// several blocks.
+// several blocks, in float32 and float64, with products that underflow
+// to −0 as well as ordinary ones.
 func TestGemmSkinnySameBits(t *testing.T) {
+	t.Run("float32", func(t *testing.T) { testGemmSkinnySameBits[float32](t, 1e-30) })
+	t.Run("float64", func(t *testing.T) { testGemmSkinnySameBits[float64](t, 1e-200) })
+}
+
+func testGemmSkinnySameBits[T float](t *testing.T, tiny float64) {
 	for _, cfg := range gemmConfigs {
 		if cfg.small != 0 || cfg.parallel != math.MaxInt {
 			continue
 		}
 		t.Run(cfg.name, func(t *testing.T) {
 			defer cfg.set(t)()
-			for _, s := range []struct{ m, n, k int }{{128, 10, 256}, {32, 9, 784}, {25, 3, 37}} {
+			for _, s := range []struct{ m, n, k int }{{128, 10, 256}, {32, 9, 784}, {25, 3, 37}, {32, 8, 3}, {32, 12, 3}} {
 				for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
 					r := rand.New(rand.NewPCG(uint64(s.m*s.n*s.k), 3))
-					a, b := make([]float32, s.m*s.k), make([]float32, s.k*s.n)
+					a, b := make([]T, s.m*s.k), make([]T, s.k*s.n)
 					for i := range a {
-						a[i] = float32(r.NormFloat64())
+						a[i] = T(r.NormFloat64())
+						if s.k == 3 {
+							a[i] = T(tiny) // every product underflows to −0
+						}
 					}
 					for i := range b {
-						b[i] = float32(r.NormFloat64())
+						b[i] = T(r.NormFloat64())
+						if s.k == 3 {
+							b[i] = T(-tiny)
+						}
 					}
 					lda, ldb := s.k, s.n
 					if tr[0] {
@@ -267,11 +279,11 @@ func TestGemmSkinnySameBits(t *testing.T) {
 					if tr[1] {
 						ldb = s.k
 					}
-					want, got := make([]float32, s.m*s.n), make([]float32, s.m*s.n)
-					gemmBlocked(&gemm32, true, tr[0], tr[1], s.m, s.n, s.k, a, lda, b, ldb, want, s.n)
+					want, got := make([]T, s.m*s.n), make([]T, s.m*s.n)
+					gemmBlocked(blockingFor[T](), true, tr[0], tr[1], s.m, s.n, s.k, a, lda, b, ldb, want, s.n)
 					gemmSkinny(tr[0], tr[1], s.m, s.n, s.k, a, lda, b, ldb, got, s.n)
 					for i := range want {
-						if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+						if math.Float64bits(float64(got[i])) != math.Float64bits(float64(want[i])) {
 							t.Fatalf("%v %v: element %d: %v through the transpose, %v directly", s, tr, i, got[i], want[i])
 						}
 					}

@@ -380,7 +380,7 @@ func Exchange(a, b *Tensor) {
 	notNil("Exchange", a)
 	notNil("Exchange", b)
 	if a.dtype != b.dtype || a.Size() != b.Size() {
-		panic(&ShapeError{Op: "Exchange", Shapes: []Shape{a.shape, b.shape}, Reason: fmt.Sprintf("exchange %v with %v", a.dtype, b.dtype)})
+		panic(&ShapeError{Op: "Exchange", Shapes: []Shape{a.shape, b.shape}, Reason: fmt.Sprintf("exchange %d %v with %d %v", a.Size(), a.dtype, b.Size(), b.dtype)})
 	}
 	a.f32, b.f32 = b.f32, a.f32
 	a.f64, b.f64 = b.f64, a.f64

@@ -15,7 +15,7 @@ threads=${1:-2}
 # kernels, which would make PyTorch look slow. Ask for the newest kernels
 # the CPU runs instead, unless OPENBLAS_CORETYPE is set already.
 if [ -z "${OPENBLAS_CORETYPE:-}" ] &&
-	[ "$(/usr/bin/python3 -c 'import numpy, threadpoolctl; print(*[i.get("architecture") for i in threadpoolctl.threadpool_info() if i.get("internal_api") == "openblas"])' 2>/dev/null)" = Prescott ]; then
+	[ "$(/usr/bin/python3 -c 'import torch, threadpoolctl; print(*[i.get("architecture") for i in threadpoolctl.threadpool_info() if i.get("internal_api") == "openblas"])' 2>/dev/null)" = Prescott ]; then
 	flags=$(grep -m1 '^flags' /proc/cpuinfo)
 	if grep -qw avx512f <<<"$flags" && grep -qw avx512bw <<<"$flags" && grep -qw avx512dq <<<"$flags" && grep -qw avx512vl <<<"$flags"; then
 		export OPENBLAS_CORETYPE=SkylakeX

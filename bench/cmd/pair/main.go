@@ -165,7 +165,7 @@ func run(model string, rounds int, block time.Duration, target float64, python s
 	}
 	defer stop()
 	threads := []int{1, 2}
-	// Steps per block: enough for the slower system's block to last
+	// Steps per block: enough for the faster system's block to last
 	// block, from a first timing of each.
 	steps := map[int]int{}
 	for _, th := range threads {

@@ -86,7 +86,8 @@ func runPython(s *suite, python, dir string, m *machine) {
 func workloads0() []string { return []string{"worked", "chain", "mlp", "gemm", "hvp"} }
 
 // openBLASCore returns OPENBLAS_CORETYPE=… for torch_bench.py where
-// OpenBLAS does not know this CPU, and a note saying so. OpenBLAS picks its
+// OpenBLAS, as PyTorch loads it, does not know this CPU, and a note saying
+// so. OpenBLAS picks its
 // kernels by CPU model; one newer than its release (0.3.21, Debian 12's,
 // does not know Emerald Rapids) falls back to its Prescott (SSE3) kernels,
 // at a quarter of the speed, which would flatter every other system. The
@@ -97,7 +98,7 @@ func openBLASCore(python string) (env, note string) {
 	if os.Getenv("OPENBLAS_CORETYPE") != "" {
 		return "", ""
 	}
-	out, err := exec.Command(python, "-c", `import numpy, threadpoolctl
+	out, err := exec.Command(python, "-c", `import torch, threadpoolctl
 print(*[i.get("architecture") for i in threadpoolctl.threadpool_info() if i.get("internal_api") == "openblas"])`).Output()
 	if err != nil || strings.TrimSpace(string(out)) != "Prescott" {
 		return "", ""
