@@ -260,13 +260,7 @@ var (
 	scratchPool64 sync.Pool
 )
 
-func scratchPool[T float]() *sync.Pool {
-	var z T
-	if _, ok := any(z).(float32); ok {
-		return &scratchPool32
-	}
-	return &scratchPool64
-}
+func scratchPool[T float]() *sync.Pool { return poolOf[T](&scratchPool32, &scratchPool64) }
 
 // takeScratch returns a scratch slice from the pool, for the caller to
 // put back.
@@ -301,12 +295,15 @@ var (
 	packPool64 sync.Pool
 )
 
-func packPool[T float]() *sync.Pool {
+func packPool[T float]() *sync.Pool { return poolOf[T](&packPool32, &packPool64) }
+
+// poolOf returns p32 for float32 and p64 for float64.
+func poolOf[T float](p32, p64 *sync.Pool) *sync.Pool {
 	var z T
 	if _, ok := any(z).(float32); ok {
-		return &packPool32
+		return p32
 	}
-	return &packPool64
+	return p64
 }
 
 // takePackBuf returns a packBuf from the pool, for the caller to put
