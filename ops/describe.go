@@ -53,7 +53,8 @@ type Attrs struct {
 	// [N·C H·W], and the scatter_add and gather of its derivatives: Index
 	// holds the position of each window's maximum, which the values
 	// decided (the first of equal ones); Window and Image describe the
-	// windows.
+	// windows. That Index lives in the graph's recycled storage
+	// (ad.Graph.Ints): it is valid until the graph's next Reset.
 	MaxPool bool
 }
 
