@@ -435,11 +435,18 @@ func (w *hloWriter) constant(v []float64, raw func() []byte, s tensor.Shape, e e
 	if same {
 		return w.splat(v[0], s, e)
 	}
+	return w.dense(len(v), func(i int) string { return literal(v[i], e) }, raw, s, e)
+}
+
+// dense writes a stablehlo.constant of shape s and type e with n
+// elements: written out one by one (lit) when there are at most 8, as the
+// hex of their little-endian bytes (raw) otherwise.
+func (w *hloWriter) dense(n int, lit func(i int) string, raw func() []byte, s tensor.Shape, e elem) hv {
 	var body string
-	if len(v) <= 8 {
-		strs := make([]string, len(v))
-		for i, x := range v {
-			strs[i] = literal(x, e)
+	if n <= 8 {
+		strs := make([]string, n)
+		for i := range strs {
+			strs[i] = lit(i)
 		}
 		var b strings.Builder
 		nestedStrings(&b, strs, s)
@@ -815,19 +822,7 @@ func (w *hloWriter) prim(pr prim) (err error) {
 
 // intConstant writes a constant of int64s v of shape s.
 func (w *hloWriter) intConstant(v []int64, s tensor.Shape) hv {
-	var body string
-	if len(v) <= 8 {
-		strs := make([]string, len(v))
-		for i, x := range v {
-			strs[i] = strconv.FormatInt(x, 10)
-		}
-		var b strings.Builder
-		nestedStrings(&b, strs, s)
-		body = b.String()
-	} else {
-		body = `"0x` + strings.ToUpper(hex.EncodeToString(int64Bytes(v))) + `"`
-	}
-	return w.op("stablehlo.constant", nil, fmt.Sprintf("value = dense<%s> : %s", body, tensorType(s, i64)), s, i64)
+	return w.dense(len(v), func(i int) string { return strconv.FormatInt(v[i], 10) }, func() []byte { return int64Bytes(v) }, s, i64)
 }
 
 // nestedStrings writes the literals v, of shape s, as nested lists.
