@@ -22,16 +22,7 @@ import (
 // the outputs may differ from the engine's only by the libraries' sin and
 // cos, a few ulps.
 func TestWorkedExampleONNX(t *testing.T) {
-	var g ad.Graph
-	u1, u2 := g.ScalarVar("u1", 4), g.ScalarVar("u2", 2)
-	u3 := ops.Add(u1, u2)
-	u4 := ops.Pow(u3, g.ScalarConst(2))
-	u5 := ops.Sin(u4)
-	in := []export.Input{{Name: "u1", Node: u1}, {Name: "u2", Node: u2}}
-	f, err := export.Gradients("worked_example", in, export.Output{Name: "u5", Node: u5}, "u1", "u2")
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, u1, u5 := workedExample(t)
 	model := onnxOf(t, f)
 	checkONNX(t, model)
 	out, _ := runORT(t, model, map[string]any{"u1": tensor.Scalar(4), "u2": tensor.Scalar(2)}, 1)

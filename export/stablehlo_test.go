@@ -172,25 +172,26 @@ func checkMLIR(t *testing.T, name, text string) {
 }
 
 // workedExample is the worked example, u5 = sin((u1 + u2)²), with its
-// gradient, as in TestWorkedExampleONNX.
-func workedExample(t *testing.T) *export.Func {
+// gradient, and the nodes u1 and u5 of its graph.
+func workedExample(t *testing.T) (f *export.Func, u1, u5 ad.Node) {
+	t.Helper()
 	var g ad.Graph
 	u1, u2 := g.ScalarVar("u1", 4), g.ScalarVar("u2", 2)
 	u3 := ops.Add(u1, u2)
 	u4 := ops.Pow(u3, g.ScalarConst(2))
-	u5 := ops.Sin(u4)
+	u5 = ops.Sin(u4)
 	in := []export.Input{{Name: "u1", Node: u1}, {Name: "u2", Node: u2}}
 	f, err := export.Gradients("worked_example", in, export.Output{Name: "u5", Node: u5}, "u1", "u2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return f
+	return f, u1, u5
 }
 
 // TestWorkedExampleStableHLO writes the worked example with its gradients
 // as StableHLO and compares it with its golden file.
 func TestWorkedExampleStableHLO(t *testing.T) {
-	f := workedExample(t)
+	f, _, _ := workedExample(t)
 	s := stablehloOf(t, f, export.StableHLOOptions{})
 	golden(t, "worked_example.mlir", s)
 	checkEval(t, f, s, 0x1p-50)
