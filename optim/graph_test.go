@@ -19,11 +19,7 @@ func TestStepGraphAgainstPyTorch(t *testing.T) {
 	r := load(t)
 	for _, c := range r.Cases {
 		t.Run(c.Name, func(t *testing.T) {
-			ps := []*nn.Param{
-				nn.NewParam("weight", tensor.FromFloat64s(append([]float64(nil), r.Start.Weight...), 2, 3)),
-				nn.NewParam("bias", tensor.FromFloat64s(append([]float64(nil), r.Start.Bias...), 3)),
-			}
-			targets := []*tensor.Tensor{tensor.FromFloat64s(r.Start.TargetWeight, 2, 3), tensor.FromFloat64s(r.Start.TargetBias, 3)}
+			ps, targets := r.start()
 			o := newOptimizer(t, c.Optimizer, c.Options, ps).(optim.GraphStepper)
 			var g, h ad.Graph
 			for step, want := range c.Steps {

@@ -31,6 +31,16 @@ type reference struct {
 	}
 }
 
+// start returns the reference's starting parameters, a weight [2 3] and
+// a bias [3] of their own, and the targets of its loss.
+func (r *reference) start() (ps []*nn.Param, targets []*tensor.Tensor) {
+	ps = []*nn.Param{
+		nn.NewParam("weight", tensor.FromFloat64s(append([]float64(nil), r.Start.Weight...), 2, 3)),
+		nn.NewParam("bias", tensor.FromFloat64s(append([]float64(nil), r.Start.Bias...), 3)),
+	}
+	return ps, []*tensor.Tensor{tensor.FromFloat64s(r.Start.TargetWeight, 2, 3), tensor.FromFloat64s(r.Start.TargetBias, 3)}
+}
+
 func load(t *testing.T) *reference {
 	t.Helper()
 	b, err := os.ReadFile("testdata/torch.json")
@@ -122,11 +132,7 @@ func TestAgainstPyTorch(t *testing.T) {
 	r := load(t)
 	for _, c := range r.Cases {
 		t.Run(c.Name, func(t *testing.T) {
-			ps := []*nn.Param{
-				nn.NewParam("weight", tensor.FromFloat64s(append([]float64(nil), r.Start.Weight...), 2, 3)),
-				nn.NewParam("bias", tensor.FromFloat64s(append([]float64(nil), r.Start.Bias...), 3)),
-			}
-			targets := []*tensor.Tensor{tensor.FromFloat64s(r.Start.TargetWeight, 2, 3), tensor.FromFloat64s(r.Start.TargetBias, 3)}
+			ps, targets := r.start()
 			o := newOptimizer(t, c.Optimizer, c.Options, ps)
 			var g ad.Graph
 			worst := 0.0
