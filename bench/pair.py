@@ -12,43 +12,22 @@ own. The model is the first argument:
 It prints "ready" on stdout, then reads lines "THREADS STEPS" and answers
 each with the seconds that STEPS training steps on THREADS threads took.
 
-Where OpenBLAS does not know the CPU (Debian 12's 0.3.21 and Emerald
-Rapids) it would run its Prescott (SSE3) kernels; the script then runs
-itself again with OPENBLAS_CORETYPE set to the newest kernels the CPU has
-(SkylakeX with AVX-512, Haswell with AVX2) and says so on stderr.
+OpenBLAS's kernels are chosen as in openblas.py, which says on stderr
+what it did.
 """
 import os
 import sys
 import time
 
-import threadpoolctl
-import torch  # loads the BLAS PyTorch runs on, for threadpoolctl to see
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import openblas  # noqa: E402
 
+openblas.ensure()
+if openblas.note():
+    print(openblas.note(), file=sys.stderr, flush=True)
 
-def core_type():
-    if os.environ.get("OPENBLAS_CORETYPE"):
-        return None
-    archs = [i.get("architecture") for i in threadpoolctl.threadpool_info() if i.get("internal_api") == "openblas"]
-    if archs != ["Prescott"]:
-        return None
-    flags = set()
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("flags"):
-                flags = set(line.split(":", 1)[1].split())
-                break
-    if {"avx512f", "avx512bw", "avx512dq", "avx512vl"} <= flags:
-        return "SkylakeX"
-    if {"avx2", "fma"} <= flags:
-        return "Haswell"
-    return None
-
-
-core = core_type()
-if core:
-    print(f"OpenBLAS does not know this CPU and would run its Prescott kernels: PyTorch runs with OPENBLAS_CORETYPE={core}",
-          file=sys.stderr, flush=True)
-    os.execve(sys.executable, [sys.executable] + sys.argv, dict(os.environ, OPENBLAS_CORETYPE=core))
+import threadpoolctl  # noqa: E402
+import torch  # noqa: E402
 
 torch.manual_seed(1)
 nn = torch.nn

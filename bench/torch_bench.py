@@ -31,6 +31,9 @@ def main():
     ap.add_argument("--minrep", type=float, default=0.1)
     ap.add_argument("--workloads", default="worked,chain,mlp,gemm,hvp")
     args = ap.parse_args()
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import openblas
+    openblas.ensure()
     try:
         import numpy as np
         import threadpoolctl
@@ -120,7 +123,8 @@ class Bench:
         for w in ["worked", "chain", "mlp", "gemm", "hvp"]:
             if w in self.workloads:
                 getattr(self, w)()
-        print(json.dumps({"versions": versions, "results": self.results}))
+        notes = [n for n in [sys.modules["openblas"].note()] if n]
+        print(json.dumps({"versions": versions, "notes": notes, "results": self.results}))
 
     # 1. The worked example, full call.
     def worked(self):

@@ -5,10 +5,19 @@ the same FLOP count, on 1 and 2 threads. Run from the repository root:
 
     /usr/bin/python3 bench/conv/torch_conv.py
 """
+import os
+import sys
 import time
 
-import torch
-import torch.nn.functional as F
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import openblas  # noqa: E402 (bench/openblas.py)
+
+openblas.ensure()
+if openblas.note():
+    print(openblas.note(), file=sys.stderr, flush=True)
+
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 for threads in (1, 2):
     torch.set_num_threads(threads)

