@@ -525,6 +525,8 @@ func (p *program) node(n ad.Node, a ops.Attrs, in []int) (v int, err error) {
 		return p.im2col(x, a.Window, a.Image, false), nil
 	case "col2im":
 		return p.im2col(x, a.Window, a.Image, true), nil
+	case "conv2d", "conv2d_input", "conv2d_filter":
+		return p.conv(a, n.Shape(), in[0], in[1]), nil
 	}
 	return 0, fmt.Errorf("no translation of %q", a.Kind)
 }
@@ -595,6 +597,53 @@ func (p *program) im2col(x int, win tensor.Window, img [2]int, back bool) int {
 		{Start: 0, Stop: n, Step: 1}, {Start: 0, Stop: c, Step: 1},
 		{Start: win.Padding[0], Stop: win.Padding[0] + img[0], Step: 1},
 		{Start: win.Padding[1], Stop: win.Padding[1] + img[1], Step: 1}}}, images)
+}
+
+// conv lowers a convolution or one of its adjoints (ops.Attrs) with
+// inputs x and y to the windows of images (im2col) and matrix products,
+// per image and group: conv2d(x, f) is F·S, conv2d_input(g, f) adds
+// Fᵀ·G into images (col2im), and conv2d_filter(x, g) sums G·Sᵀ over the
+// images, with S the windows of an image, F a group's filters [O/groups
+// K] and G an image's gradients [O/groups H'·W'].
+func (p *program) conv(a ops.Attrs, out tensor.Shape, x, y int) int {
+	win, img, groups := a.Window, a.Image, max(a.Groups, 1)
+	ho, wo := outSize(img, win, 0), outSize(img, win, 1)
+	kk := win.Kernel[0] * win.Kernel[1]
+	// images [N C H W] to their windows, [N groups K H'·W'].
+	windows := func(images int) int {
+		s := p.shape(images)
+		cols := p.im2col(images, win, img, false)
+		return p.reshape(cols, tensor.Shape{s[0], groups, s[1] / groups * kk, ho * wo})
+	}
+	// filters [O C/groups kH kW] as matrices [groups O/groups K].
+	filters := func(f int) int {
+		s := p.shape(f)
+		return p.reshape(f, tensor.Shape{groups, s[0] / groups, s[1] * kk})
+	}
+	// gradients [N O H' W'] as matrices [N groups O/groups H'·W'].
+	grads := func(g int) int {
+		s := p.shape(g)
+		return p.reshape(g, tensor.Shape{s[0], groups, s[1] / groups, ho * wo})
+	}
+	e := p.elem(x)
+	switch a.Kind {
+	case "conv2d":
+		f := filters(y)
+		prod := p.emit("matmul", tensor.Shape{out[0], groups, out[1] / groups, ho * wo}, e, prim{}, f, windows(x))
+		return p.reshape(prod, out)
+	case "conv2d_input":
+		f := p.swapLast(filters(y))
+		g := grads(x)
+		k := p.shape(f)[1]
+		cols := p.emit("matmul", tensor.Shape{out[0], groups, k, ho * wo}, e, prim{}, f, g)
+		cols = p.reshape(cols, tensor.Shape{out[0], out[1], kk, ho * wo})
+		return p.im2col(cols, win, img, true)
+	}
+	g := grads(y)
+	cols := p.swapLast(windows(x))
+	n := p.shape(g)[0]
+	prod := p.emit("matmul", tensor.Shape{n, groups, p.shape(g)[2], p.shape(cols)[3]}, e, prim{}, g, cols)
+	return p.reshape(p.reduce("sum", prod, []int{0}, false), out)
 }
 
 // outSize is the number of windows along axis i.

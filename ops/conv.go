@@ -7,12 +7,23 @@ import (
 	"github.com/seed812a03d2/backprop/tensor"
 )
 
-// Convolution and pooling take the windows of their input with one linear
-// operation, im2col, whose bprop is its adjoint col2im and back, so their
-// derivatives hold to any order: the windows are multiplied by the weights
-// with the fast matrix multiply, or averaged with Mean. Max-pooling
-// gathers each window's largest element (Gather at the positions
-// tensor.MaxPoolIndex finds), so its gradient is Gather's.
+// A convolution is one operation, conv2d, bilinear in its images and its
+// filters; its two adjoints, conv2d_input (in the images) and
+// conv2d_filter (in the filters), are its bprops, and each of the three is
+// a bprop of the others, so the derivatives hold to any order:
+//
+//	y = conv2d(x, f)        x̄ = conv2d_input(ȳ, f)   f̄ = conv2d_filter(x, ȳ)
+//	x = conv2d_input(g, f)  ḡ = conv2d(x̄, f)          f̄ = conv2d_filter(x̄, g)
+//	f = conv2d_filter(x, g) x̄ = conv2d_input(g, f̄)   ḡ = conv2d(x, f̄)
+//
+// (each from ⟨ȳ, conv2d(x, f)⟩ = ⟨conv2d_input(ȳ, f), x⟩ =
+// ⟨conv2d_filter(x, ȳ), f⟩). The tensor kernels multiply each image's
+// windows by the filters with the fast matrix multiply, one image at a
+// time. Average-pooling takes the windows of its input with one linear
+// operation, im2col, whose bprop is its adjoint col2im and back, and
+// averages them with Mean. Max-pooling gathers each window's largest
+// element (Gather at the positions tensor.MaxPoolIndex finds), so its
+// gradient is Gather's.
 
 // Pad returns x with zeros added before and after each of its leading
 // axes: pads[i] is the number before and after axis i. Its bprop slices the
@@ -63,15 +74,23 @@ func Conv2d(x, w ad.Node, opt Conv2dOptions) ad.Node {
 	if len(xs) != 4 || len(ws) != 4 {
 		panic(&tensor.ShapeError{Op: "Conv2d", Shapes: []tensor.Shape{xs, ws}, Reason: "want an input [N C H W] and filters [O C/groups kH kW]"})
 	}
-	n, c, o := xs[0], xs[1], ws[0]
+	c, o := xs[1], ws[0]
 	if c%g != 0 || o%g != 0 || ws[1] != c/g {
 		panic(&tensor.ShapeError{Op: "Conv2d", Shapes: []tensor.Shape{xs, ws}, Reason: fmt.Sprintf("%d input and %d output channels in %d groups need filters of %d channels", c, o, g, c/max(g, 1))})
 	}
-	cols, ho, wo := windows("Conv2d", x, [2]int{ws[2], ws[3]}, opt.Stride, opt.Padding, opt.Dilation)
-	k := (c / g) * ws[2] * ws[3]
-	cols = Reshape(cols, n, g, k, ho*wo)
-	filters := Reshape(w, g, o/g, k)
-	return Reshape(MatMul(filters, cols), n, o, ho, wo)
+	stride, dilation := opt.Stride, opt.Dilation
+	for i := range 2 {
+		if stride[i] == 0 {
+			stride[i] = 1 // negative ones are refused by checkWindows
+		}
+		if dilation[i] == 0 {
+			dilation[i] = 1
+		}
+	}
+	kernel := [2]int{ws[2], ws[3]}
+	checkWindows("Conv2d", xs, kernel, stride, opt.Padding, dilation)
+	win := tensor.Window{Kernel: kernel, Stride: stride, Padding: opt.Padding, Dilation: dilation}
+	return ad.Apply2(convOpFor(convForward, win, g, xs[2], xs[3]), x, w)
 }
 
 // Pool2dOptions are the window, stride and padding of a 2-d pooling, each
@@ -213,3 +232,89 @@ func (o *im2colOp) Bprop(_ ad.Node, _ int, g ad.Node) ad.Node {
 }
 
 func (o *im2colOp) JVP(_ ad.Node, t []ad.Node) ad.Node { return ad.Apply1(o, t[0]) }
+
+// convKind is which of a convolution's operations a convOp is.
+type convKind uint8
+
+const (
+	convForward convKind = iota // conv2d(images, filters)
+	convInput                   // conv2d_input(gradients, filters): the adjoint in the images
+	convFilter                  // conv2d_filter(images, gradients): the adjoint in the filters
+)
+
+// convOp is a 2-d convolution of images of size h×w, or one of its
+// adjoints (see the table at the head of this file).
+type convOp struct {
+	kind   convKind
+	win    tensor.Window
+	groups int
+	h, w   int
+}
+
+// convOpFor returns the convOp of these parameters, interned where they
+// fit a key.
+func convOpFor(kind convKind, win tensor.Window, groups, h, w int) *convOp {
+	mk := func() ad.Op { return &convOp{kind: kind, win: win, groups: groups, h: h, w: w} }
+	pairs := [][2]int{win.Kernel, win.Stride, win.Padding, win.Dilation, {h, w}}
+	k := internKey{kind: internConv, sub: uint8(kind), n: groups}
+	for i, p := range pairs {
+		if p[0] < 0 || p[1] < 0 || p[0] >= 1<<31 || p[1] >= 1<<31 {
+			return mk().(*convOp)
+		}
+		k.d[i] = p[0]<<31 | p[1]
+	}
+	return intern(k, mk).(*convOp)
+}
+
+func (o *convOp) String() string {
+	return [...]string{"conv2d", "conv2d_input", "conv2d_filter"}[o.kind]
+}
+
+func (*convOp) Arity() int { return 2 }
+
+func (o *convOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return o.ForwardWith(nil, x) }
+
+func (o *convOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	switch o.kind {
+	case convForward:
+		return tensor.Conv2dWith(a, x[0], x[1], o.win, o.groups)
+	case convInput:
+		return tensor.Conv2dInputWith(a, x[0], x[1], o.win, o.groups, o.h, o.w)
+	}
+	return tensor.Conv2dFilterWith(a, x[0], x[1], o.win, o.groups)
+}
+
+// apply records the operation kind of o's family on p and q.
+func (o *convOp) apply(kind convKind, p, q ad.Node) ad.Node {
+	return ad.Apply2(convOpFor(kind, o.win, o.groups, o.h, o.w), p, q)
+}
+
+// Bprop is the table at the head of this file.
+func (o *convOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
+	a, b := c.Input(0), c.Input(1)
+	switch {
+	case o.kind == convForward && i == 0:
+		return o.apply(convInput, g, b)
+	case o.kind == convForward:
+		return o.apply(convFilter, a, g)
+	case o.kind == convInput && i == 0:
+		return o.apply(convForward, g, b)
+	case o.kind == convInput:
+		return o.apply(convFilter, g, a)
+	case i == 0:
+		return o.apply(convInput, b, g)
+	}
+	return o.apply(convForward, a, g)
+}
+
+// JVP is the product rule of a bilinear operation: op(ṫa, b) + op(a, ṫb).
+func (o *convOp) JVP(c ad.Node, t []ad.Node) ad.Node {
+	var sum ad.Node
+	if t[0].Valid() {
+		sum = ad.Apply2(o, t[0], c.Input(1))
+	}
+	if t[1].Valid() {
+		sum = addTangents(sum, ad.Apply2(o, c.Input(0), t[1]))
+	}
+	return fit(sum, c)
+}

@@ -17,8 +17,8 @@ type Attrs struct {
 	// "where", "sum", "mean", "max", "min", "prod", "logsumexp",
 	// "softmax", "log_softmax", "reshape", "transpose", "broadcast",
 	// "sumto", "slice", "embed", "concat", "cumsum", "cumsum_reverse",
-	// "gather", "scatter_add", "index_select", "index_add", "im2col" and
-	// "col2im".
+	// "gather", "scatter_add", "index_select", "index_add", "im2col",
+	// "col2im", "conv2d", "conv2d_input" and "conv2d_filter".
 	Kind string
 	// Elementwise is set for the operations of the rule table (Rules),
 	// which broadcast their inputs.
@@ -45,10 +45,17 @@ type Attrs struct {
 	// Index holds the positions of gather, scatter_add, index_select and
 	// index_add.
 	Index *tensor.Index
-	// Window and Image are the windows of im2col and col2im over images
-	// of size Image (height, width), and of a max-pool's gather.
+	// Window and Image are the windows of im2col, col2im, the
+	// convolutions and a max-pool's gather, over images of size Image
+	// (height, width). The convolutions' inputs are (images, filters)
+	// for conv2d, (gradients, filters) for conv2d_input, whose result is
+	// images, and (images, gradients) for conv2d_filter, whose result is
+	// filters (see tensor.Conv2d, tensor.Conv2dInput and
+	// tensor.Conv2dFilter).
 	Window tensor.Window
 	Image  [2]int
+	// Groups is the convolutions' number of groups.
+	Groups int
 	// MaxPool marks the gather of MaxPool2d, from images flattened to
 	// [N·C H·W], and the scatter_add and gather of its derivatives: Index
 	// holds the position of each window's maximum, which the values
@@ -103,6 +110,8 @@ func Describe(op ad.Op) (Attrs, bool) {
 		return a, true
 	case *im2colOp:
 		return Attrs{Kind: o.String(), Window: o.win, Image: [2]int{o.h, o.w}}, true
+	case *convOp:
+		return Attrs{Kind: o.String(), Window: o.win, Image: [2]int{o.h, o.w}, Groups: o.groups}, true
 	}
 	if name := op.String(); ruleNames[name] && reflect.TypeOf(op).PkgPath() == pkgPath {
 		return Attrs{Kind: name, Elementwise: true}, true

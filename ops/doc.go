@@ -46,10 +46,13 @@
 // Indexing, with integer positions as a *tensor.Index: [Gather] and its
 // adjoint [ScatterAdd], [IndexSelect] and [IndexAdd], [Embedding];
 // [ArgMax], [ArgMin] and [OneHot], which carry no gradient; [MaxWithIndex]
-// and [MinWithIndex]. Convolution and pooling, built from the operations
-// above (padding, windows taken with one IndexSelect, the fast matrix
-// multiply), so differentiable to any order: [Conv2d] (stride, padding,
-// dilation, groups), [MaxPool2d], [AvgPool2d], [Pad]. Random: [Dropout],
+// and [MinWithIndex]. Convolution and pooling, differentiable to any
+// order: [Conv2d] (stride, padding, dilation, groups), one operation whose
+// two adjoints (in the images and in the filters) are its bprops and each
+// other's, each computed image by image with the fast matrix multiply;
+// [MaxPool2d], a gather of each window's maximum; [AvgPool2d], the mean of
+// the windows taken by im2col, whose bprop is its adjoint col2im; [Pad].
+// Random: [Dropout],
 // with a seeded mask. Gradient flow: [StopGradient].
 //
 // # Conventions at kinks

@@ -150,6 +150,15 @@ func gradCases() []gradCase {
 		{"matmul", f2(ops.MatMul), []*tensor.Tensor{any(38, 2, 3), any(39, 3, 4)}, true},
 		{"matmul batched broadcast", f2(func(x, y ad.Node) ad.Node { return ops.Sin(ops.MatMul(x, y)) }), []*tensor.Tensor{any(40, 2, 2, 3), any(41, 3, 2)}, true},
 		{"matmul transB", f2(func(x, y ad.Node) ad.Node { return ops.Sin(ops.MatMulTransB(x, y)) }), []*tensor.Tensor{any(140, 2, 3), any(141, 4, 3)}, true},
+		{"conv2d", f2(func(x, w ad.Node) ad.Node {
+			return ops.Sin(ops.Conv2d(x, w, ops.Conv2dOptions{Padding: [2]int{1, 1}}))
+		}), []*tensor.Tensor{any(142, 2, 2, 4, 4), any(143, 3, 2, 3, 3)}, true},
+		{"conv2d strided dilated grouped", f2(func(x, w ad.Node) ad.Node {
+			return ops.Sin(ops.Conv2d(x, w, ops.Conv2dOptions{Stride: [2]int{2, 1}, Padding: [2]int{1, 0}, Dilation: [2]int{1, 2}, Groups: 2}))
+		}), []*tensor.Tensor{any(144, 2, 4, 5, 6), any(145, 4, 2, 2, 2)}, true},
+		{"avg pool", f1(func(x ad.Node) ad.Node {
+			return ops.Sin(ops.AvgPool2d(x, ops.Pool2dOptions{Kernel: [2]int{2, 2}, Stride: [2]int{1, 1}, Padding: [2]int{1, 1}}))
+		}), []*tensor.Tensor{any(146, 1, 2, 3, 3)}, true},
 		{"reshape", f1(func(x ad.Node) ad.Node { return ops.Sin(ops.Reshape(x, 3, -1)) }), []*tensor.Tensor{any(42, 2, 3)}, true},
 		{"transpose", f1(func(x ad.Node) ad.Node { return ops.Mul(ops.Transpose(x, 2, 0, 1), ops.Transpose(x, 2, 0, 1)) }), []*tensor.Tensor{any(43, 2, 3, 2)}, true},
 		{"transpose default", f1(func(x ad.Node) ad.Node { return ops.MatMul(ops.Transpose(x), x) }), []*tensor.Tensor{any(44, 2, 3)}, true},

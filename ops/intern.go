@@ -67,6 +67,7 @@ const (
 	internReduce
 	internNorm
 	internTranspose
+	internConv
 )
 
 func reshapeOpFor(shape []int) *reshapeOp {

@@ -135,6 +135,9 @@ func TestSecondDerivativesAfterLinearOps(t *testing.T) {
 		{"min all", f1(func(x ad.Node) ad.Node { return ops.Sin(ops.Min(x)) }), []*tensor.Tensor{any(210, 2, 3)}, 2},
 		{"min keepdims", f1(func(x ad.Node) ad.Node { return ops.Sin(ops.MinKeepDims(x, 0)) }), []*tensor.Tensor{any(211, 3, 2)}, 2},
 		{"matmul", f2(func(x, y ad.Node) ad.Node { return ops.Sin(ops.MatMul(x, y)) }), []*tensor.Tensor{any(212, 2, 3), any(213, 3, 2)}, 2},
+		{"conv2d", f2(func(x, w ad.Node) ad.Node {
+			return ops.Sin(ops.Conv2d(x, w, ops.Conv2dOptions{Stride: [2]int{1, 2}, Padding: [2]int{1, 1}}))
+		}), []*tensor.Tensor{any(230, 1, 2, 3, 4), any(231, 2, 2, 2, 2)}, 3},
 		{"reshape", f1(func(x ad.Node) ad.Node { return ops.Sin(ops.Reshape(x, 3, 2)) }), []*tensor.Tensor{any(214, 2, 3)}, 2},
 		{"transpose", f1(func(x ad.Node) ad.Node { return ops.Sin(ops.Transpose(x, 1, 0)) }), []*tensor.Tensor{any(215, 2, 3)}, 2},
 		{"broadcast to", f1(func(x ad.Node) ad.Node { return ops.Sin(ops.BroadcastTo(x, tensor.Shape{2, 3})) }), []*tensor.Tensor{any(216, 3)}, 2},

@@ -101,79 +101,83 @@ func Col2ImWith(a Alloc, cols *Tensor, win Window, h, w int) *Tensor {
 }
 
 // im2col copies the windows of each of the planes of img, [planes h w],
-// into cols, [planes kH·kW ho·wo], or with back adds cols into img. The
-// elements that fall on the padding are skipped (left at zero, or not
-// added). With stride 1 along the width, the elements of a window offset
-// and an output row are contiguous in both, and move as one run. Planes
-// are independent, so they run in parallel.
+// into cols, [planes kH·kW ho·wo], or with back adds cols into img.
+// Planes are independent, so they run in parallel.
 func im2col[T float](cols, img []T, planes, h, w, ho, wo int, win Window, back bool) {
+	plane, colPlane := h*w, win.Kernel[0]*win.Kernel[1]*ho*wo
+	parallelElems(planes, colPlane, func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			im2colPlane(cols[p*colPlane:(p+1)*colPlane], img[p*plane:(p+1)*plane], h, w, ho, wo, win, back)
+		}
+	})
+}
+
+// im2colPlane is im2col of one plane: it copies the windows of src, h×w,
+// into dst, [kH·kW ho·wo], or with back adds dst into src. The elements
+// that fall on the padding are skipped (left at zero, or not added). With
+// stride 1 along the width, the elements of a window offset and an output
+// row are contiguous in both, and move as one run.
+func im2colPlane[T float](dst, src []T, h, w, ho, wo int, win Window, back bool) {
 	kh, kw := win.Kernel[0], win.Kernel[1]
 	sh, sw := win.Stride[0], win.Stride[1]
 	ph, pw := win.Padding[0], win.Padding[1]
 	dh, dw := win.Dilation[0], win.Dilation[1]
-	plane, colPlane := h*w, kh*kw*ho*wo
 	var z T
 	// Rows of float32 with stride 1 along them move in masked registers
 	// where the CPU has them (see im2colMasked).
 	masked := unsafe.Sizeof(z) == 4 && sw == 1 && rowMoves(wo)
-	parallelElems(planes, colPlane, func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			src := img[p*plane : (p+1)*plane]
-			dst := cols[p*colPlane : (p+1)*colPlane]
-			for ki := range kh {
-				for kj := range kw {
-					row := dst[(ki*kw+kj)*ho*wo:][:ho*wo]
-					off := kj*dw - pw
-					oj0, oj1 := inside(wo, sw, off, w)
-					if oj0 >= oj1 {
-						if !back {
-							clear(row) // the whole row lies over the padding
-						}
-						continue
+	for ki := range kh {
+		for kj := range kw {
+			row := dst[(ki*kw+kj)*ho*wo:][:ho*wo]
+			off := kj*dw - pw
+			oj0, oj1 := inside(wo, sw, off, w)
+			if oj0 >= oj1 {
+				if !back {
+					clear(row) // the whole row lies over the padding
+				}
+				continue
+			}
+			if masked {
+				im2colMasked(src, row, back, h, w, ho, wo, sh, ki*dh-ph, off, oj0, oj1)
+				continue
+			}
+			for oi := range ho {
+				ih := oi*sh - ph + ki*dh
+				out := row[oi*wo:][:wo]
+				if ih < 0 || ih >= h {
+					if !back {
+						clear(out)
 					}
-					if masked {
-						im2colMasked(src, row, back, h, w, ho, wo, sh, ki*dh-ph, off, oj0, oj1)
-						continue
+					continue
+				}
+				in := src[ih*w:][:w]
+				if !back {
+					// The columns are not zeroed beforehand (Im2ColWith
+					// asks for memory as it is): zero the padding here.
+					clear(out[:oj0])
+					clear(out[oj1:])
+				}
+				if sw == 1 {
+					a, b := out[oj0:oj1], in[oj0+off:oj1+off]
+					if back {
+						for i, v := range a {
+							b[i] += v
+						}
+					} else {
+						copy(a, b)
 					}
-					for oi := range ho {
-						ih := oi*sh - ph + ki*dh
-						out := row[oi*wo:][:wo]
-						if ih < 0 || ih >= h {
-							if !back {
-								clear(out)
-							}
-							continue
-						}
-						in := src[ih*w:][:w]
-						if !back {
-							// The columns are not zeroed beforehand (Im2ColWith
-							// asks for memory as it is): zero the padding here.
-							clear(out[:oj0])
-							clear(out[oj1:])
-						}
-						if sw == 1 {
-							a, b := out[oj0:oj1], in[oj0+off:oj1+off]
-							if back {
-								for i, v := range a {
-									b[i] += v
-								}
-							} else {
-								copy(a, b)
-							}
-							continue
-						}
-						for oj := oj0; oj < oj1; oj++ {
-							if back {
-								in[oj*sw+off] += out[oj]
-							} else {
-								out[oj] = in[oj*sw+off]
-							}
-						}
+					continue
+				}
+				for oj := oj0; oj < oj1; oj++ {
+					if back {
+						in[oj*sw+off] += out[oj]
+					} else {
+						out[oj] = in[oj*sw+off]
 					}
 				}
 			}
 		}
-	})
+	}
 }
 
 // inside returns the outputs [o0, o1) of n whose input o·stride + base

@@ -375,10 +375,11 @@ func sharesPacking[T float](m, n, k int) bool {
 // gemmSharedA sets c_i = op(a)·op(b_i) for the products i in [lo, hi)
 // of a batch that shares its first operand, where sharesPacking: the
 // blocks of op(a) are packed once, not once per product (a convolution's
-// filters, against each image's windows). product returns b_i and c_i.
-// Each product is computed exactly as gemmBlocked computes it, so the
-// results are those of gemmSet, bit for bit.
-func gemmSharedA[T float](transA, transB bool, m, n, k int, a []T, lda, ldb, ldc, lo, hi int, product func(i int) (b, c []T)) {
+// filters, against each image's windows). product returns b_i and c_i,
+// and done, if not nil, is called with i once c_i is complete. Each
+// product is computed exactly as gemmBlocked computes it, so the results
+// are those of gemmSet, bit for bit.
+func gemmSharedA[T float](transA, transB bool, m, n, k int, a []T, lda, ldb, ldc, lo, hi int, product func(i int) (b, c []T), done func(i int)) {
 	bl := blockingFor[T]()
 	mr, nr := bl.mr, bl.nr
 	kc, mc, nc := bl.blocks(m, n, k)
@@ -405,6 +406,9 @@ func gemmSharedA[T float](transA, transB bool, m, n, k int, a []T, lda, ldb, ldc
 					macroKernel(bl, pc == 0, min(mc, m-ic), ncc, kcc, ap[pc*rows+ic*kcc:], bp, c[ic*ldc+jc:], ldc, &buf.tile)
 				}
 			}
+		}
+		if done != nil {
+			done(i)
 		}
 	}
 }

@@ -123,7 +123,7 @@ func matmulBatched[T float](out, x, y []T, xs, ys, batch Shape, transA, transB b
 				gemmSharedA(transA, transB, m, n, k, x[:m*k], xc, yc, n, lo, hi, func(b int) (bm, cm []T) {
 					_, iy := operands(b)
 					return y[iy*k*n : (iy+1)*k*n], out[b*m*n : (b+1)*m*n]
-				})
+				}, nil)
 				return
 			}
 			for b := lo; b < hi; b++ {

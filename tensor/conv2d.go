@@ -1,0 +1,322 @@
+package tensor
+
+import "fmt"
+
+// A 2-d convolution of images x, [N C H W], with filters f, [O C/groups
+// kH kW], is for each image and group a matrix product: the group's
+// filters as a matrix [O/groups K], K = C/groups·kH·kW, times the image's
+// windows as columns (im2col), [K H'·W']. Conv2d, Conv2dInput and
+// Conv2dFilter compute it and its two adjoints one image at a time, so
+// that an image's windows (for the CNN of examples/mnist, 288×196 floats)
+// stay in the core's cache between being formed and being multiplied,
+// instead of streaming the whole batch's windows (29 MB) through memory
+// and back. Images run in parallel; the filters' gradient, a sum over the
+// images, is summed in chunks of images fixed by the shapes alone and the
+// chunks added in order, so that every result is the same bit for bit on
+// any number of threads.
+
+// convGeom is the geometry of a convolution.
+type convGeom struct {
+	n, c, h, w int // the images
+	o, groups  int // output channels, groups
+	win        Window
+	ho, wo     int // the windows down and across
+}
+
+// cg, og and k are a group's input channels, output channels, and rows
+// of windows; hw the windows of an image.
+func (g convGeom) cg() int { return g.c / g.groups }
+func (g convGeom) og() int { return g.o / g.groups }
+func (g convGeom) k() int  { return g.cg() * g.win.Kernel[0] * g.win.Kernel[1] }
+func (g convGeom) hw() int { return g.ho * g.wo }
+
+// convGeometry checks images of shape xs and filters of shape fs against
+// win and groups, and returns the geometry; op and shapes name the
+// operation and its operands in the error. win's kernel is the filters'.
+func convGeometry(op string, shapes []Shape, xs, fs Shape, win Window, groups int) convGeom {
+	fail := func(reason string) {
+		panic(&ShapeError{Op: op, Shapes: shapes, Reason: reason})
+	}
+	if len(xs) != 4 || len(fs) != 4 {
+		fail("want images [N C H W] and filters [O C/groups kH kW]")
+	}
+	if groups < 1 {
+		fail(fmt.Sprintf("%d groups", groups))
+	}
+	n, c, o := xs[0], xs[1], fs[0]
+	if c%groups != 0 || o%groups != 0 || fs[1] != c/groups {
+		fail(fmt.Sprintf("%d input and %d output channels in %d groups need filters of %d channels", c, o, groups, c/groups))
+	}
+	if win.Kernel != [2]int{fs[2], fs[3]} {
+		fail(fmt.Sprintf("window %v for filters of %d×%d", win.Kernel, fs[2], fs[3]))
+	}
+	g := convGeom{n: n, c: c, h: xs[2], w: xs[3], o: o, groups: groups, win: win}
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				if se, ok := r.(*ShapeError); ok {
+					se.Op, se.Shapes = op, shapes
+				}
+				panic(r)
+			}
+		}()
+		g.ho, g.wo = win.Out(g.h, g.w)
+	}()
+	if _, ok := (Shape{n, o, g.ho, g.wo}).size(); !ok {
+		invalidShape(op, Shape{n, o, g.ho, g.wo}, shapes...)
+	}
+	if _, ok := (Shape{g.k(), g.hw()}).size(); !ok {
+		invalidShape(op, Shape{g.k(), g.hw()}, shapes...)
+	}
+	return g
+}
+
+// Conv2d returns the 2-d cross-correlation of x, [N C H W], with the
+// filters f, [O C/groups kH kW], as PyTorch's conv2d without bias: [N O
+// H' W'], H' and W' as win.Out gives them; win.Kernel must be [kH kW].
+// Groups split the channels: output channels of group k see only input
+// channels of group k. It panics with a *ShapeError if the shapes do not
+// fit.
+func Conv2d(x, f *Tensor, win Window, groups int) *Tensor { return Conv2dWith(nil, x, f, win, groups) }
+
+// Conv2dWith is Conv2d with its result allocated by a.
+func Conv2dWith(a Alloc, x, f *Tensor, win Window, groups int) *Tensor {
+	const op = "Conv2d"
+	notNil(op, x, f)
+	checkDType(op, x, f)
+	g := convGeometry(op, []Shape{x.shape, f.shape}, x.shape, f.shape, win, groups)
+	y := a.getDirty(x.dtype, Shape{g.n, g.o, g.ho, g.wo}) // every element is set
+	if x.dtype == Float32 {
+		conv2d(y.f32, x.f32, f.f32, g)
+	} else {
+		conv2d(y.f64, x.f64, f.f64, g)
+	}
+	return y
+}
+
+// Conv2dInput is the adjoint of Conv2d in its images (PyTorch's
+// conv_transpose2d, and conv2d's gradient with respect to its input): for
+// gy, [N O H' W'], and the filters f, it returns the images [N C h w] x̄
+// with ⟨x̄, x⟩ = ⟨gy, Conv2d(x, f)⟩ for every x. It panics with a
+// *ShapeError if the shapes do not fit.
+func Conv2dInput(gy, f *Tensor, win Window, groups, h, w int) *Tensor {
+	return Conv2dInputWith(nil, gy, f, win, groups, h, w)
+}
+
+// Conv2dInputWith is Conv2dInput with its result allocated by a.
+func Conv2dInputWith(a Alloc, gy, f *Tensor, win Window, groups, h, w int) *Tensor {
+	const op = "Conv2dInput"
+	notNil(op, gy, f)
+	checkDType(op, gy, f)
+	shapes := []Shape{gy.shape, f.shape}
+	if gy.Rank() != 4 || f.Rank() != 4 {
+		panic(&ShapeError{Op: op, Shapes: shapes, Reason: "want gradients [N O H' W'] and filters [O C/groups kH kW]"})
+	}
+	g := convGeometry(op, shapes, Shape{gy.shape[0], f.shape[1] * max(groups, 1), h, w}, f.shape, win, groups)
+	if want := (Shape{g.n, g.o, g.ho, g.wo}); !gy.shape.Equal(want) {
+		panic(&ShapeError{Op: op, Shapes: shapes, Reason: fmt.Sprintf("want gradients %v for images of %d×%d", want, h, w)})
+	}
+	x := a.getDirty(gy.dtype, Shape{g.n, g.c, h, w}) // each image is cleared, then added into
+	if gy.dtype == Float32 {
+		conv2dInput(x.f32, gy.f32, f.f32, g)
+	} else {
+		conv2dInput(x.f64, gy.f64, f.f64, g)
+	}
+	return x
+}
+
+// Conv2dFilter is the adjoint of Conv2d in its filters (conv2d's gradient
+// with respect to its filters): for the images x, [N C H W], and gy, [N O
+// H' W'], it returns the filters [O C/groups kH kW] f̄ with ⟨f̄, f⟩ = ⟨gy,
+// Conv2d(x, f)⟩ for every f, kH and kW from win. It panics with a
+// *ShapeError if the shapes do not fit.
+func Conv2dFilter(x, gy *Tensor, win Window, groups int) *Tensor {
+	return Conv2dFilterWith(nil, x, gy, win, groups)
+}
+
+// Conv2dFilterWith is Conv2dFilter with its result allocated by a.
+func Conv2dFilterWith(a Alloc, x, gy *Tensor, win Window, groups int) *Tensor {
+	const op = "Conv2dFilter"
+	notNil(op, x, gy)
+	checkDType(op, x, gy)
+	shapes := []Shape{x.shape, gy.shape}
+	if x.Rank() != 4 || gy.Rank() != 4 {
+		panic(&ShapeError{Op: op, Shapes: shapes, Reason: "want images [N C H W] and gradients [N O H' W']"})
+	}
+	gr := max(groups, 1)
+	fs := Shape{gy.shape[1], x.shape[1] / gr, win.Kernel[0], win.Kernel[1]}
+	g := convGeometry(op, shapes, x.shape, fs, win, groups)
+	if want := (Shape{g.n, g.o, g.ho, g.wo}); !gy.shape.Equal(want) {
+		panic(&ShapeError{Op: op, Shapes: shapes, Reason: fmt.Sprintf("want gradients %v", want)})
+	}
+	f := a.getDirty(x.dtype, fs) // every element is set
+	if x.dtype == Float32 {
+		conv2dFilter(f.f32, x.f32, gy.f32, g)
+	} else {
+		conv2dFilter(f.f64, x.f64, gy.f64, g)
+	}
+	return f
+}
+
+// windowsOf writes the windows of image i's channels of group grp into
+// s, [K H'·W'], or with back adds s into them.
+func windowsOf[T float](s, x []T, g convGeom, i, grp int, back bool) {
+	plane, rows := g.h*g.w, g.win.Kernel[0]*g.win.Kernel[1]*g.hw()
+	xi := x[(i*g.c+grp*g.cg())*plane:][:g.cg()*plane]
+	for p := range g.cg() {
+		im2colPlane(s[p*rows:][:rows], xi[p*plane:][:plane], g.h, g.w, g.ho, g.wo, g.win, back)
+	}
+}
+
+// perImage reports whether the products of one image and group are small
+// enough to run one image per goroutine, each with its own windows,
+// rather than one at a time, each split across goroutines by gemm.
+func perImage[T float](g convGeom, m, n, k int) bool {
+	return g.n > 1 && sharesPacking[T](m, n, k)
+}
+
+// scratchOf returns a slice of n elements of the pooled scratch buf.
+func scratchOf[T float](buf *[]T, n int) []T {
+	if cap(*buf) < n {
+		*buf = make([]T, n)
+	}
+	return (*buf)[:n]
+}
+
+// conv2d sets y to x convolved with f: for each image i and group,
+// y_i = F·S_i with S_i the image's windows.
+func conv2d[T float](y, x, f []T, g convGeom) {
+	og, k, hw := g.og(), g.k(), g.hw()
+	filters := func(grp int) []T { return f[grp*og*k:][:og*k] }
+	out := func(i, grp int) []T { return y[(i*g.o+grp*og)*hw:][:og*hw] }
+	if !perImage[T](g, og, hw, k) {
+		buf := takeScratch[T]()
+		defer scratchPool[T]().Put(buf)
+		s := scratchOf(buf, k*hw)
+		plane := g.h * g.w
+		for i := range g.n {
+			for grp := range g.groups {
+				im2col(s, x[(i*g.c+grp*g.cg())*plane:][:g.cg()*plane], g.cg(), g.h, g.w, g.ho, g.wo, g.win, false)
+				gemmSet(false, false, og, hw, k, filters(grp), k, s, hw, out(i, grp), hw)
+			}
+		}
+		return
+	}
+	parallelFor(g.n, 1, g.n*g.groups*og*k*hw, func(lo, hi int) {
+		buf := takeScratch[T]()
+		defer scratchPool[T]().Put(buf)
+		s := scratchOf(buf, k*hw)
+		for grp := range g.groups {
+			gemmSharedA(false, false, og, hw, k, filters(grp), k, hw, hw, lo, hi, func(i int) (b, c []T) {
+				windowsOf(s, x, g, i, grp, false)
+				return s, out(i, grp)
+			}, nil)
+		}
+	})
+}
+
+// conv2dInput sets x to the adjoint of the convolution with f applied to
+// gy: for each image i and group, the windows Fᵀ·gy_i added into a
+// cleared image (col2im).
+func conv2dInput[T float](x, gy, f []T, g convGeom) {
+	og, k, hw, plane := g.og(), g.k(), g.hw(), g.h*g.w
+	filters := func(grp int) []T { return f[grp*og*k:][:og*k] }
+	grads := func(i, grp int) []T { return gy[(i*g.o+grp*og)*hw:][:og*hw] }
+	image := func(i, grp int) []T { return x[(i*g.c+grp*g.cg())*plane:][:g.cg()*plane] }
+	if !perImage[T](g, k, hw, og) {
+		buf := takeScratch[T]()
+		defer scratchPool[T]().Put(buf)
+		s := scratchOf(buf, k*hw)
+		for i := range g.n {
+			for grp := range g.groups {
+				gemmSet(true, false, k, hw, og, filters(grp), k, grads(i, grp), hw, s, hw)
+				xi := image(i, grp)
+				clear(xi)
+				im2col(s, xi, g.cg(), g.h, g.w, g.ho, g.wo, g.win, true)
+			}
+		}
+		return
+	}
+	parallelFor(g.n, 1, g.n*g.groups*og*k*hw, func(lo, hi int) {
+		buf := takeScratch[T]()
+		defer scratchPool[T]().Put(buf)
+		s := scratchOf(buf, k*hw)
+		for grp := range g.groups {
+			gemmSharedA(true, false, k, hw, og, filters(grp), k, hw, hw, lo, hi, func(i int) (b, c []T) {
+				return grads(i, grp), s
+			}, func(i int) {
+				clear(image(i, grp))
+				windowsOf(s, x, g, i, grp, true)
+			})
+		}
+	})
+}
+
+// filterChunks is the number of chunks of images whose sums
+// conv2dFilter forms apart, in parallel, before adding them in order: at
+// most 16, and no more than 2²² elements of sums in all. It depends on
+// the shapes alone, never on the number of threads.
+func filterChunks(g convGeom) int {
+	return max(1, min(g.n, 16, (1<<22)/(g.o*g.k())))
+}
+
+// conv2dFilter sets f to the adjoint of the convolution of x in its
+// filters applied to gy: for each group, the sum over the images i of
+// gy_i·S_iᵀ. Each chunk of images sums its transpose, S_i·gy_iᵀ, [K O/groups]
+// (whose rows and columns fill the kernel's tiles better), image after
+// image; the chunks are then added, in order, into f.
+func conv2dFilter[T float](f, x, gy []T, g convGeom) {
+	og, k, hw := g.og(), g.k(), g.hw()
+	grads := func(i, grp int) []T { return gy[(i*g.o+grp*og)*hw:][:og*hw] }
+	chunks := 1
+	if perImage[T](g, k, og, hw) {
+		chunks = filterChunks(g)
+	}
+	per := ceilDiv(g.n, chunks)
+	chunks = ceilDiv(g.n, per)
+	size := g.groups * k * og // one chunk's sums: for each group, [K O/groups]
+	sums := takeScratch[T]()
+	defer scratchPool[T]().Put(sums)
+	parts := scratchOf(sums, chunks*size)
+	sum := func(lo, hi int, parallelWindows bool) {
+		buf := takeScratch[T]()
+		defer scratchPool[T]().Put(buf)
+		s := scratchOf(buf, k*hw)
+		plane := g.h * g.w
+		for ch := lo; ch < hi; ch++ {
+			part := parts[ch*size:][:size]
+			for grp := range g.groups {
+				for i := ch * per; i < min(g.n, (ch+1)*per); i++ {
+					if parallelWindows {
+						im2col(s, x[(i*g.c+grp*g.cg())*plane:][:g.cg()*plane], g.cg(), g.h, g.w, g.ho, g.wo, g.win, false)
+					} else {
+						windowsOf(s, x, g, i, grp, false)
+					}
+					gemmInto(i == ch*per, false, true, k, og, hw, s, hw, grads(i, grp), hw, part[grp*k*og:][:k*og], og)
+				}
+			}
+		}
+	}
+	if chunks == 1 {
+		sum(0, 1, true)
+	} else {
+		parallelFor(chunks, 1, g.n*g.groups*og*k*hw, func(lo, hi int) { sum(lo, hi, false) })
+	}
+	// f[grp][o][r] = Σ over the chunks, in order, of part[grp][r][o].
+	parallelFor(g.groups*og, 1, chunks*size, func(lo, hi int) {
+		for row := lo; row < hi; row++ {
+			grp, o := row/og, row%og
+			fr := f[row*k:][:k]
+			for ch := range chunks {
+				part := parts[ch*size+grp*k*og:][:k*og]
+				for r := range fr {
+					if ch == 0 {
+						fr[r] = part[r*og+o]
+					} else {
+						fr[r] += part[r*og+o]
+					}
+				}
+			}
+		}
+	})
+}
