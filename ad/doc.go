@@ -102,6 +102,10 @@
 //     to finish with it, or copy it with Clone, before calling Reset. The
 //     float64 scalars of Node.Value and Table.Scalar are copies and never
 //     change.
+//   - Slices from [Graph.Ints] and tensors from [Graph.Tensor] (a
+//     max-pool's positions, a dropout mask) follow the same rule as the
+//     values: the graph's from the first Reset on, freed at the next.
+//     Before the first Reset they are newly allocated and stay valid.
 //   - A tensor that Table.Move filled by exchanging storage is the
 //     caller's, with the table's storage; its old storage is the graph's
 //     from then on, freed at the next Reset like the table's entries.

@@ -409,6 +409,7 @@ func (g *Graph) Reset() {
 	clear(p.pendingViews)
 	p.pendingViews = p.pendingViews[:0]
 	p.freeInts()
+	p.freeTensors()
 	g.names = g.names[:0]
 }
 

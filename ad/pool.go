@@ -28,6 +28,7 @@ type pool struct {
 	pendingViews []*tensor.Tensor // likewise, views whose headers the pool owns
 	ints         map[int][][]int  // free buffers of Graph.Ints, by length
 	intsHanded   [][]int          // those Ints handed out since the last Reset
+	tensors      []*tensor.Tensor // those Tensors handed out since the last Reset
 }
 
 // How a graph's value is held (Graph.owned): by the caller, or by the
@@ -109,6 +110,29 @@ func (g *Graph) Ints(n int) []int {
 	return s
 }
 
+// Tensor returns a zeroed tensor of the element type and shape that stays
+// valid until the graph's next Reset and is recycled after it: the value
+// of a constant that an operation draws along with its node, such as a
+// dropout mask (ops.Dropout), which then costs no allocation once the
+// graph has been Reset and built again. Before the first Reset the tensor
+// is newly allocated. Tensor panics with a *tensor.ShapeError if the shape
+// is invalid.
+func (g *Graph) Tensor(dtype tensor.DType, shape ...int) *tensor.Tensor {
+	if g == nil {
+		nilGraph("Tensor")
+	}
+	p := g.pool
+	if p == nil || len(p.Handed()) != 0 {
+		// No pool yet, or (never outside an operation's forward rule)
+		// one whose list of handed tensors is in use.
+		return tensor.New(dtype, shape...)
+	}
+	t := p.Get(dtype, shape)
+	p.ClearHanded() // neither a value nor scratch of an operation
+	p.tensors = append(p.tensors, t)
+	return t
+}
+
 // freeInts makes the slices that Ints handed out free for the next build.
 func (p *pool) freeInts() {
 	if len(p.intsHanded) == 0 {
@@ -122,4 +146,14 @@ func (p *pool) freeInts() {
 	}
 	clear(p.intsHanded)
 	p.intsHanded = p.intsHanded[:0]
+}
+
+// freeTensors makes the tensors that Tensor handed out free for the next
+// build.
+func (p *pool) freeTensors() {
+	for _, t := range p.tensors {
+		p.Put(t)
+	}
+	clear(p.tensors)
+	p.tensors = p.tensors[:0]
 }

@@ -113,6 +113,34 @@ func TestIntsRecycled(t *testing.T) {
 	g.Ints(-1)
 }
 
+// TestTensorRecycled checks that Graph.Tensor hands out zeroed tensors,
+// recycled after a Reset, and that they are neither an operation's value
+// nor its scratch.
+func TestTensorRecycled(t *testing.T) {
+	var g ad.Graph
+	a := g.Tensor(tensor.Float32, 2, 3)
+	if !a.Shape().Equal(tensor.Shape{2, 3}) || a.DType() != tensor.Float32 {
+		t.Fatalf("Tensor(Float32, 2, 3) is %v %v", a.DType(), a.Shape())
+	}
+	g.Reset()
+	b := g.Tensor(tensor.Float32, 2, 3)
+	b.Float32s()[4] = 7
+	x := g.Const(b)
+	y := ops.Mul(x, x) // an operation's value from the pool, after the Tensor
+	c := g.Tensor(tensor.Float32, 4)
+	if &c.Float32s()[0] == &b.Float32s()[0] || &c.Float32s()[0] == &y.Value().Float32s()[0] {
+		t.Fatal("a Tensor shares storage with another of the same build")
+	}
+	g.Reset()
+	d, e := g.Tensor(tensor.Float32, 6), g.Tensor(tensor.Float32, 6)
+	if (&d.Float32s()[0] != &b.Float32s()[0] && &e.Float32s()[0] != &b.Float32s()[0]) || d.Float32s()[4] != 0 || e.Float32s()[4] != 0 {
+		t.Error("after a Reset, Tensor does not hand out the earlier storage, zeroed")
+	}
+	if n := testing.AllocsPerRun(10, func() { g.Reset(); g.Tensor(tensor.Float64, 4, 4) }); n != 0 && !raceEnabled {
+		t.Errorf("a warm Reset and Tensor allocate %v times; want 0", n)
+	}
+}
+
 // Move exchanges storage only with a gradient that is the backward pass's
 // scratch in a pooled graph; otherwise it leaves dst alone.
 func TestTableMove(t *testing.T) {

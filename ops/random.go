@@ -25,21 +25,22 @@ func Dropout(x ad.Node, p float64, rng *rand.Rand) ad.Node {
 		return x
 	}
 	keep := 1 - p
-	m := tensor.New(x.DType(), x.Shape()...)
+	// The mask's storage is the graph's, recycled at Reset. Each element
+	// is drawn as rng.Float64(), in order, as tensor.RandUniform draws.
+	m := x.Graph().Tensor(x.DType(), x.Shape()...)
 	if keep > 0 {
 		scale := 1 / keep
-		u := tensor.RandUniform(rng, tensor.Float64, 0, 1, x.Shape()...).Float64s()
 		if m.DType() == tensor.Float32 {
 			d := m.Float32s()
-			for i, v := range u {
-				if v < keep {
+			for i := range d {
+				if rng.Float64() < keep {
 					d[i] = float32(scale)
 				}
 			}
 		} else {
 			d := m.Float64s()
-			for i, v := range u {
-				if v < keep {
+			for i := range d {
+				if rng.Float64() < keep {
 					d[i] = scale
 				}
 			}
