@@ -526,7 +526,11 @@ func (p *program) node(n ad.Node, a ops.Attrs, in []int) (v int, err error) {
 	case "col2im":
 		return p.im2col(x, a.Window, a.Image, true), nil
 	case "conv2d", "conv2d_input", "conv2d_filter":
-		return p.conv(a, n.Shape(), in[0], in[1]), nil
+		y := p.conv(a, n.Shape(), in[0], in[1])
+		if len(in) == 3 { // conv2d's bias, one per output channel
+			y = p.binary("add", y, p.reshape(in[2], tensor.Shape{1, n.Shape()[1], 1, 1}))
+		}
+		return y, nil
 	}
 	return 0, fmt.Errorf("no translation of %q", a.Kind)
 }
@@ -599,8 +603,8 @@ func (p *program) im2col(x int, win tensor.Window, img [2]int, back bool) int {
 		{Start: win.Padding[1], Stop: win.Padding[1] + img[1], Step: 1}}}, images)
 }
 
-// conv lowers a convolution or one of its adjoints (ops.Attrs) with
-// inputs x and y to the windows of images (im2col) and matrix products,
+// conv lowers a convolution, without its bias, or one of its adjoints
+// (ops.Attrs) with inputs x and y to the windows of images (im2col) and matrix products,
 // per image and group: conv2d(x, f) is F·S, conv2d_input(g, f) adds
 // Fᵀ·G into images (col2im), and conv2d_filter(x, g) sums G·Sᵀ over the
 // images, with S the windows of an image, F a group's filters [O/groups

@@ -105,12 +105,10 @@ func NewConv2d(rng *rand.Rand, dtype tensor.DType, in, out, kernel int, opt ops.
 // each output channel.
 func (c *Conv2d) Forward(x ad.Node) ad.Node {
 	g := x.Graph()
-	y := ops.Conv2d(x, c.Weight.Node(g), c.Options)
 	if c.Bias != nil {
-		b := c.Bias.Node(g)
-		y = ops.Add(y, ops.Reshape(b, 1, -1, 1, 1))
+		return ops.Conv2dBias(x, c.Weight.Node(g), c.Bias.Node(g), c.Options)
 	}
-	return y
+	return ops.Conv2d(x, c.Weight.Node(g), c.Options)
 }
 
 // Params returns the weight and the bias.

@@ -65,7 +65,22 @@ type Conv2dOptions struct {
 // likewise W'. Groups split the channels: output channels of group k see
 // only input channels of group k. It panics with a *tensor.ShapeError if
 // the shapes or options do not fit.
-func Conv2d(x, w ad.Node, opt Conv2dOptions) ad.Node {
+func Conv2d(x, w ad.Node, opt Conv2dOptions) ad.Node { return conv2d(x, w, ad.Node{}, opt) }
+
+// Conv2dBias is Conv2d plus the bias b, [O], for each output channel,
+// added as the convolution computes each image: PyTorch's conv2d with a
+// bias. The bias's gradient is the upstream gradient summed over the
+// images and their positions. It panics with a *tensor.ShapeError if the
+// shapes or options do not fit.
+func Conv2dBias(x, w, b ad.Node, opt Conv2dOptions) ad.Node {
+	if !b.Valid() {
+		panic(&tensor.ShapeError{Op: "Conv2dBias", Reason: "no bias"})
+	}
+	return conv2d(x, w, b, opt)
+}
+
+// conv2d is Conv2d, with the bias b unless it is the zero Node.
+func conv2d(x, w, b ad.Node, opt Conv2dOptions) ad.Node {
 	xs, ws := x.Shape(), w.Shape()
 	if opt.Groups < 0 {
 		panic(&tensor.ShapeError{Op: "Conv2d", Shapes: []tensor.Shape{xs, ws}, Reason: fmt.Sprintf("%d groups", opt.Groups)})
@@ -77,6 +92,9 @@ func Conv2d(x, w ad.Node, opt Conv2dOptions) ad.Node {
 	c, o := xs[1], ws[0]
 	if c%g != 0 || o%g != 0 || ws[1] != c/g {
 		panic(&tensor.ShapeError{Op: "Conv2d", Shapes: []tensor.Shape{xs, ws}, Reason: fmt.Sprintf("%d input and %d output channels in %d groups need filters of %d channels", c, o, g, c/max(g, 1))})
+	}
+	if b.Valid() && !b.Shape().Equal(tensor.Shape{o}) {
+		panic(&tensor.ShapeError{Op: "Conv2dBias", Shapes: []tensor.Shape{xs, ws, b.Shape()}, Reason: fmt.Sprintf("want a bias [%d]", o)})
 	}
 	stride, dilation := opt.Stride, opt.Dilation
 	for i := range 2 {
@@ -90,7 +108,10 @@ func Conv2d(x, w ad.Node, opt Conv2dOptions) ad.Node {
 	kernel := [2]int{ws[2], ws[3]}
 	checkWindows("Conv2d", xs, kernel, stride, opt.Padding, dilation)
 	win := tensor.Window{Kernel: kernel, Stride: stride, Padding: opt.Padding, Dilation: dilation}
-	return ad.Apply2(convOpFor(convForward, win, g, xs[2], xs[3]), x, w)
+	if b.Valid() {
+		return ad.Apply(convOpFor(convForward, true, win, g, xs[2], xs[3]), x, w, b)
+	}
+	return ad.Apply2(convOpFor(convForward, false, win, g, xs[2], xs[3]), x, w)
 }
 
 // Pool2dOptions are the window, stride and padding of a 2-d pooling, each
@@ -242,10 +263,12 @@ const (
 	convFilter                  // conv2d_filter(images, gradients): the adjoint in the filters
 )
 
-// convOp is a 2-d convolution of images of size h×w, or one of its
-// adjoints (see the table at the head of this file).
+// convOp is a 2-d convolution of images of size h×w, with a bias as
+// its third input if bias, or one of its adjoints (see the table at the
+// head of this file).
 type convOp struct {
 	kind   convKind
+	bias   bool
 	win    tensor.Window
 	groups int
 	h, w   int
@@ -253,10 +276,10 @@ type convOp struct {
 
 // convOpFor returns the convOp of these parameters, interned where they
 // fit a key.
-func convOpFor(kind convKind, win tensor.Window, groups, h, w int) *convOp {
-	mk := func() ad.Op { return &convOp{kind: kind, win: win, groups: groups, h: h, w: w} }
+func convOpFor(kind convKind, bias bool, win tensor.Window, groups, h, w int) *convOp {
+	mk := func() ad.Op { return &convOp{kind: kind, bias: bias, win: win, groups: groups, h: h, w: w} }
 	pairs := [][2]int{win.Kernel, win.Stride, win.Padding, win.Dilation, {h, w}}
-	k := internKey{kind: internConv, sub: uint8(kind), n: groups}
+	k := internKey{kind: internConv, sub: uint8(kind), flag: bias, n: groups}
 	for i, p := range pairs {
 		if p[0] < 0 || p[1] < 0 || p[0] >= 1<<31 || p[1] >= 1<<31 {
 			return mk().(*convOp)
@@ -270,29 +293,42 @@ func (o *convOp) String() string {
 	return [...]string{"conv2d", "conv2d_input", "conv2d_filter"}[o.kind]
 }
 
-func (*convOp) Arity() int { return 2 }
+func (o *convOp) Arity() int {
+	if o.bias {
+		return 3
+	}
+	return 2
+}
 
 func (o *convOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return o.ForwardWith(nil, x) }
 
 func (o *convOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
 	switch o.kind {
 	case convForward:
-		return tensor.Conv2dWith(a, x[0], x[1], o.win, o.groups)
+		var bias *tensor.Tensor
+		if o.bias {
+			bias = x[2]
+		}
+		return tensor.Conv2dWith(a, x[0], x[1], bias, o.win, o.groups)
 	case convInput:
 		return tensor.Conv2dInputWith(a, x[0], x[1], o.win, o.groups, o.h, o.w)
 	}
 	return tensor.Conv2dFilterWith(a, x[0], x[1], o.win, o.groups)
 }
 
-// apply records the operation kind of o's family on p and q.
+// apply records the operation kind of o's family, without a bias, on p
+// and q.
 func (o *convOp) apply(kind convKind, p, q ad.Node) ad.Node {
-	return ad.Apply2(convOpFor(kind, o.win, o.groups, o.h, o.w), p, q)
+	return ad.Apply2(convOpFor(kind, false, o.win, o.groups, o.h, o.w), p, q)
 }
 
-// Bprop is the table at the head of this file.
+// Bprop is the table at the head of this file; a bias's gradient is g
+// summed over the images and their positions.
 func (o *convOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
 	a, b := c.Input(0), c.Input(1)
 	switch {
+	case i == 2:
+		return Sum(g, 0, 2, 3)
 	case o.kind == convForward && i == 0:
 		return o.apply(convInput, g, b)
 	case o.kind == convForward:
@@ -307,14 +343,18 @@ func (o *convOp) Bprop(c ad.Node, i int, g ad.Node) ad.Node {
 	return o.apply(convForward, a, g)
 }
 
-// JVP is the product rule of a bilinear operation: op(ṫa, b) + op(a, ṫb).
+// JVP is the product rule of a bilinear operation, op(ṫa, b) + op(a,
+// ṫb), plus a bias's tangent.
 func (o *convOp) JVP(c ad.Node, t []ad.Node) ad.Node {
 	var sum ad.Node
 	if t[0].Valid() {
-		sum = ad.Apply2(o, t[0], c.Input(1))
+		sum = o.apply(o.kind, t[0], c.Input(1))
 	}
 	if t[1].Valid() {
-		sum = addTangents(sum, ad.Apply2(o, c.Input(0), t[1]))
+		sum = addTangents(sum, o.apply(o.kind, c.Input(0), t[1]))
+	}
+	if o.bias && t[2].Valid() {
+		sum = addTangents(sum, Reshape(t[2], 1, -1, 1, 1))
 	}
 	return fit(sum, c)
 }

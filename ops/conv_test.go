@@ -124,6 +124,15 @@ func TestConv2dAndPools(t *testing.T) {
 			if want := conv2dNaive(xv, wv, c.opt); !closeTo(got, want) {
 				t.Fatalf("conv2d %v: got %v, want %v", c.name, got.Shape(), want.Shape())
 			}
+			bv := uniform(uint64(500+i), -1, 1, c.w[0])
+			withBias := ops.Conv2dBias(g.Var("x", xv), g.Var("w", wv), g.Var("b", bv), c.opt).Value()
+			want := conv2dNaive(xv, wv, c.opt)
+			for j := range want.Size() {
+				want.Float64s()[j] += bv.Float64s()[j/(want.Shape()[2]*want.Shape()[3])%c.w[0]]
+			}
+			if !closeTo(withBias, want) {
+				t.Fatalf("conv2d with a bias %v: got %v, want %v", c.name, withBias.Data()[:4], want.Data()[:4])
+			}
 			f := func(xs ...ad.Node) ad.Node { return ops.Tanh(ops.Conv2d(xs[0], xs[1], c.opt)) }
 			adtest.CheckGrad(t, f, xv, wv)
 			if c.second {

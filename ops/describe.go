@@ -48,7 +48,8 @@ type Attrs struct {
 	// Window and Image are the windows of im2col, col2im, the
 	// convolutions and a max-pool's gather, over images of size Image
 	// (height, width). The convolutions' inputs are (images, filters)
-	// for conv2d, (gradients, filters) for conv2d_input, whose result is
+	// or (images, filters, bias [O]) for conv2d, (gradients, filters) for
+	// conv2d_input, whose result is
 	// images, and (images, gradients) for conv2d_filter, whose result is
 	// filters (see tensor.Conv2d, tensor.Conv2dInput and
 	// tensor.Conv2dFilter).

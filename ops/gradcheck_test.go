@@ -156,6 +156,9 @@ func gradCases() []gradCase {
 		{"conv2d strided dilated grouped", f2(func(x, w ad.Node) ad.Node {
 			return ops.Sin(ops.Conv2d(x, w, ops.Conv2dOptions{Stride: [2]int{2, 1}, Padding: [2]int{1, 0}, Dilation: [2]int{1, 2}, Groups: 2}))
 		}), []*tensor.Tensor{any(144, 2, 4, 5, 6), any(145, 4, 2, 2, 2)}, true},
+		{"conv2d bias", func(xs ...ad.Node) ad.Node {
+			return ops.Sin(ops.Conv2dBias(xs[0], xs[1], xs[2], ops.Conv2dOptions{Stride: [2]int{1, 2}, Padding: [2]int{1, 1}}))
+		}, []*tensor.Tensor{any(147, 2, 2, 4, 5), any(148, 3, 2, 3, 3), any(149, 3)}, true},
 		{"avg pool", f1(func(x ad.Node) ad.Node {
 			return ops.Sin(ops.AvgPool2d(x, ops.Pool2dOptions{Kernel: [2]int{2, 2}, Stride: [2]int{1, 1}, Padding: [2]int{1, 1}}))
 		}), []*tensor.Tensor{any(146, 1, 2, 3, 3)}, true},

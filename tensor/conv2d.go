@@ -72,24 +72,42 @@ func convGeometry(op string, shapes []Shape, xs, fs Shape, win Window, groups in
 }
 
 // Conv2d returns the 2-d cross-correlation of x, [N C H W], with the
-// filters f, [O C/groups kH kW], as PyTorch's conv2d without bias: [N O
-// H' W'], H' and W' as win.Out gives them; win.Kernel must be [kH kW].
-// Groups split the channels: output channels of group k see only input
-// channels of group k. It panics with a *ShapeError if the shapes do not
-// fit.
-func Conv2d(x, f *Tensor, win Window, groups int) *Tensor { return Conv2dWith(nil, x, f, win, groups) }
+// filters f, [O C/groups kH kW], plus bias, [O], unless bias is nil, as
+// PyTorch's conv2d: [N O H' W'], H' and W' as win.Out gives them;
+// win.Kernel must be [kH kW]. Groups split the channels: output channels
+// of group k see only input channels of group k. It panics with a
+// *ShapeError if the shapes do not fit.
+func Conv2d(x, f, bias *Tensor, win Window, groups int) *Tensor {
+	return Conv2dWith(nil, x, f, bias, win, groups)
+}
 
 // Conv2dWith is Conv2d with its result allocated by a.
-func Conv2dWith(a Alloc, x, f *Tensor, win Window, groups int) *Tensor {
+func Conv2dWith(a Alloc, x, f, bias *Tensor, win Window, groups int) *Tensor {
 	const op = "Conv2d"
 	notNil(op, x, f)
 	checkDType(op, x, f)
-	g := convGeometry(op, []Shape{x.shape, f.shape}, x.shape, f.shape, win, groups)
+	shapes := []Shape{x.shape, f.shape}
+	if bias != nil {
+		shapes = append(shapes, bias.shape)
+		checkDType(op, x, bias)
+	}
+	g := convGeometry(op, shapes, x.shape, f.shape, win, groups)
+	if bias != nil && !bias.shape.Equal(Shape{g.o}) {
+		panic(&ShapeError{Op: op, Shapes: shapes, Reason: fmt.Sprintf("want a bias [%d]", g.o)})
+	}
 	y := a.getDirty(x.dtype, Shape{g.n, g.o, g.ho, g.wo}) // every element is set
 	if x.dtype == Float32 {
-		conv2d(y.f32, x.f32, f.f32, g)
+		var b []float32
+		if bias != nil {
+			b = bias.f32
+		}
+		conv2d(y.f32, x.f32, f.f32, b, g)
 	} else {
-		conv2d(y.f64, x.f64, f.f64, g)
+		var b []float64
+		if bias != nil {
+			b = bias.f64
+		}
+		conv2d(y.f64, x.f64, f.f64, b, g)
 	}
 	return y
 }
@@ -183,12 +201,22 @@ func scratchOf[T float](buf *[]T, n int) []T {
 	return (*buf)[:n]
 }
 
-// conv2d sets y to x convolved with f: for each image i and group,
-// y_i = F·S_i with S_i the image's windows.
-func conv2d[T float](y, x, f []T, g convGeom) {
+// conv2d sets y to x convolved with f, plus bias unless it is empty: for
+// each image i and group, y_i = F·S_i with S_i the image's windows, and
+// the bias added while y_i is in the cache.
+func conv2d[T float](y, x, f, bias []T, g convGeom) {
 	og, k, hw := g.og(), g.k(), g.hw()
 	filters := func(grp int) []T { return f[grp*og*k:][:og*k] }
 	out := func(i, grp int) []T { return y[(i*g.o+grp*og)*hw:][:og*hw] }
+	addBias := func(i, grp int) {
+		if len(bias) == 0 {
+			return
+		}
+		yi := out(i, grp)
+		for o, b := range bias[grp*og:][:og] {
+			addScalarTo(yi[o*hw:][:hw], b)
+		}
+	}
 	if !perImage[T](g, og, hw, k) {
 		buf := takeScratch[T]()
 		defer scratchPool[T]().Put(buf)
@@ -198,6 +226,7 @@ func conv2d[T float](y, x, f []T, g convGeom) {
 			for grp := range g.groups {
 				im2col(s, x[(i*g.c+grp*g.cg())*plane:][:g.cg()*plane], g.cg(), g.h, g.w, g.ho, g.wo, g.win, false)
 				gemmSet(false, false, og, hw, k, filters(grp), k, s, hw, out(i, grp), hw)
+				addBias(i, grp)
 			}
 		}
 		return
@@ -210,7 +239,7 @@ func conv2d[T float](y, x, f []T, g convGeom) {
 			gemmSharedA(false, false, og, hw, k, filters(grp), k, hw, hw, lo, hi, func(i int) (b, c []T) {
 				windowsOf(s, x, g, i, grp, false)
 				return s, out(i, grp)
-			}, nil)
+			}, func(i int) { addBias(i, grp) })
 		}
 	})
 }
@@ -319,4 +348,16 @@ func conv2dFilter[T float](f, x, gy []T, g convGeom) {
 			}
 		}
 	})
+}
+
+// addScalarTo adds b to every element of x, in the vector kernels for
+// float32.
+func addScalarTo[T float](x []T, b T) {
+	if f, ok := any(x).([]float32); ok {
+		addScalarF32(f, f, any(b).(float32))
+		return
+	}
+	for i := range x {
+		x[i] += b
+	}
 }

@@ -24,9 +24,11 @@ func TestConv2dSameBitsAnyThreads(t *testing.T) {
 			x, f := specials(1, d, c.x...), specials(2, d, c.f...)
 			ho, wo := c.win.Out(c.x[2], c.x[3])
 			gy := specials(3, d, c.x[0], c.f[0], ho, wo)
+			bias := specials(4, d, c.f[0])
 			for _, workers := range []int{2, 3} {
 				for name, fn := range map[string]func() *Tensor{
-					"Conv2d":       func() *Tensor { return Conv2d(x, f, c.win, c.groups) },
+					"Conv2d":       func() *Tensor { return Conv2d(x, f, nil, c.win, c.groups) },
+					"Conv2d bias":  func() *Tensor { return Conv2d(x, f, bias, c.win, c.groups) },
 					"Conv2dInput":  func() *Tensor { return Conv2dInput(gy, f, c.win, c.groups, c.x[2], c.x[3]) },
 					"Conv2dFilter": func() *Tensor { return Conv2dFilter(x, gy, c.win, c.groups) },
 				} {

@@ -106,7 +106,13 @@ func TestConv2dVsNaive(t *testing.T) {
 						}
 					}
 				}
-				check("Conv2d", tensor.Conv2d(x, f, c.win, c.groups), y, []int{c.x[0], c.f[0], ho, wo})
+				check("Conv2d", tensor.Conv2d(x, f, nil, c.win, c.groups), y, []int{c.x[0], c.f[0], ho, wo})
+				bias := tensor.RandUniform(rng, dt, -1, 1, c.f[0])
+				yb := append([]float64(nil), y...)
+				for i := range yb {
+					yb[i] += values(bias)[i/(ho*wo)%c.f[0]]
+				}
+				check("Conv2d with a bias", tensor.Conv2d(x, f, bias, c.win, c.groups), yb, []int{c.x[0], c.f[0], ho, wo})
 				check("Conv2dInput", tensor.Conv2dInput(gy, f, c.win, c.groups, c.x[2], c.x[3]), xbar, c.x)
 				check("Conv2dFilter", tensor.Conv2dFilter(x, gy, c.win, c.groups), fbar, c.f)
 			})
@@ -128,7 +134,7 @@ func TestConv2dRecycledMemory(t *testing.T) {
 		p.Put(tensor.Full(tensor.Float32, math.NaN(), s...))
 	}
 	for name, pair := range map[string][2]*tensor.Tensor{
-		"Conv2d":       {tensor.Conv2d(x, f, c.win, c.groups), tensor.Conv2dWith(&p, x, f, c.win, c.groups)},
+		"Conv2d":       {tensor.Conv2d(x, f, nil, c.win, c.groups), tensor.Conv2dWith(&p, x, f, nil, c.win, c.groups)},
 		"Conv2dInput":  {tensor.Conv2dInput(gy, f, c.win, c.groups, c.x[2], c.x[3]), tensor.Conv2dInputWith(&p, gy, f, c.win, c.groups, c.x[2], c.x[3])},
 		"Conv2dFilter": {tensor.Conv2dFilter(x, gy, c.win, c.groups), tensor.Conv2dFilterWith(&p, x, gy, c.win, c.groups)},
 	} {
@@ -147,28 +153,30 @@ func TestConv2dErrors(t *testing.T) {
 	gy := tensor.New(tensor.Float32, 2, 6, 4, 4)
 	k3 := win([2]int{3, 3}, [2]int{1, 1}, [2]int{}, [2]int{1, 1})
 	for name, fn := range map[string]func(){
-		"rank":            func() { tensor.Conv2d(tensor.New(tensor.Float32, 4, 6, 6), f, k3, 2) },
-		"groups":          func() { tensor.Conv2d(x, f, k3, 1) },
-		"zero groups":     func() { tensor.Conv2d(x, f, k3, 0) },
-		"kernel":          func() { tensor.Conv2d(x, f, win([2]int{2, 2}, [2]int{1, 1}, [2]int{}, [2]int{1, 1}), 2) },
-		"too large":       func() { tensor.Conv2d(tensor.New(tensor.Float32, 2, 4, 2, 2), f, k3, 2) },
-		"dtype":           func() { tensor.Conv2d(x, tensor.New(tensor.Float64, 6, 2, 3, 3), k3, 2) },
+		"rank":            func() { tensor.Conv2d(tensor.New(tensor.Float32, 4, 6, 6), f, nil, k3, 2) },
+		"groups":          func() { tensor.Conv2d(x, f, nil, k3, 1) },
+		"zero groups":     func() { tensor.Conv2d(x, f, nil, k3, 0) },
+		"kernel":          func() { tensor.Conv2d(x, f, nil, win([2]int{2, 2}, [2]int{1, 1}, [2]int{}, [2]int{1, 1}), 2) },
+		"too large":       func() { tensor.Conv2d(tensor.New(tensor.Float32, 2, 4, 2, 2), f, nil, k3, 2) },
+		"dtype":           func() { tensor.Conv2d(x, tensor.New(tensor.Float64, 6, 2, 3, 3), nil, k3, 2) },
 		"input gradients": func() { tensor.Conv2dInput(tensor.New(tensor.Float32, 2, 6, 3, 4), f, k3, 2, 6, 6) },
 		"input rank":      func() { tensor.Conv2dInput(tensor.New(tensor.Float32, 6, 4, 4), f, k3, 2, 6, 6) },
 		"filter gradients": func() {
 			tensor.Conv2dFilter(x, tensor.New(tensor.Float32, 2, 5, 4, 4), k3, 2)
 		},
 		"filter images": func() { tensor.Conv2dFilter(tensor.New(tensor.Float32, 3, 4, 6, 6), gy, k3, 2) },
-		"nil":           func() { tensor.Conv2d(nil, f, k3, 2) },
+		"nil":           func() { tensor.Conv2d(nil, f, nil, k3, 2) },
+		"bias":          func() { tensor.Conv2d(x, f, tensor.New(tensor.Float32, 5), k3, 2) },
+		"bias dtype":    func() { tensor.Conv2d(x, f, tensor.New(tensor.Float64, 6), k3, 2) },
 	} {
 		err := tensor.Catch(fn)
-		if _, ok := err.(*tensor.ShapeError); !ok && name != "dtype" && name != "nil" {
+		if _, ok := err.(*tensor.ShapeError); !ok && name != "dtype" && name != "nil" && name != "bias dtype" {
 			t.Errorf("%s: %v, want a *tensor.ShapeError", name, err)
 		} else if err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
-	err := tensor.Catch(func() { tensor.Conv2d(x, f, k3, 1) })
+	err := tensor.Catch(func() { tensor.Conv2d(x, f, nil, k3, 1) })
 	if want := "tensor: Conv2d: incompatible shapes [2 4 6 6] and [6 2 3 3]: 4 input and 6 output channels in 1 groups need filters of 4 channels"; err == nil || err.Error() != want {
 		t.Errorf("error %q, want %q", err, want)
 	}
