@@ -163,9 +163,15 @@ func pool(op string, x ad.Node, opt Pool2dOptions, reduce func(ad.Node) ad.Node)
 	if reduce == nil {
 		ho, wo := checkWindows(op, xs, opt.Kernel, stride, opt.Padding, [2]int{1, 1})
 		win := tensor.Window{Kernel: opt.Kernel, Stride: stride, Padding: opt.Padding, Dilation: [2]int{1, 1}}
-		idx := tensor.MaxPoolIndexInto(x.Graph().Ints(n*c*ho*wo), x.Value(), win)
-		op := &gatherOp{axis: 1, idx: idx, pool: &maxPool{win: win, h: xs[2], w: xs[3]}}
-		return Reshape(ad.Apply1(op, Reshape(x, n*c, xs[2]*xs[3])), n, c, ho, wo)
+		// The positions and the maxima in one pass over the images; the
+		// gather then returns those maxima, in storage that the graph
+		// recycles, as the positions.
+		g := x.Graph()
+		planes := Reshape(x, n*c, xs[2]*xs[3])
+		found := g.Tensor(x.DType(), n*c, ho*wo)
+		idx := tensor.MaxPoolInto(g.Ints(n*c*ho*wo), found, x.Value(), win)
+		op := &gatherOp{axis: 1, idx: idx, pool: &maxPool{win: win, h: xs[2], w: xs[3]}, found: found, from: planes.Value()}
+		return Reshape(ad.Apply1(op, planes), n, c, ho, wo)
 	}
 	cols, ho, wo := windows(op, x, opt.Kernel, stride, opt.Padding, [2]int{1, 1})
 	patches := Reshape(cols, n, c, opt.Kernel[0]*opt.Kernel[1], ho*wo)

@@ -47,6 +47,10 @@ type gatherOp struct {
 	scatter bool
 	shape   tensor.Shape
 	pool    *maxPool // for MaxPool2d's gathers and their adjoints
+	// found, for MaxPool2d's gather, holds the maxima that
+	// tensor.MaxPoolInto took along with their positions from from, the
+	// images: the gather's result when applied to from itself.
+	found, from *tensor.Tensor
 }
 
 // maxPool marks the gathers of MaxPool2d and their adjoints: idx holds
@@ -75,6 +79,9 @@ func (o *gatherOp) String() string {
 }
 
 func (o *gatherOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
+	if o.found != nil && x[0] == o.from {
+		return o.found
+	}
 	if o.scatter {
 		return tensor.ScatterAdd(x[0], o.axis, o.idx, o.shape)
 	}
@@ -82,6 +89,9 @@ func (o *gatherOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
 }
 
 func (o *gatherOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
+	if o.found != nil && x[0] == o.from {
+		return o.found
+	}
 	if o.scatter {
 		return tensor.ScatterAddWith(a, x[0], o.axis, o.idx, o.shape)
 	}

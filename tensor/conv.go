@@ -237,15 +237,42 @@ func MaxPoolIndexInto(idx []int, x *Tensor, win Window) *Index {
 	return maxPoolIndexInto("MaxPoolIndexInto", idx, x, win)
 }
 
+// MaxPoolInto is MaxPoolIndexInto that also sets values, which must have
+// x's element type and one element per window, to each window's largest
+// element, x at its position: taken from each plane of x as soon as its
+// positions are found, while it is in the cache. It panics with a
+// *ShapeError if idx's or values's size is not the number of windows, and
+// with a *DTypeError if values has another element type.
+func MaxPoolInto(idx []int, values, x *Tensor, win Window) *Index {
+	notNil("MaxPoolInto", values)
+	checkDType("MaxPoolInto", x, values)
+	return maxPoolInto("MaxPoolInto", idx, values, x, win)
+}
+
 func maxPoolIndexInto(op string, idx []int, x *Tensor, win Window) *Index {
+	return maxPoolInto(op, idx, nil, x, win)
+}
+
+func maxPoolInto(op string, idx []int, values, x *Tensor, win Window) *Index {
 	n, c, h, w, ho, wo := win.check(op, x)
 	if len(idx) != n*c*ho*wo {
 		panic(&ShapeError{Op: op, Shapes: []Shape{x.shape, {len(idx)}}, Reason: fmt.Sprintf("the positions need %d elements, one per window", n*c*ho*wo)})
 	}
+	if values != nil && values.Size() != n*c*ho*wo {
+		panic(&ShapeError{Op: op, Shapes: []Shape{x.shape, values.shape}, Reason: fmt.Sprintf("the values need %d elements, one per window", n*c*ho*wo)})
+	}
 	if x.dtype == Float32 {
-		maxPoolIndex(idx, x.f32, n*c, h, w, ho, wo, win)
+		var v []float32
+		if values != nil {
+			v = values.f32
+		}
+		maxPoolIndex(idx, v, x.f32, n*c, h, w, ho, wo, win)
 	} else {
-		maxPoolIndex(idx, x.f64, n*c, h, w, ho, wo, win)
+		var v []float64
+		if values != nil {
+			v = values.f64
+		}
+		maxPoolIndex(idx, v, x.f64, n*c, h, w, ho, wo, win)
 	}
 	if win.Padding != [2]int{} {
 		for _, i := range idx {
@@ -259,7 +286,9 @@ func maxPoolIndexInto(op string, idx []int, x *Tensor, win Window) *Index {
 	return out
 }
 
-func maxPoolIndex[T float](idx []int, img []T, planes, h, w, ho, wo int, win Window) {
+// maxPoolIndex sets idx to the position of each window's maximum, plane
+// by plane, and values, unless it is nil, to the maxima.
+func maxPoolIndex[T float](idx []int, values, img []T, planes, h, w, ho, wo int, win Window) {
 	kh, kw := win.Kernel[0], win.Kernel[1]
 	sh, sw := win.Stride[0], win.Stride[1]
 	ph, pw := win.Padding[0], win.Padding[1]
@@ -271,6 +300,12 @@ func maxPoolIndex[T float](idx []int, img []T, planes, h, w, ho, wo int, win Win
 			out := idx[p*ho*wo : (p+1)*ho*wo]
 			if pairs {
 				maxPool2x2(out, src, w, ho, wo)
+				if values != nil {
+					vals := values[p*ho*wo:][:ho*wo]
+					for j, k := range out {
+						vals[j] = src[k]
+					}
+				}
 				continue
 			}
 			for oi := range ho {
@@ -293,6 +328,9 @@ func maxPoolIndex[T float](idx []int, img []T, planes, h, w, ho, wo int, win Win
 						}
 					}
 					out[oi*wo+oj] = at
+					if values != nil && at >= 0 {
+						values[p*ho*wo+oi*wo+oj] = src[at]
+					}
 				}
 			}
 		}

@@ -144,6 +144,40 @@ func TestMaxPoolIndex(t *testing.T) {
 			t.Fatalf("MaxPoolIndexInto = %v; want %v", buf, want)
 		}
 	}
+	// MaxPoolInto also writes the maxima, x at those positions, bit for
+	// bit, on the 2×2 path and the general one (3×3, stride 1, padded),
+	// in both element types.
+	rng := tensor.NewRand(5)
+	for _, w := range []tensor.Window{
+		{Kernel: [2]int{2, 2}, Stride: [2]int{2, 2}, Dilation: [2]int{1, 1}},
+		{Kernel: [2]int{3, 3}, Stride: [2]int{1, 1}, Padding: [2]int{1, 1}, Dilation: [2]int{1, 1}},
+	} {
+		for _, d := range []tensor.DType{tensor.Float32, tensor.Float64} {
+			x := tensor.RandNormal(rng, d, 0, 1, 3, 2, 6, 8)
+			if d == tensor.Float32 {
+				x.Float32s()[7] = float32(nan)
+			} else {
+				x.Float64s()[7] = nan
+			}
+			ho, wo := w.Out(6, 8)
+			values := tensor.New(d, 3*2, ho*wo)
+			idx := tensor.MaxPoolInto(make([]int, 3*2*ho*wo), values, x, w)
+			gathered := tensor.Gather(tensor.Reshape(x, 3*2, 6*8), 1, idx)
+			for i, v := range values.Data() {
+				if g := gathered.Data()[i]; math.Float64bits(g) != math.Float64bits(v) {
+					t.Fatalf("%v %v: MaxPoolInto's value %d is %v; the gather at its position %v", w.Kernel, d, i, v, g)
+				}
+			}
+		}
+	}
+	for name, f := range map[string]func(){
+		"values size":  func() { tensor.MaxPoolInto(make([]int, 4), tensor.New(tensor.Float32, 3), x, win) },
+		"values dtype": func() { tensor.MaxPoolInto(make([]int, 4), tensor.New(tensor.Float64, 4), x, win) },
+	} {
+		if tensor.Catch(f) == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
 }
 
 func TestWindowErrors(t *testing.T) {
