@@ -130,6 +130,35 @@ func newCNN() *stepper {
 	})
 }
 
+// TestCNNStepThreads checks that the CNN's steps give the same numbers,
+// bit for bit, on one and on two threads: the convolutions' filter
+// gradients sum the images in chunks fixed by the shapes.
+func TestCNNStepThreads(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("three CNN steps on each thread count: slow under the race detector")
+	}
+	run := func(threads int) [][]float32 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(threads))
+		s := newCNN()
+		for range 3 {
+			s.step()
+		}
+		var out [][]float32
+		for _, p := range s.params {
+			out = append(out, p.Value.Float32s())
+		}
+		return out
+	}
+	a, b := run(1), run(2)
+	for i := range a {
+		for j := range a[i] {
+			if a[i][j] != b[i][j] {
+				t.Fatalf("parameter %d, element %d: %v on one thread, %v on two", i, j, a[i][j], b[i][j])
+			}
+		}
+	}
+}
+
 // BenchmarkCNNStep is one training step of the MNIST CNN:
 //
 //	go test -run='^$' -bench=CNNStep -count=5 ./nn
