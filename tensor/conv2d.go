@@ -177,10 +177,15 @@ func Conv2dFilterWith(a Alloc, x, gy *Tensor, win Window, groups int) *Tensor {
 }
 
 // windowsOf writes the windows of image i's channels of group grp into
-// s, [K H'·W'], or with back adds s into them.
-func windowsOf[T float](s, x []T, g convGeom, i, grp int, back bool) {
+// s, [K H'·W'], or with back adds s into them; with split, the channels
+// run in parallel.
+func windowsOf[T float](s, x []T, g convGeom, i, grp int, back, split bool) {
 	plane, rows := g.h*g.w, g.win.Kernel[0]*g.win.Kernel[1]*g.hw()
 	xi := x[(i*g.c+grp*g.cg())*plane:][:g.cg()*plane]
+	if split {
+		im2col(s, xi, g.cg(), g.h, g.w, g.ho, g.wo, g.win, back)
+		return
+	}
 	for p := range g.cg() {
 		im2colPlane(s[p*rows:][:rows], xi[p*plane:][:plane], g.h, g.w, g.ho, g.wo, g.win, back)
 	}
@@ -201,47 +206,62 @@ func scratchOf[T float](buf *[]T, n int) []T {
 	return (*buf)[:n]
 }
 
+// eachImage sets, for every image i and group grp, c = op(F)·b, [m n],
+// with F = filters(grp) (lda elements a row; transposed if transA) and b
+// (ldb) and c (ldc) from product(i, grp, s, split), then calls done(i,
+// grp, s, split); s is a scratch of size elements for the calling
+// goroutine. Where perImage, the images run in parallel, each goroutine
+// packing each group's filters once (gemmSharedA), and split is false;
+// otherwise one at a time, each product split by gemm, and split is true:
+// the callbacks may split their own work too. Every product is computed
+// as by gemmSet either way.
+func eachImage[T float](g convGeom, transA bool, m, n, k int, filters func(grp int) []T, lda, ldb, ldc, size int,
+	product func(i, grp int, s []T, split bool) (b, c []T), done func(i, grp int, s []T, split bool)) {
+	if !perImage[T](g, m, n, k) {
+		buf := takeScratch[T]()
+		defer scratchPool[T]().Put(buf)
+		s := scratchOf(buf, size)
+		for i := range g.n {
+			for grp := range g.groups {
+				b, c := product(i, grp, s, true)
+				gemmSet(transA, false, m, n, k, filters(grp), lda, b, ldb, c, ldc)
+				done(i, grp, s, true)
+			}
+		}
+		return
+	}
+	parallelFor(g.n, 1, g.n*g.groups*m*n*k, func(lo, hi int) {
+		buf := takeScratch[T]()
+		defer scratchPool[T]().Put(buf)
+		s := scratchOf(buf, size)
+		for grp := range g.groups {
+			gemmSharedA(transA, false, m, n, k, filters(grp), lda, ldb, ldc, lo, hi,
+				func(i int) (b, c []T) { return product(i, grp, s, false) },
+				func(i int) { done(i, grp, s, false) })
+		}
+	})
+}
+
 // conv2d sets y to x convolved with f, plus bias unless it is empty: for
 // each image i and group, y_i = F·S_i with S_i the image's windows, and
 // the bias added while y_i is in the cache.
 func conv2d[T float](y, x, f, bias []T, g convGeom) {
 	og, k, hw := g.og(), g.k(), g.hw()
-	filters := func(grp int) []T { return f[grp*og*k:][:og*k] }
 	out := func(i, grp int) []T { return y[(i*g.o+grp*og)*hw:][:og*hw] }
-	addBias := func(i, grp int) {
-		if len(bias) == 0 {
-			return
-		}
-		yi := out(i, grp)
-		for o, b := range bias[grp*og:][:og] {
-			addScalarTo(yi[o*hw:][:hw], b)
-		}
-	}
-	if !perImage[T](g, og, hw, k) {
-		buf := takeScratch[T]()
-		defer scratchPool[T]().Put(buf)
-		s := scratchOf(buf, k*hw)
-		plane := g.h * g.w
-		for i := range g.n {
-			for grp := range g.groups {
-				im2col(s, x[(i*g.c+grp*g.cg())*plane:][:g.cg()*plane], g.cg(), g.h, g.w, g.ho, g.wo, g.win, false)
-				gemmSet(false, false, og, hw, k, filters(grp), k, s, hw, out(i, grp), hw)
-				addBias(i, grp)
+	eachImage(g, false, og, hw, k, func(grp int) []T { return f[grp*og*k:][:og*k] }, k, hw, hw, k*hw,
+		func(i, grp int, s []T, split bool) (b, c []T) {
+			windowsOf(s, x, g, i, grp, false, split)
+			return s, out(i, grp)
+		},
+		func(i, grp int, _ []T, _ bool) {
+			if len(bias) == 0 {
+				return
 			}
-		}
-		return
-	}
-	parallelFor(g.n, 1, g.n*g.groups*og*k*hw, func(lo, hi int) {
-		buf := takeScratch[T]()
-		defer scratchPool[T]().Put(buf)
-		s := scratchOf(buf, k*hw)
-		for grp := range g.groups {
-			gemmSharedA(false, false, og, hw, k, filters(grp), k, hw, hw, lo, hi, func(i int) (b, c []T) {
-				windowsOf(s, x, g, i, grp, false)
-				return s, out(i, grp)
-			}, func(i int) { addBias(i, grp) })
-		}
-	})
+			yi := out(i, grp)
+			for o, b := range bias[grp*og:][:og] {
+				addScalarTo(yi[o*hw:][:hw], b)
+			}
+		})
 }
 
 // conv2dInput sets x to the adjoint of the convolution with f applied to
@@ -249,36 +269,14 @@ func conv2d[T float](y, x, f, bias []T, g convGeom) {
 // cleared image (col2im).
 func conv2dInput[T float](x, gy, f []T, g convGeom) {
 	og, k, hw, plane := g.og(), g.k(), g.hw(), g.h*g.w
-	filters := func(grp int) []T { return f[grp*og*k:][:og*k] }
-	grads := func(i, grp int) []T { return gy[(i*g.o+grp*og)*hw:][:og*hw] }
-	image := func(i, grp int) []T { return x[(i*g.c+grp*g.cg())*plane:][:g.cg()*plane] }
-	if !perImage[T](g, k, hw, og) {
-		buf := takeScratch[T]()
-		defer scratchPool[T]().Put(buf)
-		s := scratchOf(buf, k*hw)
-		for i := range g.n {
-			for grp := range g.groups {
-				gemmSet(true, false, k, hw, og, filters(grp), k, grads(i, grp), hw, s, hw)
-				xi := image(i, grp)
-				clear(xi)
-				im2col(s, xi, g.cg(), g.h, g.w, g.ho, g.wo, g.win, true)
-			}
-		}
-		return
-	}
-	parallelFor(g.n, 1, g.n*g.groups*og*k*hw, func(lo, hi int) {
-		buf := takeScratch[T]()
-		defer scratchPool[T]().Put(buf)
-		s := scratchOf(buf, k*hw)
-		for grp := range g.groups {
-			gemmSharedA(true, false, k, hw, og, filters(grp), k, hw, hw, lo, hi, func(i int) (b, c []T) {
-				return grads(i, grp), s
-			}, func(i int) {
-				clear(image(i, grp))
-				windowsOf(s, x, g, i, grp, true)
-			})
-		}
-	})
+	eachImage(g, true, k, hw, og, func(grp int) []T { return f[grp*og*k:][:og*k] }, k, hw, hw, k*hw,
+		func(i, grp int, s []T, _ bool) (b, c []T) {
+			return gy[(i*g.o+grp*og)*hw:][:og*hw], s
+		},
+		func(i, grp int, s []T, split bool) {
+			clear(x[(i*g.c+grp*g.cg())*plane:][:g.cg()*plane])
+			windowsOf(s, x, g, i, grp, true, split)
+		})
 }
 
 // filterChunks is the number of chunks of images whose sums
@@ -311,16 +309,11 @@ func conv2dFilter[T float](f, x, gy []T, g convGeom) {
 		buf := takeScratch[T]()
 		defer scratchPool[T]().Put(buf)
 		s := scratchOf(buf, k*hw)
-		plane := g.h * g.w
 		for ch := lo; ch < hi; ch++ {
 			part := parts[ch*size:][:size]
 			for grp := range g.groups {
 				for i := ch * per; i < min(g.n, (ch+1)*per); i++ {
-					if parallelWindows {
-						im2col(s, x[(i*g.c+grp*g.cg())*plane:][:g.cg()*plane], g.cg(), g.h, g.w, g.ho, g.wo, g.win, false)
-					} else {
-						windowsOf(s, x, g, i, grp, false)
-					}
+					windowsOf(s, x, g, i, grp, false, parallelWindows)
 					gemmInto(i == ch*per, false, true, k, og, hw, s, hw, grads(i, grp), hw, part[grp*k*og:][:k*og], og)
 				}
 			}
