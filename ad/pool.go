@@ -122,9 +122,9 @@ func (g *Graph) Tensor(dtype tensor.DType, shape ...int) *tensor.Tensor {
 		nilGraph("Tensor")
 	}
 	p := g.pool
-	if p == nil || len(p.Handed()) != 0 {
+	if p == nil || len(p.Handed()) != 0 || len(p.Viewed()) != 0 {
 		// No pool yet, or (never outside an operation's forward rule)
-		// one whose list of handed tensors is in use.
+		// one whose lists of handed tensors and views are in use.
 		return tensor.New(dtype, shape...)
 	}
 	t := p.Get(dtype, shape)

@@ -115,26 +115,38 @@ func TestIntsRecycled(t *testing.T) {
 
 // TestTensorRecycled checks that Graph.Tensor hands out zeroed tensors,
 // recycled after a Reset, and that they are neither an operation's value
-// nor its scratch.
+// nor its scratch: no later tensor of the same build shares their storage.
 func TestTensorRecycled(t *testing.T) {
 	var g ad.Graph
 	a := g.Tensor(tensor.Float32, 2, 3)
 	if !a.Shape().Equal(tensor.Shape{2, 3}) || a.DType() != tensor.Float32 {
 		t.Fatalf("Tensor(Float32, 2, 3) is %v %v", a.DType(), a.Shape())
 	}
-	g.Reset()
-	b := g.Tensor(tensor.Float32, 2, 3)
-	b.Float32s()[4] = 7
-	x := g.Const(b)
-	y := ops.Mul(x, x) // an operation's value from the pool, after the Tensor
-	c := g.Tensor(tensor.Float32, 4)
-	if &c.Float32s()[0] == &b.Float32s()[0] || &c.Float32s()[0] == &y.Value().Float32s()[0] {
-		t.Fatal("a Tensor shares storage with another of the same build")
+	build := func() (b, y, c *tensor.Tensor) {
+		b = g.Tensor(tensor.Float32, 2, 3)
+		x := g.Const(b)
+		y = ops.Mul(x, x).Value() // an operation's value from the pool, after the Tensor
+		c = g.Tensor(tensor.Float32, 3, 2)
+		return b, y, c
 	}
 	g.Reset()
-	d, e := g.Tensor(tensor.Float32, 6), g.Tensor(tensor.Float32, 6)
-	if (&d.Float32s()[0] != &b.Float32s()[0] && &e.Float32s()[0] != &b.Float32s()[0]) || d.Float32s()[4] != 0 || e.Float32s()[4] != 0 {
-		t.Error("after a Reset, Tensor does not hand out the earlier storage, zeroed")
+	b1, y1, c1 := build()
+	b1.Float32s()[4], y1.Float32s()[4], c1.Float32s()[4] = 7, 7, 7
+	g.Reset()
+	// The three storages of the first build are free now: the second
+	// takes them again, each once.
+	b2, y2, c2 := build()
+	first := map[*float32]bool{&b1.Float32s()[0]: true, &y1.Float32s()[0]: true, &c1.Float32s()[0]: true}
+	seen := map[*float32]bool{}
+	for _, v := range []*tensor.Tensor{b2, y2, c2} {
+		p := &v.Float32s()[0]
+		if seen[p] || !first[p] {
+			t.Fatal("a build's Tensors and values do not take the earlier storage, each once")
+		}
+		seen[p] = true
+	}
+	if b2.Float32s()[4] != 0 || c2.Float32s()[4] != 0 {
+		t.Error("a recycled Tensor is not zeroed")
 	}
 	if n := testing.AllocsPerRun(10, func() { g.Reset(); g.Tensor(tensor.Float64, 4, 4) }); n != 0 && !raceEnabled {
 		t.Errorf("a warm Reset and Tensor allocate %v times; want 0", n)

@@ -345,8 +345,11 @@ func TestPrimitivesStableHLO(t *testing.T) {
 			cond := g.Var("cond", tensor.FromFloat64s([]float64{1, 0, 0, 1}, 1, 4).AsType(dt))
 			sel := tensor.NewIndex([]int{2, 0, 2, 1})
 			pos := tensor.NewIndex([]int{0, 3, 1, 1, 2, 0, 3, 3, 0}, 3, 3)
+			gfilt := g.Var("gfilt", randn(6, 1, 2, 2))
+			gbias := g.Var("gbias", randn(6))
 			in := []export.Input{{Name: "img", Node: img}, {Name: "filt", Node: filt}, {Name: "a", Node: a},
-				{Name: "b", Node: b}, {Name: "c", Node: c}, {Name: "cond", Node: cond}, {Name: "sel", Index: sel}}
+				{Name: "b", Node: b}, {Name: "c", Node: c}, {Name: "gfilt", Node: gfilt}, {Name: "gbias", Node: gbias},
+				{Name: "cond", Node: cond}, {Name: "sel", Index: sel}}
 
 			conv := ops.Conv2d(img, filt, ops.Conv2dOptions{Stride: [2]int{2, 1}, Padding: [2]int{1, 1}, Dilation: [2]int{1, 2}})
 			avg := ops.AvgPool2d(img, ops.Pool2dOptions{Kernel: [2]int{2, 2}, Padding: [2]int{1, 1}})
@@ -354,8 +357,11 @@ func TestPrimitivesStableHLO(t *testing.T) {
 			mm := ops.MatMul(a, b)                          // [3 4]·[2 4 5]: a broadcast over the batch
 			mt := ops.MatMulTransB(b, c)                    // [2 4 5]·[6 5]ᵀ
 			cs := ops.CumSum(ops.Transpose(mm, 0, 2, 1), 1) // [2 5 3]
+			// Grouped (depthwise, two filters a channel), strided, with a bias.
+			grouped := ops.Conv2dBias(img, gfilt, gbias, ops.Conv2dOptions{Stride: [2]int{2, 2}, Padding: [2]int{1, 1}, Groups: 3})
 			parts := []ad.Node{
 				ops.Sum(conv),
+				grouped,
 				ops.Mean(avg),
 				maxp,
 				ops.MaxPool2d(img, ops.Pool2dOptions{Kernel: [2]int{2, 2}, Padding: [2]int{1, 1}}),
@@ -390,7 +396,7 @@ func TestPrimitivesStableHLO(t *testing.T) {
 				out = append(out, export.Output{Name: fmt.Sprintf("forward%d", i), Node: p})
 			}
 			out = append(out, export.Output{Name: "loss", Node: loss})
-			vars := []ad.Node{img, filt, a, b, c}
+			vars := []ad.Node{img, filt, a, b, c, gfilt, gbias}
 			for i, gr := range ad.Gradients(loss, vars...) {
 				out = append(out, export.Output{Name: "grad_" + in[i].Name, Node: gr})
 			}

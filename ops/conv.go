@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"math/bits"
 
 	"github.com/seed812a03d2/backprop/ad"
 	"github.com/seed812a03d2/backprop/tensor"
@@ -22,8 +23,8 @@ import (
 // time. Average-pooling takes the windows of its input with one linear
 // operation, im2col, whose bprop is its adjoint col2im and back, and
 // averages them with Mean. Max-pooling gathers each window's largest
-// element (Gather at the positions tensor.MaxPoolIndex finds), so its
-// gradient is Gather's.
+// element (Gather at the positions tensor.MaxPoolInto finds along with
+// the maxima), so its gradient is Gather's.
 
 // Pad returns x with zeros added before and after each of its leading
 // axes: pads[i] is the number before and after axis i. Its bprop slices the
@@ -65,7 +66,7 @@ type Conv2dOptions struct {
 // likewise W'. Groups split the channels: output channels of group k see
 // only input channels of group k. It panics with a *tensor.ShapeError if
 // the shapes or options do not fit.
-func Conv2d(x, w ad.Node, opt Conv2dOptions) ad.Node { return conv2d(x, w, ad.Node{}, opt) }
+func Conv2d(x, w ad.Node, opt Conv2dOptions) ad.Node { return conv2d("Conv2d", x, w, ad.Node{}, opt) }
 
 // Conv2dBias is Conv2d plus the bias b, [O], for each output channel,
 // added as the convolution computes each image: PyTorch's conv2d with a
@@ -76,25 +77,26 @@ func Conv2dBias(x, w, b ad.Node, opt Conv2dOptions) ad.Node {
 	if !b.Valid() {
 		panic(&tensor.ShapeError{Op: "Conv2dBias", Reason: "no bias"})
 	}
-	return conv2d(x, w, b, opt)
+	return conv2d("Conv2dBias", x, w, b, opt)
 }
 
-// conv2d is Conv2d, with the bias b unless it is the zero Node.
-func conv2d(x, w, b ad.Node, opt Conv2dOptions) ad.Node {
+// conv2d is Conv2d, with the bias b unless it is the zero Node; op names
+// the function in errors.
+func conv2d(op string, x, w, b ad.Node, opt Conv2dOptions) ad.Node {
 	xs, ws := x.Shape(), w.Shape()
 	if opt.Groups < 0 {
-		panic(&tensor.ShapeError{Op: "Conv2d", Shapes: []tensor.Shape{xs, ws}, Reason: fmt.Sprintf("%d groups", opt.Groups)})
+		panic(&tensor.ShapeError{Op: op, Shapes: []tensor.Shape{xs, ws}, Reason: fmt.Sprintf("%d groups", opt.Groups)})
 	}
 	g := max(opt.Groups, 1)
 	if len(xs) != 4 || len(ws) != 4 {
-		panic(&tensor.ShapeError{Op: "Conv2d", Shapes: []tensor.Shape{xs, ws}, Reason: "want an input [N C H W] and filters [O C/groups kH kW]"})
+		panic(&tensor.ShapeError{Op: op, Shapes: []tensor.Shape{xs, ws}, Reason: "want an input [N C H W] and filters [O C/groups kH kW]"})
 	}
 	c, o := xs[1], ws[0]
 	if c%g != 0 || o%g != 0 || ws[1] != c/g {
-		panic(&tensor.ShapeError{Op: "Conv2d", Shapes: []tensor.Shape{xs, ws}, Reason: fmt.Sprintf("%d input and %d output channels in %d groups need filters of %d channels", c, o, g, c/max(g, 1))})
+		panic(&tensor.ShapeError{Op: op, Shapes: []tensor.Shape{xs, ws}, Reason: fmt.Sprintf("%d input and %d output channels in %d groups need filters of %d channels", c, o, g, c/max(g, 1))})
 	}
 	if b.Valid() && !b.Shape().Equal(tensor.Shape{o}) {
-		panic(&tensor.ShapeError{Op: "Conv2dBias", Shapes: []tensor.Shape{xs, ws, b.Shape()}, Reason: fmt.Sprintf("want a bias [%d]", o)})
+		panic(&tensor.ShapeError{Op: op, Shapes: []tensor.Shape{xs, ws, b.Shape()}, Reason: fmt.Sprintf("want a bias [%d]", o)})
 	}
 	stride, dilation := opt.Stride, opt.Dilation
 	for i := range 2 {
@@ -106,7 +108,7 @@ func conv2d(x, w, b ad.Node, opt Conv2dOptions) ad.Node {
 		}
 	}
 	kernel := [2]int{ws[2], ws[3]}
-	checkWindows("Conv2d", xs, kernel, stride, opt.Padding, dilation)
+	checkWindows(op, xs, kernel, stride, opt.Padding, dilation)
 	win := tensor.Window{Kernel: kernel, Stride: stride, Padding: opt.Padding, Dilation: dilation}
 	if b.Valid() {
 		return ad.Apply(convOpFor(convForward, true, win, g, xs[2], xs[3]), x, w, b)
@@ -123,9 +125,10 @@ type Pool2dOptions struct {
 
 // MaxPool2d returns the largest element of each window of x, [N C H W],
 // as PyTorch's max_pool2d: padding is never chosen, the first of equal
-// elements wins and NaN wins over any number. The maxima are gathered
-// from x at the positions tensor.MaxPoolIndex finds, so the gradient goes
-// to those elements (Gather's bprop) and is differentiable again. It
+// elements wins and NaN wins over any number. The maxima are a gather
+// from x at the positions tensor.MaxPoolInto finds (with the maxima, in
+// the same pass), so the gradient goes to those elements (Gather's bprop)
+// and is differentiable again. It
 // panics with a *tensor.ShapeError if the shapes or options do not fit.
 func MaxPool2d(x ad.Node, opt Pool2dOptions) ad.Node {
 	return pool("MaxPool2d", x, opt, nil)
@@ -284,13 +287,15 @@ type convOp struct {
 // fit a key.
 func convOpFor(kind convKind, bias bool, win tensor.Window, groups, h, w int) *convOp {
 	mk := func() ad.Op { return &convOp{kind: kind, bias: bias, win: win, groups: groups, h: h, w: w} }
+	// Each pair packs into one int: half its bits each.
+	const half = bits.UintSize/2 - 1
 	pairs := [][2]int{win.Kernel, win.Stride, win.Padding, win.Dilation, {h, w}}
 	k := internKey{kind: internConv, sub: uint8(kind), flag: bias, n: groups}
 	for i, p := range pairs {
-		if p[0] < 0 || p[1] < 0 || p[0] >= 1<<31 || p[1] >= 1<<31 {
+		if p[0] < 0 || p[1] < 0 || p[0] >= 1<<half || p[1] >= 1<<half {
 			return mk().(*convOp)
 		}
-		k.d[i] = p[0]<<31 | p[1]
+		k.d[i] = p[0]<<half | p[1]
 	}
 	return intern(k, mk).(*convOp)
 }

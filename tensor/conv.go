@@ -244,7 +244,7 @@ func MaxPoolIndexInto(idx []int, x *Tensor, win Window) *Index {
 // *ShapeError if idx's or values's size is not the number of windows, and
 // with a *DTypeError if values has another element type.
 func MaxPoolInto(idx []int, values, x *Tensor, win Window) *Index {
-	notNil("MaxPoolInto", values)
+	notNil("MaxPoolInto", x, values)
 	checkDType("MaxPoolInto", x, values)
 	return maxPoolInto("MaxPoolInto", idx, values, x, win)
 }

@@ -10,7 +10,9 @@ import "fmt"
 // that an image's windows (for the CNN of examples/mnist, 288×196 floats)
 // stay in the core's cache between being formed and being multiplied,
 // instead of streaming the whole batch's windows (29 MB) through memory
-// and back. Images run in parallel; the filters' gradient, a sum over the
+// and back. Where one image's products are small (eachImage), images run
+// in parallel; otherwise each product is split across goroutines. The
+// filters' gradient, a sum over the
 // images, is summed in chunks of images fixed by the shapes alone and the
 // chunks added in order, so that every result is the same bit for bit on
 // any number of threads.
@@ -44,8 +46,11 @@ func convGeometry(op string, shapes []Shape, xs, fs Shape, win Window, groups in
 		fail(fmt.Sprintf("%d groups", groups))
 	}
 	n, c, o := xs[0], xs[1], fs[0]
-	if c%groups != 0 || o%groups != 0 || fs[1] != c/groups {
-		fail(fmt.Sprintf("%d input and %d output channels in %d groups need filters of %d channels", c, o, groups, c/groups))
+	if c%groups != 0 || o%groups != 0 {
+		fail(fmt.Sprintf("%d input and %d output channels do not split into %d groups", c, o, groups))
+	}
+	if fs[1] != c/groups {
+		fail(fmt.Sprintf("%d input channels in %d groups need filters of %d channels", c, groups, c/groups))
 	}
 	if win.Kernel != [2]int{fs[2], fs[3]} {
 		fail(fmt.Sprintf("window %v for filters of %d×%d", win.Kernel, fs[2], fs[3]))
@@ -281,8 +286,9 @@ func conv2dInput[T float](x, gy, f []T, g convGeom) {
 
 // filterChunks is the number of chunks of images whose sums
 // conv2dFilter forms apart, in parallel, before adding them in order: at
-// most 16, and no more than 2²² elements of sums in all. It depends on
-// the shapes alone, never on the number of threads.
+// most 16, and no more than 2²² elements of sums in all unless one
+// chunk's sums are more. It depends on the shapes alone, never on the
+// number of threads.
 func filterChunks(g convGeom) int {
 	return max(1, min(g.n, 16, (1<<22)/(g.o*g.k())))
 }
@@ -293,6 +299,10 @@ func filterChunks(g convGeom) int {
 // (whose rows and columns fill the kernel's tiles better), image after
 // image; the chunks are then added, in order, into f.
 func conv2dFilter[T float](f, x, gy []T, g convGeom) {
+	if g.n == 0 {
+		clear(f) // a sum over no images
+		return
+	}
 	og, k, hw := g.og(), g.k(), g.hw()
 	grads := func(i, grp int) []T { return gy[(i*g.o+grp*og)*hw:][:og*hw] }
 	chunks := 1

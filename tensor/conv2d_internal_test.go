@@ -32,7 +32,13 @@ func TestConv2dSameBitsAnyThreads(t *testing.T) {
 					"Conv2dInput":  func() *Tensor { return Conv2dInput(gy, f, c.win, c.groups, c.x[2], c.x[3]) },
 					"Conv2dFilter": func() *Tensor { return Conv2dFilter(x, gy, c.win, c.groups) },
 				} {
-					serial, parallel := serialAndParallel(workers, fn)
+					serial, parallel := serialAndParallel(workers, func() *Tensor {
+						// gemm's own split too, where a product is large.
+						old := gemmWorkers
+						defer func() { gemmWorkers = old }()
+						gemmWorkers = parallelWorkers
+						return fn()
+					})
 					if ok, why := sameBits(serial, parallel); !ok {
 						t.Errorf("%s %v %v %v on %d goroutines: %s", name, c.x, c.f, d, workers, why)
 					}

@@ -170,14 +170,37 @@ func TestConv2dErrors(t *testing.T) {
 		"bias dtype":    func() { tensor.Conv2d(x, f, tensor.New(tensor.Float64, 6), k3, 2) },
 	} {
 		err := tensor.Catch(fn)
-		if _, ok := err.(*tensor.ShapeError); !ok && name != "dtype" && name != "nil" && name != "bias dtype" {
-			t.Errorf("%s: %v, want a *tensor.ShapeError", name, err)
-		} else if err == nil {
-			t.Errorf("%s: no error", name)
+		_, shape := err.(*tensor.ShapeError)
+		_, dtype := err.(*tensor.DTypeError)
+		if wantDType := name == "dtype" || name == "bias dtype"; shape == wantDType || dtype != wantDType {
+			t.Errorf("%s: %v (%T), want a *tensor.%s", name, err, err, map[bool]string{false: "ShapeError", true: "DTypeError"}[wantDType])
 		}
 	}
 	err := tensor.Catch(func() { tensor.Conv2d(x, f, nil, k3, 1) })
-	if want := "tensor: Conv2d: incompatible shapes [2 4 6 6] and [6 2 3 3]: 4 input and 6 output channels in 1 groups need filters of 4 channels"; err == nil || err.Error() != want {
+	if want := "tensor: Conv2d: incompatible shapes [2 4 6 6] and [6 2 3 3]: 4 input channels in 1 groups need filters of 4 channels"; err == nil || err.Error() != want {
 		t.Errorf("error %q, want %q", err, want)
+	}
+}
+
+// TestConv2dEmptyBatch: no images give no outputs, no image gradients,
+// and filter gradients of zero, a sum over no images.
+func TestConv2dEmptyBatch(t *testing.T) {
+	k3 := win([2]int{3, 3}, [2]int{1, 1}, [2]int{1, 1}, [2]int{1, 1})
+	x := tensor.New(tensor.Float32, 0, 2, 5, 5)
+	f := tensor.Full(tensor.Float32, 1, 3, 2, 3, 3)
+	gy := tensor.New(tensor.Float32, 0, 3, 5, 5)
+	if y := tensor.Conv2d(x, f, tensor.Full(tensor.Float32, 1, 3), k3, 1); !y.Shape().Equal(tensor.Shape{0, 3, 5, 5}) {
+		t.Errorf("Conv2d of no images: shape %v", y.Shape())
+	}
+	if xbar := tensor.Conv2dInput(gy, f, k3, 1, 5, 5); !xbar.Shape().Equal(tensor.Shape{0, 2, 5, 5}) {
+		t.Errorf("Conv2dInput of no images: shape %v", xbar.Shape())
+	}
+	var p tensor.Pool
+	p.Put(tensor.Full(tensor.Float32, 7, 3, 2, 3, 3))
+	fbar := tensor.Conv2dFilterWith(&p, x, gy, k3, 1)
+	for i, v := range fbar.Data() {
+		if v != 0 {
+			t.Fatalf("Conv2dFilter of no images: element %d is %v, want 0", i, v)
+		}
 	}
 }

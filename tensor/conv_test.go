@@ -173,9 +173,13 @@ func TestMaxPoolIndex(t *testing.T) {
 	for name, f := range map[string]func(){
 		"values size":  func() { tensor.MaxPoolInto(make([]int, 4), tensor.New(tensor.Float32, 3), x, win) },
 		"values dtype": func() { tensor.MaxPoolInto(make([]int, 4), tensor.New(tensor.Float64, 4), x, win) },
+		"nil images":   func() { tensor.MaxPoolInto(make([]int, 4), tensor.New(tensor.Float32, 4), nil, win) },
 	} {
-		if tensor.Catch(f) == nil {
-			t.Errorf("%s: no error", name)
+		err := tensor.Catch(f)
+		_, shape := err.(*tensor.ShapeError)
+		_, dtype := err.(*tensor.DTypeError)
+		if name == "values dtype" && !dtype || name != "values dtype" && !shape {
+			t.Errorf("%s: %v (%T)", name, err, err)
 		}
 	}
 }
