@@ -26,8 +26,11 @@
 // are computed element by element as serially, and reductions ([Sum],
 // [Max], [Softmax], [LogSumExp], …) are split over their outputs, never
 // along the reduced axis, so each output is accumulated in the same order
-// whatever GOMAXPROCS is. The function given to [Map] may be called from
-// several goroutines at once.
+// whatever GOMAXPROCS is. [Conv2d] and its adjoints [Conv2dInput] and
+// [Conv2dFilter] run images in parallel, and sum the filters' gradient
+// over chunks of images fixed by the shapes alone, so they too give the
+// same bits on any number of threads. The function given to [Map] may be
+// called from several goroutines at once.
 //
 // # Panics and errors
 //
