@@ -211,7 +211,20 @@ func im2colMasked[T float](src, row []T, back bool, h, w, ho, wo, sh, base, off,
 	img := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(src))), len(src))[ih0*w:]
 	cols := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(row))), len(row))[oi0*wo:]
 	if back {
-		col2imRowsF32(n, img, sh*w, off, cols, wo, oj0, oj1, wo)
+		// A masked load that overlaps a masked store still in flight
+		// waits for it to retire (the store cannot forward): with image
+		// rows closer than a row's registers span (64 bytes, 128 with
+		// two), each row's addition would wait for the one before. So
+		// the rows are added in passes of every step-th row; each element
+		// still gets its additions in the same order.
+		span := 64
+		if wo > 16 {
+			span = 128
+		}
+		step := max(1, ceilDiv(span, 4*sh*w))
+		for r := range min(step, n) {
+			col2imRowsF32(ceilDiv(n-r, step), img[r*sh*w:], step*sh*w, off, cols[r*wo:], step*wo, oj0, oj1, wo)
+		}
 	} else {
 		im2colRowsF32(n, cols, wo, img, sh*w, off, oj0, oj1, wo)
 	}

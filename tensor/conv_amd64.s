@@ -61,6 +61,11 @@ TEXT ·col2imRows512F32(SB), NOSPLIT, $0-52
 	KMOVW BX, K2
 	TESTQ CX, CX
 	JZ   c2idone
+	// Rows of at most 16 elements: the second register's lanes are all
+	// masked off; leave its load and store out, which would otherwise
+	// overlap the next rows' stores.
+	TESTL BX, BX
+	JZ   c2ione
 
 c2iloop:
 	VMOVUPS.Z (DI), K1, Z0
@@ -75,6 +80,17 @@ c2iloop:
 	ADDQ R8, DI
 	DECQ CX
 	JNZ  c2iloop
+	JMP  c2idone
+
+c2ione:
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (SI), K1, Z2
+	VADDPS Z2, Z0, Z0
+	VMOVUPS Z0, K1, (DI)
+	ADDQ R9, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNZ  c2ione
 
 c2idone:
 	VZEROUPPER
