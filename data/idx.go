@@ -9,11 +9,21 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 )
 
 // maxIDXSize bounds the elements an IDX header may announce, so that a
 // corrupt header is an error, not an allocation of the machine's memory.
-const maxIDXSize = 1 << 31
+const maxIDXSize int64 = 1 << 31
+
+// intsTo64 returns s as int64s.
+func intsTo64(s []int) []int64 {
+	out := make([]int64, len(s))
+	for i, v := range s {
+		out[i] = int64(v)
+	}
+	return out
+}
 
 // ReadIDX reads an IDX file of unsigned bytes (the format of MNIST and
 // Fashion-MNIST: a magic number 0x0000 0x08 rank, the sizes as big-endian
@@ -44,22 +54,23 @@ func ReadIDX(r io.Reader, name string) (shape []int, elems []byte, err error) {
 		return nil, nil, fmt.Errorf("%s: IDX file of rank 0", name)
 	}
 	shape = make([]int, rank)
-	size := 1
+	size := int64(1) // at most maxIDXSize·(2³²-1): no overflow
 	for i := range shape {
 		var d uint32
 		if err := binary.Read(br, binary.BigEndian, &d); err != nil {
 			return nil, nil, fmt.Errorf("%s: reading size %d of %d: %w", name, i+1, rank, eofIsUnexpected(err))
 		}
-		shape[i] = int(d)
-		size *= int(d)
-		if size > maxIDXSize {
-			return nil, nil, fmt.Errorf("%s: IDX sizes %v exceed %d elements", name, shape[:i+1], maxIDXSize)
+		size *= int64(d)
+		if size > maxIDXSize || size > math.MaxInt {
+			sizes := append(append([]int64(nil), intsTo64(shape[:i])...), int64(d))
+			return nil, nil, fmt.Errorf("%s: IDX sizes %v exceed %d elements", name, sizes, min(maxIDXSize, int64(math.MaxInt)))
 		}
+		shape[i] = int(d)
 	}
 	// Read what is there, growing as it comes, rather than trust the
 	// header with a buffer of its size.
-	elems, err = io.ReadAll(io.LimitReader(br, int64(size)))
-	if err == nil && len(elems) < size {
+	elems, err = io.ReadAll(io.LimitReader(br, size))
+	if err == nil && int64(len(elems)) < size {
 		err = io.ErrUnexpectedEOF
 	}
 	if err != nil {

@@ -276,7 +276,7 @@ func (w *onnxWriter) prim(pr prim) error {
 			starts[i], ends[i], axes[i], steps[i] = r.Start, r.Stop, i, max(r.Step, 1)
 		}
 		if n > 0 && p.values[out].batch {
-			ends[0] = math.MaxInt64 // the whole batch
+			ends[0] = math.MaxInt // the whole batch (INT64_MAX on 64-bit machines)
 		}
 		w.node("Slice", []string{in[0], w.ints(starts...), w.ints(ends...), w.ints(axes...), w.ints(steps...)}, w.name(out))
 	case "pad":
