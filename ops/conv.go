@@ -91,13 +91,8 @@ func conv2d(op string, x, w, b ad.Node, opt Conv2dOptions) ad.Node {
 	if len(xs) != 4 || len(ws) != 4 {
 		panic(&tensor.ShapeError{Op: op, Shapes: []tensor.Shape{xs, ws}, Reason: "want an input [N C H W] and filters [O C/groups kH kW]"})
 	}
-	c, o := xs[1], ws[0]
-	if c%g != 0 || o%g != 0 || ws[1] != c/g {
-		panic(&tensor.ShapeError{Op: op, Shapes: []tensor.Shape{xs, ws}, Reason: fmt.Sprintf("%d input and %d output channels in %d groups need filters of %d channels", c, o, g, c/max(g, 1))})
-	}
-	if b.Valid() && !b.Shape().Equal(tensor.Shape{o}) {
-		panic(&tensor.ShapeError{Op: op, Shapes: []tensor.Shape{xs, ws, b.Shape()}, Reason: fmt.Sprintf("want a bias [%d]", o)})
-	}
+	// The channels, groups and bias are checked by tensor.Conv2d, which
+	// records the node.
 	stride, dilation := opt.Stride, opt.Dilation
 	for i := range 2 {
 		if stride[i] == 0 {

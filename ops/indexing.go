@@ -78,15 +78,7 @@ func (o *gatherOp) String() string {
 	return "gather"
 }
 
-func (o *gatherOp) Forward(x []*tensor.Tensor) *tensor.Tensor {
-	if o.found != nil && x[0] == o.from {
-		return o.found
-	}
-	if o.scatter {
-		return tensor.ScatterAdd(x[0], o.axis, o.idx, o.shape)
-	}
-	return tensor.Gather(x[0], o.axis, o.idx)
-}
+func (o *gatherOp) Forward(x []*tensor.Tensor) *tensor.Tensor { return o.ForwardWith(nil, x) }
 
 func (o *gatherOp) ForwardWith(a tensor.Alloc, x []*tensor.Tensor) *tensor.Tensor {
 	if o.found != nil && x[0] == o.from {

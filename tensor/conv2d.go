@@ -12,10 +12,9 @@ import "fmt"
 // instead of streaming the whole batch's windows (29 MB) through memory
 // and back. Where one image's products are small (eachImage), images run
 // in parallel; otherwise each product is split across goroutines. The
-// filters' gradient, a sum over the
-// images, is summed in chunks of images fixed by the shapes alone and the
-// chunks added in order, so that every result is the same bit for bit on
-// any number of threads.
+// filters' gradient, a sum over the images, is summed in chunks of images
+// fixed by the shapes alone and the chunks added in order, so that every
+// result is the same bit for bit on any number of threads.
 
 // convGeom is the geometry of a convolution.
 type convGeom struct {
@@ -203,14 +202,6 @@ func perImage[T float](g convGeom, m, n, k int) bool {
 	return g.n > 1 && sharesPacking[T](m, n, k)
 }
 
-// scratchOf returns a slice of n elements of the pooled scratch buf.
-func scratchOf[T float](buf *[]T, n int) []T {
-	if cap(*buf) < n {
-		*buf = make([]T, n)
-	}
-	return (*buf)[:n]
-}
-
 // eachImage sets, for every image i and group grp, c = op(F)·b, [m n],
 // with F = filters(grp) (lda elements a row; transposed if transA) and b
 // (ldb) and c (ldc) from product(i, grp, s, split), then calls done(i,
@@ -264,7 +255,8 @@ func conv2d[T float](y, x, f, bias []T, g convGeom) {
 			}
 			yi := out(i, grp)
 			for o, b := range bias[grp*og:][:og] {
-				addScalarTo(yi[o*hw:][:hw], b)
+				row := yi[o*hw:][:hw]
+				addScalar(row, row, b)
 			}
 		})
 }
@@ -351,16 +343,4 @@ func conv2dFilter[T float](f, x, gy []T, g convGeom) {
 			}
 		}
 	})
-}
-
-// addScalarTo adds b to every element of x, in the vector kernels for
-// float32.
-func addScalarTo[T float](x []T, b T) {
-	if f, ok := any(x).([]float32); ok {
-		addScalarF32(f, f, any(b).(float32))
-		return
-	}
-	for i := range x {
-		x[i] += b
-	}
 }

@@ -306,6 +306,18 @@ func binaryRows[T float](op binop, dst, x, y []T, shape Shape, sx, sy []int, lo,
 	}
 }
 
+// addScalar sets dst[i] = x[i] + b, in the vector kernels for float32;
+// x is at least as long as dst.
+func addScalar[T float](dst, x []T, b T) {
+	if d, ok := any(dst).([]float32); ok {
+		addScalarF32(d, any(x).([]float32), any(b).(float32))
+		return
+	}
+	for i := range dst {
+		dst[i] = x[i] + b
+	}
+}
+
 // binaryFlat sets dst[i] = x[i*sx] op y[i*sy]; sx and sy are 0 or 1. The
 // arithmetic ops have a loop of their own for each of the three forms
 // (both operands flat, y broadcast, x broadcast), resliced so that the
@@ -348,13 +360,7 @@ func binaryFlat[T float](op binop, dst, x, y []T, sx, sy int) {
 		x, b := x[:n], y[0]
 		switch op {
 		case opAdd:
-			if d, ok := any(dst).([]float32); ok {
-				addScalarF32(d, any(x).([]float32), any(b).(float32))
-				return
-			}
-			for i := range dst {
-				dst[i] = x[i] + b
-			}
+			addScalar(dst, x, b)
 			return
 		case opSub:
 			for i := range dst {

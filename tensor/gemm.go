@@ -242,10 +242,7 @@ func gemmInto[T float](set, transA, transB bool, m, n, k int, a []T, lda int, b 
 func gemmSkinny[T float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
 	buf := takeScratch[T]()
 	defer scratchPool[T]().Put(buf)
-	if cap(*buf) < n*m {
-		*buf = make([]T, n*m)
-	}
-	t := (*buf)[:n*m]
+	t := scratchOf(buf, n*m)
 	gemmInto(true, !transB, !transA, n, m, k, b, ldb, a, lda, t, m)
 	for i := range m {
 		ci := c[i*ldc:][:n]
@@ -270,6 +267,15 @@ func takeScratch[T float]() *[]T {
 		buf = new([]T)
 	}
 	return buf
+}
+
+// scratchOf returns n elements of the pooled scratch buf, its contents
+// unspecified, growing it if it is shorter.
+func scratchOf[T float](buf *[]T, n int) []T {
+	if cap(*buf) < n {
+		*buf = make([]T, n)
+	}
+	return (*buf)[:n]
 }
 
 func ceilDiv(x, y int) int { return (x + y - 1) / y }
